@@ -1,0 +1,1 @@
+//! The `extern "C"` boundary (filled in by the foundation work).
