@@ -7,6 +7,8 @@ fn main() {
     let crate_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    export_dependency_versions(Path::new(&crate_dir));
 
     let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml"))
         .expect("cbindgen.toml is valid");
@@ -37,4 +39,24 @@ fn main() {
         fs::write(&tmp, &header).expect("include/ is writable");
         fs::rename(&tmp, &committed).expect("include/ is writable");
     }
+}
+
+/// Makes the versions of rustls and the crypto provider, as locked, available to
+/// `ftls_version()` through `env!`.
+fn export_dependency_versions(crate_dir: &Path) {
+    let lock = fs::read_to_string(crate_dir.join("Cargo.lock")).unwrap_or_default();
+    for (krate, var) in [
+        ("rustls", "FTLS_RUSTLS_VERSION"),
+        ("aws-lc-rs", "FTLS_AWS_LC_RS_VERSION"),
+    ] {
+        println!("cargo:rustc-env={var}={}", locked_version(&lock, krate));
+    }
+}
+
+fn locked_version(lock: &str, krate: &str) -> String {
+    let marker = format!("name = \"{krate}\"\nversion = \"");
+    lock.find(&marker)
+        .and_then(|at| lock[at + marker.len()..].split('"').next())
+        .unwrap_or("unknown")
+        .to_owned()
 }

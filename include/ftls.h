@@ -32,4 +32,984 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * Major version of the ftls header (equals the library's, see `ftls_version()`).
+ */
+#define FTLS_VERSION_MAJOR 0
+
+/**
+ * Minor version of the ftls header.
+ */
+#define FTLS_VERSION_MINOR 1
+
+/**
+ * Patch version of the ftls header.
+ */
+#define FTLS_VERSION_PATCH 0
+
+/**
+ * The version as one comparable number: MAJOR * 1000000 + MINOR * 1000 + PATCH
+ * (0.1.0 is 1000; 1.2.3 is 1002003).
+ */
+#define FTLS_VERSION_NUMBER (((FTLS_VERSION_MAJOR * 1000000) + (FTLS_VERSION_MINOR * 1000)) + FTLS_VERSION_PATCH)
+
+/**
+ * Protocol flag: TLS 1.2 (for `_set_versions`).
+ */
+#define FTLS_PROTOCOL_TLS12 1
+
+/**
+ * Protocol flag: TLS 1.3 (for `_set_versions`).
+ */
+#define FTLS_PROTOCOL_TLS13 2
+
+/**
+ * Both TLS 1.2 and TLS 1.3 (the default).
+ */
+#define FTLS_PROTOCOL_ALL (FTLS_PROTOCOL_TLS12 | FTLS_PROTOCOL_TLS13)
+
+/**
+ * Client authentication mode: do not ask for a client certificate (the default).
+ */
+#define FTLS_CLIENT_AUTH_NONE 0
+
+/**
+ * Client authentication mode: ask; verify a certificate if one is sent, accept none.
+ */
+#define FTLS_CLIENT_AUTH_OPTIONAL 1
+
+/**
+ * Client authentication mode: ask, and refuse a client without a valid certificate.
+ */
+#define FTLS_CLIENT_AUTH_REQUIRED 2
+
+/**
+ * `ftls_handshake_event.kind`: a handshake message was sent or received.
+ */
+#define FTLS_HANDSHAKE_EVENT_MESSAGE 1
+
+/**
+ * `ftls_handshake_event.kind`: the handshake is complete; the negotiated fields are set.
+ */
+#define FTLS_HANDSHAKE_EVENT_COMPLETE 2
+
+/**
+ * `ftls_handshake_event.direction`: this endpoint sent the message.
+ */
+#define FTLS_DIRECTION_SENT 1
+
+/**
+ * `ftls_handshake_event.direction`: this endpoint received the message.
+ */
+#define FTLS_DIRECTION_RECEIVED 2
+
+/**
+ * The small closed set of result groups, for a `switch` in C.
+ */
+typedef enum {
+  /**
+   * `FTLS_OK`.
+   */
+  FTLS_CATEGORY_OK = 0,
+  /**
+   * `FTLS_WANT_READ` / `FTLS_WANT_WRITE`: not an error, call again later.
+   */
+  FTLS_CATEGORY_WOULD_BLOCK = 1,
+  /**
+   * `FTLS_CLOSED`: the peer ended the stream cleanly.
+   */
+  FTLS_CATEGORY_CLOSED = 2,
+  /**
+   * The caller misused the API (NULL, bad argument, wrong state, bad configuration).
+   */
+  FTLS_CATEGORY_USAGE = 3,
+  /**
+   * The transport or a file failed, or the stream was truncated.
+   */
+  FTLS_CATEGORY_IO = 4,
+  /**
+   * The TLS protocol failed, or the peer sent an alert.
+   */
+  FTLS_CATEGORY_PROTOCOL = 5,
+  /**
+   * A certificate, key or trust problem.
+   */
+  FTLS_CATEGORY_CERTIFICATE = 6,
+  /**
+   * A bug in ftls or a caught panic.
+   */
+  FTLS_CATEGORY_INTERNAL = 7,
+  /**
+   * The number is not a known `ftls_result`.
+   */
+  FTLS_CATEGORY_UNKNOWN = 8,
+} ftls_category;
+
+/**
+ * The outcome of an ftls call: `FTLS_OK` (0), a would-block or closed status, or an error.
+ *
+ * Numbers are stable across releases and grouped by category:
+ * 0 ok; 1-9 would block; 10-19 closed; 100-199 usage errors; 200-299 I/O errors;
+ * 300-399 protocol errors and alerts; 400-499 certificate, key and trust errors;
+ * 900-999 internal errors. `ftls_result_category()` returns the group of any code.
+ *
+ * The full detail of an error (rustls' text, the alert, the certificate and its dates, the OS
+ * error) is kept on the object that failed: see `ftls_connection_last_error()` and the
+ * builders' `_last_error()` functions.
+ */
+typedef enum {
+  /**
+   * Success.
+   */
+  FTLS_OK = 0,
+  /**
+   * Nothing more can happen until more TLS data is read from the peer: wait until the
+   * transport is readable and call again.
+   */
+  FTLS_WANT_READ = 1,
+  /**
+   * Nothing more can happen until buffered TLS data is written to the peer: wait until the
+   * transport is writable (or call `ftls_connection_write_tls`) and call again.
+   */
+  FTLS_WANT_WRITE = 2,
+  /**
+   * The peer sent close_notify: the stream ended cleanly and no more data will arrive.
+   */
+  FTLS_CLOSED = 10,
+  /**
+   * A pointer argument was NULL where NULL is not allowed.
+   */
+  FTLS_ERR_NULL_ARGUMENT = 100,
+  /**
+   * An argument is out of range: an unknown enum value or flag, a bad length, a string that
+   * is not valid UTF-8, an empty list.
+   */
+  FTLS_ERR_INVALID_ARGUMENT = 101,
+  /**
+   * The call does not fit the object's state: for instance a server-only query on a client
+   * connection, or a negotiated value asked for before the handshake chose it.
+   */
+  FTLS_ERR_INVALID_STATE = 102,
+  /**
+   * This build or version of ftls does not support the request.
+   */
+  FTLS_ERR_UNSUPPORTED = 103,
+  /**
+   * The configuration is incomplete or inconsistent (for instance a server without a
+   * certificate, or a client without trust anchors).
+   */
+  FTLS_ERR_CONFIG = 104,
+  /**
+   * The server name is neither a valid DNS name nor an IP address.
+   */
+  FTLS_ERR_INVALID_SERVER_NAME = 105,
+  /**
+   * The transport failed: a callback or system call returned an OS error (the detail names
+   * it and its errno).
+   */
+  FTLS_ERR_IO = 200,
+  /**
+   * The peer closed the transport without close_notify: the data may have been truncated.
+   */
+  FTLS_ERR_UNEXPECTED_EOF = 201,
+  /**
+   * A file could not be read (missing, unreadable, a directory...).
+   */
+  FTLS_ERR_FILE = 202,
+  /**
+   * The peer broke the TLS protocol (a generic protocol error; the detail says how).
+   */
+  FTLS_ERR_PROTOCOL = 300,
+  /**
+   * The peer sent bytes that are not valid TLS records or messages.
+   */
+  FTLS_ERR_BAD_MESSAGE = 301,
+  /**
+   * The peer sent a fatal alert; the detail names it.
+   */
+  FTLS_ERR_ALERT_RECEIVED = 302,
+  /**
+   * The peers have no protocol version in common.
+   */
+  FTLS_ERR_NO_COMMON_VERSION = 303,
+  /**
+   * The peers have no cipher suite in common.
+   */
+  FTLS_ERR_NO_COMMON_CIPHER_SUITE = 304,
+  /**
+   * The peers have no ALPN protocol in common.
+   */
+  FTLS_ERR_NO_COMMON_ALPN = 305,
+  /**
+   * The peers have nothing suitable in common (key-exchange groups, signature schemes...).
+   */
+  FTLS_ERR_HANDSHAKE_FAILURE = 306,
+  /**
+   * A record failed to decrypt or its integrity check failed.
+   */
+  FTLS_ERR_DECRYPT = 307,
+  /**
+   * The server requires a client certificate and the client sent none.
+   */
+  FTLS_ERR_CLIENT_CERT_REQUIRED = 308,
+  /**
+   * A certificate is invalid in a way no more specific code names (bad encoding, bad
+   * signature, unsupported algorithm...).
+   */
+  FTLS_ERR_CERT_INVALID = 400,
+  /**
+   * The certificate was not issued by a trusted CA.
+   */
+  FTLS_ERR_CERT_UNKNOWN_ISSUER = 401,
+  /**
+   * The certificate has expired.
+   */
+  FTLS_ERR_CERT_EXPIRED = 402,
+  /**
+   * The certificate is not valid yet.
+   */
+  FTLS_ERR_CERT_NOT_YET_VALID = 403,
+  /**
+   * The certificate is not valid for the expected server name.
+   */
+  FTLS_ERR_CERT_NAME_MISMATCH = 404,
+  /**
+   * The certificate has been revoked.
+   */
+  FTLS_ERR_CERT_REVOKED = 405,
+  /**
+   * The certificate may not be used for this purpose (key usage or extended key usage).
+   */
+  FTLS_ERR_CERT_BAD_USAGE = 406,
+  /**
+   * The revocation status of the certificate could not be determined.
+   */
+  FTLS_ERR_CERT_REVOCATION_UNKNOWN = 407,
+  /**
+   * The input is not valid PEM (or DER) of the expected kind.
+   */
+  FTLS_ERR_BAD_PEM = 450,
+  /**
+   * The input holds no certificate.
+   */
+  FTLS_ERR_NO_CERTIFICATE = 451,
+  /**
+   * The input holds no private key.
+   */
+  FTLS_ERR_NO_PRIVATE_KEY = 452,
+  /**
+   * The private key does not match the certificate's public key.
+   */
+  FTLS_ERR_KEY_MISMATCH = 453,
+  /**
+   * The private key's type or parameters are not supported.
+   */
+  FTLS_ERR_UNSUPPORTED_KEY = 454,
+  /**
+   * A Rust panic was caught at the boundary. The object involved should be freed.
+   */
+  FTLS_ERR_PANIC = 900,
+  /**
+   * An internal error that should not happen; the detail says what.
+   */
+  FTLS_ERR_INTERNAL = 901,
+} ftls_result;
+
+/**
+ * An immutable client configuration made by `ftls_client_config_builder_build()`. Share it
+ * among any number of connections and threads; free it with `ftls_client_config_free()`
+ * whenever you like: connections keep what they need.
+ */
+typedef struct ftls_client_config ftls_client_config;
+
+/**
+ * Collects client settings. Create with `ftls_client_config_builder_new()`, free with
+ * `ftls_client_config_builder_free()`. Used by one thread at a time.
+ */
+typedef struct ftls_client_config_builder ftls_client_config_builder;
+
+/**
+ * One TLS connection. Create with `ftls_client_connection_new()` or
+ * `ftls_server_connection_new()`, free with `ftls_connection_free()`. Used by one thread at a
+ * time (it may move between threads).
+ *
+ * Two ways to drive it:
+ * - over a socket: `ftls_connection_set_fd()`, then `ftls_connection_read()`,
+ *   `ftls_connection_write()` and `ftls_connection_shutdown()` do the I/O, blocking or not;
+ * - over any transport (sans-I/O, like rustls): while `ftls_connection_wants_write()`, call
+ *   `ftls_connection_write_tls()`; when `ftls_connection_wants_read()` and the transport is
+ *   readable, call `ftls_connection_read_tls()` then `ftls_connection_process_new_packets()`;
+ *   exchange application data with `ftls_connection_read()` / `ftls_connection_write()`.
+ */
+typedef struct ftls_connection ftls_connection;
+
+/**
+ * An immutable server configuration made by `ftls_server_config_builder_build()`. Share it
+ * among any number of connections and threads; free it with `ftls_server_config_free()`
+ * whenever you like: connections keep what they need.
+ */
+typedef struct ftls_server_config ftls_server_config;
+
+/**
+ * Collects server settings. Create with `ftls_server_config_builder_new()`, free with
+ * `ftls_server_config_builder_free()`. Used by one thread at a time.
+ */
+typedef struct ftls_server_config_builder ftls_server_config_builder;
+
+/**
+ * A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
+ * Print it with `printf("%.*s", (int)s.len, s.data)`. Each function returning one says how
+ * long it stays valid. An empty string may have `data == NULL`.
+ */
+typedef struct {
+  const char *data;
+  size_t len;
+} ftls_str;
+
+/**
+ * Borrowed bytes: `len` bytes at `data`. Each function returning one says how long they stay
+ * valid. Empty bytes may have `data == NULL`.
+ */
+typedef struct {
+  const uint8_t *data;
+  size_t len;
+} ftls_bytes;
+
+/**
+ * One step of the handshake. All strings and bytes are valid only during the callback.
+ */
+typedef struct {
+  /**
+   * `FTLS_HANDSHAKE_EVENT_MESSAGE` or `FTLS_HANDSHAKE_EVENT_COMPLETE`.
+   */
+  uint32_t kind;
+  /**
+   * MESSAGE: `FTLS_DIRECTION_SENT` or `FTLS_DIRECTION_RECEIVED`; COMPLETE: 0.
+   */
+  uint32_t direction;
+  /**
+   * MESSAGE: the TLS HandshakeType number (1 ClientHello, 2 ServerHello, 4
+   * NewSessionTicket, 8 EncryptedExtensions, 11 Certificate, 12 ServerKeyExchange,
+   * 13 CertificateRequest, 14 ServerHelloDone, 15 CertificateVerify, 16 ClientKeyExchange,
+   * 20 Finished...), 254 for HelloRetryRequest, 255 for ChangeCipherSpec. COMPLETE: 0.
+   */
+  uint32_t message;
+  /**
+   * MESSAGE: the message's name, e.g. "ServerHello". COMPLETE: "handshake complete".
+   */
+  ftls_str name;
+  /**
+   * MESSAGE: the message body's length in bytes. COMPLETE: 0.
+   */
+  size_t length;
+  /**
+   * COMPLETE: "TLSv1.2" or "TLSv1.3". MESSAGE: empty.
+   */
+  ftls_str protocol_version;
+  /**
+   * COMPLETE: the cipher suite's IANA name. MESSAGE: empty.
+   */
+  ftls_str cipher_suite;
+  /**
+   * COMPLETE: the key-exchange group, e.g. "X25519MLKEM768"; empty if none was used
+   * (TLS 1.2 resumption). MESSAGE: empty.
+   */
+  ftls_str key_exchange_group;
+  /**
+   * COMPLETE: the ALPN protocol; empty if none. MESSAGE: empty.
+   */
+  ftls_bytes alpn_protocol;
+  /**
+   * COMPLETE: whether an earlier session was resumed. MESSAGE: false.
+   */
+  bool resumed;
+} ftls_handshake_event;
+
+/**
+ * Called for each handshake event, in order, from inside `ftls_connection_write_tls()` or
+ * `ftls_connection_process_new_packets()` on the calling thread. `event` is valid only during
+ * the call. The callback must not call ftls functions on the same connection.
+ */
+typedef void (*ftls_handshake_callback)(void *userdata, const ftls_handshake_event *event);
+
+/**
+ * Reads up to `len` TLS bytes from the transport into `buf`.
+ *
+ * Return 0 and set `*out_n` to the number of bytes read (0 means end of stream), or return an
+ * errno value (`EAGAIN`/`EWOULDBLOCK` when no data is available yet; ftls then reports
+ * `FTLS_WANT_READ`). `*out_n` must not exceed `len`. Must not call ftls functions on the same
+ * connection.
+ */
+typedef int (*ftls_read_callback)(void *userdata, uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Writes up to `len` TLS bytes from `buf` to the transport.
+ *
+ * Return 0 and set `*out_n` to the number of bytes written (at most `len`), or return an
+ * errno value (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports
+ * `FTLS_WANT_WRITE`). Must not call ftls functions on the same connection.
+ */
+typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t len, size_t *out_n);
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The library's version and those of rustls and the crypto provider, e.g.
+ * `"ftls 0.1.0 (rustls 0.23.46, aws-lc-rs 1.19.0)"`.
+ *
+ * Static and NUL-terminated: never free it. Thread-safe. Compare with `FTLS_VERSION_NUMBER`
+ * to detect a header/library mismatch.
+ */
+const char *ftls_version(void);
+
+/**
+ * The name of a result code, e.g. `"FTLS_ERR_CERT_EXPIRED"`.
+ *
+ * Takes any integer: an unknown value gives `"FTLS_UNKNOWN_RESULT"`. The returned string is
+ * static and NUL-terminated: never free it. Thread-safe.
+ */
+const char *ftls_result_name(int32_t result);
+
+/**
+ * A short English sentence saying what a result code means, e.g.
+ * `"the certificate has expired"`. For the detail of a particular failure (which certificate,
+ * which dates), see the `_last_error()` function of the object that failed.
+ *
+ * Takes any integer: an unknown value gives `"unknown ftls_result value"`. The returned
+ * string is static and NUL-terminated: never free it. Thread-safe.
+ */
+const char *ftls_result_message(int32_t result);
+
+/**
+ * The category of a result code, for a `switch`: ok, would-block, closed, usage, I/O,
+ * protocol/alert, certificate, internal. An unknown value gives `FTLS_CATEGORY_UNKNOWN`.
+ * Thread-safe.
+ */
+ftls_category ftls_result_category(int32_t result);
+
+/**
+ * Creates a client config builder with the defaults: TLS 1.2 and 1.3, SNI on, no ALPN, no
+ * client certificate, and no trust anchors (add some before building).
+ *
+ * On success `*out_builder` owns a new builder: free it with
+ * `ftls_client_config_builder_free()`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`out_builder` is NULL) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_new(ftls_client_config_builder **out_builder);
+
+/**
+ * Trusts every CA certificate in the PEM file at `path` (NUL-terminated) for verifying
+ * servers. All or nothing: if one certificate is unusable, none is added.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM` (not PEM); `FTLS_ERR_NO_CERTIFICATE` (no
+ * certificate in it); `FTLS_ERR_CERT_INVALID` (a certificate cannot be a trust anchor);
+ * `FTLS_ERR_PANIC`. Details: `ftls_client_config_builder_last_error()`.
+ */
+ftls_result ftls_client_config_builder_load_ca_file(ftls_client_config_builder *builder, const char *path);
+
+/**
+ * Trusts every CA certificate in `pem_len` bytes of PEM text at `pem` (not NUL-dependent;
+ * ftls copies what it needs). All or nothing, as `ftls_client_config_builder_load_ca_file()`.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`pem` NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_load_ca_pem(ftls_client_config_builder *builder, const uint8_t *pem, size_t pem_len);
+
+/**
+ * Trusts the Mozilla root CA set compiled into ftls (webpki-roots): what browsers trust, for
+ * connecting to public servers. Independent of the operating system's store.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_use_webpki_roots(ftls_client_config_builder *builder);
+
+/**
+ * Sets the client certificate chain (PEM file, leaf first) and its private key (PEM file:
+ * PKCS#8, PKCS#1 RSA or SEC1 EC), sent when a server asks for client authentication.
+ * Replaces an earlier identity; on failure the earlier one stays.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
+ * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH` (the key is not the certificate's);
+ * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_load_identity_file(ftls_client_config_builder *builder, const char *cert_chain_path, const char *private_key_path);
+
+/**
+ * As `ftls_client_config_builder_load_identity_file()`, from PEM text in memory.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
+ * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH`;
+ * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_load_identity_pem(ftls_client_config_builder *builder, const uint8_t *cert_chain_pem, size_t cert_chain_len, const uint8_t *private_key_pem, size_t private_key_len);
+
+/**
+ * Chooses the protocol versions to offer: `FTLS_PROTOCOL_TLS12`, `FTLS_PROTOCOL_TLS13`, or
+ * both OR-ed (`FTLS_PROTOCOL_ALL`, the default). Older versions do not exist in ftls.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (0 or an unknown
+ * flag); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_versions(ftls_client_config_builder *builder, uint32_t protocols);
+
+/**
+ * Sets the ALPN protocols to offer, most preferred first: `count` NUL-terminated strings such
+ * as `"h2"` and `"http/1.1"` (each 1-255 bytes). `count == 0` offers none (the default).
+ * The strings are copied.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`protocols` or an element NULL with
+ * `count > 0`); `FTLS_ERR_INVALID_ARGUMENT` (an empty or too long protocol); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_alpn(ftls_client_config_builder *builder, const char *const *protocols, size_t count);
+
+/**
+ * Turns sending the server name (SNI) on (the default) or off. Servers hosting several
+ * names need it; it is never sent when connecting to an IP address.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_sni(ftls_client_config_builder *builder, bool enable);
+
+/**
+ * Makes an immutable client config from the builder's current settings. The builder is not
+ * consumed: change it and build again for a second config.
+ *
+ * On success `*out_config` owns a new config: free it with `ftls_client_config_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no trust anchors);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_build(const ftls_client_config_builder *builder, ftls_client_config **out_config);
+
+/**
+ * Copies the detail of the builder's most recent failure (empty if none) into `buf`:
+ * NUL-terminated, truncated to `buf_len - 1` bytes. If `out_len` is not NULL it receives the
+ * full length (excluding the NUL), so a caller can detect truncation. `buf` may be NULL when
+ * `buf_len` is 0.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder` NULL, or `buf` NULL with
+ * `buf_len > 0`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_last_error(const ftls_client_config_builder *builder, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees a builder. NULL does nothing. Configs built from it stay valid.
+ */
+void ftls_client_config_builder_free(ftls_client_config_builder *builder);
+
+/**
+ * Frees a client config. NULL does nothing. Connections made from it stay valid: each keeps
+ * what it needs.
+ */
+void ftls_client_config_free(ftls_client_config *config);
+
+/**
+ * Creates a server config builder with the defaults: TLS 1.2 and 1.3, no ALPN, no client
+ * authentication, and no certificate (load an identity before building).
+ *
+ * On success `*out_builder` owns a new builder: free it with
+ * `ftls_server_config_builder_free()`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_new(ftls_server_config_builder **out_builder);
+
+/**
+ * Sets the certificate chain (PEM file, leaf first, then intermediates) and private key (PEM
+ * file: PKCS#8, PKCS#1 RSA or SEC1 EC) the server presents. Replaces an earlier identity; on
+ * failure the earlier one stays.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
+ * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH` (the key is not the certificate's);
+ * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`. Details: `ftls_server_config_builder_last_error()`.
+ */
+ftls_result ftls_server_config_builder_load_identity_file(ftls_server_config_builder *builder, const char *cert_chain_path, const char *private_key_path);
+
+/**
+ * As `ftls_server_config_builder_load_identity_file()`, from PEM text in memory (copied).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
+ * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH`;
+ * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_load_identity_pem(ftls_server_config_builder *builder, const uint8_t *cert_chain_pem, size_t cert_chain_len, const uint8_t *private_key_pem, size_t private_key_len);
+
+/**
+ * Chooses whether to ask clients for a certificate: `FTLS_CLIENT_AUTH_NONE` (default),
+ * `FTLS_CLIENT_AUTH_OPTIONAL` or `FTLS_CLIENT_AUTH_REQUIRED`. The last two need client trust
+ * anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown mode);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_client_auth(ftls_server_config_builder *builder, uint32_t mode);
+
+/**
+ * Trusts every CA certificate in the PEM file at `path` for verifying client certificates.
+ * All or nothing.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
+ * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_load_client_ca_file(ftls_server_config_builder *builder, const char *path);
+
+/**
+ * Trusts every CA certificate in `pem_len` bytes of PEM text for verifying client
+ * certificates. All or nothing.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
+ * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_load_client_ca_pem(ftls_server_config_builder *builder, const uint8_t *pem, size_t pem_len);
+
+/**
+ * Chooses the protocol versions to accept: `FTLS_PROTOCOL_TLS12`, `FTLS_PROTOCOL_TLS13`, or
+ * both (`FTLS_PROTOCOL_ALL`, the default). The server picks the highest both sides support.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (0 or an unknown
+ * flag); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_versions(ftls_server_config_builder *builder, uint32_t protocols);
+
+/**
+ * Sets the ALPN protocols the server accepts, most preferred first (`count` NUL-terminated
+ * strings, copied). The server picks its most preferred protocol the client offers; a client
+ * offering ALPN with none in common is refused (`FTLS_ERR_NO_COMMON_ALPN`). `count == 0`
+ * (the default) ignores ALPN.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_alpn(ftls_server_config_builder *builder, const char *const *protocols, size_t count);
+
+/**
+ * Makes an immutable server config from the builder's current settings. The builder is not
+ * consumed.
+ *
+ * On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, or client
+ * authentication without client trust anchors); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_build(const ftls_server_config_builder *builder, ftls_server_config **out_config);
+
+/**
+ * Copies the detail of the builder's most recent failure (empty if none) into `buf`, as
+ * `ftls_client_config_builder_last_error()` does.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_last_error(const ftls_server_config_builder *builder, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees a builder. NULL does nothing. Configs built from it stay valid.
+ */
+void ftls_server_config_builder_free(ftls_server_config_builder *builder);
+
+/**
+ * Frees a server config. NULL does nothing. Connections made from it stay valid.
+ */
+void ftls_server_config_free(ftls_server_config *config);
+
+/**
+ * Creates a client connection that will verify the server's certificate for `server_name`
+ * (NUL-terminated): a DNS name (also sent as SNI) or an IP address such as "127.0.0.1" or
+ * "::1" (checked against the certificate's IP addresses). The ClientHello is queued at once:
+ * the first `ftls_connection_write_tls()` sends it.
+ *
+ * The connection keeps what it needs of `config`, which may be freed afterwards.
+ * On success `*out_conn` owns a new connection: free it with `ftls_connection_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (name not UTF-8);
+ * `FTLS_ERR_INVALID_SERVER_NAME`; `FTLS_ERR_PANIC`. (No connection exists on failure, so there
+ * is no detail to ask for: the codes say it all.)
+ */
+ftls_result ftls_client_connection_new(const ftls_client_config *config, const char *server_name, ftls_connection **out_conn);
+
+/**
+ * Creates a server connection; it waits for the client's ClientHello.
+ *
+ * The connection keeps what it needs of `config`, which may be freed afterwards.
+ * On success `*out_conn` owns a new connection: free it with `ftls_connection_free()`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_connection_new(const ftls_server_config *config, ftls_connection **out_conn);
+
+/**
+ * Asks for every handshake message sent and received, in order, then one
+ * `FTLS_HANDSHAKE_EVENT_COMPLETE` event with the negotiated parameters (see
+ * `ftls_handshake_event`). Set it right after creating the connection, before any I/O, to see
+ * the whole handshake. `userdata` is passed to each call and must stay valid while the
+ * connection lives. TLS 1.3 messages after ServerHello are encrypted on the wire; ftls
+ * decrypts its own copy with the handshake keys to name them.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`conn` or `callback`); `FTLS_ERR_INVALID_STATE`
+ * (the handshake is already complete); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_set_handshake_callback(ftls_connection *conn, ftls_handshake_callback callback, void *userdata);
+
+/**
+ * Reads TLS bytes from the transport by calling `callback` once (with `userdata`), and keeps
+ * them for `ftls_connection_process_new_packets()`. `*out_n` receives the number of bytes
+ * read; 0 means the transport reached end of stream.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_READ` (the callback returned EAGAIN/EWOULDBLOCK);
+ * `FTLS_ERR_IO` (the callback returned another errno; the detail names it, or the callback
+ * reported more bytes than asked); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
+ * `ftls_connection_read()` first); the connection's earlier fatal error, if any;
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback callback, void *userdata, size_t *out_n);
+
+/**
+ * Writes pending TLS bytes (handshake messages, encrypted data, alerts) to the transport by
+ * calling `callback` once (with `userdata`). `*out_n` receives the number of bytes written
+ * (0 if nothing was pending). Call it while `ftls_connection_wants_write()` is true.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
+ * `FTLS_ERR_IO` (the callback returned another errno); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`. It still works after a fatal error, to send the alert.
+ */
+ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback callback, void *userdata, size_t *out_n);
+
+/**
+ * Processes the TLS bytes read so far: advances the handshake (verifying the peer's
+ * certificate), decrypts application data. After a failure the connection stays failed; call
+ * `ftls_connection_write_tls()` once more so the peer receives the alert explaining why.
+ *
+ * Returns `FTLS_OK`, or the failure: protocol errors (`FTLS_ERR_BAD_MESSAGE`,
+ * `FTLS_ERR_ALERT_RECEIVED`, `FTLS_ERR_NO_COMMON_VERSION`, `FTLS_ERR_NO_COMMON_ALPN`,
+ * `FTLS_ERR_DECRYPT`, `FTLS_ERR_CLIENT_CERT_REQUIRED`...), certificate errors
+ * (`FTLS_ERR_CERT_UNKNOWN_ISSUER`, `FTLS_ERR_CERT_EXPIRED`, `FTLS_ERR_CERT_NAME_MISMATCH`...),
+ * `FTLS_ERR_UNEXPECTED_EOF` (the transport ended during the handshake),
+ * `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
+ */
+ftls_result ftls_connection_process_new_packets(ftls_connection *conn);
+
+/**
+ * True when the connection is ready for more TLS bytes from the transport (false after a
+ * fatal error, after the peer's close_notify, or while decrypted data waits to be read).
+ * NULL gives false.
+ */
+bool ftls_connection_wants_read(const ftls_connection *conn);
+
+/**
+ * True when TLS bytes are waiting to be written with `ftls_connection_write_tls()`.
+ * NULL gives false.
+ */
+bool ftls_connection_wants_write(const ftls_connection *conn);
+
+/**
+ * True until the handshake is complete. NULL gives false.
+ */
+bool ftls_connection_is_handshaking(const ftls_connection *conn);
+
+/**
+ * Reads up to `len` bytes of decrypted application data into `buf`; `*out_n` receives how
+ * many (at least 1 on `FTLS_OK` when `len > 0`). With an fd set, it reads the fd as needed
+ * (completing the handshake first); otherwise it returns only what was already decrypted.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_READ` (nothing decrypted yet: wait for the fd to be readable,
+ * or read more TLS data); `FTLS_WANT_WRITE` (fd: queued TLS bytes must go out first);
+ * `FTLS_CLOSED` (the peer sent close_notify: the stream ended cleanly);
+ * `FTLS_ERR_UNEXPECTED_EOF` (the transport ended without close_notify: possible truncation);
+ * the connection's fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Encrypts `len` bytes of application data; `*out_n` receives how many were accepted.
+ *
+ * With an fd set: completes the handshake first, then sends. It accepts the whole buffer
+ * unless the fd would block; then `*out_n` is the count accepted so far (at least 1), like
+ * OpenSSL's `SSL_MODE_ENABLE_PARTIAL_WRITE`: write the rest later. A blocking fd therefore
+ * returns only when all was sent. Accepted bytes are never lost: anything not yet on the wire
+ * goes out with the next call (or `ftls_connection_flush()`).
+ *
+ * Without an fd: queues the data (up to 64 KiB); a short count means the buffer filled, so
+ * send what is pending with `ftls_connection_write_tls()` and write the rest. Data written
+ * during the handshake is sent once it completes.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (nothing accepted: the buffer is full or the fd would
+ * block); `FTLS_WANT_READ` (fd, during the handshake: wait for readable);
+ * `FTLS_ERR_INVALID_STATE` (close_notify already sent); the connection's fatal error, if
+ * any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_write(ftls_connection *conn, const uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Queues a close_notify alert, the clean end of this side's data; send it with
+ * `ftls_connection_write_tls()`. Further writes fail with `FTLS_ERR_INVALID_STATE`; reading
+ * the peer's remaining data still works.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_send_close_notify(ftls_connection *conn);
+
+/**
+ * The negotiated protocol version as its wire number: 0x0303 for TLS 1.2, 0x0304 for TLS 1.3.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_protocol_version(const ftls_connection *conn, uint16_t *out_version);
+
+/**
+ * The negotiated protocol version's name: "TLSv1.2" or "TLSv1.3" (static: valid forever).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_protocol_version_name(const ftls_connection *conn, ftls_str *out_name);
+
+/**
+ * The negotiated cipher suite's IANA number (e.g. 0x1302) and name (e.g.
+ * "TLS_AES_256_GCM_SHA384"; static: valid forever). Either out-pointer may be NULL.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`
+ * (`conn`); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_cipher_suite(const ftls_connection *conn, uint16_t *out_id, ftls_str *out_name);
+
+/**
+ * The negotiated key-exchange group's name, e.g. "X25519MLKEM768", "X25519", "secp256r1"
+ * (static: valid forever).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet, or none was used: a
+ * resumed TLS 1.2 session); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_key_exchange_group(const ftls_connection *conn, ftls_str *out_name);
+
+/**
+ * The negotiated ALPN protocol; empty (`len == 0`) when none was negotiated. The bytes stay
+ * valid until the connection is freed.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_alpn_protocol(const ftls_connection *conn, ftls_bytes *out_protocol);
+
+/**
+ * Server connections: the server name the client asked for (SNI); empty when the client sent
+ * none (or before the ClientHello arrived). Valid until the connection is freed.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (a client connection); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_sni_server_name(const ftls_connection *conn, ftls_str *out_name);
+
+/**
+ * The number of certificates the peer presented (its chain, leaf first); 0 before it sent
+ * them, or when a client sent none.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_peer_certificate_count(const ftls_connection *conn, size_t *out_count);
+
+/**
+ * The DER encoding of the peer's certificate number `index` (0 is the peer's own). The bytes
+ * stay valid until the connection is freed.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range);
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_peer_certificate(const ftls_connection *conn, size_t index, ftls_bytes *out_der);
+
+/**
+ * True when the handshake resumed an earlier session (no certificate exchange). NULL gives
+ * false.
+ */
+bool ftls_connection_is_resumed(const ftls_connection *conn);
+
+/**
+ * Copies the detail of the connection's most recent failure (empty if none) into `buf`:
+ * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
+ * length. The detail names the cause: rustls' error, the alert, the certificate problem with
+ * names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_last_error(const ftls_connection *conn, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * The OS error number (errno) behind the connection's most recent `FTLS_ERR_IO` failure, or 0
+ * if its last failure was not an OS error (or there was none). NULL gives 0.
+ */
+int32_t ftls_connection_last_os_error(const ftls_connection *conn);
+
+/**
+ * Frees a connection. NULL does nothing. It does not send close_notify: call
+ * `ftls_connection_send_close_notify()` and `ftls_connection_write_tls()` first for a clean
+ * close.
+ */
+void ftls_connection_free(ftls_connection *conn);
+
+/**
+ * Binds the connection to a socket (or any fd) used for both directions. From then on
+ * `ftls_connection_read()`, `ftls_connection_write()`, `ftls_connection_handshake()`,
+ * `ftls_connection_flush()` and `ftls_connection_shutdown()` do the transport I/O themselves,
+ * on blocking or non-blocking fds. ftls never closes the fd. `EINTR` is retried; `SIGPIPE` is
+ * never raised (`MSG_NOSIGNAL` on sockets; on pipes it is blocked during the write).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_set_fd(ftls_connection *conn, int32_t fd);
+
+/**
+ * As `ftls_connection_set_fd()`, with separate fds for reading and writing (e.g. a pair of
+ * pipes, or stdin/stdout).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_set_fds(ftls_connection *conn, int32_t read_fd, int32_t write_fd);
+
+/**
+ * Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
+ * `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
+ * again.
+ *
+ * Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
+ * the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed
+ * during the handshake); `FTLS_ERR_IO` (errno in `ftls_connection_last_os_error()`); protocol
+ * and certificate errors as `ftls_connection_process_new_packets()`; `FTLS_ERR_INVALID_STATE`
+ * (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_handshake(ftls_connection *conn);
+
+/**
+ * Sends every queued TLS byte over the fd (data accepted by a short
+ * `ftls_connection_write()`, alerts, tickets). Call it when `ftls_connection_wants_write()` is
+ * true and the fd is writable.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE`; `FTLS_ERR_IO`; `FTLS_ERR_INVALID_STATE` (no fd set);
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_flush(ftls_connection *conn);
+
+/**
+ * Ends the connection cleanly: sends close_notify (once) and, if `wait_for_peer`, reads until
+ * the peer's close_notify, discarding data that arrives meanwhile (like calling
+ * `SSL_shutdown` until it returns 1). Does not close the fd.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait, then call again);
+ * `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`;
+ * `FTLS_ERR_INVALID_STATE` (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_shutdown(ftls_connection *conn, bool wait_for_peer);
+
+/**
+ * The number of decrypted bytes `ftls_connection_read()` can return without touching the
+ * transport (like `SSL_pending`). Use it before waiting on the fd: buffered data does not make
+ * the fd readable.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_pending(ftls_connection *conn, size_t *out_pending);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* FTLS_H */

@@ -1,1 +1,43 @@
-//! The `extern "C"` boundary (filled in by the foundation work).
+//! The `extern "C"` boundary: one file per C object. Each exported function is a few lines:
+//! panic guard, NULL/argument checks, handle casts (all in `boundary`), then one call into the
+//! core. No TLS logic lives here. `include/ftls.h` is generated from these files, in the order
+//! of the groups below.
+
+#![allow(non_camel_case_types)]
+
+mod boundary;
+
+// Version and results.
+mod version;
+
+mod result;
+
+// Shared value types.
+mod borrowed;
+
+mod negotiation;
+
+// Configs.
+mod client_config;
+
+mod server_config;
+
+// Connections.
+mod transport_callbacks;
+
+mod handshake_events;
+
+mod connection;
+
+mod connection_fd;
+
+pub use borrowed::{ftls_bytes, ftls_str};
+pub use client_config::*;
+pub use connection::*;
+pub use connection_fd::*;
+pub use handshake_events::*;
+pub use negotiation::{FTLS_PROTOCOL_ALL, FTLS_PROTOCOL_TLS12, FTLS_PROTOCOL_TLS13};
+pub use result::*;
+pub use server_config::*;
+pub use transport_callbacks::{ftls_read_callback, ftls_write_callback};
+pub use version::*;

@@ -1,8 +1,23 @@
 //! The safe Rust core: configs, identities and trust, connections, observation, errors.
 //! It knows nothing of C; the boundary in `capi` is its only C-facing user.
 
+pub mod client_config;
+pub mod connection;
 pub mod error;
+pub mod fd_transport;
 pub mod handshake_observer;
+pub mod identity;
+pub mod pem;
+pub mod protocol;
+pub mod provider;
+pub mod server_config;
+pub mod source;
 pub mod time_text;
+pub mod trust;
 
+pub use client_config::{ClientConfig, ClientConfigBuilder};
+pub use connection::{Connection, HandshakeTrace, HandshakeTraceSink, Negotiated};
 pub use error::{Error, Result, ResultCategory, ResultCode};
+pub use identity::Identity;
+pub use protocol::Versions;
+pub use server_config::{ClientAuth, ServerConfig, ServerConfigBuilder};

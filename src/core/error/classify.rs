@@ -110,13 +110,23 @@ fn certificate_error(err: &CertificateError) -> Error {
                 format_unix_time(*time)
             ),
         ),
-        NotValidYet => (FTLS_ERR_CERT_NOT_YET_VALID, "certificate not valid yet".to_owned()),
-        NotValidForNameContext { expected, presented } => (
+        NotValidYet => (
+            FTLS_ERR_CERT_NOT_YET_VALID,
+            "certificate not valid yet".to_owned(),
+        ),
+        NotValidForNameContext {
+            expected,
+            presented,
+        } => (
             FTLS_ERR_CERT_NAME_MISMATCH,
             format!(
                 "certificate is not valid for the name {:?}; it is valid for: {}",
                 expected.to_str(),
-                if presented.is_empty() { "no names".to_owned() } else { presented.join(", ") }
+                if presented.is_empty() {
+                    "no names".to_owned()
+                } else {
+                    presented.join(", ")
+                }
             ),
         ),
         NotValidForName => (
@@ -128,7 +138,10 @@ fn certificate_error(err: &CertificateError) -> Error {
             "certificate is signed by an unknown issuer (no trusted CA found for its chain)"
                 .to_owned(),
         ),
-        Revoked => (FTLS_ERR_CERT_REVOKED, "certificate has been revoked".to_owned()),
+        Revoked => (
+            FTLS_ERR_CERT_REVOKED,
+            "certificate has been revoked".to_owned(),
+        ),
         UnknownRevocationStatus => (
             FTLS_ERR_CERT_REVOCATION_UNKNOWN,
             "certificate revocation status is unknown".to_owned(),
@@ -153,22 +166,35 @@ mod tests {
             alert_name(AlertDescription::NoApplicationProtocol),
             "no_application_protocol (120)"
         );
-        assert_eq!(alert_name(AlertDescription::BadCertificate), "bad_certificate (42)");
+        assert_eq!(
+            alert_name(AlertDescription::BadCertificate),
+            "bad_certificate (42)"
+        );
     }
 
     #[test]
     fn expired_certificates_name_both_dates() {
-        let err = Error::from(rustls::Error::InvalidCertificate(CertificateError::ExpiredContext {
-            time: rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
-                1_700_000_000,
-            )),
-            not_after: rustls_pki_types::UnixTime::since_unix_epoch(
-                std::time::Duration::from_secs(1_600_000_000),
-            ),
-        }));
+        let err = Error::from(rustls::Error::InvalidCertificate(
+            CertificateError::ExpiredContext {
+                time: rustls_pki_types::UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+                    1_700_000_000,
+                )),
+                not_after: rustls_pki_types::UnixTime::since_unix_epoch(
+                    std::time::Duration::from_secs(1_600_000_000),
+                ),
+            },
+        ));
         assert_eq!(err.code(), FTLS_ERR_CERT_EXPIRED);
-        assert!(err.detail().contains("2020-09-13 12:26:40 UTC"), "{}", err.detail());
-        assert!(err.detail().contains("2023-11-14 22:13:20 UTC"), "{}", err.detail());
+        assert!(
+            err.detail().contains("2020-09-13 12:26:40 UTC"),
+            "{}",
+            err.detail()
+        );
+        assert!(
+            err.detail().contains("2023-11-14 22:13:20 UTC"),
+            "{}",
+            err.detail()
+        );
     }
 
     #[test]
@@ -176,7 +202,9 @@ mod tests {
         let server = Error::from(rustls::Error::PeerIncompatible(
             PeerIncompatible::SupportedVersionsExtensionRequired,
         ));
-        let client = Error::from(rustls::Error::AlertReceived(AlertDescription::ProtocolVersion));
+        let client = Error::from(rustls::Error::AlertReceived(
+            AlertDescription::ProtocolVersion,
+        ));
         assert_eq!(server.code(), FTLS_ERR_NO_COMMON_VERSION);
         assert_eq!(client.code(), FTLS_ERR_NO_COMMON_VERSION);
         assert!(client.detail().contains("protocol_version"));
@@ -184,7 +212,10 @@ mod tests {
 
     #[test]
     fn errno_round_trips_through_the_detail() {
-        let err = Error::io("read callback", &std::io::Error::from_raw_os_error(libc::ECONNRESET));
+        let err = Error::io(
+            "read callback",
+            &std::io::Error::from_raw_os_error(libc::ECONNRESET),
+        );
         assert_eq!(err.errno(), Some(libc::ECONNRESET));
         assert_eq!(Error::invalid_state("x").errno(), None);
     }

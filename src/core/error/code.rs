@@ -208,13 +208,33 @@ impl ResultCode {
         match self {
             FTLS_OK => ("FTLS_OK", "success"),
             FTLS_WANT_READ => ("FTLS_WANT_READ", "more TLS data must be read from the peer"),
-            FTLS_WANT_WRITE => ("FTLS_WANT_WRITE", "buffered TLS data must be written to the peer"),
-            FTLS_CLOSED => ("FTLS_CLOSED", "the peer closed the connection cleanly (close_notify)"),
-            FTLS_ERR_NULL_ARGUMENT => ("FTLS_ERR_NULL_ARGUMENT", "a required pointer argument is NULL"),
-            FTLS_ERR_INVALID_ARGUMENT => ("FTLS_ERR_INVALID_ARGUMENT", "an argument is out of range"),
-            FTLS_ERR_INVALID_STATE => ("FTLS_ERR_INVALID_STATE", "the call does not fit the object's state"),
-            FTLS_ERR_UNSUPPORTED => ("FTLS_ERR_UNSUPPORTED", "not supported by this build of ftls"),
-            FTLS_ERR_CONFIG => ("FTLS_ERR_CONFIG", "the configuration is incomplete or inconsistent"),
+            FTLS_WANT_WRITE => (
+                "FTLS_WANT_WRITE",
+                "buffered TLS data must be written to the peer",
+            ),
+            FTLS_CLOSED => (
+                "FTLS_CLOSED",
+                "the peer closed the connection cleanly (close_notify)",
+            ),
+            FTLS_ERR_NULL_ARGUMENT => (
+                "FTLS_ERR_NULL_ARGUMENT",
+                "a required pointer argument is NULL",
+            ),
+            FTLS_ERR_INVALID_ARGUMENT => {
+                ("FTLS_ERR_INVALID_ARGUMENT", "an argument is out of range")
+            }
+            FTLS_ERR_INVALID_STATE => (
+                "FTLS_ERR_INVALID_STATE",
+                "the call does not fit the object's state",
+            ),
+            FTLS_ERR_UNSUPPORTED => (
+                "FTLS_ERR_UNSUPPORTED",
+                "not supported by this build of ftls",
+            ),
+            FTLS_ERR_CONFIG => (
+                "FTLS_ERR_CONFIG",
+                "the configuration is incomplete or inconsistent",
+            ),
             FTLS_ERR_INVALID_SERVER_NAME => (
                 "FTLS_ERR_INVALID_SERVER_NAME",
                 "the server name is neither a DNS name nor an IP address",
@@ -226,7 +246,10 @@ impl ResultCode {
             ),
             FTLS_ERR_FILE => ("FTLS_ERR_FILE", "a file could not be read"),
             FTLS_ERR_PROTOCOL => ("FTLS_ERR_PROTOCOL", "the peer broke the TLS protocol"),
-            FTLS_ERR_BAD_MESSAGE => ("FTLS_ERR_BAD_MESSAGE", "the peer sent data that is not valid TLS"),
+            FTLS_ERR_BAD_MESSAGE => (
+                "FTLS_ERR_BAD_MESSAGE",
+                "the peer sent data that is not valid TLS",
+            ),
             FTLS_ERR_ALERT_RECEIVED => ("FTLS_ERR_ALERT_RECEIVED", "the peer sent a fatal alert"),
             FTLS_ERR_NO_COMMON_VERSION => (
                 "FTLS_ERR_NO_COMMON_VERSION",
@@ -255,7 +278,10 @@ impl ResultCode {
                 "the certificate is not issued by a trusted CA",
             ),
             FTLS_ERR_CERT_EXPIRED => ("FTLS_ERR_CERT_EXPIRED", "the certificate has expired"),
-            FTLS_ERR_CERT_NOT_YET_VALID => ("FTLS_ERR_CERT_NOT_YET_VALID", "the certificate is not valid yet"),
+            FTLS_ERR_CERT_NOT_YET_VALID => (
+                "FTLS_ERR_CERT_NOT_YET_VALID",
+                "the certificate is not valid yet",
+            ),
             FTLS_ERR_CERT_NAME_MISMATCH => (
                 "FTLS_ERR_CERT_NAME_MISMATCH",
                 "the certificate is not valid for the expected name",
@@ -270,13 +296,20 @@ impl ResultCode {
                 "the certificate's revocation status is unknown",
             ),
             FTLS_ERR_BAD_PEM => ("FTLS_ERR_BAD_PEM", "the input is not valid PEM or DER"),
-            FTLS_ERR_NO_CERTIFICATE => ("FTLS_ERR_NO_CERTIFICATE", "the input holds no certificate"),
-            FTLS_ERR_NO_PRIVATE_KEY => ("FTLS_ERR_NO_PRIVATE_KEY", "the input holds no private key"),
+            FTLS_ERR_NO_CERTIFICATE => {
+                ("FTLS_ERR_NO_CERTIFICATE", "the input holds no certificate")
+            }
+            FTLS_ERR_NO_PRIVATE_KEY => {
+                ("FTLS_ERR_NO_PRIVATE_KEY", "the input holds no private key")
+            }
             FTLS_ERR_KEY_MISMATCH => (
                 "FTLS_ERR_KEY_MISMATCH",
                 "the private key does not match the certificate",
             ),
-            FTLS_ERR_UNSUPPORTED_KEY => ("FTLS_ERR_UNSUPPORTED_KEY", "the private key type is not supported"),
+            FTLS_ERR_UNSUPPORTED_KEY => (
+                "FTLS_ERR_UNSUPPORTED_KEY",
+                "the private key type is not supported",
+            ),
             FTLS_ERR_PANIC => ("FTLS_ERR_PANIC", "a panic was caught inside ftls"),
             FTLS_ERR_INTERNAL => ("FTLS_ERR_INTERNAL", "an internal error occurred in ftls"),
         }
@@ -302,10 +335,22 @@ mod tests {
 
     #[test]
     fn categories_follow_ranges() {
-        assert_eq!(FTLS_WANT_WRITE.category(), ResultCategory::FTLS_CATEGORY_WOULD_BLOCK);
+        assert_eq!(
+            FTLS_WANT_WRITE.category(),
+            ResultCategory::FTLS_CATEGORY_WOULD_BLOCK
+        );
         assert_eq!(FTLS_CLOSED.category(), ResultCategory::FTLS_CATEGORY_CLOSED);
-        assert_eq!(FTLS_ERR_UNEXPECTED_EOF.category(), ResultCategory::FTLS_CATEGORY_IO);
-        assert_eq!(FTLS_ERR_KEY_MISMATCH.category(), ResultCategory::FTLS_CATEGORY_CERTIFICATE);
-        assert_eq!(FTLS_ERR_PANIC.category(), ResultCategory::FTLS_CATEGORY_INTERNAL);
+        assert_eq!(
+            FTLS_ERR_UNEXPECTED_EOF.category(),
+            ResultCategory::FTLS_CATEGORY_IO
+        );
+        assert_eq!(
+            FTLS_ERR_KEY_MISMATCH.category(),
+            ResultCategory::FTLS_CATEGORY_CERTIFICATE
+        );
+        assert_eq!(
+            FTLS_ERR_PANIC.category(),
+            ResultCategory::FTLS_CATEGORY_INTERNAL
+        );
     }
 }

@@ -1,0 +1,90 @@
+//! The file-descriptor layer of `ftls_connection`: bind a socket, then handshake / read /
+//! write / shutdown with `SSL_get_error`-like results.
+
+use super::boundary::{out, with_handle_mut};
+use super::connection::ftls_connection;
+use crate::core::ResultCode;
+
+/// Binds the connection to a socket (or any fd) used for both directions. From then on
+/// `ftls_connection_read()`, `ftls_connection_write()`, `ftls_connection_handshake()`,
+/// `ftls_connection_flush()` and `ftls_connection_shutdown()` do the transport I/O themselves,
+/// on blocking or non-blocking fds. ftls never closes the fd. `EINTR` is retried; `SIGPIPE` is
+/// never raised (`MSG_NOSIGNAL` on sockets; on pipes it is blocked during the write).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_set_fd(conn: *mut ftls_connection, fd: i32) -> ResultCode {
+    with_handle_mut(conn, |c| c.conn.set_fds(fd, fd))
+}
+
+/// As `ftls_connection_set_fd()`, with separate fds for reading and writing (e.g. a pair of
+/// pipes, or stdin/stdout).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_set_fds(
+    conn: *mut ftls_connection,
+    read_fd: i32,
+    write_fd: i32,
+) -> ResultCode {
+    with_handle_mut(conn, |c| c.conn.set_fds(read_fd, write_fd))
+}
+
+/// Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
+/// `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
+/// again.
+///
+/// Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
+/// the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed
+/// during the handshake); `FTLS_ERR_IO` (errno in `ftls_connection_last_os_error()`); protocol
+/// and certificate errors as `ftls_connection_process_new_packets()`; `FTLS_ERR_INVALID_STATE`
+/// (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_handshake(conn: *mut ftls_connection) -> ResultCode {
+    with_handle_mut(conn, |c| c.conn.handshake())
+}
+
+/// Sends every queued TLS byte over the fd (data accepted by a short
+/// `ftls_connection_write()`, alerts, tickets). Call it when `ftls_connection_wants_write()` is
+/// true and the fd is writable.
+///
+/// Returns `FTLS_OK`; `FTLS_WANT_WRITE`; `FTLS_ERR_IO`; `FTLS_ERR_INVALID_STATE` (no fd set);
+/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_flush(conn: *mut ftls_connection) -> ResultCode {
+    with_handle_mut(conn, |c| c.conn.flush())
+}
+
+/// Ends the connection cleanly: sends close_notify (once) and, if `wait_for_peer`, reads until
+/// the peer's close_notify, discarding data that arrives meanwhile (like calling
+/// `SSL_shutdown` until it returns 1). Does not close the fd.
+///
+/// Returns `FTLS_OK`; `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait, then call again);
+/// `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`;
+/// `FTLS_ERR_INVALID_STATE` (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_shutdown(
+    conn: *mut ftls_connection,
+    wait_for_peer: bool,
+) -> ResultCode {
+    with_handle_mut(conn, |c| c.conn.shutdown(wait_for_peer))
+}
+
+/// The number of decrypted bytes `ftls_connection_read()` can return without touching the
+/// transport (like `SSL_pending`). Use it before waiting on the fd: buffered data does not make
+/// the fd readable.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_pending(
+    conn: *mut ftls_connection,
+    out_pending: *mut usize,
+) -> ResultCode {
+    with_handle_mut(conn, |c| {
+        let out_pending = out(out_pending, "out_pending")?;
+        out_pending.set(c.conn.pending());
+        Ok(())
+    })
+}

@@ -1,0 +1,35 @@
+//! C constants and argument conversions shared by the client and server builders.
+
+use super::boundary::str_array_arg;
+use crate::core::{Error, Versions};
+use std::ffi::c_char;
+
+/// Protocol flag: TLS 1.2 (for `_set_versions`).
+pub const FTLS_PROTOCOL_TLS12: u32 = 1;
+/// Protocol flag: TLS 1.3 (for `_set_versions`).
+pub const FTLS_PROTOCOL_TLS13: u32 = 2;
+/// Both TLS 1.2 and TLS 1.3 (the default).
+pub const FTLS_PROTOCOL_ALL: u32 = FTLS_PROTOCOL_TLS12 | FTLS_PROTOCOL_TLS13;
+
+pub(crate) fn versions_from_flags(flags: u32) -> Result<Versions, Error> {
+    if flags == 0 || flags & !FTLS_PROTOCOL_ALL != 0 {
+        return Err(Error::invalid_argument(format!(
+            "protocol flags {flags:#x} are not a non-empty combination of FTLS_PROTOCOL_TLS12 \
+             and FTLS_PROTOCOL_TLS13"
+        )));
+    }
+    Ok(Versions {
+        tls12: flags & FTLS_PROTOCOL_TLS12 != 0,
+        tls13: flags & FTLS_PROTOCOL_TLS13 != 0,
+    })
+}
+
+pub(crate) fn alpn_from_args(
+    protocols: *const *const c_char,
+    count: usize,
+) -> Result<Vec<Vec<u8>>, Error> {
+    Ok(str_array_arg(protocols, count, "protocols")?
+        .into_iter()
+        .map(|p| p.as_bytes().to_vec())
+        .collect())
+}

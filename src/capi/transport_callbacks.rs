@@ -1,0 +1,80 @@
+//! The C callbacks that move TLS bytes, adapted to `std::io::Read` / `Write` for the core.
+
+use std::ffi::{c_int, c_void};
+use std::io;
+
+/// Reads up to `len` TLS bytes from the transport into `buf`.
+///
+/// Return 0 and set `*out_n` to the number of bytes read (0 means end of stream), or return an
+/// errno value (`EAGAIN`/`EWOULDBLOCK` when no data is available yet; ftls then reports
+/// `FTLS_WANT_READ`). `*out_n` must not exceed `len`. Must not call ftls functions on the same
+/// connection.
+pub type ftls_read_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        buf: *mut u8,
+        len: usize,
+        out_n: *mut usize,
+    ) -> c_int,
+>;
+
+/// Writes up to `len` TLS bytes from `buf` to the transport.
+///
+/// Return 0 and set `*out_n` to the number of bytes written (at most `len`), or return an
+/// errno value (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports
+/// `FTLS_WANT_WRITE`). Must not call ftls functions on the same connection.
+pub type ftls_write_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        buf: *const u8,
+        len: usize,
+        out_n: *mut usize,
+    ) -> c_int,
+>;
+
+pub(crate) struct CallbackReader {
+    pub(crate) callback: unsafe extern "C" fn(*mut c_void, *mut u8, usize, *mut usize) -> c_int,
+    pub(crate) userdata: *mut c_void,
+}
+
+pub(crate) struct CallbackWriter {
+    pub(crate) callback: unsafe extern "C" fn(*mut c_void, *const u8, usize, *mut usize) -> c_int,
+    pub(crate) userdata: *mut c_void,
+}
+
+/// Turns the callback's (status, count) into an io result, refusing impossible counts.
+fn outcome(status: c_int, n: usize, len: usize) -> io::Result<usize> {
+    if status != 0 {
+        return Err(io::Error::from_raw_os_error(status));
+    }
+    if n > len {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the callback reported {n} bytes for a buffer of {len}"),
+        ));
+    }
+    Ok(n)
+}
+
+impl io::Read for CallbackReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut n = 0usize;
+        // SAFETY: the callback is a non-NULL C function given for this call; `buf` is valid
+        // for `buf.len()` writable bytes and `n` is a valid out-pointer, both for the call.
+        let status = unsafe { (self.callback)(self.userdata, buf.as_mut_ptr(), buf.len(), &mut n) };
+        outcome(status, n, buf.len())
+    }
+}
+
+impl io::Write for CallbackWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut n = 0usize;
+        // SAFETY: as for the reader; `buf` is valid for `buf.len()` readable bytes.
+        let status = unsafe { (self.callback)(self.userdata, buf.as_ptr(), buf.len(), &mut n) };
+        outcome(status, n, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! Driving a connection over file descriptors, with `SSL_get_error`-like results: a thin user
+//! of the sans-I/O calls (`read_tls`, `process_new_packets`, `write_tls`).
+//!
+//! Works on blocking and non-blocking fds alike: a call that would block returns
+//! `FTLS_WANT_READ` or `FTLS_WANT_WRITE`, and the caller waits on the fd and calls again (the
+//! same call or any other). The handshake happens implicitly in `read` and `write`.
+//!
+//! Short writes (the documented rule): `write` accepts the whole buffer unless the fd would
+//! block; then it returns how many bytes it accepted so far (at least one), like OpenSSL with
+//! `SSL_MODE_ENABLE_PARTIAL_WRITE`, or `FTLS_WANT_WRITE` if it accepted none. On a blocking fd
+//! it therefore returns only when everything has been sent. Accepted bytes are never lost:
+//! what could not be sent yet goes out with the next call (or `flush`).
+
+use super::Connection;
+use crate::core::error::{Error, ResultCode::*};
+use crate::core::fd_transport::FdTransport;
+use std::os::fd::RawFd;
+
+impl Connection {
+    /// Binds the connection to a read fd and a write fd (the same socket, usually). ftls
+    /// never closes them.
+    pub fn set_fds(&mut self, read_fd: RawFd, write_fd: RawFd) -> Result<(), Error> {
+        if read_fd < 0 || write_fd < 0 {
+            return Err(Error::invalid_argument(format!(
+                "file descriptors must not be negative (got {read_fd} and {write_fd})"
+            )));
+        }
+        self.fds = Some(FdTransport { read_fd, write_fd });
+        Ok(())
+    }
+
+    fn bound_fds(&self) -> Result<FdTransport, Error> {
+        self.fds.ok_or_else(|| {
+            Error::invalid_state("no file descriptor is set: call set_fd first (or use read_tls)")
+        })
+    }
+
+    /// Runs the handshake to completion over the fds.
+    pub fn handshake(&mut self) -> Result<(), Error> {
+        let mut fds = self.bound_fds()?;
+        self.check_not_failed()?;
+        loop {
+            self.flush_to(&mut fds)?;
+            if !self.tls.is_handshaking() {
+                return Ok(());
+            }
+            self.fill_from(&mut fds)?;
+        }
+    }
+
+    /// Sends every queued TLS byte; `FTLS_WANT_WRITE` if the fd would block first.
+    pub fn flush(&mut self) -> Result<(), Error> {
+        let mut fds = self.bound_fds()?;
+        self.flush_to(&mut fds)
+    }
+
+    /// Sends close_notify (once) and, if `wait_for_peer`, reads until the peer's close_notify,
+    /// discarding data that arrives meanwhile. Call again after a would-block.
+    pub fn shutdown(&mut self, wait_for_peer: bool) -> Result<(), Error> {
+        let mut fds = self.bound_fds()?;
+        if !self.close_notify_sent {
+            self.send_close_notify();
+        }
+        self.flush_to(&mut fds)?;
+        if !wait_for_peer {
+            return Ok(());
+        }
+        let mut discard = [0u8; 4096];
+        loop {
+            match self.read_over_fd(fds, &mut discard) {
+                Ok(_) => continue,
+                Err(err) if err.code() == FTLS_CLOSED => return Ok(()),
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    pub(super) fn read_over_fd(
+        &mut self,
+        mut fds: FdTransport,
+        buf: &mut [u8],
+    ) -> Result<usize, Error> {
+        loop {
+            match self.read_buffered(buf) {
+                Err(err) if err.code() == FTLS_WANT_READ => {}
+                done => return done,
+            }
+            // Handshake messages or alerts may be waiting to go out before the peer answers.
+            self.flush_to(&mut fds)?;
+            self.fill_from(&mut fds)?;
+        }
+    }
+
+    pub(super) fn write_over_fd(
+        &mut self,
+        mut fds: FdTransport,
+        data: &[u8],
+    ) -> Result<usize, Error> {
+        if self.tls.is_handshaking() {
+            self.handshake()?;
+        }
+        let mut accepted = 0;
+        loop {
+            match self.flush_to(&mut fds) {
+                Err(err) if err.code() == FTLS_WANT_WRITE && accepted > 0 => return Ok(accepted),
+                result => result?,
+            }
+            if accepted == data.len() {
+                return Ok(accepted);
+            }
+            accepted += self.write_buffered(&data[accepted..])?;
+        }
+    }
+
+    fn flush_to(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
+        while self.tls.wants_write() {
+            self.write_tls(fds)?;
+        }
+        Ok(())
+    }
+
+    /// Reads once from the fd and processes what arrived. End of stream is recorded; the
+    /// caller then sees close_notify, truncation or a handshake cut short.
+    fn fill_from(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
+        if self.transport_eof {
+            // Nothing more will come; processing reports what that means now.
+            return self.process_new_packets();
+        }
+        self.read_tls(fds)?;
+        self.process_new_packets()
+    }
+}

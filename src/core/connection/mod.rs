@@ -1,0 +1,449 @@
+//! A TLS connection. Two ways to drive it: sans-I/O, as rustls (the caller moves TLS bytes with
+//! `read_tls` / `write_tls`), or over file descriptors (`set_fds`, then `handshake`, `read`,
+//! `write`, `shutdown` do the I/O, see `fd_io`).
+
+mod fd_io;
+
+use super::client_config::ClientConfig;
+use super::error::{Error, ResultCode::*};
+use super::fd_transport::FdTransport;
+use super::handshake_observer::{HandshakeEvent, HandshakeObserver, SecretRouter};
+use super::protocol::{group_name, suite_name, version_name};
+use super::server_config::ServerConfig;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::HandshakeKind;
+use std::io::{self, IoSlice, Read, Write};
+use std::sync::Arc;
+
+/// What the handshake settled on, as reported when it completes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Negotiated {
+    /// "TLSv1.2" or "TLSv1.3".
+    pub version: &'static str,
+    /// IANA name, e.g. "TLS_AES_256_GCM_SHA384".
+    pub cipher_suite: &'static str,
+    /// e.g. "X25519MLKEM768"; None when resumed in TLS 1.2 (no key exchange happened).
+    pub key_exchange_group: Option<&'static str>,
+    pub alpn: Option<Vec<u8>>,
+    pub resumed: bool,
+}
+
+/// What a handshake observer reports, in order.
+#[derive(Debug)]
+pub enum HandshakeTrace<'a> {
+    /// A handshake message was sent or received.
+    Message(HandshakeEvent),
+    /// The handshake finished; the connection now carries application data.
+    Complete(&'a Negotiated),
+}
+
+/// Receives a connection's handshake trace.
+pub type HandshakeTraceSink = Box<dyn FnMut(HandshakeTrace<'_>) + Send>;
+
+struct Tracing {
+    /// None once the observer has seen both Finished messages (or gave up).
+    observer: Option<HandshakeObserver>,
+    sink: HandshakeTraceSink,
+    completion_reported: bool,
+}
+
+/// One TLS connection, client or server.
+pub struct Connection {
+    tls: rustls::Connection,
+    secrets: Arc<SecretRouter>,
+    tracing: Option<Tracing>,
+    /// The transport reported end-of-stream.
+    transport_eof: bool,
+    close_notify_sent: bool,
+    /// A fatal error: once failed, every call reports it again.
+    failure: Option<Error>,
+    /// Set by `set_fds`: then read/write/handshake/shutdown do the transport I/O themselves.
+    fds: Option<FdTransport>,
+    /// Decrypted bytes waiting in rustls, as of the last processing (for `pending`).
+    plaintext_pending: usize,
+}
+
+impl Connection {
+    /// A client connection that will verify the server as `server_name` (a DNS name or an IP
+    /// address). The ClientHello is ready to be written at once.
+    pub fn client(config: &ClientConfig, server_name: &str) -> Result<Self, Error> {
+        let name = ServerName::try_from(server_name.to_owned()).map_err(|_| {
+            Error::new(
+                FTLS_ERR_INVALID_SERVER_NAME,
+                format!("{server_name:?} is neither a valid DNS name nor an IP address"),
+            )
+        })?;
+        let tls = rustls::ClientConnection::new(config.rustls.clone(), name)?;
+        Ok(Self::wrap(tls.into(), config.secrets.clone()))
+    }
+
+    /// A server connection; it waits for the client's ClientHello.
+    pub fn server(config: &ServerConfig) -> Result<Self, Error> {
+        let tls = rustls::ServerConnection::new(config.rustls.clone())?;
+        Ok(Self::wrap(tls.into(), config.secrets.clone()))
+    }
+
+    fn wrap(tls: rustls::Connection, secrets: Arc<SecretRouter>) -> Self {
+        Self {
+            tls,
+            secrets,
+            tracing: None,
+            transport_eof: false,
+            close_notify_sent: false,
+            failure: None,
+            fds: None,
+            plaintext_pending: 0,
+        }
+    }
+
+    pub fn is_client(&self) -> bool {
+        matches!(self.tls, rustls::Connection::Client(_))
+    }
+
+    /// Reports every handshake message sent and received from now on, then the negotiated
+    /// parameters. Set it before the first `write_tls` / `read_tls` to see the whole handshake.
+    pub fn set_handshake_trace(&mut self, sink: HandshakeTraceSink) -> Result<(), Error> {
+        if !self.tls.is_handshaking() {
+            return Err(Error::invalid_state(
+                "the handshake is already complete; set the handshake callback before it starts",
+            ));
+        }
+        self.tracing = Some(Tracing {
+            observer: Some(HandshakeObserver::new(
+                self.is_client(),
+                self.secrets.clone(),
+            )),
+            sink,
+            completion_reported: false,
+        });
+        Ok(())
+    }
+
+    /// Reads TLS bytes from the transport once. `Ok(0)` means the transport reached end of
+    /// stream. Would-block from the transport is `FTLS_WANT_READ`.
+    pub fn read_tls(&mut self, transport: &mut dyn Read) -> Result<usize, Error> {
+        self.check_not_failed()?;
+        let observer = observer_of(&mut self.tracing);
+        let mut tap = ReadTap {
+            inner: transport,
+            observer,
+            transport_error: None,
+        };
+        match self.tls.read_tls(&mut tap) {
+            Ok(0) => {
+                self.transport_eof = true;
+                Ok(0)
+            }
+            Ok(n) => Ok(n),
+            Err(err) => Err(match tap.transport_error {
+                Some(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    Error::new(FTLS_WANT_READ, "the transport has no data yet")
+                }
+                Some(err) => Error::io("reading from the transport", &err),
+                // rustls refused before reading: its plaintext buffer is full.
+                None => Error::invalid_state(format!(
+                    "cannot take more TLS data now ({err}): read the pending plaintext first"
+                )),
+            }),
+        }
+    }
+
+    /// Writes buffered TLS bytes to the transport (one call, possibly vectored). Returns how many
+    /// were written; `Ok(0)` when nothing was pending.
+    pub fn write_tls(&mut self, transport: &mut dyn Write) -> Result<usize, Error> {
+        let observer = observer_of(&mut self.tracing);
+        let mut tap = WriteTap {
+            inner: transport,
+            observer,
+        };
+        let result = self.tls.write_tls(&mut tap);
+        self.deliver_trace();
+        match result {
+            Ok(n) => Ok(n),
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => Err(Error::new(
+                FTLS_WANT_WRITE,
+                "the transport cannot take data yet",
+            )),
+            Err(err) => Err(Error::io("writing to the transport", &err)),
+        }
+    }
+
+    /// Processes the TLS bytes read so far: advances the handshake, decrypts records.
+    /// After an error, call `write_tls` once more to send the alert that tells the peer why.
+    pub fn process_new_packets(&mut self) -> Result<(), Error> {
+        self.check_not_failed()?;
+        let result = self.tls.process_new_packets();
+        if let Some(observer) = observer_of(&mut self.tracing) {
+            observer.decode_incoming();
+        }
+        self.deliver_trace();
+        let state = result.map_err(|err| self.fail(err.into()))?;
+        self.plaintext_pending = state.plaintext_bytes_to_read();
+        if self.transport_eof && self.tls.is_handshaking() {
+            return Err(self.fail(Error::new(
+                FTLS_ERR_UNEXPECTED_EOF,
+                "the peer closed the connection during the handshake",
+            )));
+        }
+        Ok(())
+    }
+
+    /// Reads decrypted application data. `FTLS_WANT_READ` when none is buffered yet,
+    /// `FTLS_CLOSED` after the peer's close_notify, `FTLS_ERR_UNEXPECTED_EOF` when the transport
+    /// ended without one. With fds set, reads TLS data from the fd as needed (and completes the
+    /// handshake first).
+    pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        match self.fds {
+            Some(fds) => self.read_over_fd(fds, buf),
+            None => self.read_buffered(buf),
+        }
+    }
+
+    fn read_buffered(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        self.check_not_failed()?;
+        let result = self.tls.reader().read(buf);
+        if let Ok(n) = result {
+            self.plaintext_pending = self.plaintext_pending.saturating_sub(n);
+        }
+        match result {
+            Ok(0) if !buf.is_empty() => Err(Error::new(
+                FTLS_CLOSED,
+                "the peer sent close_notify: no more data will arrive",
+            )),
+            Ok(n) => Ok(n),
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => Err(Error::new(
+                FTLS_WANT_READ,
+                "no application data is buffered yet",
+            )),
+            Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => Err(self.fail(Error::new(
+                FTLS_ERR_UNEXPECTED_EOF,
+                "the peer closed the transport without close_notify: the data may be truncated",
+            ))),
+            Err(err) => Err(Error::new(
+                FTLS_ERR_INTERNAL,
+                format!("reading plaintext: {err}"),
+            )),
+        }
+    }
+
+    /// Queues application data for encryption; returns how much was accepted (all of it unless
+    /// the outgoing buffer is full). Before the handshake completes, data is held until it does.
+    /// With fds set, also sends it (see `fd_io` for the short-write rule).
+    pub fn write(&mut self, data: &[u8]) -> Result<usize, Error> {
+        match self.fds {
+            Some(fds) => self.write_over_fd(fds, data),
+            None => self.write_buffered(data),
+        }
+    }
+
+    fn write_buffered(&mut self, data: &[u8]) -> Result<usize, Error> {
+        self.check_not_failed()?;
+        if self.close_notify_sent {
+            return Err(Error::invalid_state(
+                "close_notify was already sent: no more data can be written",
+            ));
+        }
+        let accepted =
+            self.tls.writer().write(data).map_err(|err| {
+                Error::new(FTLS_ERR_INTERNAL, format!("writing plaintext: {err}"))
+            })?;
+        if accepted == 0 && !data.is_empty() {
+            return Err(Error::new(
+                FTLS_WANT_WRITE,
+                "the outgoing buffer is full: write TLS data to the transport first",
+            ));
+        }
+        Ok(accepted)
+    }
+
+    /// Queues a close_notify alert: the clean end of this side's stream.
+    pub fn send_close_notify(&mut self) {
+        self.tls.send_close_notify();
+        self.close_notify_sent = true;
+    }
+
+    /// Decrypted bytes that `read` can return without touching the transport.
+    pub fn pending(&self) -> usize {
+        self.plaintext_pending
+    }
+
+    pub fn wants_read(&self) -> bool {
+        self.failure.is_none() && self.tls.wants_read()
+    }
+
+    pub fn wants_write(&self) -> bool {
+        self.tls.wants_write()
+    }
+
+    pub fn is_handshaking(&self) -> bool {
+        self.tls.is_handshaking()
+    }
+
+    /// "TLSv1.2" / "TLSv1.3" once the ServerHello settled it.
+    pub fn protocol_version(&self) -> Option<&'static str> {
+        self.tls.protocol_version().map(version_name)
+    }
+
+    /// The negotiated cipher suite: IANA number and name.
+    pub fn cipher_suite(&self) -> Option<(u16, &'static str)> {
+        let suite = self.tls.negotiated_cipher_suite()?.suite();
+        Some((u16::from(suite), suite_name(suite)))
+    }
+
+    pub fn key_exchange_group(&self) -> Option<&'static str> {
+        Some(group_name(self.tls.negotiated_key_exchange_group()?.name()))
+    }
+
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.tls.alpn_protocol()
+    }
+
+    /// The server name the client sent (SNI). Server connections only.
+    pub fn sni_server_name(&self) -> Result<Option<&str>, Error> {
+        match &self.tls {
+            rustls::Connection::Server(server) => Ok(server.server_name()),
+            rustls::Connection::Client(_) => Err(Error::invalid_state(
+                "the SNI server name is known only on server connections",
+            )),
+        }
+    }
+
+    /// The peer's certificate chain, leaf first; empty before the peer sent one, or if it did
+    /// not (a client without a certificate).
+    pub fn peer_certificates(&self) -> &[CertificateDer<'static>] {
+        self.tls.peer_certificates().unwrap_or(&[])
+    }
+
+    /// Whether the handshake resumed an earlier session.
+    pub fn is_resumed(&self) -> bool {
+        self.tls.handshake_kind() == Some(HandshakeKind::Resumed)
+    }
+
+    /// Everything the handshake chose, once it is complete.
+    pub fn negotiated(&self) -> Option<Negotiated> {
+        negotiated(&self.tls)
+    }
+
+    fn check_not_failed(&self) -> Result<(), Error> {
+        match &self.failure {
+            Some(err) => Err(err.clone()),
+            None => Ok(()),
+        }
+    }
+
+    fn fail(&mut self, err: Error) -> Error {
+        self.failure = Some(err.clone());
+        err
+    }
+
+    /// Hands decoded handshake messages to the sink; reports completion once the handshake is
+    /// over and its last message has been seen (or flushed, if the observer lost track).
+    fn deliver_trace(&mut self) {
+        let Self { tls, tracing, .. } = self;
+        let Some(tracing) = tracing.as_mut() else {
+            return;
+        };
+        if let Some(observer) = tracing.observer.as_mut() {
+            for event in observer.take_events() {
+                (tracing.sink)(HandshakeTrace::Message(event));
+            }
+            if observer.is_done() {
+                tracing.observer = None;
+            }
+        }
+        let last_message_seen = tracing.observer.is_none() || !tls.wants_write();
+        if tracing.completion_reported || tls.is_handshaking() || !last_message_seen {
+            return;
+        }
+        tracing.completion_reported = true;
+        tracing.observer = None;
+        if let Some(negotiated) = negotiated(tls) {
+            (tracing.sink)(HandshakeTrace::Complete(&negotiated));
+        }
+    }
+}
+
+fn observer_of(tracing: &mut Option<Tracing>) -> Option<&mut HandshakeObserver> {
+    tracing.as_mut()?.observer.as_mut()
+}
+
+fn negotiated(tls: &rustls::Connection) -> Option<Negotiated> {
+    if tls.is_handshaking() {
+        return None;
+    }
+    let suite = tls.negotiated_cipher_suite()?.suite();
+    Some(Negotiated {
+        version: version_name(tls.protocol_version()?),
+        cipher_suite: suite_name(suite),
+        key_exchange_group: tls
+            .negotiated_key_exchange_group()
+            .map(|group| group_name(group.name())),
+        alpn: tls.alpn_protocol().map(<[u8]>::to_vec),
+        resumed: tls.handshake_kind() == Some(HandshakeKind::Resumed),
+    })
+}
+
+/// Passes reads through, showing the bytes to the observer and keeping the transport's own
+/// error apart from rustls' refusals.
+struct ReadTap<'a> {
+    inner: &'a mut dyn Read,
+    observer: Option<&'a mut HandshakeObserver>,
+    transport_error: Option<io::Error>,
+}
+
+impl Read for ReadTap<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                if let Some(observer) = self.observer.as_mut() {
+                    observer.incoming(&buf[..n.min(buf.len())]);
+                }
+                Ok(n)
+            }
+            Err(err) => {
+                let copy = match err.raw_os_error() {
+                    Some(errno) => io::Error::from_raw_os_error(errno),
+                    None => io::Error::new(err.kind(), err.to_string()),
+                };
+                self.transport_error = Some(copy);
+                Err(err)
+            }
+        }
+    }
+}
+
+/// Passes writes through, showing the written bytes to the observer.
+struct WriteTap<'a> {
+    inner: &'a mut dyn Write,
+    observer: Option<&'a mut HandshakeObserver>,
+}
+
+impl Write for WriteTap<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        if let Some(observer) = self.observer.as_mut() {
+            observer.outgoing(&buf[..n.min(buf.len())]);
+        }
+        Ok(n)
+    }
+
+    fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        let n = self.inner.write_vectored(bufs)?;
+        if let Some(observer) = self.observer.as_mut() {
+            let mut remaining = n;
+            for buf in bufs {
+                let take = remaining.min(buf.len());
+                observer.outgoing(&buf[..take]);
+                remaining -= take;
+                if remaining == 0 {
+                    break;
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,138 @@
+//! What the two peers negotiate: protocol versions and ALPN protocols, and their names.
+
+use super::error::Error;
+use rustls::{CipherSuite, NamedGroup, ProtocolVersion, SupportedProtocolVersion};
+
+/// The TLS versions a config allows. ftls speaks only TLS 1.2 and 1.3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Versions {
+    pub tls12: bool,
+    pub tls13: bool,
+}
+
+impl Default for Versions {
+    fn default() -> Self {
+        Self {
+            tls12: true,
+            tls13: true,
+        }
+    }
+}
+
+impl Versions {
+    pub fn to_rustls(self) -> Result<Vec<&'static SupportedProtocolVersion>, Error> {
+        let mut versions = Vec::with_capacity(2);
+        if self.tls13 {
+            versions.push(&rustls::version::TLS13);
+        }
+        if self.tls12 {
+            versions.push(&rustls::version::TLS12);
+        }
+        if versions.is_empty() {
+            return Err(Error::invalid_argument(
+                "at least one protocol version (TLS 1.2 or TLS 1.3) must be enabled",
+            ));
+        }
+        Ok(versions)
+    }
+}
+
+/// The negotiation settings both client and server builders carry.
+#[derive(Clone, Debug, Default)]
+pub struct Negotiation {
+    versions: Versions,
+    alpn: Vec<Vec<u8>>,
+}
+
+impl Negotiation {
+    pub fn set_versions(&mut self, versions: Versions) -> Result<(), Error> {
+        versions.to_rustls()?;
+        self.versions = versions;
+        Ok(())
+    }
+
+    /// The ALPN protocols, most preferred first; empty for none.
+    pub fn set_alpn(&mut self, protocols: Vec<Vec<u8>>) -> Result<(), Error> {
+        validate_alpn(&protocols)?;
+        self.alpn = protocols;
+        Ok(())
+    }
+
+    pub fn versions(&self) -> Versions {
+        self.versions
+    }
+
+    pub fn alpn(&self) -> &[Vec<u8>] {
+        &self.alpn
+    }
+}
+
+/// Checks an ALPN list: each protocol 1..=255 bytes (RFC 7301).
+fn validate_alpn(protocols: &[Vec<u8>]) -> Result<(), Error> {
+    for (index, protocol) in protocols.iter().enumerate() {
+        if protocol.is_empty() || protocol.len() > 255 {
+            return Err(Error::invalid_argument(format!(
+                "ALPN protocol #{} must be 1 to 255 bytes long, not {}",
+                index + 1,
+                protocol.len()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// "TLSv1.2" / "TLSv1.3", as OpenSSL names them.
+pub fn version_name(version: ProtocolVersion) -> &'static str {
+    match version {
+        ProtocolVersion::TLSv1_3 => "TLSv1.3",
+        ProtocolVersion::TLSv1_2 => "TLSv1.2",
+        _ => "unknown",
+    }
+}
+
+/// The IANA name of a cipher suite, e.g. `TLS_AES_128_GCM_SHA256`.
+pub fn suite_name(suite: CipherSuite) -> &'static str {
+    match suite {
+        // rustls prefixes its TLS 1.3 suites with TLS13_; IANA does not.
+        CipherSuite::TLS13_AES_128_GCM_SHA256 => "TLS_AES_128_GCM_SHA256",
+        CipherSuite::TLS13_AES_256_GCM_SHA384 => "TLS_AES_256_GCM_SHA384",
+        CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 => "TLS_CHACHA20_POLY1305_SHA256",
+        other => other.as_str().unwrap_or("unknown"),
+    }
+}
+
+/// The IANA name of a key-exchange group, e.g. `X25519MLKEM768`, `secp256r1`.
+pub fn group_name(group: NamedGroup) -> &'static str {
+    group.as_str().unwrap_or("unknown")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_iana() {
+        assert_eq!(
+            suite_name(CipherSuite::TLS13_AES_256_GCM_SHA384),
+            "TLS_AES_256_GCM_SHA384"
+        );
+        assert_eq!(
+            suite_name(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
+        );
+        assert_eq!(group_name(NamedGroup::X25519MLKEM768), "X25519MLKEM768");
+        assert_eq!(group_name(NamedGroup::secp256r1), "secp256r1");
+    }
+
+    #[test]
+    fn rejects_empty_versions_and_bad_alpn() {
+        let none = Versions {
+            tls12: false,
+            tls13: false,
+        };
+        assert!(none.to_rustls().is_err());
+        assert!(validate_alpn(&[b"h2".to_vec(), vec![]]).is_err());
+        assert!(validate_alpn(&[vec![b'x'; 256]]).is_err());
+        assert!(validate_alpn(&[b"http/1.1".to_vec()]).is_ok());
+    }
+}
