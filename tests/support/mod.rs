@@ -1,0 +1,233 @@
+//! Shared by the integration tests: builds what they need (library, examples, C test
+//! programs, certificates), runs programs (under valgrind when `FTLS_TEST_WRAPPER` says so),
+//! and starts servers on free ports.
+//!
+//! Every helper panics with a clear message when something it needs is missing: a test that
+//! cannot run its check fails, it never skips.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+#[path = "../../tools/certs.rs"]
+mod certs;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn build_dir() -> PathBuf {
+    root().join("build")
+}
+
+/// Runs `make all` once per test binary (a no-op under `make test`, which already did it).
+pub fn ensure_built() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let output = Command::new("make")
+            .arg("-s")
+            .arg("all")
+            .current_dir(root())
+            .output()
+            .expect("make must be installed to build the library and examples");
+        assert!(
+            output.status.success(),
+            "make all failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    });
+}
+
+/// A directory of fresh test certificates (see tools/certs.rs), made once per test binary.
+pub fn cert_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test binary path");
+        let name = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
+        let dir = root().join("target").join("test-certs").join(name);
+        certs::generate(&dir).expect("generate test certificates");
+        dir
+    })
+}
+
+pub fn cert(name: &str) -> String {
+    cert_dir().join(name).display().to_string()
+}
+
+pub fn example(name: &str) -> PathBuf {
+    ensure_built();
+    build_dir().join("bin").join(name)
+}
+
+/// Compiles `tests/c/<name>.c` as strict C99 against the built library, once per binary.
+pub fn c_test_program(name: &str) -> PathBuf {
+    ensure_built();
+    static COMPILED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let compiled = COMPILED.get_or_init(Default::default);
+    let mut compiled = compiled.lock().unwrap_or_else(|e| e.into_inner());
+    let out = build_dir().join("tests").join(name);
+    if compiled.insert(name.to_owned()) {
+        std::fs::create_dir_all(out.parent().expect("has parent")).expect("mkdir build/tests");
+        let source = root().join("tests/c").join(format!("{name}.c"));
+        let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+            .args(["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g"])
+            .arg("-D_POSIX_C_SOURCE=200809L")
+            .arg("-I")
+            .arg(root().join("include"))
+            .arg(&source)
+            .arg("-o")
+            .arg(&out)
+            .arg("-L")
+            .arg(build_dir().join("lib"))
+            .args(["-lftls", "-lpthread"])
+            .arg(format!("-Wl,-rpath,{}", build_dir().join("lib").display()))
+            .output()
+            .expect("a C compiler (cc) must be installed");
+        assert!(
+            output.status.success(),
+            "compiling {} failed:\n{}",
+            source.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    out
+}
+
+/// A command for one of our C programs, run under `$FTLS_TEST_WRAPPER` (e.g.
+/// `valgrind --error-exitcode=99 --leak-check=full`) when CI sets it.
+pub fn wrapped(program: &Path) -> Command {
+    match std::env::var("FTLS_TEST_WRAPPER") {
+        Ok(wrapper) if !wrapper.trim().is_empty() => {
+            let mut words = wrapper.split_whitespace();
+            let mut cmd = Command::new(words.next().expect("non-empty wrapper"));
+            cmd.args(words).arg(program);
+            cmd
+        }
+        _ => Command::new(program),
+    }
+}
+
+/// Runs a command to completion with a deadline; panics (killing it) if it hangs.
+pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
+    let out_reader = std::thread::spawn(move || read_all(stdout));
+    let err_reader = std::thread::spawn(move || read_all(stderr));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{cmd:?} did not finish within {limit:?}; stderr so far:\n{}",
+                String::from_utf8_lossy(&err_reader.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5)); // polling a child, not synchronising
+    };
+    Output {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    }
+}
+
+fn read_all(mut source: impl std::io::Read) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let _ = source.read_to_end(&mut bytes);
+    bytes
+}
+
+/// The default deadline for one program run; generous for valgrind.
+pub fn deadline() -> Duration {
+    if std::env::var("FTLS_TEST_WRAPPER").is_ok_and(|w| !w.trim().is_empty()) {
+        Duration::from_secs(600)
+    } else {
+        Duration::from_secs(120)
+    }
+}
+
+/// A server process started on a free port; killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    /// Starts `cmd` (which must listen on port 0) and waits for the line that names its port:
+    /// `listening on ADDR:PORT` (tls-server) or `ACCEPT ADDR:PORT` (openssl s_server).
+    pub fn start(mut cmd: Command) -> Server {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            for line in lines.by_ref().map_while(Result::ok) {
+                let port = ["listening on ", "ACCEPT "].iter().find_map(|prefix| {
+                    let rest = line.strip_prefix(prefix)?;
+                    rest.rsplit(':').next()?.trim().parse::<u16>().ok()
+                });
+                if let Some(port) = port {
+                    let _ = tx.send(port);
+                    break;
+                }
+            }
+            // Keep draining so the server never blocks on a full stdout pipe.
+            for _ in lines {}
+        });
+        match rx.recv_timeout(deadline()) {
+            Ok(port) => Server { child, port },
+            Err(_) => {
+                let _ = child.kill();
+                panic!("{cmd:?} never printed its listening port");
+            }
+        }
+    }
+
+    /// Waits for the server to exit by itself (e.g. `--max-conns`).
+    pub fn wait(mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + deadline();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn stdout_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
