@@ -447,3 +447,6 @@ impl Write for WriteTap<'_> {
         self.inner.flush()
     }
 }
+
+#[cfg(test)]
+mod tests;

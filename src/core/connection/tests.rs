@@ -1,0 +1,250 @@
+//! Client and server connections in one process over in-memory pipes.
+
+#[path = "../../../tools/certs.rs"]
+mod certs;
+
+use super::*;
+use crate::core::{ClientAuth, ClientConfigBuilder, Identity, ServerConfigBuilder, Versions};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+fn cert_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-certs/core-unit");
+        certs::generate(&dir).expect("test certificates");
+        dir
+    })
+}
+
+fn identity(chain: &str, key: &str) -> Identity {
+    let provider = crate::core::provider::default_provider();
+    Identity::from_files(&cert_dir().join(chain), &cert_dir().join(key), &provider)
+        .expect("identity")
+}
+
+fn client_builder() -> ClientConfigBuilder {
+    let mut builder = ClientConfigBuilder::new();
+    builder
+        .add_trust_anchors_file(&cert_dir().join("ca.pem"))
+        .expect("ca");
+    builder
+}
+
+fn server_builder(chain: &str, key: &str) -> ServerConfigBuilder {
+    let mut builder = ServerConfigBuilder::new();
+    builder.set_identity(identity(chain, key));
+    builder
+}
+
+/// Moves bytes between the two until neither has anything to say; returns the first error of
+/// each side.
+fn pump(client: &mut Connection, server: &mut Connection) -> (Option<Error>, Option<Error>) {
+    let (mut client_err, mut server_err) = (None, None);
+    loop {
+        let to_server = transfer(client, server, &mut server_err);
+        let to_client = transfer(server, client, &mut client_err);
+        if !to_server && !to_client {
+            return (client_err, server_err);
+        }
+    }
+}
+
+/// Sends everything `from` has queued to `to`; false if there was nothing to send.
+fn transfer(from: &mut Connection, to: &mut Connection, to_err: &mut Option<Error>) -> bool {
+    let mut wire = Vec::new();
+    while from.wants_write() && from.write_tls(&mut wire).expect("write to a Vec") > 0 {}
+    if wire.is_empty() || to_err.is_some() {
+        return false;
+    }
+    let mut slice = &wire[..];
+    while !slice.is_empty() && to_err.is_none() {
+        if let Err(e) = to
+            .read_tls(&mut slice)
+            .and_then(|_| to.process_new_packets())
+        {
+            *to_err = Some(e);
+        }
+    }
+    true
+}
+
+fn connect(
+    client: &ClientConfigBuilder,
+    server: &ServerConfigBuilder,
+    name: &str,
+) -> (Connection, Connection, Option<Error>, Option<Error>) {
+    let mut c = Connection::client(&client.build().expect("client config"), name).expect("client");
+    let mut s = Connection::server(&server.build().expect("server config")).expect("server");
+    let (ce, se) = pump(&mut c, &mut s);
+    (c, s, ce, se)
+}
+
+#[test]
+fn tls13_handshake_then_data_both_ways_then_close_notify() {
+    let (mut c, mut s, ce, se) = connect(
+        &client_builder(),
+        &server_builder("server.pem", "server.key"),
+        "localhost",
+    );
+    assert_eq!((ce, se), (None, None));
+    assert_eq!(c.protocol_version(), Some("TLSv1.3"));
+    assert_eq!(s.sni_server_name().unwrap(), Some("localhost"));
+    assert_eq!(c.key_exchange_group(), Some("X25519MLKEM768"));
+    assert_eq!(c.peer_certificates().len(), 1);
+    assert_eq!(c.write(b"ping").unwrap(), 4);
+    pump(&mut c, &mut s);
+    let mut buf = [0u8; 16];
+    assert_eq!(s.read(&mut buf).unwrap(), 4);
+    assert_eq!(&buf[..4], b"ping");
+    assert_eq!(s.read(&mut buf).unwrap_err().code(), FTLS_WANT_READ);
+    s.send_close_notify();
+    assert_eq!(s.write(b"x").unwrap_err().code(), FTLS_ERR_INVALID_STATE);
+    pump(&mut c, &mut s);
+    assert_eq!(c.read(&mut buf).unwrap_err().code(), FTLS_CLOSED);
+}
+
+#[test]
+fn tls12_only_client_and_eof_without_close_notify_is_truncation() {
+    let mut client = client_builder();
+    client
+        .negotiation
+        .set_versions(Versions {
+            tls12: true,
+            tls13: false,
+        })
+        .unwrap();
+    let (mut c, _s, ce, se) = connect(
+        &client,
+        &server_builder("server-rsa.pem", "server-rsa.key"),
+        "127.0.0.1",
+    );
+    assert_eq!((ce, se), (None, None));
+    assert_eq!(c.protocol_version(), Some("TLSv1.2"));
+    assert!(c
+        .cipher_suite()
+        .unwrap()
+        .1
+        .starts_with("TLS_ECDHE_RSA_WITH_"));
+    assert_eq!(c.read_tls(&mut &[][..]).unwrap(), 0);
+    c.process_new_packets().unwrap();
+    let mut buf = [0u8; 4];
+    assert_eq!(
+        c.read(&mut buf).unwrap_err().code(),
+        FTLS_ERR_UNEXPECTED_EOF
+    );
+}
+
+#[test]
+fn certificate_failures_have_precise_codes() {
+    let cases = [
+        (
+            "other-server.pem",
+            "other-server.key",
+            "localhost",
+            FTLS_ERR_CERT_UNKNOWN_ISSUER,
+        ),
+        (
+            "expired-server.pem",
+            "expired-server.key",
+            "localhost",
+            FTLS_ERR_CERT_EXPIRED,
+        ),
+        (
+            "notyet-server.pem",
+            "notyet-server.key",
+            "localhost",
+            FTLS_ERR_CERT_NOT_YET_VALID,
+        ),
+        (
+            "server.pem",
+            "server.key",
+            "wrong.example",
+            FTLS_ERR_CERT_NAME_MISMATCH,
+        ),
+    ];
+    for (chain, key, name, code) in cases {
+        let (_c, _s, ce, se) = connect(&client_builder(), &server_builder(chain, key), name);
+        let ce = ce.expect("client must fail");
+        assert_eq!(ce.code(), code, "{chain} as {name}: {ce}");
+        assert_eq!(
+            se.expect("server hears the alert").code().category(),
+            crate::core::ResultCategory::FTLS_CATEGORY_PROTOCOL
+        );
+    }
+}
+
+#[test]
+fn required_client_auth_without_certificate_fails_on_both_sides() {
+    let mut server = server_builder("server.pem", "server.key");
+    server.set_client_auth(ClientAuth::Required);
+    server
+        .add_client_trust_anchors_file(&cert_dir().join("ca.pem"))
+        .unwrap();
+    let (_c, _s, ce, se) = connect(&client_builder(), &server, "localhost");
+    assert_eq!(se.unwrap().code(), FTLS_ERR_CLIENT_CERT_REQUIRED);
+    assert_eq!(ce.unwrap().code(), FTLS_ERR_CLIENT_CERT_REQUIRED);
+
+    let mut client = client_builder();
+    client.set_identity(identity("client.pem", "client.key"));
+    let (_c, s, ce, se) = connect(&client, &server, "localhost");
+    assert_eq!((ce, se), (None, None));
+    assert_eq!(s.peer_certificates().len(), 1);
+}
+
+#[test]
+fn no_common_alpn_or_version() {
+    let mut client = client_builder();
+    client.negotiation.set_alpn(vec![b"h2".to_vec()]).unwrap();
+    let mut server = server_builder("server.pem", "server.key");
+    server
+        .negotiation
+        .set_alpn(vec![b"http/1.1".to_vec()])
+        .unwrap();
+    let (_c, _s, ce, se) = connect(&client, &server, "localhost");
+    assert_eq!(ce.unwrap().code(), FTLS_ERR_NO_COMMON_ALPN);
+    assert_eq!(se.unwrap().code(), FTLS_ERR_NO_COMMON_ALPN);
+
+    let mut client = client_builder();
+    client
+        .negotiation
+        .set_versions(Versions {
+            tls12: true,
+            tls13: false,
+        })
+        .unwrap();
+    let mut server = server_builder("server.pem", "server.key");
+    server
+        .negotiation
+        .set_versions(Versions {
+            tls12: false,
+            tls13: true,
+        })
+        .unwrap();
+    let (_c, _s, ce, se) = connect(&client, &server, "localhost");
+    assert_eq!(ce.unwrap().code(), FTLS_ERR_NO_COMMON_VERSION);
+    assert_eq!(se.unwrap().code(), FTLS_ERR_NO_COMMON_VERSION);
+}
+
+#[test]
+fn garbage_from_the_peer_is_a_protocol_error_and_stays_failed() {
+    let mut s =
+        Connection::server(&server_builder("server.pem", "server.key").build().unwrap()).unwrap();
+    s.read_tls(&mut &b"GET / HTTP/1.1\r\n\r\n"[..]).unwrap();
+    let err = s.process_new_packets().unwrap_err();
+    assert_eq!(err.code(), FTLS_ERR_BAD_MESSAGE, "{err}");
+    assert_eq!(s.process_new_packets().unwrap_err(), err);
+    assert!(s.wants_write(), "an alert is queued for the peer");
+}
+
+#[test]
+fn eof_during_the_handshake_is_unexpected_eof() {
+    let mut c = Connection::client(&client_builder().build().unwrap(), "localhost").unwrap();
+    let mut wire = Vec::new();
+    c.write_tls(&mut wire).unwrap();
+    assert_eq!(c.read_tls(&mut &[][..]).unwrap(), 0);
+    assert_eq!(
+        c.process_new_packets().unwrap_err().code(),
+        FTLS_ERR_UNEXPECTED_EOF
+    );
+}
