@@ -4,8 +4,10 @@ use super::boundary::{
     arg, bytes_arg, copy_message, free_handle, guard, into_handle, out, str_arg, with_handle,
     with_handle_mut, Handle, LastError,
 };
-use super::negotiation::{alpn_from_args, versions_from_flags};
-use crate::core::{ClientConfig, ClientConfigBuilder, Identity, ResultCode};
+use super::builder_args::{
+    alpn_from_args, identity_from_files, identity_from_pem, versions_from_flags,
+};
+use crate::core::{ClientConfig, ClientConfigBuilder, ResultCode};
 use std::ffi::c_char;
 use std::path::Path;
 
@@ -113,14 +115,8 @@ pub extern "C" fn ftls_client_config_builder_load_identity_file(
     private_key_path: *const c_char,
 ) -> ResultCode {
     with_handle_mut(builder, |b| {
-        let chain = str_arg(cert_chain_path, "cert_chain_path")?;
-        let key = str_arg(private_key_path, "private_key_path")?;
-        let provider = crate::core::provider::default_provider();
-        b.builder.set_identity(Identity::from_files(
-            Path::new(chain),
-            Path::new(key),
-            &provider,
-        )?);
+        b.builder
+            .set_identity(identity_from_files(cert_chain_path, private_key_path)?);
         Ok(())
     })
 }
@@ -139,11 +135,12 @@ pub extern "C" fn ftls_client_config_builder_load_identity_pem(
     private_key_len: usize,
 ) -> ResultCode {
     with_handle_mut(builder, |b| {
-        let chain = bytes_arg(cert_chain_pem, cert_chain_len, "cert_chain_pem")?;
-        let key = bytes_arg(private_key_pem, private_key_len, "private_key_pem")?;
-        let provider = crate::core::provider::default_provider();
-        b.builder
-            .set_identity(Identity::from_pem(chain, key, &provider)?);
+        b.builder.set_identity(identity_from_pem(
+            cert_chain_pem,
+            cert_chain_len,
+            private_key_pem,
+            private_key_len,
+        )?);
         Ok(())
     })
 }

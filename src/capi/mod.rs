@@ -15,7 +15,7 @@ mod result;
 // Shared value types.
 mod borrowed;
 
-mod negotiation;
+mod builder_args;
 
 // Configs.
 mod client_config;
@@ -32,11 +32,11 @@ mod connection;
 mod connection_fd;
 
 pub use borrowed::{ftls_bytes, ftls_str};
+pub use builder_args::{FTLS_PROTOCOL_ALL, FTLS_PROTOCOL_TLS12, FTLS_PROTOCOL_TLS13};
 pub use client_config::*;
 pub use connection::*;
 pub use connection_fd::*;
 pub use handshake_events::*;
-pub use negotiation::{FTLS_PROTOCOL_ALL, FTLS_PROTOCOL_TLS12, FTLS_PROTOCOL_TLS13};
 pub use result::*;
 pub use server_config::*;
 pub use transport_callbacks::{ftls_read_callback, ftls_write_callback};

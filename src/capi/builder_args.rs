@@ -1,8 +1,10 @@
 //! C constants and argument conversions shared by the client and server builders.
 
-use super::boundary::str_array_arg;
-use crate::core::{Error, Versions};
+use super::boundary::{bytes_arg, str_arg, str_array_arg};
+use crate::core::provider::default_provider;
+use crate::core::{Error, Identity, Versions};
 use std::ffi::c_char;
+use std::path::Path;
 
 /// Protocol flag: TLS 1.2 (for `_set_versions`).
 pub const FTLS_PROTOCOL_TLS12: u32 = 1;
@@ -32,4 +34,24 @@ pub(crate) fn alpn_from_args(
         .into_iter()
         .map(|p| p.as_bytes().to_vec())
         .collect())
+}
+
+pub(crate) fn identity_from_files(
+    cert_chain_path: *const c_char,
+    private_key_path: *const c_char,
+) -> Result<Identity, Error> {
+    let chain = str_arg(cert_chain_path, "cert_chain_path")?;
+    let key = str_arg(private_key_path, "private_key_path")?;
+    Identity::from_files(Path::new(chain), Path::new(key), &default_provider())
+}
+
+pub(crate) fn identity_from_pem(
+    cert_chain_pem: *const u8,
+    cert_chain_len: usize,
+    private_key_pem: *const u8,
+    private_key_len: usize,
+) -> Result<Identity, Error> {
+    let chain = bytes_arg(cert_chain_pem, cert_chain_len, "cert_chain_pem")?;
+    let key = bytes_arg(private_key_pem, private_key_len, "private_key_pem")?;
+    Identity::from_pem(chain, key, &default_provider())
 }
