@@ -76,7 +76,14 @@ pub fn c_test_program(name: &str) -> PathBuf {
         std::fs::create_dir_all(out.parent().expect("has parent")).expect("mkdir build/tests");
         let source = root().join("tests/c").join(format!("{name}.c"));
         let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-            .args(["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g"])
+            .args([
+                "-std=c99",
+                "-Wall",
+                "-Wextra",
+                "-Wpedantic",
+                "-Werror",
+                "-g",
+            ])
             .arg("-D_POSIX_C_SOURCE=200809L")
             .arg("-I")
             .arg(root().join("include"))
@@ -115,14 +122,33 @@ pub fn wrapped(program: &Path) -> Command {
 
 /// Runs a command to completion with a deadline; panics (killing it) if it hangs.
 pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
+    run_with_input(cmd, Vec::new(), limit)
+}
+
+/// As [`run_with_timeout`], writing `input` to the program's standard input (then closing it).
+/// A thread feeds it, so a program that answers while it reads cannot deadlock against us.
+pub fn run_with_input(cmd: &mut Command, input: Vec<u8>, limit: Duration) -> Output {
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let stdout = child.stdout.take().expect("piped");
-    let stderr = child.stderr.take().expect("piped");
+    let mut stdin = child.stdin.take().expect("piped");
+    // A program that exits without reading all of its input is not our failure to report here.
+    let feeder = std::thread::spawn(move || {
+        let _ = std::io::Write::write_all(&mut stdin, &input);
+    });
+    let output = wait_with_timeout(child, limit);
+    let _ = feeder.join();
+    output
+}
+
+/// Collects a started child's output (its stdout/stderr must be piped) and waits for it to
+/// exit; panics (killing it) if it is still running after `limit`.
+pub fn wait_with_timeout(mut child: Child, limit: Duration) -> Output {
+    let stdout = child.stdout.take().expect("stdout must be piped");
+    let stderr = child.stderr.take().expect("stderr must be piped");
     let out_reader = std::thread::spawn(move || read_all(stdout));
     let err_reader = std::thread::spawn(move || read_all(stderr));
     let deadline = Instant::now() + limit;
@@ -134,7 +160,8 @@ pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
             let _ = child.kill();
             let _ = child.wait();
             panic!(
-                "{cmd:?} did not finish within {limit:?}; stderr so far:\n{}",
+                "process {} did not finish within {limit:?}; stderr so far:\n{}",
+                child.id(),
                 String::from_utf8_lossy(&err_reader.join().unwrap_or_default())
             );
         }
