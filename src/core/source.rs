@@ -1,6 +1,6 @@
 //! Reading credential input: a file (bounded, with a clear error) or bytes in memory.
 
-use super::error::{Error, ResultCode};
+use super::error::{describe_io, Error, ResultCode};
 use std::io::Read;
 use std::path::Path;
 
@@ -37,11 +37,4 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
         ));
     }
     Ok(bytes)
-}
-
-fn describe_io(err: &std::io::Error) -> String {
-    match err.raw_os_error() {
-        Some(errno) => format!("{err} (errno {errno})"),
-        None => err.to_string(),
-    }
 }

@@ -211,12 +211,19 @@ mod tests {
     }
 
     #[test]
-    fn errno_round_trips_through_the_detail() {
+    fn io_errors_keep_their_errno_and_name_it() {
         let err = Error::io(
             "read callback",
             &std::io::Error::from_raw_os_error(libc::ECONNRESET),
         );
         assert_eq!(err.errno(), Some(libc::ECONNRESET));
+        assert!(err
+            .detail()
+            .contains(&format!("errno {}", libc::ECONNRESET)));
+        assert_eq!(
+            err.clone().context("while reading").errno(),
+            Some(libc::ECONNRESET)
+        );
         assert_eq!(Error::invalid_state("x").errno(), None);
     }
 }

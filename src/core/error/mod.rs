@@ -12,6 +12,8 @@ use std::fmt;
 pub struct Error {
     code: ResultCode,
     detail: String,
+    /// The OS error number behind an `FTLS_ERR_IO`, for `ftls_connection_last_os_error()`.
+    os_error: Option<i32>,
 }
 
 /// The core's result type.
@@ -22,6 +24,7 @@ impl Error {
         Self {
             code,
             detail: detail.into(),
+            os_error: None,
         }
     }
 
@@ -41,25 +44,34 @@ impl Error {
         Self::new(ResultCode::FTLS_ERR_INVALID_STATE, detail)
     }
 
-    /// An OS-level failure of the transport; the detail carries the errno so it can be acted on.
+    /// An OS-level failure of the transport; the detail names the errno so it can be acted on.
     pub fn io(context: &str, err: &std::io::Error) -> Self {
-        let detail = match err.raw_os_error() {
-            Some(errno) => format!("{context}: {err} (errno {errno})"),
-            None => format!("{context}: {err}"),
-        };
-        Self::new(ResultCode::FTLS_ERR_IO, detail)
+        Self {
+            os_error: err.raw_os_error(),
+            ..Self::new(
+                ResultCode::FTLS_ERR_IO,
+                format!("{context}: {}", describe_io(err)),
+            )
+        }
     }
 
-    /// The OS error number behind an `FTLS_ERR_IO`, if the detail recorded one.
+    /// The OS error number behind an `FTLS_ERR_IO`, if there was one.
     pub fn errno(&self) -> Option<i32> {
-        let start = self.detail.rfind("(errno ")? + "(errno ".len();
-        self.detail[start..].trim_end_matches(')').parse().ok()
+        self.os_error
     }
 
     /// Adds what was being done when the error happened, keeping the code.
     pub fn context(mut self, what: impl fmt::Display) -> Self {
         self.detail = format!("{what}: {}", self.detail);
         self
+    }
+}
+
+/// An I/O error as a detail sentence: the OS's words and, when there is one, the errno.
+pub fn describe_io(err: &std::io::Error) -> String {
+    match err.raw_os_error() {
+        Some(errno) => format!("{err} (errno {errno})"),
+        None => err.to_string(),
     }
 }
 
