@@ -13,23 +13,28 @@ EXAMPLE_BINS  := $(EXAMPLES:%=$(BUILD)/bin/%)
 LIB_SO        := $(BUILD)/lib/libftls.so
 LIB_A         := $(BUILD)/lib/libftls.a
 
-.PHONY: all lib examples certs demo test clean
+# What the tests run besides cargo: a C compiler, nm (export checks), openssl (the interop peer).
+TEST_TOOLS    := cc c++ nm openssl
+
+.PHONY: all lib examples certs demo test tools clean FORCE
 
 all: lib examples
 
-# cargo decides what is stale; copies keep cargo's timestamps so make stays calm.
-lib:
+lib: $(LIB_SO)
+
+# cargo decides what is stale; copying with -p keeps cargo's timestamps, so programs linked
+# against the library are rebuilt only when it really changed. (build.rs also refreshes
+# include/ftls.h.)
+$(LIB_SO) $(LIB_A) &: FORCE
 	$(CARGO) build --release --lib
 	@mkdir -p $(BUILD)/lib
 	@cp -p target/release/libftls.so target/release/libftls.a $(BUILD)/lib/
 
-$(LIB_SO) $(LIB_A): lib
-
 examples: $(EXAMPLE_BINS)
 
-$(BUILD)/bin/%: c-examples/%.c include/ftls.h $(LIB_SO)
+$(BUILD)/bin/%: $(LIB_SO) c-examples/%.c include/ftls.h
 	@mkdir -p $(BUILD)/bin
-	$(CC) $(STRICT_CFLAGS) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude c-examples/$*.c -o $@ \
 		-L$(BUILD)/lib -lftls -Wl,-rpath,'$$ORIGIN/../lib'
 
 # A throwaway CA with server and client certificates, made by tools/mkcerts.rs (rcgen).
@@ -39,9 +44,14 @@ certs:
 demo: all certs
 	./scripts/demo.sh $(BUILD)
 
-test: all
+tools:
+	@./scripts/need-tools $(TEST_TOOLS)
+
+test: tools all
 	$(CARGO) test
 
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+
+FORCE:
