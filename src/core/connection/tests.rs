@@ -248,3 +248,6 @@ fn eof_during_the_handshake_is_unexpected_eof() {
         FTLS_ERR_UNEXPECTED_EOF
     );
 }
+
+/// Handshake traces, using the harness above.
+mod trace;

@@ -1,24 +1,269 @@
 //! The key log every ftls config installs: it hands TLS secrets to whoever registered for
 //! them, and costs nothing when no one did.
 //!
-//! STUB: the interface below is fixed; the implementation is being written.
+//! rustls gives a config's key log each secret together with the connection's client random.
+//! A connection that wants its secrets (today: the handshake observer of a traced connection)
+//! registers its client random first and gets a [`Registration`]; the router keeps only the
+//! secrets of registered randoms, and forgets them when the registration is dropped. With no
+//! registration alive, [`rustls::KeyLog::will_log`] is one atomic load.
+//!
+//! It is a router rather than part of the observer so that other consumers (an NSS key-log
+//! file or callback) can be fed from the same place later.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// A TLS ClientHello random: what rustls identifies a connection's secrets by.
+pub(crate) type ClientRandom = [u8; 32];
 
 /// Routes rustls' key-log secrets to connections that asked for them, by client random.
-#[derive(Debug, Default)]
-pub struct SecretRouter {}
+#[derive(Default)]
+pub struct SecretRouter {
+    /// Live registrations: lets `will_log` and `log` answer without taking the lock.
+    registrations: AtomicUsize,
+    waiting: Mutex<HashMap<ClientRandom, Waiting>>,
+}
+
+/// What the router keeps for one client random.
+#[derive(Default)]
+struct Waiting {
+    /// Registrations for this random (normally one; a replayed ClientHello can make more).
+    registrations: usize,
+    client_handshake: Option<Secret>,
+    server_handshake: Option<Secret>,
+}
+
+/// The secrets a registration can ask for: the TLS 1.3 handshake traffic secrets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrafficSecret {
+    /// Protects the client's handshake messages after ServerHello.
+    ClientHandshake,
+    /// Protects the server's handshake messages after ServerHello.
+    ServerHandshake,
+}
+
+impl TrafficSecret {
+    /// The NSS key-log label rustls uses for this secret.
+    fn from_label(label: &str) -> Option<Self> {
+        match label {
+            "CLIENT_HANDSHAKE_TRAFFIC_SECRET" => Some(Self::ClientHandshake),
+            "SERVER_HANDSHAKE_TRAFFIC_SECRET" => Some(Self::ServerHandshake),
+            _ => None,
+        }
+    }
+}
+
+impl Waiting {
+    fn slot(&mut self, which: TrafficSecret) -> &mut Option<Secret> {
+        match which {
+            TrafficSecret::ClientHandshake => &mut self.client_handshake,
+            TrafficSecret::ServerHandshake => &mut self.server_handshake,
+        }
+    }
+}
 
 impl SecretRouter {
+    /// A router with no registrations: it keeps nothing until a connection registers.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Asks for the secrets of the connection with this client random, until the returned
+    /// registration is dropped.
+    pub(crate) fn register(self: &Arc<Self>, client_random: ClientRandom) -> Registration {
+        let mut waiting = self.lock();
+        waiting.entry(client_random).or_default().registrations += 1;
+        self.registrations.fetch_add(1, Ordering::Relaxed);
+        Registration {
+            router: Arc::clone(self),
+            client_random,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<ClientRandom, Waiting>> {
+        // The map stays consistent even if a holder panicked: every update is one statement.
+        self.waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn anyone_registered(&self) -> bool {
+        self.registrations.load(Ordering::Relaxed) > 0
     }
 }
 
 impl rustls::KeyLog for SecretRouter {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
-        let _ = (label, client_random, secret);
+        if !self.anyone_registered() {
+            return;
+        }
+        let (Some(which), Ok(client_random)) = (
+            TrafficSecret::from_label(label),
+            ClientRandom::try_from(client_random),
+        ) else {
+            return;
+        };
+        let Some(secret) = Secret::new(secret) else {
+            return;
+        };
+        if let Some(waiting) = self.lock().get_mut(&client_random) {
+            *waiting.slot(which) = Some(secret);
+        }
     }
 
-    fn will_log(&self, _label: &str) -> bool {
-        false
+    fn will_log(&self, label: &str) -> bool {
+        self.anyone_registered() && TrafficSecret::from_label(label).is_some()
+    }
+}
+
+/// Never shows the secrets.
+impl fmt::Debug for SecretRouter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretRouter")
+            .field("registrations", &self.registrations.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+/// One connection's claim on its secrets; dropping it makes the router forget them.
+pub(crate) struct Registration {
+    router: Arc<SecretRouter>,
+    client_random: ClientRandom,
+}
+
+impl Registration {
+    pub(crate) fn client_random(&self) -> &ClientRandom {
+        &self.client_random
+    }
+
+    /// Hands over a secret once rustls has logged it; the router keeps no copy.
+    pub(crate) fn take(&self, which: TrafficSecret) -> Option<Secret> {
+        self.router
+            .lock()
+            .get_mut(&self.client_random)?
+            .slot(which)
+            .take()
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let mut waiting = self.router.lock();
+        if let Some(entry) = waiting.get_mut(&self.client_random) {
+            entry.registrations -= 1;
+            if entry.registrations == 0 {
+                waiting.remove(&self.client_random);
+            }
+        }
+        self.router.registrations.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl fmt::Debug for Registration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registration").finish_non_exhaustive()
+    }
+}
+
+/// A traffic secret (32 or 48 bytes for the TLS 1.3 suites), overwritten when dropped.
+pub(crate) struct Secret {
+    bytes: [u8; Secret::MAX_LEN],
+    len: usize,
+}
+
+impl Secret {
+    /// The longest hash output a TLS 1.3 suite uses (SHA-384).
+    const MAX_LEN: usize = 48;
+
+    /// None if the secret is longer than any TLS 1.3 hash output.
+    pub(crate) fn new(secret: &[u8]) -> Option<Self> {
+        let mut bytes = [0u8; Self::MAX_LEN];
+        bytes.get_mut(..secret.len())?.copy_from_slice(secret);
+        Some(Self {
+            bytes,
+            len: secret.len(),
+        })
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        // Best effort without `unsafe` or a zeroize crate: black_box keeps the compiler from
+        // discarding the overwrite as a dead store.
+        self.bytes.fill(0);
+        std::hint::black_box(&self.bytes);
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({} bytes)", self.len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::KeyLog;
+
+    const CLIENT_HS: &str = "CLIENT_HANDSHAKE_TRAFFIC_SECRET";
+    const SERVER_HS: &str = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
+
+    #[test]
+    fn without_registrations_nothing_is_wanted_or_kept() {
+        let router = Arc::new(SecretRouter::new());
+        assert!(!router.will_log(CLIENT_HS));
+        router.log(CLIENT_HS, &[1; 32], &[7; 32]);
+        let registration = router.register([1; 32]);
+        assert!(registration.take(TrafficSecret::ClientHandshake).is_none());
+    }
+
+    #[test]
+    fn registered_randoms_get_their_handshake_secrets_once() {
+        let router = Arc::new(SecretRouter::new());
+        let registration = router.register([1; 32]);
+        assert!(router.will_log(CLIENT_HS));
+        assert!(router.will_log(SERVER_HS));
+        assert!(!router.will_log("CLIENT_TRAFFIC_SECRET_0"));
+        assert!(!router.will_log("CLIENT_RANDOM"));
+
+        router.log(SERVER_HS, &[1; 32], &[7; 48]);
+        router.log(CLIENT_HS, &[2; 32], &[8; 32]); // someone else's connection
+        router.log("CLIENT_TRAFFIC_SECRET_0", &[1; 32], &[9; 32]);
+        let secret = registration.take(TrafficSecret::ServerHandshake).unwrap();
+        assert_eq!(secret.as_bytes(), &[7; 48]);
+        assert!(registration.take(TrafficSecret::ServerHandshake).is_none());
+        assert!(registration.take(TrafficSecret::ClientHandshake).is_none());
+        assert_eq!(format!("{secret:?}"), "Secret(48 bytes)");
+    }
+
+    #[test]
+    fn dropping_the_last_registration_forgets_everything() {
+        let router = Arc::new(SecretRouter::new());
+        let first = router.register([1; 32]);
+        let second = router.register([1; 32]);
+        router.log(CLIENT_HS, &[1; 32], &[7; 32]);
+        drop(first);
+        assert!(router.will_log(CLIENT_HS));
+        assert!(second.take(TrafficSecret::ClientHandshake).is_some());
+        drop(second);
+        assert!(!router.will_log(CLIENT_HS));
+        assert!(router.lock().is_empty());
+    }
+
+    #[test]
+    fn odd_inputs_are_ignored() {
+        let router = Arc::new(SecretRouter::new());
+        let registration = router.register([1; 32]);
+        router.log(CLIENT_HS, &[1; 31], &[7; 32]);
+        router.log(CLIENT_HS, &[1; 32], &[7; 49]);
+        assert!(registration.take(TrafficSecret::ClientHandshake).is_none());
+        assert!(!format!("{router:?}").contains('7'));
     }
 }
