@@ -88,13 +88,13 @@ pub extern "C" fn ftls_server_connection_new(
 
 /// Asks for every handshake message sent and received, in order, then one
 /// `FTLS_HANDSHAKE_EVENT_COMPLETE` event with the negotiated parameters (see
-/// `ftls_handshake_event`). Set it right after creating the connection, before any I/O, to see
-/// the whole handshake. `userdata` is passed to each call and must stay valid while the
-/// connection lives. TLS 1.3 messages after ServerHello are encrypted on the wire; ftls
-/// decrypts its own copy with the handshake keys to name them.
+/// `ftls_handshake_event`). Set it right after creating the connection, before any I/O.
+/// `userdata` is passed to each call and must stay valid while the connection lives. TLS 1.3
+/// messages after ServerHello are encrypted on the wire; ftls decrypts its own copy with the
+/// handshake keys to name them. Setting it again replaces the earlier callback.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`conn` or `callback`); `FTLS_ERR_INVALID_STATE`
-/// (the handshake is already complete); `FTLS_ERR_PANIC`.
+/// (TLS bytes were already read or written: the trace would miss the start); `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_set_handshake_callback(
     conn: *mut ftls_connection,

@@ -54,6 +54,8 @@ pub struct Connection {
     tracing: Option<Tracing>,
     /// The transport reported end-of-stream.
     transport_eof: bool,
+    /// TLS bytes have been read or written: too late to start observing the handshake.
+    transport_used: bool,
     close_notify_sent: bool,
     /// A fatal error: once failed, every call reports it again.
     failure: Option<Error>,
@@ -89,6 +91,7 @@ impl Connection {
             secrets,
             tracing: None,
             transport_eof: false,
+            transport_used: false,
             close_notify_sent: false,
             failure: None,
             fds: None,
@@ -100,12 +103,14 @@ impl Connection {
         matches!(self.tls, rustls::Connection::Client(_))
     }
 
-    /// Reports every handshake message sent and received from now on, then the negotiated
-    /// parameters. Set it before the first `write_tls` / `read_tls` to see the whole handshake.
+    /// Reports every handshake message sent and received, then the negotiated parameters.
+    /// Only before the first `write_tls` / `read_tls`: a trace that missed the start would be
+    /// wrong.
     pub fn set_handshake_trace(&mut self, sink: HandshakeTraceSink) -> Result<(), Error> {
-        if !self.tls.is_handshaking() {
+        if self.transport_used {
             return Err(Error::invalid_state(
-                "the handshake is already complete; set the handshake callback before it starts",
+                "TLS bytes have already been exchanged: set the handshake callback before the \
+                 first read_tls / write_tls (or fd I/O) so that it sees the whole handshake",
             ));
         }
         self.tracing = Some(Tracing {
@@ -129,7 +134,11 @@ impl Connection {
             observer,
             transport_error: None,
         };
-        match self.tls.read_tls(&mut tap) {
+        let result = self.tls.read_tls(&mut tap);
+        if result.is_ok() {
+            self.transport_used = true;
+        }
+        match result {
             Ok(0) => {
                 self.transport_eof = true;
                 Ok(0)
@@ -159,7 +168,10 @@ impl Connection {
         let result = self.tls.write_tls(&mut tap);
         self.deliver_trace();
         match result {
-            Ok(n) => Ok(n),
+            Ok(n) => {
+                self.transport_used |= n > 0;
+                Ok(n)
+            }
             Err(err) if err.kind() == io::ErrorKind::WouldBlock => Err(Error::new(
                 FTLS_WANT_WRITE,
                 "the transport cannot take data yet",

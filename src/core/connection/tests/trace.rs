@@ -459,3 +459,19 @@ fn a_corrupted_server_flight_fails_in_rustls_and_the_trace_never_completes() {
         );
     }
 }
+
+#[test]
+fn a_trace_cannot_start_after_bytes_have_moved() {
+    let (client, _) = build(
+        &client_builder(),
+        &server_builder("server.pem", "server.key"),
+    );
+    let mut c = Connection::client(&client, "localhost").expect("client");
+    let mut wire = Vec::new();
+    c.write_tls(&mut wire).unwrap();
+    let err = c
+        .set_handshake_trace(Box::new(|_| {}))
+        .expect_err("the ClientHello already left");
+    assert_eq!(err.code(), FTLS_ERR_INVALID_STATE);
+    assert!(err.detail().contains("before the first"), "{err}");
+}
