@@ -1,0 +1,585 @@
+/*
+ * null_args: every exported function with NULL for each pointer argument in turn (the others
+ * valid), NULL buffers with zero and non-zero lengths, out-of-range enum and flag values, and
+ * out-parameters left untouched on failure.
+ *
+ * tests/c_api.rs checks that every ftls_* function declared in include/ftls.h is called here.
+ *
+ * Usage: null_args CERT_DIR [CASE]
+ */
+#include "check.h"
+#include "pump.h"
+
+#include <stdint.h>
+
+/* A recognisable pointer value an out-parameter is pre-filled with: on failure it must still be
+ * there (the contract: out-parameters are written only on success). */
+#define SENTINEL ((void *)(uintptr_t)0x5e57e1u)
+#define SENTINEL_SIZE ((size_t)0x5e57e1u)
+
+/* The call fails with FTLS_ERR_NULL_ARGUMENT. */
+#define NULL_ARG(call) CHECK_RESULT(call, FTLS_ERR_NULL_ARGUMENT)
+
+/* The call fails with FTLS_ERR_NULL_ARGUMENT and the handle's detail names the argument. */
+#define NULL_ARG_CB(b, call, name)                                      \
+    do {                                                                \
+        if (CHECK_RESULT_CB(b, call, FTLS_ERR_NULL_ARGUMENT)) {         \
+            CHECK_CB_DETAIL(b, "argument '" name "' is NULL");          \
+        }                                                               \
+    } while (0)
+#define NULL_ARG_SB(b, call, name)                                      \
+    do {                                                                \
+        if (CHECK_RESULT_SB(b, call, FTLS_ERR_NULL_ARGUMENT)) {         \
+            CHECK_SB_DETAIL(b, "argument '" name "' is NULL");          \
+        }                                                               \
+    } while (0)
+#define NULL_ARG_CONN(c, call, name)                                    \
+    do {                                                                \
+        if (CHECK_RESULT_CONN(c, call, FTLS_ERR_NULL_ARGUMENT)) {       \
+            CHECK_CONN_DETAIL(c, "argument '" name "' is NULL");        \
+        }                                                               \
+    } while (0)
+
+static unsigned callback_calls;
+
+static int counting_read(void *userdata, uint8_t *buf, size_t len, size_t *out_n)
+{
+    (void)userdata;
+    (void)buf;
+    (void)len;
+    (void)out_n;
+    callback_calls++;
+    return EAGAIN;
+}
+
+static int counting_write(void *userdata, const uint8_t *buf, size_t len, size_t *out_n)
+{
+    (void)userdata;
+    (void)buf;
+    (void)len;
+    (void)out_n;
+    callback_calls++;
+    return EAGAIN;
+}
+
+static void counting_handshake_callback(void *userdata, const ftls_handshake_event *event)
+{
+    (void)userdata;
+    (void)event;
+    callback_calls++;
+}
+
+static uint8_t *server_pem, *server_key_pem, *ca_pem;
+static size_t server_pem_len, server_key_pem_len, ca_pem_len;
+
+/* -------------------------------------------------------------------------------------------- */
+
+static void case_global_functions(void)
+{
+    const char *version = ftls_version();
+    CHECK(version != NULL && strncmp(version, "ftls ", 5) == 0,
+          "ftls_version() takes no pointer and returns the static text \"%s\"",
+          version ? version : "(null)");
+    CHECK(strcmp(ftls_result_name(-100000), "FTLS_UNKNOWN_RESULT") == 0,
+          "ftls_result_name(-100000) is FTLS_UNKNOWN_RESULT");
+    CHECK(strcmp(ftls_result_message(INT32_MIN), "unknown ftls_result value") == 0,
+          "ftls_result_message(INT32_MIN) is the unknown message");
+    CHECK(ftls_result_category(INT32_MAX) == FTLS_CATEGORY_UNKNOWN,
+          "ftls_result_category(INT32_MAX) is FTLS_CATEGORY_UNKNOWN");
+}
+
+static void case_free_null_is_a_no_op(void)
+{
+    ftls_client_config_builder_free(NULL);
+    ftls_client_config_free(NULL);
+    ftls_server_config_builder_free(NULL);
+    ftls_server_config_free(NULL);
+    ftls_connection_free(NULL);
+    CHECK(true, "ftls_*_free(NULL) returned (five of them)");
+}
+
+static void case_client_builder(void)
+{
+    ftls_client_config_builder *b = NULL;
+    ftls_client_config *config = (ftls_client_config *)SENTINEL;
+    const char *alpn[] = {"h2", NULL};
+    char buf[64];
+    size_t len = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_client_config_builder_new(NULL));
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&b), FTLS_OK)) {
+        return;
+    }
+
+    NULL_ARG(ftls_client_config_builder_load_ca_file(NULL, cert_path("ca.pem")));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_file(b, NULL), "path");
+
+    NULL_ARG(ftls_client_config_builder_load_ca_pem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_pem(b, NULL, 10), "pem");
+    /* NULL with length 0 is an empty buffer: accepted as input, which then is not PEM. */
+    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_pem(b, NULL, 0), FTLS_ERR_BAD_PEM)) {
+        CHECK_CB_DETAIL(b, "not PEM");
+    }
+
+    NULL_ARG(ftls_client_config_builder_use_webpki_roots(NULL));
+
+    NULL_ARG(ftls_client_config_builder_load_identity_file(NULL, cert_path("client.pem"),
+                                                           cert_path("client.key")));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_identity_file(b, NULL, cert_path("client.key")),
+                "cert_chain_path");
+    NULL_ARG_CB(b, ftls_client_config_builder_load_identity_file(b, cert_path("client.pem"), NULL),
+                "private_key_path");
+
+    NULL_ARG(ftls_client_config_builder_load_identity_pem(NULL, server_pem, server_pem_len,
+                                                          server_key_pem, server_key_pem_len));
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_load_identity_pem(b, NULL, server_pem_len,
+                                                             server_key_pem, server_key_pem_len),
+                "cert_chain_pem");
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_load_identity_pem(b, server_pem, server_pem_len, NULL,
+                                                             server_key_pem_len),
+                "private_key_pem");
+    if (CHECK_RESULT_CB(b,
+                        ftls_client_config_builder_load_identity_pem(b, NULL, 0, server_key_pem,
+                                                                     server_key_pem_len),
+                        FTLS_ERR_BAD_PEM)) {
+        CHECK_CB_DETAIL(b, "the certificate chain is not PEM");
+    }
+    if (CHECK_RESULT_CB(b,
+                        ftls_client_config_builder_load_identity_pem(b, server_pem,
+                                                                     server_pem_len, NULL, 0),
+                        FTLS_ERR_BAD_PEM)) {
+        CHECK_CB_DETAIL(b, "the private key is not PEM");
+    }
+
+    NULL_ARG(ftls_client_config_builder_set_versions(NULL, FTLS_PROTOCOL_ALL));
+
+    NULL_ARG(ftls_client_config_builder_set_alpn(NULL, alpn, 1));
+    NULL_ARG_CB(b, ftls_client_config_builder_set_alpn(b, NULL, 1), "protocols");
+    NULL_ARG_CB(b, ftls_client_config_builder_set_alpn(b, alpn, 2), "protocols[1]");
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_alpn(b, NULL, 0), FTLS_OK);
+
+    NULL_ARG(ftls_client_config_builder_set_sni(NULL, false));
+
+    NULL_ARG(ftls_client_config_builder_build(NULL, &config));
+    CHECK(config == (ftls_client_config *)SENTINEL,
+          "ftls_client_config_builder_build(NULL, &config) left config untouched");
+    NULL_ARG_CB(b, ftls_client_config_builder_build(b, NULL), "out_config");
+
+    NULL_ARG(ftls_client_config_builder_last_error(NULL, buf, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "..._last_error(NULL builder) left out_len untouched");
+    if (CHECK_RESULT(ftls_client_config_builder_last_error(b, NULL, 0, &len), FTLS_OK)) {
+        CHECK(len == strlen("argument 'out_config' is NULL"),
+              "..._last_error(b, NULL, 0, &len) gives the full length (%zu)", len);
+    }
+    if (CHECK_RESULT(ftls_client_config_builder_last_error(b, buf, sizeof buf, NULL), FTLS_OK)) {
+        CHECK(strcmp(buf, "argument 'out_config' is NULL") == 0,
+              "..._last_error(b, buf, 64, NULL) fills buf: \"%s\"", buf);
+    }
+    /* Last: this failure replaces the detail read above. */
+    len = SENTINEL_SIZE;
+    NULL_ARG(ftls_client_config_builder_last_error(b, NULL, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "..._last_error(b, NULL, 64, &len) left out_len untouched");
+
+    ftls_client_config_builder_free(b);
+}
+
+static void case_server_builder(void)
+{
+    ftls_server_config_builder *b = NULL;
+    ftls_server_config *config = (ftls_server_config *)SENTINEL;
+    const char *alpn[] = {"h2", NULL};
+    char buf[64];
+    size_t len = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_server_config_builder_new(NULL));
+    if (!CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
+        return;
+    }
+
+    NULL_ARG(ftls_server_config_builder_load_identity_file(NULL, cert_path("server.pem"),
+                                                           cert_path("server.key")));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_identity_file(b, NULL, cert_path("server.key")),
+                "cert_chain_path");
+    NULL_ARG_SB(b, ftls_server_config_builder_load_identity_file(b, cert_path("server.pem"), NULL),
+                "private_key_path");
+
+    NULL_ARG(ftls_server_config_builder_load_identity_pem(NULL, server_pem, server_pem_len,
+                                                          server_key_pem, server_key_pem_len));
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_load_identity_pem(b, NULL, 1, server_key_pem,
+                                                             server_key_pem_len),
+                "cert_chain_pem");
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_load_identity_pem(b, server_pem, server_pem_len, NULL,
+                                                             1),
+                "private_key_pem");
+    if (CHECK_RESULT_SB(b,
+                        ftls_server_config_builder_load_identity_pem(b, NULL, 0, server_key_pem,
+                                                                     server_key_pem_len),
+                        FTLS_ERR_BAD_PEM)) {
+        CHECK_SB_DETAIL(b, "the certificate chain is not PEM");
+    }
+    if (CHECK_RESULT_SB(b,
+                        ftls_server_config_builder_load_identity_pem(b, server_pem,
+                                                                     server_pem_len, NULL, 0),
+                        FTLS_ERR_BAD_PEM)) {
+        CHECK_SB_DETAIL(b, "the private key is not PEM");
+    }
+
+    NULL_ARG(ftls_server_config_builder_set_client_auth(NULL, FTLS_CLIENT_AUTH_REQUIRED));
+
+    NULL_ARG(ftls_server_config_builder_load_client_ca_file(NULL, cert_path("ca.pem")));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_file(b, NULL), "path");
+
+    NULL_ARG(ftls_server_config_builder_load_client_ca_pem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_pem(b, NULL, ca_pem_len), "pem");
+    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_pem(b, NULL, 0),
+                        FTLS_ERR_BAD_PEM)) {
+        CHECK_SB_DETAIL(b, "not PEM");
+    }
+
+    NULL_ARG(ftls_server_config_builder_set_versions(NULL, FTLS_PROTOCOL_TLS13));
+
+    NULL_ARG(ftls_server_config_builder_set_alpn(NULL, alpn, 1));
+    NULL_ARG_SB(b, ftls_server_config_builder_set_alpn(b, NULL, 3), "protocols");
+    NULL_ARG_SB(b, ftls_server_config_builder_set_alpn(b, alpn, 2), "protocols[1]");
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_alpn(b, NULL, 0), FTLS_OK);
+
+    NULL_ARG(ftls_server_config_builder_build(NULL, &config));
+    CHECK(config == (ftls_server_config *)SENTINEL,
+          "ftls_server_config_builder_build(NULL, &config) left config untouched");
+    NULL_ARG_SB(b, ftls_server_config_builder_build(b, NULL), "out_config");
+
+    NULL_ARG(ftls_server_config_builder_last_error(NULL, buf, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "..._last_error(NULL builder) left out_len untouched");
+    if (CHECK_RESULT(ftls_server_config_builder_last_error(b, NULL, 0, &len), FTLS_OK)) {
+        CHECK(len == strlen("argument 'out_config' is NULL"),
+              "..._last_error(b, NULL, 0, &len) gives the full length (%zu)", len);
+    }
+    if (CHECK_RESULT(ftls_server_config_builder_last_error(b, buf, sizeof buf, NULL), FTLS_OK)) {
+        CHECK(strcmp(buf, "argument 'out_config' is NULL") == 0,
+              "..._last_error(b, buf, 64, NULL) fills buf: \"%s\"", buf);
+    }
+    /* Last: this failure replaces the detail read above. */
+    len = SENTINEL_SIZE;
+    NULL_ARG(ftls_server_config_builder_last_error(b, NULL, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "..._last_error(b, NULL, 64, &len) left out_len untouched");
+
+    ftls_server_config_builder_free(b);
+}
+
+static void case_connection_constructors(void)
+{
+    ftls_client_config *cc = make_client_config(NULL);
+    ftls_server_config *sc = make_server_config(NULL);
+    ftls_connection *conn = (ftls_connection *)SENTINEL;
+
+    if (cc == NULL || sc == NULL) {
+        goto out;
+    }
+    NULL_ARG(ftls_client_connection_new(NULL, "localhost", &conn));
+    NULL_ARG(ftls_client_connection_new(cc, NULL, &conn));
+    NULL_ARG(ftls_client_connection_new(cc, "localhost", NULL));
+    CHECK(conn == (ftls_connection *)SENTINEL,
+          "failed ftls_client_connection_new calls left *out_conn untouched");
+
+    NULL_ARG(ftls_server_connection_new(NULL, &conn));
+    NULL_ARG(ftls_server_connection_new(sc, NULL));
+    CHECK(conn == (ftls_connection *)SENTINEL,
+          "failed ftls_server_connection_new calls left *out_conn untouched");
+out:
+    ftls_client_config_free(cc);
+    ftls_server_config_free(sc);
+}
+
+/* A fresh client connection (ClientHello queued, nothing sent yet). */
+static ftls_connection *fresh_client(void)
+{
+    ftls_client_config *cc = make_client_config(NULL);
+    ftls_connection *conn = NULL;
+    if (cc != NULL && ftls_client_connection_new(cc, "localhost", &conn) != FTLS_OK) {
+        setup_failed(__FILE__, __LINE__, "cannot make a client connection");
+        conn = NULL;
+    }
+    ftls_client_config_free(cc);
+    return conn;
+}
+
+static void case_connection_transport_callbacks(void)
+{
+    ftls_connection *conn = fresh_client();
+    size_t n = SENTINEL_SIZE;
+    int userdata = 0;
+
+    if (conn == NULL) {
+        return;
+    }
+    callback_calls = 0;
+
+    /* Only the NULL cases: a non-NULL callback reaches the handshake observer (another
+     * engineer's work in progress). The NULL checks come before it is touched. */
+    NULL_ARG(ftls_connection_set_handshake_callback(NULL, counting_handshake_callback, &userdata));
+    NULL_ARG_CONN(conn, ftls_connection_set_handshake_callback(conn, NULL, &userdata), "callback");
+
+    NULL_ARG(ftls_connection_read_tls(NULL, counting_read, &userdata, &n));
+    NULL_ARG_CONN(conn, ftls_connection_read_tls(conn, NULL, &userdata, &n), "callback");
+    NULL_ARG_CONN(conn, ftls_connection_read_tls(conn, counting_read, &userdata, NULL), "out_n");
+
+    NULL_ARG(ftls_connection_write_tls(NULL, counting_write, &userdata, &n));
+    NULL_ARG_CONN(conn, ftls_connection_write_tls(conn, NULL, &userdata, &n), "callback");
+    NULL_ARG_CONN(conn, ftls_connection_write_tls(conn, counting_write, &userdata, NULL), "out_n");
+
+    CHECK(n == SENTINEL_SIZE, "failed read_tls/write_tls calls left *out_n untouched");
+    CHECK(callback_calls == 0,
+          "no callback was called by a call rejected for a NULL argument (%u calls)",
+          callback_calls);
+    CHECK(ftls_connection_wants_write(conn),
+          "the rejected calls did not consume the queued ClientHello");
+
+    /* userdata may be NULL: it is only passed through. */
+    if (CHECK_RESULT_CONN(conn, ftls_connection_read_tls(conn, counting_read, NULL, &n),
+                          FTLS_WANT_READ)) {
+        CHECK(callback_calls == 1 && n == SENTINEL_SIZE,
+              "read_tls with NULL userdata called the callback once and, on FTLS_WANT_READ, "
+              "left *out_n untouched");
+    }
+
+    NULL_ARG(ftls_connection_process_new_packets(NULL));
+
+    ftls_connection_free(conn);
+}
+
+static void case_connection_queries(void)
+{
+    tls_pair p;
+    ftls_connection *conn;
+    uint16_t version = 0x5e5e, id = 0x5e5e;
+    ftls_str s = {(const char *)SENTINEL, SENTINEL_SIZE};
+    ftls_bytes bytes = {(const uint8_t *)SENTINEL, SENTINEL_SIZE};
+    size_t count = SENTINEL_SIZE;
+
+    CHECK(!ftls_connection_wants_read(NULL), "ftls_connection_wants_read(NULL) is false");
+    CHECK(!ftls_connection_wants_write(NULL), "ftls_connection_wants_write(NULL) is false");
+    CHECK(!ftls_connection_is_handshaking(NULL), "ftls_connection_is_handshaking(NULL) is false");
+    CHECK(!ftls_connection_is_resumed(NULL), "ftls_connection_is_resumed(NULL) is false");
+    CHECK(ftls_connection_last_os_error(NULL) == 0, "ftls_connection_last_os_error(NULL) is 0");
+
+    NULL_ARG(ftls_connection_protocol_version(NULL, &version));
+    NULL_ARG(ftls_connection_protocol_version_name(NULL, &s));
+    NULL_ARG(ftls_connection_cipher_suite(NULL, &id, &s));
+    NULL_ARG(ftls_connection_key_exchange_group(NULL, &s));
+    NULL_ARG(ftls_connection_alpn_protocol(NULL, &bytes));
+    NULL_ARG(ftls_connection_sni_server_name(NULL, &s));
+    NULL_ARG(ftls_connection_peer_certificate_count(NULL, &count));
+    NULL_ARG(ftls_connection_peer_certificate(NULL, 0, &bytes));
+    CHECK(version == 0x5e5e && id == 0x5e5e && s.data == (const char *)SENTINEL &&
+              s.len == SENTINEL_SIZE && bytes.data == (const uint8_t *)SENTINEL &&
+              bytes.len == SENTINEL_SIZE && count == SENTINEL_SIZE,
+          "queries on a NULL connection left every out-parameter untouched");
+
+    /* A NULL out-parameter on a connection that has the answer. */
+    if (!pair_setup(&p, NULL, "localhost", NULL) || !CHECK(pair_handshake(&p), "handshake")) {
+        pair_free(&p);
+        return;
+    }
+    conn = p.client;
+    NULL_ARG_CONN(conn, ftls_connection_protocol_version(conn, NULL), "out_version");
+    NULL_ARG_CONN(conn, ftls_connection_protocol_version_name(conn, NULL), "out_name");
+    NULL_ARG_CONN(conn, ftls_connection_key_exchange_group(conn, NULL), "out_name");
+    NULL_ARG_CONN(conn, ftls_connection_alpn_protocol(conn, NULL), "out_protocol");
+    NULL_ARG_CONN(p.server, ftls_connection_sni_server_name(p.server, NULL), "out_name");
+    NULL_ARG_CONN(conn, ftls_connection_peer_certificate_count(conn, NULL), "out_count");
+    NULL_ARG_CONN(conn, ftls_connection_peer_certificate(conn, 0, NULL), "out_der");
+
+    /* cipher_suite documents both out-pointers as optional. */
+    CHECK_RESULT_CONN(conn, ftls_connection_cipher_suite(conn, NULL, NULL), FTLS_OK);
+    if (CHECK_RESULT_CONN(conn, ftls_connection_cipher_suite(conn, &id, NULL), FTLS_OK)) {
+        CHECK(id == 0x1301 || id == 0x1302 || id == 0x1303,
+              "cipher_suite(conn, &id, NULL) wrote a TLS 1.3 suite id (0x%04x)", id);
+    }
+    if (CHECK_RESULT_CONN(conn, ftls_connection_cipher_suite(conn, NULL, &s), FTLS_OK)) {
+        CHECK(s.len > 4 && strncmp(s.data, "TLS_", 4) == 0,
+              "cipher_suite(conn, NULL, &name) wrote a name (\"%.*s\")", (int)s.len, s.data);
+    }
+    pair_free(&p);
+}
+
+static void case_connection_data(void)
+{
+    tls_pair p;
+    uint8_t buf[16];
+    size_t n = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_connection_read(NULL, buf, sizeof buf, &n));
+    NULL_ARG(ftls_connection_write(NULL, (const uint8_t *)"x", 1, &n));
+    NULL_ARG(ftls_connection_send_close_notify(NULL));
+    CHECK(n == SENTINEL_SIZE, "read/write on a NULL connection left *out_n untouched");
+
+    if (!pair_setup(&p, NULL, "localhost", NULL) || !CHECK(pair_handshake(&p), "handshake")) {
+        pair_free(&p);
+        return;
+    }
+    NULL_ARG_CONN(p.client, ftls_connection_read(p.client, NULL, 5, &n), "buf");
+    NULL_ARG_CONN(p.client, ftls_connection_read(p.client, buf, sizeof buf, NULL), "out_n");
+    NULL_ARG_CONN(p.client, ftls_connection_write(p.client, NULL, 5, &n), "buf");
+    NULL_ARG_CONN(p.client, ftls_connection_write(p.client, (const uint8_t *)"x", 1, NULL),
+                  "out_n");
+    CHECK(n == SENTINEL_SIZE, "read/write rejected for a NULL argument left *out_n untouched");
+
+    /* NULL with length 0 is an empty buffer. */
+    if (CHECK_RESULT_CONN(p.client, ftls_connection_write(p.client, NULL, 0, &n), FTLS_OK)) {
+        CHECK(n == 0, "write(conn, NULL, 0) accepted 0 bytes (got %zu)", n);
+    }
+    n = SENTINEL_SIZE;
+    if (CHECK_RESULT_CONN(p.client, ftls_connection_read(p.client, NULL, 0, &n), FTLS_OK)) {
+        CHECK(n == 0, "read(conn, NULL, 0) read 0 bytes (got %zu)", n);
+    }
+    pair_free(&p);
+}
+
+static void case_connection_last_error(void)
+{
+    ftls_connection *conn = fresh_client();
+    char buf[64];
+    size_t len = SENTINEL_SIZE;
+
+    if (conn == NULL) {
+        return;
+    }
+    NULL_ARG(ftls_connection_last_error(NULL, buf, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "last_error(NULL conn) left *out_len untouched");
+
+    /* Record a known failure first. */
+    NULL_ARG_CONN(conn, ftls_connection_pending(conn, NULL), "out_pending");
+
+    if (CHECK_RESULT(ftls_connection_last_error(conn, NULL, 0, &len), FTLS_OK)) {
+        CHECK(len == strlen("argument 'out_pending' is NULL"),
+              "last_error(conn, NULL, 0, &len) gives the full length (%zu)", len);
+    }
+    if (CHECK_RESULT(ftls_connection_last_error(conn, buf, sizeof buf, NULL), FTLS_OK)) {
+        CHECK(strcmp(buf, "argument 'out_pending' is NULL") == 0,
+              "last_error(conn, buf, 64, NULL) fills buf: \"%s\"", buf);
+    }
+    /* Last: this failure replaces the detail read above. */
+    len = SENTINEL_SIZE;
+    NULL_ARG(ftls_connection_last_error(conn, NULL, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "last_error(conn, NULL, 64, &len) left *out_len untouched");
+    ftls_connection_free(conn);
+}
+
+static void case_connection_fd_functions(void)
+{
+    ftls_connection *conn = fresh_client();
+    size_t pending = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_connection_set_fd(NULL, 0));
+    NULL_ARG(ftls_connection_set_fds(NULL, 0, 1));
+    NULL_ARG(ftls_connection_handshake(NULL));
+    NULL_ARG(ftls_connection_flush(NULL));
+    NULL_ARG(ftls_connection_shutdown(NULL, true));
+    NULL_ARG(ftls_connection_shutdown(NULL, false));
+    NULL_ARG(ftls_connection_pending(NULL, &pending));
+    CHECK(pending == SENTINEL_SIZE, "pending(NULL, &n) left n untouched");
+    if (conn == NULL) {
+        return;
+    }
+    NULL_ARG_CONN(conn, ftls_connection_pending(conn, NULL), "out_pending");
+
+    /* Negative descriptors are out of range. */
+    if (CHECK_RESULT_CONN(conn, ftls_connection_set_fd(conn, -1), FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_CONN_DETAIL(conn, "must not be negative");
+    }
+    CHECK_RESULT_CONN(conn, ftls_connection_set_fds(conn, -1, 1), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_CONN(conn, ftls_connection_set_fds(conn, 0, -5), FTLS_ERR_INVALID_ARGUMENT);
+    /* None of them bound an fd. */
+    if (CHECK_RESULT_CONN(conn, ftls_connection_handshake(conn), FTLS_ERR_INVALID_STATE)) {
+        CHECK_CONN_DETAIL(conn, "no file descriptor is set");
+    }
+    ftls_connection_free(conn);
+}
+
+static void case_out_of_range_values(void)
+{
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    static const uint32_t bad_versions[] = {0, 4, 8, 0x80000000u, 0xffffffffu};
+    size_t i;
+
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+        goto out;
+    }
+    for (i = 0; i < sizeof bad_versions / sizeof bad_versions[0]; i++) {
+        uint32_t v = bad_versions[i];
+        if (CHECK_RESULT_CB(cb, ftls_client_config_builder_set_versions(cb, v),
+                            FTLS_ERR_INVALID_ARGUMENT)) {
+            CHECK_CB_DETAIL(cb, "protocol flags");
+        }
+        if (CHECK_RESULT_SB(sb, ftls_server_config_builder_set_versions(sb, v),
+                            FTLS_ERR_INVALID_ARGUMENT)) {
+            CHECK_SB_DETAIL(sb, "protocol flags");
+        }
+    }
+    /* A valid flag with an unknown one is refused too. */
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_versions(cb, FTLS_PROTOCOL_TLS13 | 4),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_versions(sb, FTLS_PROTOCOL_ALL | 8),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    /* The valid values. */
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_versions(cb, FTLS_PROTOCOL_TLS12), FTLS_OK);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_versions(cb, FTLS_PROTOCOL_TLS13), FTLS_OK);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_versions(cb, FTLS_PROTOCOL_ALL), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_versions(sb, FTLS_PROTOCOL_TLS12), FTLS_OK);
+
+    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, 7),
+                        FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_SB_DETAIL(sb, "client authentication mode 7");
+    }
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, 3),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, 0xffffffffu),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_NONE),
+                    FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_OPTIONAL),
+                    FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED),
+                    FTLS_OK);
+out:
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+}
+
+static const test_case cases[] = {
+    {"global_functions", case_global_functions},
+    {"free_null_is_a_no_op", case_free_null_is_a_no_op},
+    {"client_builder", case_client_builder},
+    {"server_builder", case_server_builder},
+    {"connection_constructors", case_connection_constructors},
+    {"connection_transport_callbacks", case_connection_transport_callbacks},
+    {"connection_queries", case_connection_queries},
+    {"connection_data", case_connection_data},
+    {"connection_last_error", case_connection_last_error},
+    {"connection_fd_functions", case_connection_fd_functions},
+    {"out_of_range_values", case_out_of_range_values},
+};
+
+int main(int argc, char **argv)
+{
+    int status;
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s CERT_DIR [CASE]\n", argv[0]);
+        return 2;
+    }
+    cert_dir = argv[1];
+    server_pem = read_whole_file(cert_path("server.pem"), &server_pem_len);
+    server_key_pem = read_whole_file(cert_path("server.key"), &server_key_pem_len);
+    ca_pem = read_whole_file(cert_path("ca.pem"), &ca_pem_len);
+    status = RUN_CASES(cases, argc > 2 ? argv[2] : NULL);
+    free(server_pem);
+    free(server_key_pem);
+    free(ca_pem);
+    return status;
+}
