@@ -39,10 +39,18 @@ fn run_checks(name: &str, args: &[&str], min_checks: usize) -> String {
         .collect();
     let passed = matches!(summary, Some((checks, 0)) if checks >= min_checks);
     if !output.status.success() || !passed {
+        const WRAPPER_ERRORS: &str = "; every check passed, but the wrapper (valgrind \
+                                      --error-exitcode=99) reported memory errors or leaks: \
+                                      see stderr";
+        let wrapper_verdict = if passed && output.status.code() == Some(99) {
+            WRAPPER_ERRORS
+        } else {
+            ""
+        };
         panic!(
-            "tests/c/{name}.c {args:?}: {status}, summary {summary:?} (at least {min_checks} \
-             checks expected)\n\n{fails}\n\n--- stdout ---\n{stdout}\n--- stderr (valgrind \
-             reports land here) ---\n{stderr}",
+            "tests/c/{name}.c {args:?}: {status}{wrapper_verdict}, summary {summary:?} (at least \
+             {min_checks} checks expected)\n\n{fails}\n\n--- stdout ---\n{stdout}\n--- stderr \
+             (valgrind reports land here) ---\n{stderr}",
             status = output.status,
             fails = if failures.is_empty() {
                 "(no FAIL line: see the exit status and stderr)".to_owned()
