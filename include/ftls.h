@@ -589,7 +589,7 @@ ftls_result ftls_client_config_builder_build(const ftls_client_config_builder *b
  * Copies the detail of the builder's most recent failure (empty if none) into `buf`:
  * NUL-terminated, truncated to `buf_len - 1` bytes. If `out_len` is not NULL it receives the
  * full length (excluding the NUL), so a caller can detect truncation. `buf` may be NULL when
- * `buf_len` is 0.
+ * `buf_len` is 0. A failure of this call itself is not recorded: the detail stays.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder` NULL, or `buf` NULL with
  * `buf_len > 0`) or `FTLS_ERR_PANIC`.
@@ -925,9 +925,11 @@ bool ftls_connection_is_resumed(const ftls_connection *conn);
  * Copies the detail of the connection's most recent failure (empty if none) into `buf`:
  * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
  * length. The detail names the cause: rustls' error, the alert, the certificate problem with
- * names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0.
+ * names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
+ * failure of this call itself is not recorded: the detail stays.
  *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
+ * or `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_last_error(const ftls_connection *conn, char *buf, size_t buf_len, size_t *out_len);
 
@@ -968,7 +970,8 @@ ftls_result ftls_connection_set_fds(ftls_connection *conn, int32_t read_fd, int3
 /**
  * Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
  * `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
- * again.
+ * again. When the handshake fails, the alert telling the peer why is sent before the error is
+ * returned (if the socket takes it at once; `ftls_connection_flush()` retries).
  *
  * Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
  * the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed
@@ -994,7 +997,9 @@ ftls_result ftls_connection_flush(ftls_connection *conn);
  * `SSL_shutdown` until it returns 1). Does not close the fd.
  *
  * Returns `FTLS_OK`; `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait, then call again);
- * `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`;
+ * `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`
+ * (e.g. EPIPE or ECONNRESET: the peer already closed its socket, so close_notify could not be
+ * sent; like `SSL_shutdown`, this is common and usually harmless);
  * `FTLS_ERR_INVALID_STATE` (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_shutdown(ftls_connection *conn, bool wait_for_peer);

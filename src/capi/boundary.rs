@@ -98,6 +98,19 @@ pub(crate) fn with_handle<H: Handle>(
     finish(run_caught(|| body(handle)), Some(handle.last_error()))
 }
 
+/// As [`with_handle`], but a failure is not recorded on the handle: for the `_last_error()`
+/// functions, which must not overwrite the detail they are asked for.
+pub(crate) fn with_handle_unrecorded<H>(
+    ptr: *const H,
+    body: impl FnOnce(&H) -> Result<(), Error>,
+) -> ResultCode {
+    // SAFETY: as in `with_handle`.
+    let Some(handle) = (unsafe { ptr.as_ref() }) else {
+        return ResultCode::FTLS_ERR_NULL_ARGUMENT;
+    };
+    finish(run_caught(|| body(handle)), None)
+}
+
 /// As [`with_handle`], with mutable access.
 pub(crate) fn with_handle_mut<H: Handle>(
     ptr: *mut H,

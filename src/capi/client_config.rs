@@ -2,7 +2,7 @@
 
 use super::boundary::{
     arg, bytes_arg, copy_message, free_handle, guard, into_handle, out, str_arg, with_handle,
-    with_handle_mut, Handle, LastError,
+    with_handle_mut, with_handle_unrecorded, Handle, LastError,
 };
 use super::builder_args::{
     alpn_from_args, identity_from_files, identity_from_pem, versions_from_flags,
@@ -218,7 +218,7 @@ pub extern "C" fn ftls_client_config_builder_build(
 /// Copies the detail of the builder's most recent failure (empty if none) into `buf`:
 /// NUL-terminated, truncated to `buf_len - 1` bytes. If `out_len` is not NULL it receives the
 /// full length (excluding the NUL), so a caller can detect truncation. `buf` may be NULL when
-/// `buf_len` is 0.
+/// `buf_len` is 0. A failure of this call itself is not recorded: the detail stays.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder` NULL, or `buf` NULL with
 /// `buf_len > 0`) or `FTLS_ERR_PANIC`.
@@ -229,7 +229,7 @@ pub extern "C" fn ftls_client_config_builder_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle(builder, |b| {
+    with_handle_unrecorded(builder, |b| {
         copy_message(&b.last_error.detail(), buf, buf_len, out_len)
     })
 }

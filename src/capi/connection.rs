@@ -3,7 +3,7 @@
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
     buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out,
-    query, str_arg, with_handle, with_handle_mut, Handle, LastError,
+    query, str_arg, with_handle, with_handle_mut, with_handle_unrecorded, Handle, LastError,
 };
 use super::client_config::{client_config, ftls_client_config};
 use super::handshake_events::{self, ftls_handshake_callback};
@@ -440,9 +440,11 @@ pub extern "C" fn ftls_connection_is_resumed(conn: *const ftls_connection) -> bo
 /// Copies the detail of the connection's most recent failure (empty if none) into `buf`:
 /// NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
 /// length. The detail names the cause: rustls' error, the alert, the certificate problem with
-/// names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0.
+/// names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
+/// failure of this call itself is not recorded: the detail stays.
 ///
-/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
+/// or `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_last_error(
     conn: *const ftls_connection,
@@ -450,7 +452,7 @@ pub extern "C" fn ftls_connection_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle_unrecorded(conn, |c| {
         copy_message(&c.last_error.detail(), buf, buf_len, out_len)
     })
 }

@@ -34,7 +34,8 @@ pub extern "C" fn ftls_connection_set_fds(
 
 /// Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
 /// `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
-/// again.
+/// again. When the handshake fails, the alert telling the peer why is sent before the error is
+/// returned (if the socket takes it at once; `ftls_connection_flush()` retries).
 ///
 /// Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
 /// the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed
@@ -62,7 +63,9 @@ pub extern "C" fn ftls_connection_flush(conn: *mut ftls_connection) -> ResultCod
 /// `SSL_shutdown` until it returns 1). Does not close the fd.
 ///
 /// Returns `FTLS_OK`; `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait, then call again);
-/// `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`;
+/// `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`
+/// (e.g. EPIPE or ECONNRESET: the peer already closed its socket, so close_notify could not be
+/// sent; like `SSL_shutdown`, this is common and usually harmless);
 /// `FTLS_ERR_INVALID_STATE` (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_shutdown(

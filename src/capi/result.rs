@@ -1,33 +1,18 @@
 //! Describing result codes to C: name, message, category.
 
 use crate::core::{ResultCategory, ResultCode};
-use std::collections::HashMap;
-use std::ffi::{c_char, CString};
-use std::sync::OnceLock;
+use std::ffi::{c_char, CStr};
 
-/// NUL-terminated copies of every code's name and message, made once.
-fn texts() -> &'static HashMap<i32, (CString, CString)> {
-    static TEXTS: OnceLock<HashMap<i32, (CString, CString)>> = OnceLock::new();
-    TEXTS.get_or_init(|| {
-        crate::core::error::ALL_CODES
-            .iter()
-            .map(|code| {
-                let text = |s: &str| CString::new(s).unwrap_or_default();
-                (*code as i32, (text(code.name()), text(code.message())))
-            })
-            .collect()
-    })
-}
-
+/// The code's static text, or `unknown` for a number that is not a code. No allocation, so
+/// nothing for a leak checker to see.
 fn describe(
     result: i32,
-    pick: fn(&(CString, CString)) -> &CString,
-    unknown: &'static [u8],
+    pick: fn(ResultCode) -> &'static CStr,
+    unknown: &'static CStr,
 ) -> *const c_char {
-    std::panic::catch_unwind(|| texts().get(&result).map(|entry| pick(entry).as_ptr()))
-        .ok()
-        .flatten()
-        .unwrap_or(unknown.as_ptr().cast())
+    ResultCode::from_number(i64::from(result))
+        .map_or(unknown, pick)
+        .as_ptr()
 }
 
 /// The name of a result code, e.g. `"FTLS_ERR_CERT_EXPIRED"`.
@@ -36,7 +21,7 @@ fn describe(
 /// static and NUL-terminated: never free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn ftls_result_name(result: i32) -> *const c_char {
-    describe(result, |entry| &entry.0, b"FTLS_UNKNOWN_RESULT\0")
+    describe(result, ResultCode::name_c, c"FTLS_UNKNOWN_RESULT")
 }
 
 /// A short English sentence saying what a result code means, e.g.
@@ -47,7 +32,7 @@ pub extern "C" fn ftls_result_name(result: i32) -> *const c_char {
 /// string is static and NUL-terminated: never free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn ftls_result_message(result: i32) -> *const c_char {
-    describe(result, |entry| &entry.1, b"unknown ftls_result value\0")
+    describe(result, ResultCode::message_c, c"unknown ftls_result value")
 }
 
 /// The category of a result code, for a `switch`: ok, would-block, closed, usage, I/O,

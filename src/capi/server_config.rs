@@ -2,7 +2,7 @@
 
 use super::boundary::{
     arg, bytes_arg, copy_message, free_handle, guard, into_handle, out, str_arg, with_handle,
-    with_handle_mut, Handle, LastError,
+    with_handle_mut, with_handle_unrecorded, Handle, LastError,
 };
 use super::builder_args::{
     alpn_from_args, identity_from_files, identity_from_pem, versions_from_flags,
@@ -231,7 +231,7 @@ pub extern "C" fn ftls_server_config_builder_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle(builder, |b| {
+    with_handle_unrecorded(builder, |b| {
         copy_message(&b.last_error.detail(), buf, buf_len, out_len)
     })
 }

@@ -41,9 +41,9 @@ impl Identity {
         let key = source::read_file(key_path)?;
         Self::load(
             &chain,
-            &chain_path.display().to_string(),
+            &format!("the certificate chain file {}", chain_path.display()),
             &key,
-            &key_path.display().to_string(),
+            &format!("the private key file {}", key_path.display()),
             provider,
         )
     }
@@ -60,7 +60,7 @@ impl Identity {
         let signing_key = provider.key_provider.load_private_key(key).map_err(|err| {
             Error::new(
                 FTLS_ERR_UNSUPPORTED_KEY,
-                format!("cannot use the private key in {key_name}: {err}"),
+                format!("cannot use {key_name}: {err}"),
             )
         })?;
         let certified_key = CertifiedKey::new(chain, signing_key);
@@ -71,8 +71,8 @@ impl Identity {
                 return Err(Error::new(
                     FTLS_ERR_KEY_MISMATCH,
                     format!(
-                        "the private key in {key_name} does not match the public key of the \
-                         first certificate in {chain_name}"
+                        "{key_name} does not match the public key of the first certificate \
+                         in {chain_name}"
                     ),
                 ))
             }

@@ -223,11 +223,11 @@ static void case_no_common_version(void)
     co.versions = FTLS_PROTOCOL_TLS12;
     so.versions = FTLS_PROTOCOL_TLS13;
     handshake_expecting(&co, "localhost", &so, FTLS_ERR_NO_COMMON_VERSION, "protocol_version",
-                        FTLS_ERR_NO_COMMON_VERSION, "incompatible");
+                        FTLS_ERR_NO_COMMON_VERSION, "no TLS protocol version in common");
     co.versions = FTLS_PROTOCOL_TLS13;
     so.versions = FTLS_PROTOCOL_TLS12;
     handshake_expecting(&co, "localhost", &so, FTLS_ERR_NO_COMMON_VERSION, "protocol_version",
-                        FTLS_ERR_NO_COMMON_VERSION, "incompatible");
+                        FTLS_ERR_NO_COMMON_VERSION, "no TLS protocol version in common");
 }
 
 static void case_no_common_alpn(void)

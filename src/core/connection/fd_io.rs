@@ -120,13 +120,16 @@ impl Connection {
     }
 
     /// Reads once from the fd and processes what arrived. End of stream is recorded; the
-    /// caller then sees close_notify, truncation or a handshake cut short.
+    /// caller then sees close_notify, truncation or a handshake cut short. When processing
+    /// fails, the alert rustls queued goes out before the error is reported, so the peer
+    /// learns why instead of seeing a bare EOF.
     fn fill_from(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
-        if self.transport_eof {
-            // Nothing more will come; processing reports what that means now.
-            return self.process_new_packets();
+        if !self.transport_eof {
+            self.read_tls(fds)?;
         }
-        self.read_tls(fds)?;
-        self.process_new_packets()
+        self.process_new_packets().inspect_err(|_| {
+            // Best effort: a full or broken socket must not hide the real error.
+            let _ = self.flush_to(fds);
+        })
     }
 }

@@ -12,10 +12,7 @@ impl From<rustls::Error> for Error {
                 alert_code(*alert),
                 format!("the peer sent a fatal alert: {}", alert_name(*alert)),
             ),
-            rustls::Error::PeerIncompatible(why) => Error::new(
-                incompatibility_code(why),
-                format!("the peer is incompatible: {err}"),
-            ),
+            rustls::Error::PeerIncompatible(why) => incompatibility(why),
             rustls::Error::NoApplicationProtocol => Error::new(
                 FTLS_ERR_NO_COMMON_ALPN,
                 "the peers have no ALPN protocol in common",
@@ -48,18 +45,29 @@ fn general_code(err: &rustls::Error) -> ResultCode {
     }
 }
 
-fn incompatibility_code(why: &PeerIncompatible) -> ResultCode {
+fn incompatibility(why: &PeerIncompatible) -> Error {
     use PeerIncompatible::*;
-    match why {
+    // rustls' own words for the reason (e.g. `Tls12NotOfferedOrEnabled`) follow the sentence.
+    let (code, sentence) = match why {
         SupportedVersionsExtensionRequired
         | ServerDoesNotSupportTls12Or13
         | ServerTlsVersionIsDisabledByOurConfig
         | Tls12NotOffered
         | Tls12NotOfferedOrEnabled
-        | Tls13RequiredForQuic => FTLS_ERR_NO_COMMON_VERSION,
-        NoCipherSuitesInCommon => FTLS_ERR_NO_COMMON_CIPHER_SUITE,
-        _ => FTLS_ERR_HANDSHAKE_FAILURE,
-    }
+        | Tls13RequiredForQuic => (
+            FTLS_ERR_NO_COMMON_VERSION,
+            "the peers have no TLS protocol version in common",
+        ),
+        NoCipherSuitesInCommon => (
+            FTLS_ERR_NO_COMMON_CIPHER_SUITE,
+            "the peers have no cipher suite in common",
+        ),
+        _ => (
+            FTLS_ERR_HANDSHAKE_FAILURE,
+            "the peers have no acceptable parameters in common",
+        ),
+    };
+    Error::new(code, format!("{sentence} ({why:?})"))
 }
 
 /// Alerts whose meaning is the same on both sides get the code the sender chose; the rest
@@ -125,7 +133,8 @@ fn certificate_error(err: &CertificateError) -> Error {
                 if presented.is_empty() {
                     "no names".to_owned()
                 } else {
-                    presented.join(", ")
+                    let names: Vec<_> = presented.iter().map(|n| presented_name(n)).collect();
+                    names.join(", ")
                 }
             ),
         ),
@@ -153,6 +162,27 @@ fn certificate_error(err: &CertificateError) -> Error {
         _ => (FTLS_ERR_CERT_INVALID, format!("invalid certificate: {err}")),
     };
     Error::new(code, detail)
+}
+
+/// A name from the certificate as a person writes it. rustls renders them in Rust debug form
+/// (`DnsName("localhost")`, `IpAddress(0::1)`); anything else is kept as it is.
+fn presented_name(name: &str) -> String {
+    if let Some(dns) = name
+        .strip_prefix("DnsName(\"")
+        .and_then(|rest| rest.strip_suffix("\")"))
+    {
+        return dns.to_owned();
+    }
+    if let Some(ip) = name
+        .strip_prefix("IpAddress(")
+        .and_then(|rest| rest.strip_suffix(')'))
+    {
+        return match ip.parse::<std::net::IpAddr>() {
+            Ok(address) => address.to_string(),
+            Err(_) => ip.to_owned(),
+        };
+    }
+    name.to_owned()
 }
 
 #[cfg(test)]
@@ -198,6 +228,14 @@ mod tests {
     }
 
     #[test]
+    fn presented_names_read_as_people_write_them() {
+        assert_eq!(presented_name("DnsName(\"localhost\")"), "localhost");
+        assert_eq!(presented_name("IpAddress(0::1)"), "::1");
+        assert_eq!(presented_name("IpAddress(127.0.0.1)"), "127.0.0.1");
+        assert_eq!(presented_name("something else"), "something else");
+    }
+
+    #[test]
     fn no_common_version_on_both_sides() {
         let server = Error::from(rustls::Error::PeerIncompatible(
             PeerIncompatible::SupportedVersionsExtensionRequired,
@@ -208,6 +246,10 @@ mod tests {
         assert_eq!(server.code(), FTLS_ERR_NO_COMMON_VERSION);
         assert_eq!(client.code(), FTLS_ERR_NO_COMMON_VERSION);
         assert!(client.detail().contains("protocol_version"));
+        assert_eq!(
+            server.detail(),
+            "the peers have no TLS protocol version in common (SupportedVersionsExtensionRequired)"
+        );
     }
 
     #[test]

@@ -130,7 +130,13 @@ pub enum ResultCategory {
     FTLS_CATEGORY_UNKNOWN = 8,
 }
 
+use std::ffi::CStr;
 use ResultCode::*;
+
+/// Every text below is ASCII, so this never falls back.
+fn text(c: &'static CStr) -> &'static str {
+    c.to_str().unwrap_or("")
+}
 
 /// Every code, in numeric order (for tables and tests).
 pub const ALL_CODES: &[ResultCode] = &[
@@ -196,122 +202,141 @@ impl ResultCode {
 
     /// The C name of the code, e.g. `"FTLS_ERR_CERT_EXPIRED"`.
     pub fn name(self) -> &'static str {
-        self.describe().0
+        text(self.describe().0)
     }
 
     /// A short English sentence saying what the code means.
     pub fn message(self) -> &'static str {
+        text(self.describe().1)
+    }
+
+    /// [`Self::name`] as a static C string, for C callers.
+    pub fn name_c(self) -> &'static CStr {
+        self.describe().0
+    }
+
+    /// [`Self::message`] as a static C string, for C callers.
+    pub fn message_c(self) -> &'static CStr {
         self.describe().1
     }
 
-    fn describe(self) -> (&'static str, &'static str) {
+    /// The texts are C literals so that C gets them without any allocation.
+    fn describe(self) -> (&'static CStr, &'static CStr) {
         match self {
-            FTLS_OK => ("FTLS_OK", "success"),
-            FTLS_WANT_READ => ("FTLS_WANT_READ", "more TLS data must be read from the peer"),
+            FTLS_OK => (c"FTLS_OK", c"success"),
+            FTLS_WANT_READ => (
+                c"FTLS_WANT_READ",
+                c"more TLS data must be read from the peer",
+            ),
             FTLS_WANT_WRITE => (
-                "FTLS_WANT_WRITE",
-                "buffered TLS data must be written to the peer",
+                c"FTLS_WANT_WRITE",
+                c"buffered TLS data must be written to the peer",
             ),
             FTLS_CLOSED => (
-                "FTLS_CLOSED",
-                "the peer closed the connection cleanly (close_notify)",
+                c"FTLS_CLOSED",
+                c"the peer closed the connection cleanly (close_notify)",
             ),
             FTLS_ERR_NULL_ARGUMENT => (
-                "FTLS_ERR_NULL_ARGUMENT",
-                "a required pointer argument is NULL",
+                c"FTLS_ERR_NULL_ARGUMENT",
+                c"a required pointer argument is NULL",
             ),
             FTLS_ERR_INVALID_ARGUMENT => {
-                ("FTLS_ERR_INVALID_ARGUMENT", "an argument is out of range")
+                (c"FTLS_ERR_INVALID_ARGUMENT", c"an argument is out of range")
             }
             FTLS_ERR_INVALID_STATE => (
-                "FTLS_ERR_INVALID_STATE",
-                "the call does not fit the object's state",
+                c"FTLS_ERR_INVALID_STATE",
+                c"the call does not fit the object's state",
             ),
             FTLS_ERR_UNSUPPORTED => (
-                "FTLS_ERR_UNSUPPORTED",
-                "not supported by this build of ftls",
+                c"FTLS_ERR_UNSUPPORTED",
+                c"not supported by this build of ftls",
             ),
             FTLS_ERR_CONFIG => (
-                "FTLS_ERR_CONFIG",
-                "the configuration is incomplete or inconsistent",
+                c"FTLS_ERR_CONFIG",
+                c"the configuration is incomplete or inconsistent",
             ),
             FTLS_ERR_INVALID_SERVER_NAME => (
-                "FTLS_ERR_INVALID_SERVER_NAME",
-                "the server name is neither a DNS name nor an IP address",
+                c"FTLS_ERR_INVALID_SERVER_NAME",
+                c"the server name is neither a DNS name nor an IP address",
             ),
-            FTLS_ERR_IO => ("FTLS_ERR_IO", "the transport failed"),
+            FTLS_ERR_IO => (c"FTLS_ERR_IO", c"the transport failed"),
             FTLS_ERR_UNEXPECTED_EOF => (
-                "FTLS_ERR_UNEXPECTED_EOF",
-                "the peer closed the transport without close_notify (possible truncation)",
+                c"FTLS_ERR_UNEXPECTED_EOF",
+                c"the peer closed the transport without close_notify (possible truncation)",
             ),
-            FTLS_ERR_FILE => ("FTLS_ERR_FILE", "a file could not be read"),
-            FTLS_ERR_PROTOCOL => ("FTLS_ERR_PROTOCOL", "the peer broke the TLS protocol"),
+            FTLS_ERR_FILE => (c"FTLS_ERR_FILE", c"a file could not be read"),
+            FTLS_ERR_PROTOCOL => (c"FTLS_ERR_PROTOCOL", c"the peer broke the TLS protocol"),
             FTLS_ERR_BAD_MESSAGE => (
-                "FTLS_ERR_BAD_MESSAGE",
-                "the peer sent data that is not valid TLS",
+                c"FTLS_ERR_BAD_MESSAGE",
+                c"the peer sent data that is not valid TLS",
             ),
-            FTLS_ERR_ALERT_RECEIVED => ("FTLS_ERR_ALERT_RECEIVED", "the peer sent a fatal alert"),
+            FTLS_ERR_ALERT_RECEIVED => (c"FTLS_ERR_ALERT_RECEIVED", c"the peer sent a fatal alert"),
             FTLS_ERR_NO_COMMON_VERSION => (
-                "FTLS_ERR_NO_COMMON_VERSION",
-                "the peers have no TLS protocol version in common",
+                c"FTLS_ERR_NO_COMMON_VERSION",
+                c"the peers have no TLS protocol version in common",
             ),
             FTLS_ERR_NO_COMMON_CIPHER_SUITE => (
-                "FTLS_ERR_NO_COMMON_CIPHER_SUITE",
-                "the peers have no cipher suite in common",
+                c"FTLS_ERR_NO_COMMON_CIPHER_SUITE",
+                c"the peers have no cipher suite in common",
             ),
             FTLS_ERR_NO_COMMON_ALPN => (
-                "FTLS_ERR_NO_COMMON_ALPN",
-                "the peers have no ALPN protocol in common",
+                c"FTLS_ERR_NO_COMMON_ALPN",
+                c"the peers have no ALPN protocol in common",
             ),
             FTLS_ERR_HANDSHAKE_FAILURE => (
-                "FTLS_ERR_HANDSHAKE_FAILURE",
-                "the peers have no acceptable parameters in common",
+                c"FTLS_ERR_HANDSHAKE_FAILURE",
+                c"the peers have no acceptable parameters in common",
             ),
-            FTLS_ERR_DECRYPT => ("FTLS_ERR_DECRYPT", "a record failed to decrypt or verify"),
+            FTLS_ERR_DECRYPT => (c"FTLS_ERR_DECRYPT", c"a record failed to decrypt or verify"),
             FTLS_ERR_CLIENT_CERT_REQUIRED => (
-                "FTLS_ERR_CLIENT_CERT_REQUIRED",
-                "a client certificate is required but none was sent",
+                c"FTLS_ERR_CLIENT_CERT_REQUIRED",
+                c"a client certificate is required but none was sent",
             ),
-            FTLS_ERR_CERT_INVALID => ("FTLS_ERR_CERT_INVALID", "the certificate is invalid"),
+            FTLS_ERR_CERT_INVALID => (c"FTLS_ERR_CERT_INVALID", c"the certificate is invalid"),
             FTLS_ERR_CERT_UNKNOWN_ISSUER => (
-                "FTLS_ERR_CERT_UNKNOWN_ISSUER",
-                "the certificate is not issued by a trusted CA",
+                c"FTLS_ERR_CERT_UNKNOWN_ISSUER",
+                c"the certificate is not issued by a trusted CA",
             ),
-            FTLS_ERR_CERT_EXPIRED => ("FTLS_ERR_CERT_EXPIRED", "the certificate has expired"),
+            FTLS_ERR_CERT_EXPIRED => (c"FTLS_ERR_CERT_EXPIRED", c"the certificate has expired"),
             FTLS_ERR_CERT_NOT_YET_VALID => (
-                "FTLS_ERR_CERT_NOT_YET_VALID",
-                "the certificate is not valid yet",
+                c"FTLS_ERR_CERT_NOT_YET_VALID",
+                c"the certificate is not valid yet",
             ),
             FTLS_ERR_CERT_NAME_MISMATCH => (
-                "FTLS_ERR_CERT_NAME_MISMATCH",
-                "the certificate is not valid for the expected name",
+                c"FTLS_ERR_CERT_NAME_MISMATCH",
+                c"the certificate is not valid for the expected name",
             ),
-            FTLS_ERR_CERT_REVOKED => ("FTLS_ERR_CERT_REVOKED", "the certificate has been revoked"),
+            FTLS_ERR_CERT_REVOKED => (
+                c"FTLS_ERR_CERT_REVOKED",
+                c"the certificate has been revoked",
+            ),
             FTLS_ERR_CERT_BAD_USAGE => (
-                "FTLS_ERR_CERT_BAD_USAGE",
-                "the certificate may not be used for this purpose",
+                c"FTLS_ERR_CERT_BAD_USAGE",
+                c"the certificate may not be used for this purpose",
             ),
             FTLS_ERR_CERT_REVOCATION_UNKNOWN => (
-                "FTLS_ERR_CERT_REVOCATION_UNKNOWN",
-                "the certificate's revocation status is unknown",
+                c"FTLS_ERR_CERT_REVOCATION_UNKNOWN",
+                c"the certificate's revocation status is unknown",
             ),
-            FTLS_ERR_BAD_PEM => ("FTLS_ERR_BAD_PEM", "the input is not valid PEM or DER"),
-            FTLS_ERR_NO_CERTIFICATE => {
-                ("FTLS_ERR_NO_CERTIFICATE", "the input holds no certificate")
-            }
-            FTLS_ERR_NO_PRIVATE_KEY => {
-                ("FTLS_ERR_NO_PRIVATE_KEY", "the input holds no private key")
-            }
+            FTLS_ERR_BAD_PEM => (c"FTLS_ERR_BAD_PEM", c"the input is not valid PEM or DER"),
+            FTLS_ERR_NO_CERTIFICATE => (
+                c"FTLS_ERR_NO_CERTIFICATE",
+                c"the input holds no certificate",
+            ),
+            FTLS_ERR_NO_PRIVATE_KEY => (
+                c"FTLS_ERR_NO_PRIVATE_KEY",
+                c"the input holds no private key",
+            ),
             FTLS_ERR_KEY_MISMATCH => (
-                "FTLS_ERR_KEY_MISMATCH",
-                "the private key does not match the certificate",
+                c"FTLS_ERR_KEY_MISMATCH",
+                c"the private key does not match the certificate",
             ),
             FTLS_ERR_UNSUPPORTED_KEY => (
-                "FTLS_ERR_UNSUPPORTED_KEY",
-                "the private key type is not supported",
+                c"FTLS_ERR_UNSUPPORTED_KEY",
+                c"the private key type is not supported",
             ),
-            FTLS_ERR_PANIC => ("FTLS_ERR_PANIC", "a panic was caught inside ftls"),
-            FTLS_ERR_INTERNAL => ("FTLS_ERR_INTERNAL", "an internal error occurred in ftls"),
+            FTLS_ERR_PANIC => (c"FTLS_ERR_PANIC", c"a panic was caught inside ftls"),
+            FTLS_ERR_INTERNAL => (c"FTLS_ERR_INTERNAL", c"an internal error occurred in ftls"),
         }
     }
 }

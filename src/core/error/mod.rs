@@ -70,7 +70,12 @@ impl Error {
 /// An I/O error as a detail sentence: the OS's words and, when there is one, the errno.
 pub fn describe_io(err: &std::io::Error) -> String {
     match err.raw_os_error() {
-        Some(errno) => format!("{err} (errno {errno})"),
+        // std's text ends in "(os error N)"; say it once, the way C programmers call it.
+        Some(errno) => {
+            let text = err.to_string();
+            let os_words = text.trim_end_matches(&format!(" (os error {errno})"));
+            format!("{os_words} (errno {errno})")
+        }
         None => err.to_string(),
     }
 }
