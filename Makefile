@@ -23,12 +23,16 @@ all: lib examples
 lib: $(LIB_SO)
 
 # cargo decides what is stale; copying with -p keeps cargo's timestamps, so programs linked
-# against the library are rebuilt only when it really changed. (build.rs also refreshes
-# include/ftls.h.)
+# against the library are rebuilt only when it really changed. Each file is replaced by a
+# rename, never rewritten in place: a program running meanwhile keeps its mapped copy.
+# (build.rs also refreshes include/ftls.h.)
 $(LIB_SO) $(LIB_A) &: FORCE
 	$(CARGO) build --release --lib
 	@mkdir -p $(BUILD)/lib
-	@cp -p target/release/libftls.so target/release/libftls.a $(BUILD)/lib/
+	@for lib in libftls.so libftls.a; do \
+		cp -p target/release/$$lib $(BUILD)/lib/.$$lib.new && \
+		mv -f $(BUILD)/lib/.$$lib.new $(BUILD)/lib/$$lib || exit 1; \
+	done
 
 examples: $(EXAMPLE_BINS)
 

@@ -809,9 +809,12 @@ bool ftls_connection_is_handshaking(const ftls_connection *conn);
  * Reads up to `len` bytes of decrypted application data into `buf`; `*out_n` receives how
  * many (at least 1 on `FTLS_OK` when `len > 0`). With an fd set, it reads the fd as needed
  * (completing the handshake first); otherwise it returns only what was already decrypted.
+ * With an fd, queued TLS bytes go out first when the fd takes them; when it does not, reading
+ * goes on regardless (so two peers writing at once never deadlock): wait for writability too
+ * while `ftls_connection_wants_write()` is true.
  *
  * Returns `FTLS_OK`; `FTLS_WANT_READ` (nothing decrypted yet: wait for the fd to be readable,
- * or read more TLS data); `FTLS_WANT_WRITE` (fd: queued TLS bytes must go out first);
+ * or read more TLS data);
  * `FTLS_CLOSED` (the peer sent close_notify: the stream ended cleanly);
  * `FTLS_ERR_UNEXPECTED_EOF` (the transport ended without close_notify: possible truncation);
  * the connection's fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
@@ -841,7 +844,8 @@ ftls_result ftls_connection_write(ftls_connection *conn, const uint8_t *buf, siz
 /**
  * Queues a close_notify alert, the clean end of this side's data; send it with
  * `ftls_connection_write_tls()`. Further writes fail with `FTLS_ERR_INVALID_STATE`; reading
- * the peer's remaining data still works.
+ * the peer's remaining data still works. Called during the handshake, the alert is held until
+ * the handshake completes, so that it follows the data written meanwhile.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
@@ -953,6 +957,13 @@ void ftls_connection_free(ftls_connection *conn);
  * on blocking or non-blocking fds. ftls never closes the fd. `EINTR` is retried; `SIGPIPE` is
  * never raised (`MSG_NOSIGNAL` on sockets; on pipes it is blocked during the write).
  *
+ * Non-blocking fds, as with `SSL_get_error`: after `FTLS_WANT_READ` wait until the fd is
+ * readable, after `FTLS_WANT_WRITE` until it is writable, then call again (the same call or
+ * any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
+ * also wait for writability and then call `ftls_connection_flush()`, because an accepted
+ * write or a queued alert may still be waiting to go out. Remember that decrypted data already
+ * buffered (`ftls_connection_pending()`) does not make the fd readable.
+ *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
  * `FTLS_ERR_PANIC`.
  */
@@ -992,7 +1003,8 @@ ftls_result ftls_connection_handshake(ftls_connection *conn);
 ftls_result ftls_connection_flush(ftls_connection *conn);
 
 /**
- * Ends the connection cleanly: sends close_notify (once) and, if `wait_for_peer`, reads until
+ * Ends the connection cleanly: sends close_notify (once; during the handshake it completes the
+ * handshake first, so the alert follows any data written) and, if `wait_for_peer`, reads until
  * the peer's close_notify, discarding data that arrives meanwhile (like calling
  * `SSL_shutdown` until it returns 1). Does not close the fd.
  *

@@ -25,18 +25,25 @@ fn declarations(header: &str) -> Vec<Declaration> {
     let lines: Vec<&str> = header.lines().collect();
     let mut found = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        let Some(open) = line.find("ftls_").filter(|_| line.ends_with(");")) else {
-            continue;
-        };
-        if line.starts_with("typedef") || line.starts_with(' ') || line.starts_with('#') {
+        if !line.ends_with(");") || line.starts_with(|c: char| c == ' ' || c == '#') {
             continue;
         }
-        let rest = &line[open..];
-        let Some(paren) = rest.find('(') else {
+        if line.starts_with("typedef") {
+            continue;
+        }
+        let Some(paren) = line.find('(') else {
             continue;
         };
-        let name = rest[..paren].to_owned();
-        let parameters = &rest[paren..];
+        // `ftls_result ftls_connection_read(...)`: the name is the word before the parenthesis.
+        let Some(name) = line[..paren]
+            .split(|c: char| c.is_whitespace() || c == '*')
+            .next_back()
+            .filter(|word| word.starts_with("ftls_"))
+        else {
+            continue;
+        };
+        let name = name.to_owned();
+        let parameters = &line[paren..];
         let mut doc_lines = Vec::new();
         if index > 0 && lines[index - 1].trim() == "*/" {
             for above in lines[..index - 1].iter().rev() {

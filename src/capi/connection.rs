@@ -195,9 +195,12 @@ pub extern "C" fn ftls_connection_is_handshaking(conn: *const ftls_connection) -
 /// Reads up to `len` bytes of decrypted application data into `buf`; `*out_n` receives how
 /// many (at least 1 on `FTLS_OK` when `len > 0`). With an fd set, it reads the fd as needed
 /// (completing the handshake first); otherwise it returns only what was already decrypted.
+/// With an fd, queued TLS bytes go out first when the fd takes them; when it does not, reading
+/// goes on regardless (so two peers writing at once never deadlock): wait for writability too
+/// while `ftls_connection_wants_write()` is true.
 ///
 /// Returns `FTLS_OK`; `FTLS_WANT_READ` (nothing decrypted yet: wait for the fd to be readable,
-/// or read more TLS data); `FTLS_WANT_WRITE` (fd: queued TLS bytes must go out first);
+/// or read more TLS data);
 /// `FTLS_CLOSED` (the peer sent close_notify: the stream ended cleanly);
 /// `FTLS_ERR_UNEXPECTED_EOF` (the transport ended without close_notify: possible truncation);
 /// the connection's fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
@@ -249,7 +252,8 @@ pub extern "C" fn ftls_connection_write(
 
 /// Queues a close_notify alert, the clean end of this side's data; send it with
 /// `ftls_connection_write_tls()`. Further writes fail with `FTLS_ERR_INVALID_STATE`; reading
-/// the peer's remaining data still works.
+/// the peer's remaining data still works. Called during the handshake, the alert is held until
+/// the handshake completes, so that it follows the data written meanwhile.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
 #[no_mangle]

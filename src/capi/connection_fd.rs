@@ -11,6 +11,13 @@ use crate::core::ResultCode;
 /// on blocking or non-blocking fds. ftls never closes the fd. `EINTR` is retried; `SIGPIPE` is
 /// never raised (`MSG_NOSIGNAL` on sockets; on pipes it is blocked during the write).
 ///
+/// Non-blocking fds, as with `SSL_get_error`: after `FTLS_WANT_READ` wait until the fd is
+/// readable, after `FTLS_WANT_WRITE` until it is writable, then call again (the same call or
+/// any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
+/// also wait for writability and then call `ftls_connection_flush()`, because an accepted
+/// write or a queued alert may still be waiting to go out. Remember that decrypted data already
+/// buffered (`ftls_connection_pending()`) does not make the fd readable.
+///
 /// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
 /// `FTLS_ERR_PANIC`.
 #[no_mangle]
@@ -58,7 +65,8 @@ pub extern "C" fn ftls_connection_flush(conn: *mut ftls_connection) -> ResultCod
     with_handle_mut(conn, |c| c.conn.flush())
 }
 
-/// Ends the connection cleanly: sends close_notify (once) and, if `wait_for_peer`, reads until
+/// Ends the connection cleanly: sends close_notify (once; during the handshake it completes the
+/// handshake first, so the alert follows any data written) and, if `wait_for_peer`, reads until
 /// the peer's close_notify, discarding data that arrives meanwhile (like calling
 /// `SSL_shutdown` until it returns 1). Does not close the fd.
 ///

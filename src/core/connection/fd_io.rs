@@ -10,6 +10,11 @@
 //! `SSL_MODE_ENABLE_PARTIAL_WRITE`, or `FTLS_WANT_WRITE` if it accepted none. On a blocking fd
 //! it therefore returns only when everything has been sent. Accepted bytes are never lost:
 //! what could not be sent yet goes out with the next call (or `flush`).
+//!
+//! Full duplex: `read` sends what is queued when the fd takes it, but does not stop reading
+//! when it does not (else a peer that writes while we write would deadlock us both). So an
+//! event loop waits for writability too whenever `wants_write` is true, whatever the last call
+//! returned, and then calls `flush` (or `write`).
 
 use super::Connection;
 use crate::core::error::{Error, ResultCode::*};
@@ -58,8 +63,10 @@ impl Connection {
     /// discarding data that arrives meanwhile. Call again after a would-block.
     pub fn shutdown(&mut self, wait_for_peer: bool) -> Result<(), Error> {
         let mut fds = self.bound_fds()?;
-        if !self.close_notify_sent {
-            self.send_close_notify();
+        self.send_close_notify();
+        if self.tls.is_handshaking() {
+            // The close_notify waits for the handshake (see `send_close_notify`): finish it.
+            self.handshake()?;
         }
         self.flush_to(&mut fds)?;
         if !wait_for_peer {
@@ -85,8 +92,12 @@ impl Connection {
                 Err(err) if err.code() == FTLS_WANT_READ => {}
                 done => return done,
             }
-            // Handshake messages or alerts may be waiting to go out before the peer answers.
-            self.flush_to(&mut fds)?;
+            // Handshake messages or alerts may be waiting to go out before the peer answers;
+            // if the fd cannot take them now, read anyway (see "Full duplex" above).
+            match self.flush_to(&mut fds) {
+                Err(err) if err.code() == FTLS_WANT_WRITE => {}
+                result => result?,
+            }
             self.fill_from(&mut fds)?;
         }
     }

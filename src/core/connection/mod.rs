@@ -56,7 +56,10 @@ pub struct Connection {
     transport_eof: bool,
     /// TLS bytes have been read or written: too late to start observing the handshake.
     transport_used: bool,
+    /// `send_close_notify` was called (writes are refused from then on).
     close_notify_sent: bool,
+    /// It was called during the handshake: the alert goes out once the handshake completes.
+    close_notify_deferred: bool,
     /// A fatal error: once failed, every call reports it again.
     failure: Option<Error>,
     /// Set by `set_fds`: then read/write/handshake/shutdown do the transport I/O themselves.
@@ -93,6 +96,7 @@ impl Connection {
             transport_eof: false,
             transport_used: false,
             close_notify_sent: false,
+            close_notify_deferred: false,
             failure: None,
             fds: None,
             plaintext_pending: 0,
@@ -191,6 +195,7 @@ impl Connection {
         self.deliver_trace();
         let state = result.map_err(|err| self.fail(err.into()))?;
         self.plaintext_pending = state.plaintext_bytes_to_read();
+        self.release_deferred_close_notify();
         if self.transport_eof && self.tls.is_handshaking() {
             return Err(self.fail(Error::new(
                 FTLS_ERR_UNEXPECTED_EOF,
@@ -268,10 +273,25 @@ impl Connection {
         Ok(accepted)
     }
 
-    /// Queues a close_notify alert: the clean end of this side's stream.
+    /// Queues a close_notify alert: the clean end of this side's stream. During the handshake
+    /// it waits until the handshake completes, so that it follows the data written meanwhile
+    /// (rustls would send it at once, ahead of that data).
     pub fn send_close_notify(&mut self) {
-        self.tls.send_close_notify();
-        self.close_notify_sent = true;
+        if !self.close_notify_sent {
+            self.close_notify_sent = true;
+            self.close_notify_deferred = self.tls.is_handshaking();
+            if !self.close_notify_deferred {
+                self.tls.send_close_notify();
+            }
+        }
+    }
+
+    /// Sends a close_notify that waited for the handshake, once it is complete.
+    fn release_deferred_close_notify(&mut self) {
+        if self.close_notify_deferred && !self.tls.is_handshaking() {
+            self.close_notify_deferred = false;
+            self.tls.send_close_notify();
+        }
     }
 
     /// Decrypted bytes that `read` can return without touching the transport.

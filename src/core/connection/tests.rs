@@ -251,3 +251,69 @@ fn eof_during_the_handshake_is_unexpected_eof() {
 
 /// Handshake traces, using the harness above.
 mod trace;
+
+#[test]
+fn close_notify_during_the_handshake_follows_the_data_written_before_it() {
+    for tls12 in [false, true] {
+        let mut client = client_builder();
+        client
+            .negotiation
+            .set_versions(Versions {
+                tls12: true,
+                tls13: !tls12,
+            })
+            .unwrap();
+        let mut c = Connection::client(&client.build().unwrap(), "localhost").unwrap();
+        let server = server_builder("server.pem", "server.key").build().unwrap();
+        let mut s = Connection::server(&server).unwrap();
+        assert_eq!(c.write(b"hello").unwrap(), 5);
+        c.send_close_notify();
+        assert_eq!(pump(&mut c, &mut s), (None, None), "tls12={tls12}");
+        let mut buf = [0u8; 16];
+        assert_eq!(s.read(&mut buf).unwrap(), 5, "tls12={tls12}");
+        assert_eq!(&buf[..5], b"hello");
+        assert_eq!(s.read(&mut buf).unwrap_err().code(), FTLS_CLOSED);
+    }
+}
+
+#[test]
+fn an_fd_read_makes_progress_while_its_own_output_is_blocked() {
+    use std::os::fd::AsRawFd;
+    let (a, b) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+    a.set_nonblocking(true).unwrap();
+    b.set_nonblocking(true).unwrap();
+    let mut c = Connection::client(&client_builder().build().unwrap(), "localhost").unwrap();
+    let server = server_builder("server.pem", "server.key").build().unwrap();
+    let mut s = Connection::server(&server).unwrap();
+    c.set_fds(a.as_raw_fd(), a.as_raw_fd()).unwrap();
+    s.set_fds(b.as_raw_fd(), b.as_raw_fd()).unwrap();
+    let would_block = |r: Result<(), Error>| match r {
+        Err(e) if matches!(e.code(), FTLS_WANT_READ | FTLS_WANT_WRITE) => false,
+        other => {
+            other.expect("handshake");
+            true
+        }
+    };
+    let (mut client_done, mut server_done) = (false, false);
+    while !(client_done && server_done) {
+        client_done = client_done || would_block(c.handshake());
+        server_done = server_done || would_block(s.handshake());
+    }
+
+    // Both sides write more than the sockets hold: each keeps some accepted bytes queued.
+    let big = vec![0x42u8; 8 * 1024 * 1024];
+    let client_accepted = c.write(&big).expect("client accepts some");
+    let server_accepted = s.write(&big).expect("server accepts some");
+    assert!(client_accepted < big.len() && server_accepted < big.len());
+    assert!(
+        c.wants_write() && s.wants_write(),
+        "both have output queued"
+    );
+
+    // Reading must still work: the peer's data is in the socket even though ours cannot go.
+    let mut buf = vec![0u8; 64 * 1024];
+    let n = c
+        .read(&mut buf)
+        .expect("the client reads despite its blocked output");
+    assert!(n > 0 && buf[..n].iter().all(|&byte| byte == 0x42));
+}

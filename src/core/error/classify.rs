@@ -8,6 +8,10 @@ impl From<rustls::Error> for Error {
     fn from(err: rustls::Error) -> Self {
         match &err {
             rustls::Error::InvalidCertificate(cert) => certificate_error(cert),
+            rustls::Error::AlertReceived(AlertDescription::CloseNotify) => Error::new(
+                FTLS_ERR_ALERT_RECEIVED,
+                "the peer ended the connection (close_notify) before the handshake completed",
+            ),
             rustls::Error::AlertReceived(alert) => Error::new(
                 alert_code(*alert),
                 format!("the peer sent a fatal alert: {}", alert_name(*alert)),
