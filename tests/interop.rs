@@ -1,0 +1,272 @@
+//! Real peers: `tls-client` against `openssl s_server` and `tls-server` against
+//! `openssl s_client`, over loopback, TLS 1.2 and 1.3, ECDSA P-256 and RSA-2048 certificates,
+//! with and without client certificates.
+//!
+//! OpenSSL is the reference implementation most C programs talk to; these tests fail if the
+//! `openssl` command is missing (`.ci/run` installs it).
+
+mod support;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use support::{cert, example, run_with_timeout, stderr_text, stdout_text, wrapped, Server};
+
+#[derive(Clone, Copy, Debug)]
+enum Version {
+    Tls12,
+    Tls13,
+}
+
+impl Version {
+    fn ftls_flag(self) -> &'static str {
+        match self {
+            Version::Tls12 => "--tls12",
+            Version::Tls13 => "--tls13",
+        }
+    }
+
+    fn openssl_flag(self) -> &'static str {
+        match self {
+            Version::Tls12 => "-tls1_2",
+            Version::Tls13 => "-tls1_3",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Version::Tls12 => "TLSv1.2",
+            Version::Tls13 => "TLSv1.3",
+        }
+    }
+}
+
+/// Server and client credentials of one key type, all issued by the test CA.
+#[derive(Clone, Copy, Debug)]
+struct Credentials {
+    server_chain: &'static str,
+    server_key: &'static str,
+    client_chain: &'static str,
+    client_key: &'static str,
+}
+
+const ECDSA_P256: Credentials = Credentials {
+    server_chain: "server.pem",
+    server_key: "server.key",
+    client_chain: "client.pem",
+    client_key: "client.key",
+};
+
+const RSA_2048: Credentials = Credentials {
+    server_chain: "server-rsa.pem",
+    server_key: "server-rsa.key",
+    client_chain: "client-rsa.pem",
+    client_key: "client-rsa.key",
+};
+
+fn openssl() -> Command {
+    let mut cmd = Command::new("openssl");
+    // A fixed, minimal environment: no user openssl.cnf changes what is being tested.
+    cmd.env_remove("OPENSSL_CONF").env_remove("SSL_CERT_FILE");
+    cmd
+}
+
+/// `openssl s_server -www` for one connection: it answers a GET with a status page naming the
+/// protocol version and cipher, and (when asked for one) the client certificate.
+fn start_openssl_server(version: Version, creds: Credentials, client_auth: bool) -> Server {
+    let mut cmd = openssl();
+    cmd.args(["s_server", "-accept", "0", "-naccept", "1", "-www"])
+        .args(["-cert", &cert(creds.server_chain)])
+        .args(["-key", &cert(creds.server_key)])
+        .arg(version.openssl_flag());
+    if client_auth {
+        // -Verify (capital): a client certificate is required and must verify.
+        cmd.args(["-Verify", "1", "-verify_return_error"])
+            .args(["-CAfile", &cert("ca.pem")]);
+    }
+    Server::start(cmd)
+}
+
+fn run_tls_client(port: u16, version: Version, creds: Credentials, client_auth: bool) {
+    let mut cmd = wrapped(&example("tls-client"));
+    cmd.args(["--ca", &cert("ca.pem"), version.ftls_flag()]);
+    if client_auth {
+        cmd.args(["--cert", &cert(creds.client_chain)])
+            .args(["--key", &cert(creds.client_key)]);
+    }
+    cmd.args(["localhost", &port.to_string(), "/"]);
+    let output = run_with_timeout(&mut cmd, support::deadline());
+    let (stdout, stderr) = (stdout_text(&output), stderr_text(&output));
+    let context = format!("{version:?} {creds:?} client_auth={client_auth}\n{stderr}");
+    assert!(output.status.success(), "tls-client failed: {context}");
+    assert!(
+        stdout.starts_with("HTTP/1.0 200 ok"),
+        "not s_server's page: {context}\n{stdout}"
+    );
+    // s_server -www reports what it negotiated, e.g. "New, TLSv1.3, Cipher is TLS_AES_...".
+    assert!(
+        stdout.contains(&format!("New, {}, Cipher is ", version.name())),
+        "s_server did not report {}: {context}\n{stdout}",
+        version.name()
+    );
+    if client_auth {
+        assert!(
+            stdout.contains("Client certificate") && stdout.contains("ftls test client"),
+            "s_server did not see our client certificate: {context}\n{stdout}"
+        );
+    } else {
+        assert!(
+            stdout.contains("no client certificate available"),
+            "{stdout}"
+        );
+    }
+}
+
+fn tls_client_against_openssl_server(version: Version) {
+    for creds in [ECDSA_P256, RSA_2048] {
+        for client_auth in [false, true] {
+            let server = start_openssl_server(version, creds, client_auth);
+            run_tls_client(server.port, version, creds, client_auth);
+            let status = server.wait();
+            assert!(status.success(), "s_server exited with {status}");
+        }
+    }
+}
+
+#[test]
+fn tls_client_against_openssl_s_server_tls12() {
+    tls_client_against_openssl_server(Version::Tls12);
+}
+
+#[test]
+fn tls_client_against_openssl_s_server_tls13() {
+    tls_client_against_openssl_server(Version::Tls13);
+}
+
+fn start_tls_server(version: Version, creds: Credentials, client_auth: bool) -> Server {
+    let mut cmd = wrapped(&example("tls-server"));
+    cmd.args(["--cert", &cert(creds.server_chain)])
+        .args(["--key", &cert(creds.server_key)])
+        .args(["--port", "0", "--max-conns", "1", version.ftls_flag()]);
+    if client_auth {
+        cmd.args(["--client-ca", &cert("ca.pem"), "--require-client-cert"]);
+    }
+    Server::start(cmd)
+}
+
+/// `openssl s_client` sends one request and prints everything: the handshake summary, the
+/// verification result and the server's response.
+fn run_openssl_client(port: u16, version: Version, creds: Credentials, client_auth: bool) {
+    let mut cmd = openssl();
+    cmd.args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
+        .args(["-servername", "localhost", "-verify_hostname", "localhost"])
+        .args(["-CAfile", &cert("ca.pem"), "-verify_return_error"])
+        // Keep reading after our request is sent, until the server closes.
+        .arg("-ign_eof")
+        .arg(version.openssl_flag());
+    if client_auth {
+        cmd.args(["-cert", &cert(creds.client_chain)])
+            .args(["-key", &cert(creds.client_key)]);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("openssl must be installed");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .expect("send the request to s_client");
+    let output = support::wait_with_timeout(child, support::deadline());
+    let (stdout, stderr) = (stdout_text(&output), stderr_text(&output));
+    let context = format!("{version:?} {creds:?} client_auth={client_auth}\n{stderr}\n{stdout}");
+    assert!(output.status.success(), "s_client failed: {context}");
+    assert!(
+        stdout.contains("Verify return code: 0 (ok)"),
+        "s_client did not verify tls-server's certificate: {context}"
+    );
+    assert!(
+        stdout.contains(&format!("Protocol  : {}", version.name()))
+            || stdout.contains(&format!("New, {}, Cipher is", version.name())),
+        "not {}: {context}",
+        version.name()
+    );
+    assert!(stdout.contains("HTTP/1.1 200 OK"), "no response: {context}");
+    assert!(
+        stdout.contains(version.name()),
+        "the response body should name {}: {context}",
+        version.name()
+    );
+}
+
+fn tls_server_against_openssl_client(version: Version) {
+    for creds in [ECDSA_P256, RSA_2048] {
+        for client_auth in [false, true] {
+            let server = start_tls_server(version, creds, client_auth);
+            run_openssl_client(server.port, version, creds, client_auth);
+            let status = server.wait();
+            assert!(status.success(), "tls-server exited with {status}");
+        }
+    }
+}
+
+#[test]
+fn tls_server_against_openssl_s_client_tls12() {
+    tls_server_against_openssl_client(Version::Tls12);
+}
+
+#[test]
+fn tls_server_against_openssl_s_client_tls13() {
+    tls_server_against_openssl_client(Version::Tls13);
+}
+
+#[test]
+fn tls_server_refuses_an_openssl_client_without_a_certificate_when_one_is_required() {
+    let server = start_tls_server(Version::Tls13, ECDSA_P256, true);
+    let mut cmd = openssl();
+    cmd.args([
+        "s_client",
+        "-connect",
+        &format!("127.0.0.1:{}", server.port),
+    ])
+    .args(["-CAfile", &cert("ca.pem"), "-tls1_3", "-ign_eof"]);
+    let output = run_with_timeout(&mut cmd, support::deadline());
+    let all = format!("{}{}", stdout_text(&output), stderr_text(&output));
+    assert!(
+        all.contains("certificate required"),
+        "s_client should report the certificate_required alert:\n{all}"
+    );
+    assert!(!all.contains("HTTP/1.1 200 OK"), "{all}");
+    server.wait();
+}
+
+#[test]
+fn tls_client_refuses_an_openssl_server_below_tls12() {
+    // s_server limited to TLS 1.1 and below (which OpenSSL 3 only allows at security level 0).
+    let mut cmd = openssl();
+    cmd.args(["s_server", "-accept", "0", "-naccept", "1", "-www"])
+        .args([
+            "-cert",
+            &cert("server-rsa.pem"),
+            "-key",
+            &cert("server-rsa.key"),
+        ])
+        .args(["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"]);
+    let server = Server::start(cmd);
+    let mut client = wrapped(&example("tls-client"));
+    client.args([
+        "--ca",
+        &cert("ca.pem"),
+        "localhost",
+        &server.port.to_string(),
+    ]);
+    let output = run_with_timeout(&mut client, support::deadline());
+    let stderr = stderr_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("FTLS_ERR_NO_COMMON_VERSION"),
+        "the failure should name the version problem: {stderr}"
+    );
+}
