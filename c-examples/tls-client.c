@@ -10,8 +10,8 @@
  * close_notify. This mode uses ftls' blocking fd calls: the simplest way to use ftls.
  *
  * --stdin: send standard input instead, then close_notify, while copying whatever arrives to
- * stdout, until the server's close_notify. This mode uses a non-blocking socket, poll() and
- * ftls' sans-I/O calls (see run_stdin_mode for why).
+ * stdout, until the server's close_notify. This mode uses the same fd calls on a non-blocking
+ * socket with poll() (see run_stdin_mode for why).
  *
  * Exit status: 0 success; 1 bad arguments or unreadable files; 2 the connection failed (one
  * line on stderr names the cause, with the ftls_result name).
@@ -404,55 +404,16 @@ static int run_get(const struct options *opts, ftls_connection *conn, int fd) {
     return 0;
 }
 
-/* ---- --stdin mode: non-blocking socket, poll(), sans-I/O calls -------------------------- */
+/* ---- --stdin mode: non-blocking socket and poll() ------------------------------------- */
 
 /*
  * Why not the blocking style: an echo server sends data back while we are still sending.
  * A blocking write would wait for the server to read, while the server waits for us to read
  * its echo (its backlog is full): both stuck. So the socket is non-blocking and poll() waits
- * for whichever of stdin and the socket can move.
- *
- * Why sans-I/O rather than ftls_connection_read/_write on the fd: over an fd, read first
- * flushes queued outgoing TLS bytes and reports FTLS_WANT_WRITE without reading while they
- * cannot go out, which is exactly the deadlock above. With read_tls / write_tls each
- * direction moves on its own.
+ * for whichever of stdin and the socket can move, using the same fd calls as GET mode:
+ * FTLS_WANT_READ / FTLS_WANT_WRITE say what to wait for, and while
+ * ftls_connection_wants_write() is true we also wait for POLLOUT and flush.
  */
-
-static int send_tls(void *userdata, const uint8_t *buf, size_t len, size_t *out_n) {
-    const int *fd = userdata;
-    for (;;) {
-        ssize_t n = send(*fd, buf, len, MSG_NOSIGNAL); /* a vanished peer is EPIPE, no signal */
-        if (n >= 0) {
-            *out_n = (size_t)n;
-            return 0;
-        }
-        if (errno != EINTR) {
-            return errno; /* EAGAIN becomes FTLS_WANT_WRITE */
-        }
-    }
-}
-
-static int recv_tls(void *userdata, uint8_t *buf, size_t len, size_t *out_n) {
-    const int *fd = userdata;
-    for (;;) {
-        ssize_t n = recv(*fd, buf, len, 0);
-        if (n >= 0) {
-            *out_n = (size_t)n;
-            return 0;
-        }
-        if (errno != EINTR) {
-            return errno; /* EAGAIN becomes FTLS_WANT_READ */
-        }
-    }
-}
-
-/* A protocol or transport failure: send the alert if one is queued, and say what happened. */
-static int stream_failed(ftls_connection *conn, int *fd, const char *what, ftls_result r) {
-    size_t n = 0;
-    (void)ftls_connection_write_tls(conn, send_tls, fd, &n); /* best effort */
-    return connection_failed(conn, ftls_connection_is_handshaking(conn) ? "handshake" : what, r);
-}
-
 static int run_stdin_mode(ftls_connection *conn, int fd) {
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
@@ -461,39 +422,41 @@ static int run_stdin_mode(ftls_connection *conn, int fd) {
     }
     /* stdin stays blocking: it is shared with our parent, and poll() says when a read will
      * not block anyway. */
+    ftls_result r = ftls_connection_set_fd(conn, fd);
+    if (r != FTLS_OK) {
+        return connection_failed(conn, "binding the socket", r);
+    }
 
     uint8_t outgoing[CHUNK], incoming[CHUNK];
-    size_t out_start = 0, out_end = 0; /* read from stdin, not yet taken by ftls */
-    bool stdin_open = true, close_notify_queued = false;
+    size_t out_start = 0, out_end = 0; /* read from stdin, not yet accepted by ftls */
+    bool stdin_open = true, close_notify_sent = false;
     size_t n = 0;
-    ftls_result r;
 
     for (;;) {
-        /* 1. Hand stdin data to ftls, which encrypts and buffers it (up to 64 KiB). */
+        /* 1. Hand stdin data to ftls (the first write also drives the handshake). */
         while (out_start < out_end) {
             r = ftls_connection_write(conn, outgoing + out_start, out_end - out_start, &n);
-            if (r == FTLS_WANT_WRITE) {
-                break; /* ftls' buffer is full: it drains when the socket takes data */
+            if (r == FTLS_WANT_READ || r == FTLS_WANT_WRITE) {
+                break; /* poll below says when to try again */
             }
             if (r != FTLS_OK) {
-                return stream_failed(conn, &fd, "sending", r);
+                return connection_failed(conn, ftls_connection_is_handshaking(conn)
+                                                   ? "handshake" : "sending", r);
             }
             out_start += n;
         }
         if (out_start == out_end) {
             out_start = out_end = 0;
         }
-        /* 2. All of stdin handed over: end our direction cleanly. Not before the handshake
-         * completes: data written during the handshake waits for it inside ftls, but a
-         * close_notify would go out at once, ahead of that data. */
-        if (!stdin_open && out_end == 0 && !close_notify_queued &&
-            !ftls_connection_is_handshaking(conn)) {
+        /* 2. All of stdin handed over: end our direction cleanly. (During the handshake ftls
+         * holds the close_notify back until the data written before it has gone.) */
+        if (!stdin_open && out_end == 0 && !close_notify_sent) {
             if ((r = ftls_connection_send_close_notify(conn)) != FTLS_OK) {
-                return stream_failed(conn, &fd, "sending close_notify", r);
+                return connection_failed(conn, "sending close_notify", r);
             }
-            close_notify_queued = true;
+            close_notify_sent = true;
         }
-        /* 3. Everything decrypted so far goes to stdout. */
+        /* 3. Everything that arrived goes to stdout. */
         while ((r = ftls_connection_read(conn, incoming, sizeof incoming, &n)) == FTLS_OK) {
             if (!write_all(STDOUT_FILENO, incoming, n)) {
                 return stdout_failed();
@@ -503,14 +466,20 @@ static int run_stdin_mode(ftls_connection *conn, int fd) {
             return 0; /* the server's close_notify: the clean end */
         }
         if (r != FTLS_WANT_READ) {
-            return stream_failed(conn, &fd, "receiving", r);
+            return connection_failed(conn, ftls_connection_is_handshaking(conn)
+                                               ? "handshake" : "receiving", r);
+        }
+        /* 4. Send what ftls has queued (accepted data, close_notify) as far as the socket takes
+         * it now. */
+        if (ftls_connection_wants_write(conn) &&
+            (r = ftls_connection_flush(conn)) != FTLS_OK && r != FTLS_WANT_WRITE) {
+            return connection_failed(conn, "sending", r);
         }
 
-        /* 4. Wait until the socket or stdin can move. */
+        /* 5. Wait until the socket or stdin can move. */
         struct pollfd pfd[2];
         pfd[0].fd = fd;
-        pfd[0].events = (short)((ftls_connection_wants_read(conn) ? POLLIN : 0) |
-                                (ftls_connection_wants_write(conn) ? POLLOUT : 0));
+        pfd[0].events = (short)(POLLIN | (ftls_connection_wants_write(conn) ? POLLOUT : 0));
         pfd[1].fd = stdin_open && out_end == 0 ? STDIN_FILENO : -1; /* -1: not polled */
         pfd[1].events = POLLIN;
         if (poll(pfd, 2, -1) < 0) {
@@ -520,27 +489,8 @@ static int run_stdin_mode(ftls_connection *conn, int fd) {
             fprintf(stderr, PROGRAM ": poll: %s\n", strerror(errno));
             return EXIT_FAILED;
         }
-
-        /* 5. Move TLS bytes. An error or hang-up is found by the read or write itself. */
-        if (pfd[0].revents != 0) {
-            while (ftls_connection_wants_write(conn) &&
-                   (r = ftls_connection_write_tls(conn, send_tls, &fd, &n)) == FTLS_OK) {
-            }
-            if (ftls_connection_wants_write(conn) && r != FTLS_WANT_WRITE) {
-                return stream_failed(conn, &fd, "sending", r);
-            }
-            if (ftls_connection_wants_read(conn)) {
-                r = ftls_connection_read_tls(conn, recv_tls, &fd, &n);
-                if (r == FTLS_OK) {
-                    /* Decrypts, and notices a truncated stream (n == 0) or a bad record. */
-                    r = ftls_connection_process_new_packets(conn);
-                }
-                if (r != FTLS_OK && r != FTLS_WANT_READ) {
-                    return stream_failed(conn, &fd, "receiving", r);
-                }
-            }
-        }
-        /* 6. Read more of stdin once the previous chunk is handed over. */
+        /* 6. Read more of stdin once the previous chunk is handed over. The socket needs no
+         * work here: the next round's calls read and write it. */
         if (pfd[1].revents != 0) {
             ssize_t got = read(STDIN_FILENO, outgoing, sizeof outgoing);
             if (got > 0) {
@@ -556,8 +506,7 @@ static int run_stdin_mode(ftls_connection *conn, int fd) {
 }
 
 int main(int argc, char **argv) {
-    /* SIGPIPE is left at its default. ftls never raises it on the socket (MSG_NOSIGNAL, as
-     * our own send_tls), so the only way to get one is our stdout going away (as with
+    /* SIGPIPE is left at its default. ftls never raises it on the socket (MSG_NOSIGNAL), so the only way to get one is our stdout going away (as with
      * "tls-client ... | head"), where dying quietly is the usual Unix behaviour. */
     struct options opts;
     memset(&opts, 0, sizeof opts);
