@@ -25,10 +25,9 @@ fn declarations(header: &str) -> Vec<Declaration> {
     let lines: Vec<&str> = header.lines().collect();
     let mut found = Vec::new();
     for (index, line) in lines.iter().enumerate() {
-        if !line.ends_with(");") || line.starts_with(|c: char| c == ' ' || c == '#') {
-            continue;
-        }
-        if line.starts_with("typedef") {
+        let is_prototype =
+            line.ends_with(");") && !line.starts_with([' ', '#']) && !line.starts_with("typedef");
+        if !is_prototype {
             continue;
         }
         let Some(paren) = line.find('(') else {
