@@ -1,5 +1,9 @@
 //! Generates `include/ftls.h` from the `extern "C"` functions in `src/capi` with cbindgen.
 //! The header is committed; CI checks the committed copy equals what this script writes.
+//! It is the same for every crypto provider: nothing in `src/capi` depends on the choice.
+//!
+//! Also: checks that exactly one crypto provider is chosen, tells `ftls_version()` which one
+//! and the locked versions, and gives the shared library its soname.
 
 use std::{env, fs, path::Path};
 
@@ -8,7 +12,8 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=Cargo.lock");
-    export_dependency_versions(Path::new(&crate_dir));
+    export_dependency_versions(Path::new(&crate_dir), provider());
+    set_soname();
 
     let config = cbindgen::Config::from_file(Path::new(&crate_dir).join("cbindgen.toml"))
         .expect("cbindgen.toml is valid");
@@ -41,15 +46,48 @@ fn main() {
     }
 }
 
-/// Makes the versions of rustls and the crypto provider, as locked, available to
+/// The crypto provider's crate, from the cargo features: exactly one of them, or the build
+/// stops here with a message saying how to choose (rather than with a rustc error deep inside).
+fn provider() -> &'static str {
+    let chosen: Vec<&str> = [
+        ("aws-lc-rs", "CARGO_FEATURE_AWS_LC_RS"),
+        ("ring", "CARGO_FEATURE_RING"),
+    ]
+    .into_iter()
+    .filter(|(_, var)| env::var_os(var).is_some())
+    .map(|(krate, _)| krate)
+    .collect();
+    match chosen[..] {
+        [krate] => krate,
+        _ => panic!(
+            "ftls needs exactly one crypto provider feature, got {chosen:?}: `aws-lc-rs` (the \
+             default) or `ring` (`--no-default-features --features ring`)"
+        ),
+    }
+}
+
+/// Makes the names and versions of rustls and the crypto provider, as locked, available to
 /// `ftls_version()` through `env!`.
-fn export_dependency_versions(crate_dir: &Path) {
+fn export_dependency_versions(crate_dir: &Path, provider: &str) {
     let lock = fs::read_to_string(crate_dir.join("Cargo.lock")).unwrap_or_default();
-    for (krate, var) in [
-        ("rustls", "FTLS_RUSTLS_VERSION"),
-        ("aws-lc-rs", "FTLS_AWS_LC_RS_VERSION"),
-    ] {
-        println!("cargo:rustc-env={var}={}", locked_version(&lock, krate));
+    let rustls = locked_version(&lock, "rustls");
+    println!("cargo:rustc-env=FTLS_RUSTLS_VERSION={rustls}");
+    println!("cargo:rustc-env=FTLS_PROVIDER={provider}");
+    let provider_version = locked_version(&lock, provider);
+    println!("cargo:rustc-env=FTLS_PROVIDER_VERSION={provider_version}");
+}
+
+/// The soname is `libftls.so.MAJOR` (`libftls.so.0` for every 0.x release): what programs
+/// record as their dependency. Set here, at link time, so the library cargo builds, the one
+/// `make` stages in build/lib and the installed one all carry it. README.md ("Install") gives
+/// the rule for when it changes.
+fn set_soname() {
+    let is_elf = env::var("CARGO_CFG_TARGET_FAMILY").is_ok_and(|family| family == "unix")
+        && env::var("CARGO_CFG_TARGET_VENDOR").is_ok_and(|vendor| vendor != "apple");
+    if is_elf {
+        let major =
+            env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets CARGO_PKG_VERSION_MAJOR");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libftls.so.{major}");
     }
 }
 

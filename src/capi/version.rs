@@ -18,13 +18,16 @@ const VERSION_TEXT: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (rustls ",
     env!("FTLS_RUSTLS_VERSION"),
-    ", aws-lc-rs ",
-    env!("FTLS_AWS_LC_RS_VERSION"),
+    ", ",
+    env!("FTLS_PROVIDER"),
+    " ",
+    env!("FTLS_PROVIDER_VERSION"),
     ")\0"
 );
 
-/// The library's version and those of rustls and the crypto provider, e.g.
-/// `"ftls 0.1.0 (rustls 0.23.46, aws-lc-rs 1.19.0)"`.
+/// The library's version and those of rustls and the crypto provider this build uses, e.g.
+/// `"ftls 0.1.0 (rustls 0.23.46, aws-lc-rs 1.19.0)"` or `"ftls 0.1.0 (rustls 0.23.46, ring
+/// 0.17.14)"`.
 ///
 /// Static and NUL-terminated: never free it. Thread-safe. Compare with `FTLS_VERSION_NUMBER`
 /// to detect a header/library mismatch.

@@ -13,10 +13,8 @@
 //!
 //! Files: `records.rs` frames records, `messages.rs` joins handshake messages, `hello.rs`
 //! reads the hellos, `tls13_keys.rs` decrypts TLS 1.3 records (with the primitives of
-//! `crypto_aws_lc.rs`), `secret_router.rs` delivers the secrets.
+//! `crypto.rs`, from the crypto provider), `secret_router.rs` delivers the secrets.
 
-#[cfg(feature = "aws-lc-rs")]
-#[path = "crypto_aws_lc.rs"]
 mod crypto;
 mod hello;
 mod messages;

@@ -1,11 +1,14 @@
-//! The two primitives the TLS 1.3 record decrypter needs, from aws-lc-rs.
+//! The two primitives the TLS 1.3 record decrypter needs, from the build's crypto provider.
 //!
 //! rustls' provider traits cannot be used for this (its `AeadKey` cannot be built with a
 //! 16-byte length through the public API), so this file calls the crypto library directly.
-//! A build with another library adds a twin of this file offering the same items.
+//! aws-lc-rs offers ring's API for `hkdf` and `aead`, so one body serves both providers.
 
 use super::tls13_keys::{Aead, Hash};
+#[cfg(feature = "aws-lc-rs")]
 use aws_lc_rs::{aead, hkdf};
+#[cfg(feature = "ring")]
+use ring::{aead, hkdf};
 
 /// HKDF-Expand (RFC 5869 §2.3) of `secret` used as the PRK; fills `out`.
 pub(super) fn hkdf_expand(hash: Hash, secret: &[u8], info: &[u8], out: &mut [u8]) -> Option<()> {
