@@ -1,10 +1,27 @@
 # ftls: `make` builds the library and the examples; `make demo` shows a handshake;
-# `make test` builds and runs every test. See README.md.
+# `make test` builds and runs every test; `make install PREFIX=... [DESTDIR=...]` installs the
+# library, the headers, and the pkg-config and CMake package files. See README.md.
 
-CARGO  ?= cargo
-CC     ?= cc
-CFLAGS ?= -O2 -g
-BUILD  := build
+CARGO    ?= cargo
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+PREFIX   ?= /usr/local
+
+# The crypto provider: aws-lc-rs (the default) or ring, a cargo feature each. Another provider
+# builds beside the default one (build/PROVIDER, target/PROVIDER), so that switching back and
+# forth never rebuilds everything.
+PROVIDER ?= aws-lc-rs
+ifeq ($(PROVIDER),aws-lc-rs)
+BUILD := build
+else
+BUILD := build/$(PROVIDER)
+export CARGO_TARGET_DIR ?= target/$(PROVIDER)
+endif
+CARGO_FEATURES := --no-default-features --features $(PROVIDER)
+
+# The release, from the first `version = ` line of Cargo.toml (the [package] table's).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 
 # Every C file here must compile cleanly as strict C99.
 STRICT_CFLAGS := -std=c99 -Wall -Wextra -Wpedantic -Werror
@@ -22,17 +39,12 @@ all: lib examples
 
 lib: $(LIB_SO)
 
-# cargo decides what is stale; copying with -p keeps cargo's timestamps, so programs linked
-# against the library are rebuilt only when it really changed. Each file is replaced by a
-# rename, never rewritten in place: a program running meanwhile keeps its mapped copy.
-# (build.rs also refreshes include/ftls.h.)
+# cargo decides what is stale; scripts/build-lib stages the result in $(BUILD)/lib as it is
+# installed (versioned name, soname link), keeping cargo's timestamps, so programs linked
+# against the library are rebuilt only when it really changed. (build.rs also refreshes
+# include/ftls.h.)
 $(LIB_SO) $(LIB_A) &: FORCE
-	$(CARGO) build --release --lib
-	@mkdir -p $(BUILD)/lib
-	@for lib in libftls.so libftls.a; do \
-		cp -p target/release/$$lib $(BUILD)/lib/.$$lib.new && \
-		mv -f $(BUILD)/lib/.$$lib.new $(BUILD)/lib/$$lib || exit 1; \
-	done
+	./scripts/build-lib $(BUILD)/lib $(VERSION) $(PROVIDER)
 
 examples: $(EXAMPLE_BINS)
 
