@@ -21,8 +21,22 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The crypto provider these tests were built with (`--features ring` or the default): the
+/// library, examples and C programs they run are built with the same one.
+pub fn provider() -> &'static str {
+    if cfg!(feature = "ring") {
+        "ring"
+    } else {
+        "aws-lc-rs"
+    }
+}
+
+/// Where `make PROVIDER=...` puts the library and programs (see the Makefile).
 pub fn build_dir() -> PathBuf {
-    root().join("build")
+    match provider() {
+        "aws-lc-rs" => root().join("build"),
+        other => root().join("build").join(other),
+    }
 }
 
 /// Runs `make all` once per test binary (a no-op under `make test`, which already did it).
@@ -32,6 +46,7 @@ pub fn ensure_built() {
         let output = Command::new("make")
             .arg("-s")
             .arg("all")
+            .arg(format!("PROVIDER={}", provider()))
             .current_dir(root())
             .output()
             .expect("make must be installed to build the library and examples");
