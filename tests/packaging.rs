@@ -375,7 +375,10 @@ fn pkg_config_describes_the_installed_library() {
     let native = native_static_libs();
     let include = prefix.join("include").display().to_string();
     let lib = prefix.join("lib").display().to_string();
-    assert_eq!(pkg_config(prefix, &["--modversion", "ftls"]).trim(), version());
+    assert_eq!(
+        pkg_config(prefix, &["--modversion", "ftls"]).trim(),
+        version()
+    );
     assert_eq!(
         words(&pkg_config(prefix, &["--cflags", "--libs", "ftls"])),
         words(&format!("-I{include} -L{lib} -lftls"))
