@@ -1,6 +1,7 @@
 //! The C++ side: include/ftls.hpp compiled as C++11 and C++17 (-Wall -Wextra -Wpedantic
 //! -Werror) into tests/cxx/wrapper.cpp, which checks the error model, ownership and a real
-//! handshake; and the C++ example, cpp-examples/tls-get.cpp, against tls-server.
+//! handshake; the C++ example, cpp-examples/tls-get.cpp, against tls-server; and README.md's
+//! C++ snippet.
 
 mod support;
 
@@ -125,4 +126,49 @@ fn the_cpp_example_refuses_bad_arguments_with_exit_1() {
     );
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr_text(&output).starts_with("usage: tls-get --ca CA.pem HOST PORT [PATH]"));
+}
+
+/// The C++ example of README.md ("Using ftls from C and C++"), marked `<!-- readme-cxx ... -->`.
+fn readme_cxx_block() -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let after_marker = readme
+        .split_once("<!-- readme-cxx")
+        .expect("README.md has a <!-- readme-cxx --> block")
+        .1;
+    let block = after_marker
+        .split_once("```cpp\n")
+        .expect("a ```cpp block follows the marker")
+        .1;
+    block
+        .split_once("\n```")
+        .expect("the block ends")
+        .0
+        .to_owned()
+}
+
+#[test]
+fn the_readme_cpp_snippet_compiles_as_cpp11() {
+    let source = build_dir().join("tests").join("readme-snippet.cpp");
+    std::fs::create_dir_all(source.parent().expect("parent")).expect("mkdir build/tests");
+    std::fs::write(&source, readme_cxx_block()).expect("write the snippet");
+    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
+    let output = Command::new(&cxx)
+        .args([
+            "-std=c++11",
+            "-Wall",
+            "-Wextra",
+            "-Wpedantic",
+            "-Werror",
+            "-fsyntax-only",
+        ])
+        .arg("-I")
+        .arg(root().join("include"))
+        .arg(&source)
+        .output()
+        .unwrap_or_else(|e| panic!("a C++ compiler ({cxx}) must be installed: {e}"));
+    assert!(
+        output.status.success(),
+        "README.md's C++ snippet does not compile:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
