@@ -5,8 +5,12 @@
 
 mod support;
 
-use std::process::Command;
+use std::process::{Command, Output};
 use support::*;
+
+fn cxx() -> String {
+    std::env::var("CXX").unwrap_or_else(|_| "c++".into())
+}
 
 /// Compiles tests/cxx/wrapper.cpp as `standard` against the built library and runs it; every
 /// check must pass.
@@ -17,32 +21,27 @@ fn wrapper_passes_as(standard: &str) {
         .join(format!("wrapper-{standard}"));
     std::fs::create_dir_all(out.parent().expect("parent")).expect("mkdir build/tests");
     let lib = build_dir().join("lib");
-    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
-    let output = Command::new(&cxx)
-        .arg(format!("-std={standard}"))
-        .args([
-            "-Wall",
-            "-Wextra",
-            "-Wpedantic",
-            "-Werror",
-            "-pthread",
-            "-g",
-        ])
-        .arg("-I")
-        .arg(root().join("include"))
-        .arg(root().join("tests/cxx/wrapper.cpp"))
-        .arg("-o")
-        .arg(&out)
-        .arg("-L")
-        .arg(&lib)
-        .arg("-lftls")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .output()
-        .unwrap_or_else(|e| panic!("a C++ compiler ({cxx}) must be installed: {e}"));
-    assert!(
-        output.status.success(),
-        "compiling tests/cxx/wrapper.cpp as {standard} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_tool(
+        Command::new(cxx())
+            .arg(format!("-std={standard}"))
+            .args([
+                "-Wall",
+                "-Wextra",
+                "-Wpedantic",
+                "-Werror",
+                "-pthread",
+                "-g",
+            ])
+            .arg("-I")
+            .arg(root().join("include"))
+            .arg(root().join("tests/cxx/wrapper.cpp"))
+            .arg("-o")
+            .arg(&out)
+            .arg("-L")
+            .arg(&lib)
+            .arg("-lftls")
+            .arg(format!("-Wl,-rpath,{}", lib.display())),
+        &format!("compiling tests/cxx/wrapper.cpp as {standard}"),
     );
 
     let output = run_with_timeout(wrapped(&out).arg(cert_dir()), deadline());
@@ -67,22 +66,23 @@ fn the_wrapper_works_as_cpp17() {
     wrapper_passes_as("c++17");
 }
 
-fn tls_server() -> Server {
-    let mut cmd = Command::new(example("tls-server"));
-    cmd.args(["--cert", &cert("server.pem"), "--key", &cert("server.key")])
-        .args(["--port", "0"]);
-    Server::start(cmd)
+/// Runs `tls-get --ca CA localhost PORT` against a fresh tls-server.
+fn tls_get(ca: &str) -> Output {
+    let mut server = Command::new(example("tls-server"));
+    server.args(["--cert", &cert("server.pem"), "--key", &cert("server.key")]);
+    server.args(["--port", "0"]);
+    let server = Server::start(server);
+    run_with_timeout(
+        wrapped(&example("tls-get"))
+            .args(["--ca", &cert(ca), "localhost"])
+            .arg(server.port.to_string()),
+        deadline(),
+    )
 }
 
 #[test]
 fn the_cpp_example_fetches_a_page() {
-    let server = tls_server();
-    let output = run_with_timeout(
-        wrapped(&example("tls-get"))
-            .args(["--ca", &cert("ca.pem"), "localhost"])
-            .arg(server.port.to_string()),
-        deadline(),
-    );
+    let output = tls_get("ca.pem");
     let stderr = stderr_text(&output);
     assert!(
         output.status.success(),
@@ -98,13 +98,7 @@ fn the_cpp_example_fetches_a_page() {
 
 #[test]
 fn the_cpp_example_reports_an_untrusted_server_and_exits_2() {
-    let server = tls_server();
-    let output = run_with_timeout(
-        wrapped(&example("tls-get"))
-            .args(["--ca", &cert("other-ca.pem"), "localhost"])
-            .arg(server.port.to_string()),
-        deadline(),
-    );
+    let output = tls_get("other-ca.pem");
     let stderr = stderr_text(&output);
     assert_eq!(output.status.code(), Some(2), "tls-get: {stderr}");
     assert!(stdout_text(&output).is_empty());
@@ -151,24 +145,13 @@ fn the_readme_cpp_snippet_compiles_as_cpp11() {
     let source = build_dir().join("tests").join("readme-snippet.cpp");
     std::fs::create_dir_all(source.parent().expect("parent")).expect("mkdir build/tests");
     std::fs::write(&source, readme_cxx_block()).expect("write the snippet");
-    let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
-    let output = Command::new(&cxx)
-        .args([
-            "-std=c++11",
-            "-Wall",
-            "-Wextra",
-            "-Wpedantic",
-            "-Werror",
-            "-fsyntax-only",
-        ])
-        .arg("-I")
-        .arg(root().join("include"))
-        .arg(&source)
-        .output()
-        .unwrap_or_else(|e| panic!("a C++ compiler ({cxx}) must be installed: {e}"));
-    assert!(
-        output.status.success(),
-        "README.md's C++ snippet does not compile:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_tool(
+        Command::new(cxx())
+            .args(["-std=c++11", "-Wall", "-Wextra", "-Wpedantic", "-Werror"])
+            .arg("-fsyntax-only")
+            .arg("-I")
+            .arg(root().join("include"))
+            .arg(&source),
+        "compiling README.md's C++ snippet",
     );
 }

@@ -17,19 +17,6 @@ use support::*;
 
 // ---- helpers --------------------------------------------------------------------------------
 
-/// Runs a build tool to completion; panics with its output if it fails. Returns stdout.
-fn run(cmd: &mut Command, what: &str) -> String {
-    let output = run_with_timeout(cmd, deadline());
-    assert!(
-        output.status.success(),
-        "{what} failed ({cmd:?}): {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status,
-        stdout_text(&output),
-        stderr_text(&output)
-    );
-    stdout_text(&output)
-}
-
 /// A fresh, empty directory under the build directory, for one test's files.
 fn scratch(name: &str) -> PathBuf {
     let dir = build_dir().join("packaging").join(name);
@@ -71,7 +58,7 @@ fn make_install(prefix: &Path, destdir: Option<&Path>) {
     if let Some(destdir) = destdir {
         make.arg(format!("DESTDIR={}", destdir.display()));
     }
-    run(&mut make, "make install");
+    run_tool(&mut make, "make install");
 }
 
 /// One installed prefix shared by the consumer tests of this binary.
@@ -104,7 +91,7 @@ fn tree(dir: &Path) -> BTreeSet<String> {
 
 /// The shared libraries a binary names as its dependencies (ELF DT_NEEDED).
 fn needed_libraries(binary: &Path) -> Vec<String> {
-    let dynamic = run(
+    let dynamic = run_tool(
         Command::new("readelf").arg("-d").arg(binary),
         "readelf -d (binutils)",
     );
@@ -136,7 +123,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 fn pkg_config(prefix: &Path, args: &[&str]) -> String {
-    run(
+    run_tool(
         Command::new("pkg-config")
             .args(args)
             .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig")),
@@ -225,7 +212,7 @@ fn cargo_target_dir() -> PathBuf {
 /// Configures and builds tests/consumer/CMakeLists.txt in a fresh directory.
 fn cmake_consumer(name: &str, definitions: &[String]) -> PathBuf {
     let build = scratch(name);
-    run(
+    run_tool(
         Command::new("cmake")
             .arg("-S")
             .arg(root().join("tests/consumer"))
@@ -234,7 +221,7 @@ fn cmake_consumer(name: &str, definitions: &[String]) -> PathBuf {
             .args(definitions),
         "cmake configure",
     );
-    run(
+    run_tool(
         Command::new("cmake")
             .arg("--build")
             .arg(&build)
@@ -249,7 +236,7 @@ fn cmake_consumer(name: &str, definitions: &[String]) -> PathBuf {
 fn exported_symbols() -> BTreeSet<String> {
     ensure_built();
     let library = build_dir().join("lib/libftls.so");
-    run(
+    run_tool(
         Command::new("nm")
             .args(["-D", "--defined-only"])
             .arg(&library),
@@ -301,7 +288,7 @@ fn the_exported_symbols_are_the_committed_abi() {
 fn the_shared_library_carries_the_soname_and_its_links() {
     ensure_built();
     let lib = build_dir().join("lib");
-    let headers = run(
+    let headers = run_tool(
         Command::new("objdump")
             .arg("-p")
             .arg(lib.join(format!("libftls.so.{}", version()))),
@@ -421,7 +408,7 @@ fn a_consumer_links_through_pkg_config_shared_and_static() {
         let binary = out.join(module);
         let flags = words(&pkg_config(prefix, &["--cflags", "--libs", module]));
         // Flags after the source, as a Makefile writes them: libraries must follow their users.
-        run(compile_consumer(&binary).args(&flags), "cc with pkg-config");
+        run_tool(compile_consumer(&binary).args(&flags), "cc with pkg-config");
         let library_dir = prefix.join("lib");
         check_consumer(&binary, linkage, Some(&library_dir));
     }
@@ -433,7 +420,7 @@ fn a_consumer_links_with_plain_cc_flags() {
     let binary = scratch("plain-cc").join("consumer");
     let include = format!("-I{}", prefix.join("include").display());
     let lib = format!("-L{}", prefix.join("lib").display());
-    run(
+    run_tool(
         compile_consumer(&binary).args([include, lib, "-lftls".to_owned()]),
         "cc -I... -L... -lftls",
     );

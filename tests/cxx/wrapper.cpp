@@ -115,25 +115,6 @@ void non_blocking_io_reports_statuses(const std::string &certs) {
     close(fds[1]);
 }
 
-// A client and a server connection over a socketpair. The configs are freed on return, while
-// both connections go on: each keeps what it needs.
-std::pair<ftls::connection, ftls::connection> connected_pair(const std::string &certs,
-                                                             const std::string &client_ca,
-                                                             int fds[2]) {
-    const ftls::server_config server_config =
-        ftls::server_config_builder()
-            .load_identity_file(certs + "/server.pem", certs + "/server.key")
-            .set_alpn({"h2", "http/1.1"})
-            .build();
-    const ftls::client_config client_config =
-        ftls::client_config_builder().load_ca_file(certs + "/" + client_ca).set_alpn({"h2"}).build();
-    std::pair<ftls::connection, ftls::connection> pair(ftls::connection(client_config, "localhost"),
-                                                       ftls::connection(server_config));
-    pair.first.set_fd(fds[0]);
-    pair.second.set_fd(fds[1]);
-    return pair;
-}
-
 // The server side, on its own thread: answers "ping" with "pong" and closes cleanly. Records
 // "served", or the name of the error that stopped it.
 void serve(ftls::connection conn, std::string *outcome) {
@@ -152,16 +133,44 @@ void serve(ftls::connection conn, std::string *outcome) {
     }
 }
 
-void handshake_and_data(const std::string &certs) {
+// Runs `client_side` on a client connection trusting `client_ca`, over a socketpair, against
+// serve() on another thread; returns the server's outcome.
+template <typename ClientSide>
+std::string against_server(const std::string &certs, const std::string &client_ca,
+                           ClientSide client_side) {
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
-        check(false, std::string("socketpair: ") + std::strerror(errno));
-        return;
+        return std::string("socketpair: ") + std::strerror(errno);
     }
-    std::pair<ftls::connection, ftls::connection> pair = connected_pair(certs, "ca.pem", fds);
-    ftls::connection &client = pair.first;
+    // Each config is gone as soon as its connection exists: a connection keeps what it needs.
+    ftls::connection server_conn = [&]() -> ftls::connection {
+        const ftls::server_config config =
+            ftls::server_config_builder()
+                .load_identity_file(certs + "/server.pem", certs + "/server.key")
+                .set_alpn({"h2", "http/1.1"})
+                .build();
+        return ftls::connection(config);
+    }();
+    ftls::connection client = [&]() -> ftls::connection {
+        const ftls::client_config config = ftls::client_config_builder()
+                                               .load_ca_file(certs + "/" + client_ca)
+                                               .set_alpn({"h2"})
+                                               .build();
+        return ftls::connection(config, "localhost");
+    }();
+    server_conn.set_fd(fds[1]);
+    client.set_fd(fds[0]);
     std::string outcome;
-    std::thread server(serve, std::move(pair.second), &outcome);
+    std::thread server(serve, std::move(server_conn), &outcome);
+    client_side(client);
+    shutdown(fds[0], SHUT_RDWR); // whatever happened, the server's read ends
+    server.join();
+    close(fds[0]);
+    close(fds[1]);
+    return outcome;
+}
+
+void handshake_and_data(ftls::connection &client) {
     try {
         check(client.handshake() == ftls::status::ok, "the client's handshake completes");
         check(!client.is_handshaking(), "is_handshaking() is false afterwards");
@@ -181,32 +190,12 @@ void handshake_and_data(const std::string &certs) {
     } catch (const std::exception &e) {
         check(false, std::string("the client side: ") + e.what());
     }
-    shutdown(fds[0], SHUT_RDWR); // whatever happened, the server's read ends
-    server.join();
-    check(outcome == "served", "the server side: " + outcome);
-    close(fds[0]);
-    close(fds[1]);
 }
 
-void certificate_failure(const std::string &certs) {
-    int fds[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
-        check(false, std::string("socketpair: ") + std::strerror(errno));
-        return;
-    }
-    // The client trusts another CA than the one that issued the server's certificate.
-    std::pair<ftls::connection, ftls::connection> pair = connected_pair(certs, "other-ca.pem", fds);
-    std::string outcome;
-    std::thread server(serve, std::move(pair.second), &outcome);
+void untrusted_server(ftls::connection &client) {
     std::string detail = expect_error("a handshake with an untrusted server",
-                                      FTLS_ERR_CERT_UNKNOWN_ISSUER,
-                                      [&] { pair.first.handshake(); });
+                                      FTLS_ERR_CERT_UNKNOWN_ISSUER, [&] { client.handshake(); });
     check(contains(detail, "issuer"), "the detail explains: " + detail);
-    shutdown(fds[0], SHUT_RDWR);
-    server.join();
-    check(outcome == "FTLS_ERR_ALERT_RECEIVED", "the server hears the alert: " + outcome);
-    close(fds[0]);
-    close(fds[1]);
 }
 
 } // namespace
@@ -221,8 +210,11 @@ int main(int argc, char **argv) {
     errors_carry_code_and_detail(certs);
     moved_from_objects_throw_instead_of_crashing(certs);
     non_blocking_io_reports_statuses(certs);
-    handshake_and_data(certs);
-    certificate_failure(certs);
+    std::string outcome = against_server(certs, "ca.pem", handshake_and_data);
+    check(outcome == "served", "the server side: " + outcome);
+    // The client trusts another CA than the one that issued the server's certificate.
+    outcome = against_server(certs, "other-ca.pem", untrusted_server);
+    check(outcome == "FTLS_ERR_ALERT_RECEIVED", "the server hears the alert: " + outcome);
     std::printf("SUMMARY: %d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -135,6 +135,20 @@ pub fn wrapped(program: &Path) -> Command {
     }
 }
 
+/// Runs a tool (a compiler, make, cmake...) to completion; panics with its output unless it
+/// succeeds. Returns its stdout. `what` says what it was doing, for the message.
+pub fn run_tool(cmd: &mut Command, what: &str) -> String {
+    let output = run_with_timeout(cmd, deadline());
+    assert!(
+        output.status.success(),
+        "{what} failed ({cmd:?}): {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        stdout_text(&output),
+        stderr_text(&output)
+    );
+    stdout_text(&output)
+}
+
 /// Runs a command to completion with a deadline; panics (killing it) if it hangs.
 pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
     run_with_input(cmd, Vec::new(), limit)
