@@ -25,7 +25,7 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 
 # Every C file here must compile cleanly as strict C99.
 STRICT_CFLAGS := -std=c99 -Wall -Wextra -Wpedantic -Werror
-EXAMPLES      := tls-client tls-server https-get
+EXAMPLES      := tls-client tls-server https-get memory-pipe
 EXAMPLE_BINS  := $(EXAMPLES:%=$(BUILD)/bin/%)
 LIB_SO        := $(BUILD)/lib/libftls.so
 LIB_A         := $(BUILD)/lib/libftls.a

@@ -1314,3 +1314,77 @@ fn serves_many_concurrent_connections() {
         .count();
     assert_eq!(dropped, IDLE, "one line per idle connection: {log:#?}");
 }
+
+// ---- memory-pipe: the callback API without a socket -----------------------------------------
+
+fn memory_pipe(args: &[&str]) -> Output {
+    run_with_timeout(wrapped(&example("memory-pipe")).args(args), deadline())
+}
+
+#[test]
+fn memory_pipe_converses_through_in_memory_queues() {
+    let p = pki();
+    let output = memory_pipe(&[&p.ca, &p.server_pem, &p.server_key]);
+    assert!(
+        output.status.success() && own_lines(&String::from_utf8_lossy(&output.stderr)).is_empty(),
+        "{}",
+        describe(&output)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    assert!(
+        lines[0].starts_with("handshake complete: TLSv1.3 TLS_"),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[1..5],
+        [
+            "server received: ping over memory",
+            "client received: pong: ping over memory",
+            "client: the server closed its side cleanly (close_notify)",
+            "server: the client closed its side cleanly (close_notify)",
+        ],
+        "{stdout}"
+    );
+    // Both directions carried more than one 1 KiB queue holds: the callbacks said EAGAIN and
+    // the conversation went on.
+    let totals: Vec<usize> = lines[5]
+        .strip_prefix("TLS bytes through memory: ")
+        .unwrap_or_else(|| panic!("no byte counts: {stdout}"))
+        .split(", ")
+        .map(|part| {
+            part.split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("not a count: {part:?}"))
+        })
+        .collect();
+    assert!(
+        totals.len() == 2 && totals.iter().all(|&n| n > 1024),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn memory_pipe_reports_both_sides_of_a_failed_handshake() {
+    let p = pki();
+    let output = memory_pipe(&[&cert("other-ca.pem"), &p.server_pem, &p.server_key]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines = own_lines(&stderr);
+    assert!(
+        output.status.code() == Some(2)
+            && lines.len() == 2
+            && lines[0].starts_with("memory-pipe: client: handshake failed: ")
+            && lines[0].ends_with("(FTLS_ERR_CERT_UNKNOWN_ISSUER)")
+            && lines[1].starts_with("memory-pipe: server: handshake failed: ")
+            && lines[1].contains("unknown_ca"),
+        "the client's failure and the alert the server heard; {}",
+        describe(&output)
+    );
+
+    let output = memory_pipe(&[&p.ca, &p.server_pem, "/nonexistent/key.pem"]);
+    assert_usage_error(&output, "FTLS_ERR_FILE");
+    let output = memory_pipe(&[&p.ca]);
+    assert_usage_error(&output, "usage: memory-pipe CA.pem CHAIN.pem KEY.pem");
+}
