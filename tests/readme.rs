@@ -113,7 +113,10 @@ fn https_get_fetches_a_page_and_names_what_went_wrong() {
     let server = tls_server("3");
     let port = server.port.to_string();
     let https_get = |args: &[&str]| {
-        run_with_timeout(wrapped(&example("https-get")).args(args), support::deadline())
+        run_with_timeout(
+            wrapped(&example("https-get")).args(args),
+            support::deadline(),
+        )
     };
 
     let output = https_get(&["localhost", &port, "/", &cert("ca.pem")]);
