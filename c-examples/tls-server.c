@@ -8,8 +8,10 @@
  * Every socket is non-blocking and one poll() loop serves them all, so a client that stalls
  * never delays another. Each connection is a small state machine driven by ftls' fd calls
  * (ftls_connection_handshake / _read / _write / _shutdown): when one says FTLS_WANT_READ or
- * FTLS_WANT_WRITE, the connection waits for POLLIN or POLLOUT and is resumed from where it
- * stopped.
+ * FTLS_WANT_WRITE, the connection waits for POLLIN or POLLOUT (and for POLLOUT too while
+ * ftls_connection_wants_write() is true) and is resumed from where it stopped. A connection
+ * that never has to wait (its client sends without pause) yields after STEPS_PER_TURN steps,
+ * so it cannot starve the others either. The connection table grows as needed.
  *
  * HTTP mode (default): read a request head, answer 200 OK with a text body that names the
  * negotiated version, cipher suite and ALPN, send close_notify, close.
@@ -52,6 +54,9 @@
 #define IDLE_TIMEOUT_TEXT "60 s"
 /* After our last byte, how long we keep draining the client before closing (see linger). */
 #define LINGER_TIMEOUT_MS 2000
+/* The most steps a connection takes per turn of the loop: one whose client never stops sending
+ * (so never blocks) must let the others run too. */
+#define STEPS_PER_TURN 64
 /* How long to wait before accepting again when out of file descriptors. */
 #define ACCEPT_RETRY_MS 1000
 #define MAX_ALPN 16
@@ -116,6 +121,7 @@ struct conn {
     uint8_t *buf;
     size_t cap, start, end;
     bool peer_closed; /* echo: the client's close_notify arrived */
+    bool runnable;    /* its turn ended with work left: run it next turn without waiting */
 };
 
 struct server {
@@ -464,10 +470,18 @@ static enum step fail(struct conn *c, const char *what, ftls_result result) {
     return STEP_AGAIN;
 }
 
-/* Waits as ftls asks, or fails the connection. */
+/* Waits as ftls asks, or fails the connection. While ftls holds output the socket could not
+ * take (say, the session tickets after the handshake), it waits for writability too: the next
+ * call sends it first. */
 static enum step wait_or_fail(struct conn *c, ftls_result r, const char *what) {
     c->events = 0;
-    return want(r, &c->events) ? STEP_WAIT : fail(c, what, r);
+    if (!want(r, &c->events)) {
+        return fail(c, what, r);
+    }
+    if (ftls_connection_wants_write(c->tls)) {
+        c->events |= POLLOUT;
+    }
+    return STEP_WAIT;
 }
 
 static void prepare_response(struct conn *c) {
@@ -652,9 +666,9 @@ static enum step step_linger(struct conn *c) {
     }
 }
 
-/* Runs a connection as far as it can go without blocking. */
+/* Runs a connection as far as it can go without blocking, for one turn at most. */
 static enum step drive(const struct options *opts, struct conn *c) {
-    for (;;) {
+    for (int steps = 0; steps < STEPS_PER_TURN; steps++) {
         enum step step = STEP_DONE;
         switch (c->phase) {
         case PHASE_HANDSHAKE: step = step_handshake(opts, c); break;
@@ -665,9 +679,12 @@ static enum step drive(const struct options *opts, struct conn *c) {
         case PHASE_LINGER: step = step_linger(c); break;
         }
         if (step != STEP_AGAIN) {
+            c->runnable = false;
             return step;
         }
     }
+    c->runnable = true; /* its turn is over: the others run, then it goes on without waiting */
+    return STEP_WAIT;
 }
 
 /* ---- the connection table --------------------------------------------------------------- */
@@ -795,6 +812,9 @@ static void accept_clients(struct server *s) {
 static int poll_timeout(const struct server *s, int64_t now) {
     int64_t earliest = s->accept_resume_ms ? s->accept_resume_ms : INT64_MAX;
     for (size_t i = 0; i < s->count; i++) {
+        if (s->conns[i]->runnable) {
+            return 0;
+        }
         if (s->conns[i]->deadline_ms < earliest) {
             earliest = s->conns[i]->deadline_ms;
         }
@@ -836,7 +856,7 @@ static int serve(struct server *s) {
         for (size_t i = s->count; i-- > 0;) {
             struct conn *c = s->conns[i];
             enum step step = STEP_WAIT;
-            if (s->pollfds[1 + i].revents != 0) {
+            if (s->pollfds[1 + i].revents != 0 || c->runnable) {
                 if (c->phase != PHASE_LINGER) {
                     c->deadline_ms = now + IDLE_TIMEOUT_MS;
                 }
