@@ -2,17 +2,87 @@
 //! required to exit 0 by itself (`--max-conns`), so that under valgrind every run is checked.
 
 use super::{deadline, example, wrapped};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
+
+/// A program's output, read line by line by a thread, so that a test waits for a line with a
+/// deadline instead of hanging on a program that never prints it.
+pub struct Lines {
+    who: String,
+    rx: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Lines {
+    /// Reads `source` (a child's stdout or stderr) to its end, whatever the test does meanwhile:
+    /// a full pipe must never block the program.
+    pub fn read(who: &str, source: impl Read + Send + 'static) -> Lines {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(source).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Lines {
+            who: who.to_owned(),
+            rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a line containing `needle` and returns it; panics, showing what came, if none
+    /// does before the deadline or the end of the output.
+    pub fn wait_for(&mut self, needle: &str) -> String {
+        let end = Instant::now() + deadline();
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => panic!(
+                    "{} never printed {needle:?}; its output so far:\n{}",
+                    self.who,
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// Every line: those seen so far and the rest, until the program closes its output.
+    pub fn rest(&mut self) -> Vec<String> {
+        let end = Instant::now() + deadline();
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => return std::mem::take(&mut self.seen),
+                Err(RecvTimeoutError::Timeout) => panic!(
+                    "{} did not close its output; so far:\n{}",
+                    self.who,
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// The lines seen so far and those already arrived, without waiting.
+    pub fn so_far(&mut self) -> String {
+        self.seen.extend(self.rx.try_iter());
+        self.seen.join("\n")
+    }
+}
 
 /// A tls-server on a free port, with its stderr collected line by line.
 pub struct ExampleServer {
     pub child: Child,
     pub port: u16,
-    log: Receiver<String>,
-    seen: Vec<String>,
+    log: Lines,
 }
 
 impl ExampleServer {
@@ -44,28 +114,16 @@ impl ExampleServer {
             }
             for _ in lines {} // keep draining: a full pipe must never block the server
         });
-        let stderr = child.stderr.take().expect("piped");
-        let (log_tx, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = log_tx.send(line);
-            }
-        });
+        let mut log = Lines::read("tls-server", child.stderr.take().expect("piped"));
 
         match port_rx.recv_timeout(deadline()) {
-            Ok(port) => ExampleServer {
-                child,
-                port,
-                log,
-                seen: Vec::new(),
-            },
+            Ok(port) => ExampleServer { child, port, log },
             Err(_) => {
                 let _ = child.kill();
                 let status = child.wait().expect("wait");
-                let stderr: Vec<String> = log.iter().collect();
                 panic!(
                     "{cmd:?} never printed its port (status {status}); stderr:\n{}",
-                    stderr.join("\n")
+                    log.so_far()
                 );
             }
         }
@@ -77,22 +135,7 @@ impl ExampleServer {
 
     /// Waits until the server logs a line containing `needle`, and returns that line.
     pub fn wait_for_log(&mut self, needle: &str) -> String {
-        let end = Instant::now() + deadline();
-        loop {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.log.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => panic!(
-                    "tls-server never logged {needle:?}; its stderr so far:\n{}",
-                    self.seen.join("\n")
-                ),
-            }
-        }
+        self.log.wait_for(needle)
     }
 
     /// Waits for the server to exit by itself (`--max-conns`), asserts it exited 0 (which
@@ -106,16 +149,14 @@ impl ExampleServer {
             if Instant::now() > end {
                 let _ = self.child.kill();
                 let _ = self.child.wait();
-                self.seen.extend(self.log.try_iter());
                 panic!(
                     "tls-server did not exit by itself; its stderr:\n{}",
-                    self.seen.join("\n")
+                    self.log.so_far()
                 );
             }
             std::thread::sleep(Duration::from_millis(5)); // polling a child, not synchronising
         };
-        let mut lines = std::mem::take(&mut self.seen);
-        lines.extend(self.log.iter()); // ends when the server's stderr closes
+        let lines = self.log.rest(); // ends when the server's stderr closes
         assert!(
             status.success(),
             "tls-server exited with {status}; its stderr:\n{}",

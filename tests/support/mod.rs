@@ -12,7 +12,7 @@ mod certs;
 mod example_server;
 
 #[allow(unused_imports)] // each test binary uses a different subset
-pub use example_server::ExampleServer;
+pub use example_server::{ExampleServer, Lines};
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -171,6 +171,11 @@ pub fn assert_checks_passed(what: &str, output: &Output, min_checks: usize) -> S
     stdout
 }
 
+/// Whether our programs run under `$FTLS_TEST_WRAPPER` (valgrind in CI, many times slower).
+pub fn under_wrapper() -> bool {
+    std::env::var("FTLS_TEST_WRAPPER").is_ok_and(|w| !w.trim().is_empty())
+}
+
 /// A command for one of our C programs, run under `$FTLS_TEST_WRAPPER` (e.g.
 /// `valgrind --error-exitcode=99 --leak-check=full`) when CI sets it.
 pub fn wrapped(program: &Path) -> Command {
@@ -261,7 +266,7 @@ fn read_all(mut source: impl std::io::Read) -> Vec<u8> {
 
 /// The default deadline for one program run; generous for valgrind.
 pub fn deadline() -> Duration {
-    if std::env::var("FTLS_TEST_WRAPPER").is_ok_and(|w| !w.trim().is_empty()) {
+    if under_wrapper() {
         Duration::from_secs(600)
     } else {
         Duration::from_secs(120)
