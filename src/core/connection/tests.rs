@@ -317,3 +317,40 @@ fn an_fd_read_makes_progress_while_its_own_output_is_blocked() {
         .expect("the client reads despite its blocked output");
     assert!(n > 0 && buf[..n].iter().all(|&byte| byte == 0x42));
 }
+
+#[test]
+fn an_fd_flush_sends_a_whole_flight_in_one_system_call() {
+    use std::os::fd::AsRawFd;
+    // Over a datagram socket each sendmsg arrives as one datagram: counting datagrams counts
+    // the system calls.
+    let (ours, theirs) = std::os::unix::net::UnixDatagram::pair().expect("socketpair");
+    let mut c = Connection::client(&client_builder().build().unwrap(), "localhost").unwrap();
+    let server = server_builder("server.pem", "server.key").build().unwrap();
+    let mut s = Connection::server(&server).unwrap();
+    let mut hello = Vec::new();
+    while c.wants_write() {
+        c.write_tls(&mut hello).unwrap();
+    }
+    s.read_tls(&mut &hello[..]).unwrap();
+    s.process_new_packets().unwrap();
+    s.set_fds(ours.as_raw_fd(), ours.as_raw_fd()).unwrap();
+    s.flush().expect("the server's first flight goes out");
+    assert!(!s.wants_write());
+
+    theirs.set_nonblocking(true).unwrap();
+    let mut datagram = vec![0u8; 64 * 1024];
+    let n = theirs.recv(&mut datagram).expect("one datagram");
+    let more = theirs.recv(&mut [0u8; 1]);
+    assert!(
+        matches!(&more, Err(e) if e.kind() == io::ErrorKind::WouldBlock),
+        "a second system call was made: {more:?}"
+    );
+    // The datagram holds several TLS records: ServerHello, ChangeCipherSpec, the encrypted rest.
+    let (mut records, mut at) = (0, 0);
+    while at + 5 <= n {
+        at += 5 + usize::from(u16::from_be_bytes([datagram[at + 3], datagram[at + 4]]));
+        records += 1;
+    }
+    assert_eq!(at, n, "whole records");
+    assert!(records >= 3, "only {records} records in the flight");
+}
