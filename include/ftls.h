@@ -819,7 +819,10 @@ bool ftls_connection_is_handshaking(const ftls_connection *conn);
  * or read more TLS data);
  * `FTLS_CLOSED` (the peer sent close_notify: the stream ended cleanly);
  * `FTLS_ERR_UNEXPECTED_EOF` (the transport ended without close_notify: possible truncation);
- * the connection's fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ * `FTLS_ERR_IO` (fd: the system call failed, errno in `ftls_connection_last_os_error()`, e.g.
+ * `ECONNRESET` when the peer reset the connection; `EINTR` is retried, never reported);
+ * protocol and certificate errors while completing the handshake; the connection's fatal
+ * error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len, size_t *out_n);
 
@@ -837,9 +840,11 @@ ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len
  * during the handshake is sent once it completes.
  *
  * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (nothing accepted: the buffer is full or the fd would
- * block); `FTLS_WANT_READ` (fd, during the handshake: wait for readable);
- * `FTLS_ERR_INVALID_STATE` (close_notify already sent); the connection's fatal error, if
- * any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ * block); `FTLS_WANT_READ` (fd, during the handshake: wait for readable); `FTLS_ERR_IO` (fd:
+ * errno in `ftls_connection_last_os_error()`, e.g. `EPIPE` or `ECONNRESET` when the peer is
+ * gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent); protocol and
+ * certificate errors while completing the handshake; the connection's fatal error, if any;
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_write(ftls_connection *conn, const uint8_t *buf, size_t len, size_t *out_n);
 
