@@ -4,7 +4,6 @@ use super::error::{Error, ResultCode::*};
 use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
 use super::protocol::Negotiation;
-use super::provider::default_provider;
 use super::trust::TrustAnchors;
 use rustls::client::WebPkiServerVerifier;
 use rustls::sign::SingleCertAndKey;
@@ -16,7 +15,7 @@ use std::sync::Arc;
 pub struct ClientConfigBuilder {
     trust: TrustAnchors,
     identity: Option<Identity>,
-    /// Protocol versions and ALPN.
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
     pub negotiation: Negotiation,
     enable_sni: bool,
 }
@@ -71,7 +70,7 @@ impl ClientConfigBuilder {
                  webpki roots before building a client config",
             ));
         }
-        let provider = default_provider();
+        let provider = self.negotiation.provider()?;
         let verifier =
             WebPkiServerVerifier::builder_with_provider(self.trust.root_store(), provider.clone())
                 .build()

@@ -1,6 +1,7 @@
 //! The safe Rust core: configs, identities and trust, connections, observation, errors.
 //! It knows nothing of C; the boundary in `capi` is its only C-facing user.
 
+pub mod algorithms;
 pub mod client_config;
 pub mod connection;
 pub mod error;

@@ -4,7 +4,6 @@ use super::error::{Error, ResultCode::*};
 use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
 use super::protocol::Negotiation;
-use super::provider::default_provider;
 use super::trust::TrustAnchors;
 use rustls::server::WebPkiClientVerifier;
 use rustls::sign::SingleCertAndKey;
@@ -29,8 +28,10 @@ pub struct ServerConfigBuilder {
     identity: Option<Identity>,
     client_auth: ClientAuth,
     client_trust: TrustAnchors,
-    /// Protocol versions and ALPN.
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
     pub negotiation: Negotiation,
+    /// Choose the cipher suite by the server's order of preference, not the client's.
+    prefer_server_order: bool,
 }
 
 impl ServerConfigBuilder {
@@ -41,6 +42,12 @@ impl ServerConfigBuilder {
     /// Sets the certificate chain and key the server presents.
     pub fn set_identity(&mut self, identity: Identity) {
         self.identity = Some(identity);
+    }
+
+    /// Picks the cipher suite by the server's order of preference (on) or the client's (off,
+    /// the default). Key-exchange groups always follow the client's order.
+    pub fn set_prefer_server_order(&mut self, enable: bool) {
+        self.prefer_server_order = enable;
     }
 
     pub fn set_client_auth(&mut self, mode: ClientAuth) {
@@ -64,7 +71,7 @@ impl ServerConfigBuilder {
                 "a server needs a certificate chain and private key: load an identity first",
             )
         })?;
-        let provider = default_provider();
+        let provider = self.negotiation.provider()?;
         let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&self.negotiation.versions().to_rustls()?)
             .map_err(|err| Error::new(FTLS_ERR_CONFIG, err.to_string()))?;
@@ -96,6 +103,7 @@ impl ServerConfigBuilder {
         let mut config =
             builder.with_cert_resolver(Arc::new(SingleCertAndKey::from(identity.certified_key())));
         config.alpn_protocols = self.negotiation.alpn().to_vec();
+        config.ignore_client_order = self.prefer_server_order;
         let secrets = Arc::new(SecretRouter::new());
         config.key_log = secrets.clone();
         Ok(ServerConfig {
