@@ -299,10 +299,16 @@ mod tests {
             }
         }
         for suite in supported_cipher_suites() {
-            assert_eq!(cipher_suite_by_name(suite.name).unwrap().suite(), suite.id.into());
+            assert_eq!(
+                cipher_suite_by_name(suite.name).unwrap().suite(),
+                suite.id.into()
+            );
         }
         for group in supported_groups() {
-            assert_eq!(u16::from(group_by_name(group.name).unwrap().name()), group.id);
+            assert_eq!(
+                u16::from(group_by_name(group.name).unwrap().name()),
+                group.id
+            );
         }
     }
 
@@ -324,7 +330,9 @@ mod tests {
             .set_cipher_suites(&["TLS_AES_128_GCM_SHA256", "tls_aes_128_gcm_sha256"])
             .unwrap_err();
         assert!(twice.detail().contains("listed twice"), "{twice}");
-        choice.set_cipher_suites(&["TLS_AES_128_GCM_SHA256"]).unwrap();
+        choice
+            .set_cipher_suites(&["TLS_AES_128_GCM_SHA256"])
+            .unwrap();
         let tls12_only = Versions {
             tls12: true,
             tls13: false,

@@ -3,7 +3,9 @@
 use super::error::{Error, ResultCode::*};
 use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
+use super::key_log::KeyLog;
 use super::protocol::Negotiation;
+use super::sessions::ClientSessions;
 use super::trust::TrustAnchors;
 use rustls::client::WebPkiServerVerifier;
 use rustls::sign::SingleCertAndKey;
@@ -18,6 +20,10 @@ pub struct ClientConfigBuilder {
     /// Protocol versions, ALPN, cipher suites and key-exchange groups.
     pub negotiation: Negotiation,
     enable_sni: bool,
+    /// Session resumption and early data.
+    pub sessions: ClientSessions,
+    /// Where secrets are logged (nowhere by default).
+    pub key_log: KeyLog,
 }
 
 impl Default for ClientConfigBuilder {
@@ -27,6 +33,8 @@ impl Default for ClientConfigBuilder {
             identity: None,
             negotiation: Negotiation::default(),
             enable_sni: true,
+            sessions: ClientSessions::default(),
+            key_log: KeyLog::default(),
         }
     }
 }
@@ -87,7 +95,8 @@ impl ClientConfigBuilder {
         };
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.enable_sni = self.enable_sni;
-        let secrets = Arc::new(SecretRouter::new());
+        self.sessions.apply(&mut config)?;
+        let secrets = Arc::new(SecretRouter::with_key_log(self.key_log.clone()));
         config.key_log = secrets.clone();
         Ok(ClientConfig {
             rustls: Arc::new(config),

@@ -8,11 +8,15 @@ pub mod error;
 pub mod fd_transport;
 pub mod handshake_observer;
 pub mod identity;
+pub mod key_log;
+pub mod logging;
 pub mod pem;
 pub mod protocol;
 pub mod provider;
 pub mod server_config;
+pub mod sessions;
 pub mod source;
+pub mod tickets;
 pub mod time_text;
 pub mod trust;
 

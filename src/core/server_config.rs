@@ -3,7 +3,9 @@
 use super::error::{Error, ResultCode::*};
 use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
+use super::key_log::KeyLog;
 use super::protocol::Negotiation;
+use super::sessions::ServerSessions;
 use super::trust::TrustAnchors;
 use rustls::server::WebPkiClientVerifier;
 use rustls::sign::SingleCertAndKey;
@@ -32,6 +34,10 @@ pub struct ServerConfigBuilder {
     pub negotiation: Negotiation,
     /// Choose the cipher suite by the server's order of preference, not the client's.
     prefer_server_order: bool,
+    /// Session cache, tickets and early data.
+    pub sessions: ServerSessions,
+    /// Where secrets are logged (nowhere by default).
+    pub key_log: KeyLog,
 }
 
 impl ServerConfigBuilder {
@@ -104,7 +110,8 @@ impl ServerConfigBuilder {
             builder.with_cert_resolver(Arc::new(SingleCertAndKey::from(identity.certified_key())));
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.ignore_client_order = self.prefer_server_order;
-        let secrets = Arc::new(SecretRouter::new());
+        self.sessions.apply(&mut config)?;
+        let secrets = Arc::new(SecretRouter::with_key_log(self.key_log.clone()));
         config.key_log = secrets.clone();
         Ok(ServerConfig {
             rustls: Arc::new(config),

@@ -3,6 +3,7 @@
 //! `write`, `shutdown` do the I/O, see `fd_io`).
 
 mod fd_io;
+mod resumption;
 
 use super::client_config::ClientConfig;
 use super::error::{Error, ResultCode::*};

@@ -7,9 +7,11 @@
 //! secrets of registered randoms, and forgets them when the registration is dropped. With no
 //! registration alive, [`rustls::KeyLog::will_log`] is one atomic load.
 //!
-//! It is a router rather than part of the observer so that other consumers (an NSS key-log
-//! file or callback) can be fed from the same place later.
+//! It is a router rather than part of the observer so that the application's NSS key log
+//! ([`KeyLog`]: a file, a callback) is fed from the same place: every secret goes there when
+//! the application asked for a key log.
 
+use crate::core::key_log::KeyLog;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,6 +26,8 @@ pub struct SecretRouter {
     /// Live registrations: lets `will_log` and `log` answer without taking the lock.
     registrations: AtomicUsize,
     waiting: Mutex<HashMap<ClientRandom, Waiting>>,
+    /// The application's key log; empty unless it asked for one.
+    key_log: KeyLog,
 }
 
 /// What the router keeps for one client random.
@@ -70,6 +74,14 @@ impl SecretRouter {
         Self::default()
     }
 
+    /// A router that also writes every secret to the application's key log.
+    pub fn with_key_log(key_log: KeyLog) -> Self {
+        Self {
+            key_log,
+            ..Self::default()
+        }
+    }
+
     /// Asks for the secrets of the connection with this client random, until the returned
     /// registration is dropped.
     pub(crate) fn register(self: &Arc<Self>, client_random: ClientRandom) -> Registration {
@@ -96,6 +108,7 @@ impl SecretRouter {
 
 impl rustls::KeyLog for SecretRouter {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        self.key_log.log(label, client_random, secret);
         if !self.anyone_registered() {
             return;
         }
@@ -114,7 +127,8 @@ impl rustls::KeyLog for SecretRouter {
     }
 
     fn will_log(&self, label: &str) -> bool {
-        self.anyone_registered() && TrafficSecret::from_label(label).is_some()
+        !self.key_log.is_empty()
+            || self.anyone_registered() && TrafficSecret::from_label(label).is_some()
     }
 }
 
@@ -123,6 +137,7 @@ impl fmt::Debug for SecretRouter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretRouter")
             .field("registrations", &self.registrations.load(Ordering::Relaxed))
+            .field("key_log", &self.key_log)
             .finish_non_exhaustive()
     }
 }
@@ -255,6 +270,27 @@ mod tests {
         drop(second);
         assert!(!router.will_log(CLIENT_HS));
         assert!(router.lock().is_empty());
+    }
+
+    #[test]
+    fn the_key_log_gets_every_secret_with_or_without_registrations() {
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = lines.clone();
+        let mut key_log = crate::core::key_log::KeyLog::default();
+        key_log.set_callback(Arc::new(move |line| {
+            sink.lock().unwrap().push(line.to_owned())
+        }));
+        let router = Arc::new(SecretRouter::with_key_log(key_log));
+        assert!(router.will_log("CLIENT_RANDOM"));
+        assert!(router.will_log("EXPORTER_SECRET"));
+        router.log("EXPORTER_SECRET", &[1; 32], &[2; 32]);
+        let registration = router.register([1; 32]);
+        router.log(CLIENT_HS, &[1; 32], &[3; 32]);
+        assert!(registration.take(TrafficSecret::ClientHandshake).is_some());
+        let lines = lines.lock().unwrap();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("EXPORTER_SECRET 0101"));
+        assert!(lines[1].starts_with("CLIENT_HANDSHAKE_TRAFFIC_SECRET 0101"));
     }
 
     #[test]
