@@ -104,6 +104,57 @@
 #define FTLS_DIRECTION_RECEIVED 2
 
 /**
+ * The number of sessions a session cache holds by default, client and server.
+ */
+#define FTLS_SESSION_CACHE_DEFAULT 256
+
+/**
+ * The length of one ticket key: `FTLS_TICKET_KEY_LEN` bytes from a cryptographically secure
+ * random generator, the same on every server that should resume the others' sessions.
+ */
+#define FTLS_TICKET_KEY_LEN 32
+
+/**
+ * The longest ticket lifetime: seven days (RFC 8446 §4.6.1), in seconds.
+ */
+#define FTLS_TICKET_LIFETIME_MAX 604800
+
+/**
+ * The most replaced keys a ticketer keeps decrypting with (`previous_keys`).
+ */
+#define FTLS_TICKET_PREVIOUS_KEYS_MAX 64
+
+/**
+ * Log level: nothing (for `ftls_set_log_callback()`'s `max_level`).
+ */
+#define FTLS_LOG_OFF 0
+
+/**
+ * Log level: errors ftls or rustls could not handle.
+ */
+#define FTLS_LOG_ERROR 1
+
+/**
+ * Log level: something suspicious, e.g. a peer misbehaving.
+ */
+#define FTLS_LOG_WARN 2
+
+/**
+ * Log level: noteworthy events.
+ */
+#define FTLS_LOG_INFO 3
+
+/**
+ * Log level: what the handshake does, step by step.
+ */
+#define FTLS_LOG_DEBUG 4
+
+/**
+ * Log level: everything, including every message and record (large).
+ */
+#define FTLS_LOG_TRACE 5
+
+/**
  * The small closed set of result groups, for a `switch` in C.
  */
 typedef enum {
@@ -357,6 +408,21 @@ typedef struct ftls_server_config ftls_server_config;
 typedef struct ftls_server_config_builder ftls_server_config_builder;
 
 /**
+ * Where a get or take callback puts the session it found: pass it to
+ * `ftls_session_value_set()`. Valid only during that callback.
+ */
+typedef struct ftls_session_value ftls_session_value;
+
+/**
+ * Stateless ticket keys supplied by the application, with rotation. Create with
+ * `ftls_ticketer_new()`, give to `ftls_server_config_builder_set_ticketer()`, free with
+ * `ftls_ticketer_free()`. The configs using it may run on any threads; the calls on the
+ * ticketer handle itself (`_rotate`, `_last_error`, `_free`) are made by one thread at a
+ * time.
+ */
+typedef struct ftls_ticketer ftls_ticketer;
+
+/**
  * A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
  * Print it with `printf("%.*s", (int)s.len, s.data)`. Each function returning one says how
  * long it stays valid. An empty string may have `data == NULL`.
@@ -450,6 +516,41 @@ typedef int (*ftls_read_callback)(void *userdata, uint8_t *buf, size_t len, size
  * `FTLS_WANT_WRITE`). Must not call ftls functions on the same connection.
  */
 typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Stores a session: `value` under `key` (both valid only during the call; copy them),
+ * replacing any value stored under the same key. Return true if it was stored. The value
+ * holds the session's secret: whoever reads it can impersonate the server to that client and
+ * decrypt resumed connections, so protect the store accordingly.
+ */
+typedef bool (*ftls_session_put_callback)(void *userdata, ftls_bytes key, ftls_bytes value);
+
+/**
+ * Looks a session up by `key` (valid only during the call). If found, hand its bytes to
+ * `ftls_session_value_set(value, ...)` and return true; otherwise return false. The take
+ * callback must also remove the value from the store, atomically: TLS 1.3 tickets are single
+ * use, and that is what stops replayed early data.
+ */
+typedef bool (*ftls_session_get_callback)(void *userdata, ftls_bytes key, ftls_session_value *value);
+
+/**
+ * Receives one key-log line in the NSS key log format, without the newline: `LABEL
+ * <client random, 64 hex digits> <secret in hex>`, e.g. `CLIENT_RANDOM ...` (TLS 1.2) or
+ * `CLIENT_HANDSHAKE_TRAFFIC_SECRET ...`, `SERVER_HANDSHAKE_TRAFFIC_SECRET ...`,
+ * `CLIENT_TRAFFIC_SECRET_0 ...`, `SERVER_TRAFFIC_SECRET_0 ...`, `EXPORTER_SECRET ...` (TLS
+ * 1.3). `line` is valid only during the call. Called on the thread driving the connection,
+ * from inside the call that advanced its handshake; concurrently for connections on
+ * different threads. Must not call ftls functions.
+ */
+typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
+
+/**
+ * Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
+ * (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
+ * during the call and never containing secrets. Called from any thread that uses ftls,
+ * concurrently from several: it must be thread-safe. It must not call ftls functions.
+ */
+typedef void (*ftls_log_callback)(void *userdata, uint32_t level, ftls_str target, ftls_str message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1025,6 +1126,424 @@ ftls_result ftls_connection_shutdown(ftls_connection *conn, bool wait_for_peer);
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_pending(ftls_connection *conn, size_t *out_pending);
+
+/**
+ * Sets how many sessions the client remembers, one per server name (default
+ * `FTLS_SESSION_CACHE_DEFAULT`); 0 turns resumption off. Each config built gets its own
+ * in-memory cache, shared by all connections made from that config (from any thread): a
+ * second connection to the same server name resumes the first one's session (TLS 1.3 tickets;
+ * TLS 1.2 session IDs or tickets), skipping the certificate exchange. Sessions are never
+ * written anywhere else.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_session_cache(ftls_client_config_builder *builder, size_t size);
+
+/**
+ * Turns early data (TLS 1.3 0-RTT) on or off (the default). When on, a connection resuming a
+ * session whose server accepts early data may send data with its very first flight: see
+ * `ftls_connection_write_early_data()`.
+ *
+ * REPLAY RISK: an attacker who records the first flight can replay it to the server, which
+ * may then act on the early data twice (or more, across servers that do not share state).
+ * Send only requests that are safe to repeat (idempotent, like a plain GET); never anything
+ * that changes state. The data is also not forward secret: it is encrypted under the resumed
+ * session's key.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`. Building a config with
+ * early data on and a session cache of 0 fails with `FTLS_ERR_CONFIG`.
+ */
+ftls_result ftls_client_config_builder_set_early_data(ftls_client_config_builder *builder, bool enable);
+
+/**
+ * Sets the size of the server's in-memory session cache (default
+ * `FTLS_SESSION_CACHE_DEFAULT`), which resumes TLS 1.2 sessions by ID and issues TLS 1.3
+ * tickets that refer to it (single use). 0 keeps no sessions: then only stateless tickets (see
+ * `ftls_server_config_builder_set_tickets()`) can resume, and without them no TLS 1.3 tickets
+ * are sent at all. Each config built gets its own cache. Replaces a store set with
+ * `ftls_server_config_builder_set_session_store()`.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_session_cache(ftls_server_config_builder *builder, size_t size);
+
+/**
+ * Turns stateless session tickets on or off (the default). When on, the server keeps no
+ * state per session: it hands the client its session encrypted under a ticket key, and
+ * resumes whoever brings it back. With this call the keys are ftls' own: random, made per
+ * config, rotated every 6 hours, tickets good for at most 12 hours, lost when the process
+ * ends. To share keys among several servers, use `ftls_server_config_builder_set_ticketer()`.
+ * Off also drops a ticketer set earlier.
+ *
+ * Tickets weaken forward secrecy until their key is gone: whoever steals a ticket key can
+ * decrypt the sessions it protects. Early data is refused with stateless tickets (see
+ * `ftls_server_config_builder_set_max_early_data()`).
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_tickets(ftls_server_config_builder *builder, bool enable);
+
+/**
+ * Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`).
+ * Configs built from this builder share the ticketer: a rotation applies to all of them at
+ * once. Several servers given the same keys (and rotating together) resume each other's
+ * sessions. The builder and its configs keep their own reference: `ticketer` may be freed
+ * afterwards.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_ticketer(ftls_server_config_builder *builder, const ftls_ticketer *ticketer);
+
+/**
+ * Accepts up to `max_bytes` of early data (TLS 1.3 0-RTT) from clients resuming a session;
+ * 0 (the default) refuses early data. Read it with `ftls_connection_read_early_data()`.
+ *
+ * REPLAY RISK: early data can be replayed by an attacker. ftls' session cache (or your store's
+ * `take`) makes each ticket single use, which stops replays to this server; servers that do
+ * not share one store can each be sent the same early data. Act on early data only if doing
+ * it twice is harmless. Early data therefore needs stateful resumption: building fails with
+ * `FTLS_ERR_CONFIG` if stateless tickets are on or the session cache size is 0.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_max_early_data(ftls_server_config_builder *builder, uint32_t max_bytes);
+
+/**
+ * Creates a ticketer from the application's keys. `keys` holds `keys_len` bytes: one or more
+ * keys of `FTLS_TICKET_KEY_LEN` bytes each, the current key first (it encrypts new tickets),
+ * then earlier keys still in the window, newest first (they only decrypt). Keys must come from
+ * a cryptographically secure random generator and be distributed to every server that should
+ * resume the others' sessions; they are copied, and the copy is erased when forgotten.
+ *
+ * `previous_keys` is the window: how many replaced keys still decrypt after
+ * `ftls_ticketer_rotate()` (0 to `FTLS_TICKET_PREVIOUS_KEYS_MAX`). `lifetime_seconds` (1 to
+ * `FTLS_TICKET_LIFETIME_MAX`) is the ticket lifetime told to clients, and a ticket older than
+ * that is refused whatever its key. Rotate at least every `lifetime_seconds /
+ * (previous_keys + 1)` seconds so that no key lives longer than a ticket.
+ *
+ * Tickets are AES-256-GCM encrypted; their first 16 bytes name the key (derived from it), so
+ * every server knows which key a ticket needs.
+ *
+ * On success `*out_ticketer` owns a new ticketer: free it with `ftls_ticketer_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`out_ticketer`, or `keys` NULL with
+ * `keys_len > 0`); `FTLS_ERR_INVALID_ARGUMENT` (`keys_len` 0 or not a multiple of
+ * `FTLS_TICKET_KEY_LEN`, more keys than `1 + previous_keys`, a key given twice,
+ * `previous_keys` or `lifetime_seconds` out of range); `FTLS_ERR_PANIC`. (No ticketer exists
+ * on failure: the codes say it all.)
+ */
+ftls_result ftls_ticketer_new(const uint8_t *keys, size_t keys_len, size_t previous_keys, uint32_t lifetime_seconds, ftls_ticketer **out_ticketer);
+
+/**
+ * Makes `key` (`key_len` must be `FTLS_TICKET_KEY_LEN`) the current key, effective at once
+ * for every config using the ticketer, on every thread. The replaced key joins the window;
+ * the oldest key beyond `previous_keys` is forgotten, and sessions whose tickets need it can
+ * no longer resume (those clients do a full handshake). Call it on every server at about the
+ * same time, with the same key.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (wrong length, or
+ * a key the ticketer already holds); `FTLS_ERR_PANIC`. Details: `ftls_ticketer_last_error()`.
+ */
+ftls_result ftls_ticketer_rotate(ftls_ticketer *ticketer, const uint8_t *key, size_t key_len);
+
+/**
+ * Copies the detail of the ticketer's most recent failure (empty if none) into `buf`, as
+ * `ftls_client_config_builder_last_error()` does.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`ticketer` NULL, or `buf` NULL with
+ * `buf_len > 0`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_ticketer_last_error(const ftls_ticketer *ticketer, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees the application's reference to a ticketer. NULL does nothing. Builders and configs
+ * that use it keep it alive (and keep its keys) until they are freed too.
+ */
+void ftls_ticketer_free(ftls_ticketer *ticketer);
+
+/**
+ * Keeps the server's sessions in the application's store (shared memory, a cache server...)
+ * instead of ftls' in-memory cache, so that several processes resume each other's sessions.
+ * ftls calls `put` for each new session, `get` to resume a TLS 1.2 session by ID, `take` to
+ * resume a TLS 1.3 ticket (which removes it). Keys are at most 32 bytes; values a few hundred
+ * bytes (more with client certificates).
+ *
+ * The callbacks are called from inside `ftls_connection_process_new_packets()` (or the fd
+ * calls) of any connection of any config built from this builder, on that connection's
+ * thread: concurrently from several threads if connections run on several. They must be
+ * thread-safe, must not call ftls functions other than `ftls_session_value_set()`, and should
+ * be quick (the handshake waits). `userdata` is passed to each call and must stay valid until
+ * every config built from this builder, and every connection made from those, is freed.
+ * Replaces the in-memory cache (`ftls_server_config_builder_set_session_cache()` brings it
+ * back).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or any callback NULL; `userdata` may
+ * be NULL); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_session_store(ftls_server_config_builder *builder, ftls_session_put_callback put, ftls_session_get_callback get, ftls_session_get_callback take, void *userdata);
+
+/**
+ * From inside a get or take callback: hands ftls the session found, `len` bytes at `data`
+ * (copied). Calling it again replaces the bytes.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`value`, or `data` NULL with `len > 0`);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_session_value_set(ftls_session_value *value, const uint8_t *data, size_t len);
+
+/**
+ * Client connections: how many TLS 1.3 session tickets the server has sent so far (each can
+ * resume one later connection of the same config). Servers usually send them right after the
+ * handshake, so they arrive with the first data read; a TLS 1.2 connection receives none this
+ * way (its session is stored directly).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (a server connection); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_tls13_tickets_received(const ftls_connection *conn, uint32_t *out_count);
+
+/**
+ * Client connections: queues early data (0-RTT) to be sent right after the ClientHello,
+ * before the server has answered. `*out_n` receives how many bytes were accepted: fewer than
+ * `len` (even 0) once the server's limit for this session is reached. Call it right after
+ * `ftls_client_connection_new()`, before the handshake progresses. Possible only when the
+ * config has early data on and holds a session from a server that accepts early data.
+ *
+ * Whether the server took it is known when the handshake is complete:
+ * `ftls_connection_is_early_data_accepted()`. If it did not, the data was discarded: send it
+ * again with `ftls_connection_write()`. Mind the replay risk described at
+ * `ftls_client_config_builder_set_early_data()`.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (early data not possible on this connection, or
+ * a server connection); the connection's fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`
+ * (`conn`, `out_n`, or `buf` NULL with `len > 0`); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_write_early_data(ftls_connection *conn, const uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Server connections: reads early data (0-RTT) the client sent, up to `len` bytes into
+ * `buf`; `*out_n` receives how many. Early data arrives with the ClientHello, before the
+ * client is authenticated by its Finished message; it is not part of what
+ * `ftls_connection_read()` returns. Act on it only if a replay would be harmless.
+ *
+ * Returns `FTLS_OK` (`*out_n` is 0 once the handshake is complete and all early data has been
+ * read); `FTLS_WANT_READ` (none buffered yet: process more TLS data); `FTLS_ERR_INVALID_STATE`
+ * (a client connection, or no early data was accepted on this connection); the connection's
+ * fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_read_early_data(ftls_connection *conn, uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * True when the server accepted the client's early data: a client knows once the handshake
+ * is complete, a server once it has processed the ClientHello. False otherwise, and for NULL.
+ */
+bool ftls_connection_is_early_data_accepted(ftls_connection *conn);
+
+/**
+ * The number of cipher suites this build supports (all enabled by default), for
+ * `ftls_supported_cipher_suite()`. Thread-safe.
+ */
+size_t ftls_supported_cipher_suite_count(void);
+
+/**
+ * Cipher suite number `index` (from 0) of this build, in the default order of preference
+ * (TLS 1.3 suites first): its IANA number (e.g. 0x1301) and IANA name (e.g.
+ * "TLS_AES_128_GCM_SHA256"; static: valid forever). Either out-pointer may be NULL.
+ * Thread-safe.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` not below
+ * `ftls_supported_cipher_suite_count()`); `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`.
+ */
+ftls_result ftls_supported_cipher_suite(size_t index, uint16_t *out_id, ftls_str *out_name);
+
+/**
+ * The number of key-exchange groups this build supports, for `ftls_supported_group()`.
+ * Thread-safe.
+ */
+size_t ftls_supported_group_count(void);
+
+/**
+ * Key-exchange group number `index` (from 0) of this build, in the default order of
+ * preference: its IANA number (e.g. 0x11ec) and name (e.g. "X25519MLKEM768", "X25519",
+ * "secp256r1"; static). With aws-lc-rs the post-quantum hybrid X25519MLKEM768 comes first.
+ * Either out-pointer may be NULL. Thread-safe.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range); `FTLS_ERR_PANIC`.
+ * Never `FTLS_ERR_NULL_ARGUMENT`.
+ */
+ftls_result ftls_supported_group(size_t index, uint16_t *out_id, ftls_str *out_name);
+
+/**
+ * The number of signature schemes this build verifies, for
+ * `ftls_supported_signature_scheme()`. Thread-safe.
+ */
+size_t ftls_supported_signature_scheme_count(void);
+
+/**
+ * Signature scheme number `index` (from 0) this build accepts in a peer's handshake
+ * signature: its IANA number (e.g. 0x0403) and name (e.g. "ecdsa_secp256r1_sha256",
+ * "rsa_pss_rsae_sha256", "ed25519"; static). Either out-pointer may be NULL. Thread-safe.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range); `FTLS_ERR_PANIC`.
+ * Never `FTLS_ERR_NULL_ARGUMENT`.
+ */
+ftls_result ftls_supported_signature_scheme(size_t index, uint16_t *out_id, ftls_str *out_name);
+
+/**
+ * Chooses the cipher suites the client offers, most preferred first: `count` NUL-terminated
+ * names, each an IANA name ("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
+ * or OpenSSL's name of a TLS 1.2 suite ("ECDHE-ECDSA-AES128-GCM-SHA256"), in any case; see
+ * `ftls_supported_cipher_suite()`. Suites of both versions go in one list. All or nothing: on
+ * failure the earlier choice stays. The default is every suite of the build.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`, or `names` or an element NULL);
+ * `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an unknown or unsupported name, a suite listed
+ * twice; the detail names it and lists the supported ones); `FTLS_ERR_PANIC`. Building fails
+ * with `FTLS_ERR_CONFIG` if no chosen suite fits the enabled protocol versions.
+ */
+ftls_result ftls_client_config_builder_set_cipher_suites(ftls_client_config_builder *builder, const char *const *names, size_t count);
+
+/**
+ * Chooses the cipher suites the server accepts, by name as
+ * `ftls_client_config_builder_set_cipher_suites()`. The order is the server's preference,
+ * which decides only with `ftls_server_config_builder_set_prefer_server_order()`.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an
+ * unknown name, a repeat); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_cipher_suites(ftls_server_config_builder *builder, const char *const *names, size_t count);
+
+/**
+ * Chooses the key-exchange groups the client offers, most preferred first: `count` names such
+ * as "X25519MLKEM768", "X25519", "secp256r1" (also "P-256", "prime256v1"), "secp384r1"
+ * ("P-384"), in any case; see `ftls_supported_group()`. The client sends a key share for its
+ * most preferred group. The default (aws-lc-rs) prefers the
+ * post-quantum hybrid X25519MLKEM768; leave it out of the list to turn post-quantum key
+ * exchange off. All or nothing.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an
+ * unknown or unsupported name, a repeat; the detail names it); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_key_exchange_groups(ftls_client_config_builder *builder, const char *const *names, size_t count);
+
+/**
+ * Chooses the key-exchange groups the server accepts, by name as
+ * `ftls_client_config_builder_set_key_exchange_groups()`. The server takes the client's most
+ * preferred group it accepts (asking the client for another key share if needed).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_key_exchange_groups(ftls_server_config_builder *builder, const char *const *names, size_t count);
+
+/**
+ * Picks the cipher suite by the server's order of preference (on; OpenSSL's
+ * `SSL_OP_CIPHER_SERVER_PREFERENCE`) or by the client's (off, the default). Key-exchange
+ * groups always follow the client's order.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_prefer_server_order(ftls_server_config_builder *builder, bool enable);
+
+/**
+ * Writes the TLS secrets of every connection made from configs built from this builder to the
+ * file at `path` (NUL-terminated), appending NSS key-log lines (see `ftls_keylog_callback`),
+ * as OpenSSL's `-keylogfile` and Wireshark expect. The file is opened now (created with mode
+ * 0600 if missing) and shared by those configs; each line is written with one `write()`, so
+ * lines of concurrent connections (or processes) never interleave. Replaces an earlier file.
+ *
+ * DANGER: anyone who can read the file can decrypt the recorded traffic. For debugging only.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE` (cannot be opened for appending; the detail names the file and the OS
+ * error); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_keylog_file(ftls_client_config_builder *builder, const char *path);
+
+/**
+ * Honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it is set (and
+ * not empty), acts as `ftls_client_config_builder_set_keylog_file()` with the file it names;
+ * if not, does nothing. ftls never reads the variable unless the application calls this, so a
+ * program decides whether its users may log its secrets through the environment (call it in
+ * debug builds, or behind your own option). The variable is read now.
+ *
+ * Returns `FTLS_OK` (also when the variable is not set); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_FILE` (the file cannot be opened; the detail says `SSLKEYLOGFILE` named it);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_keylog_from_env(ftls_client_config_builder *builder);
+
+/**
+ * Hands each TLS secret of every connection made from configs built from this builder to
+ * `callback`, as one NSS key-log line (see `ftls_keylog_callback` for the format and thread
+ * rules). `userdata` is passed to each call and must stay valid until every such config and
+ * connection is freed. Works alongside a key-log file. Replaces an earlier callback.
+ *
+ * DANGER: the lines decrypt the traffic. For debugging only.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`; `userdata` may be
+ * NULL); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_keylog_callback(ftls_client_config_builder *builder, ftls_keylog_callback callback, void *userdata);
+
+/**
+ * As `ftls_client_config_builder_set_keylog_file()`, for a server: a server and its client
+ * log the same lines for the same connection.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_keylog_file(ftls_server_config_builder *builder, const char *path);
+
+/**
+ * As `ftls_client_config_builder_set_keylog_from_env()`, for a server.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_keylog_from_env(ftls_server_config_builder *builder);
+
+/**
+ * As `ftls_client_config_builder_set_keylog_callback()`, for a server.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_keylog_callback(ftls_server_config_builder *builder, ftls_keylog_callback callback, void *userdata);
+
+/**
+ * Sends the log messages of ftls and rustls, up to `max_level` (`FTLS_LOG_ERROR` ...
+ * `FTLS_LOG_TRACE`), to `callback`, for the whole process. NULL `callback` or `FTLS_LOG_OFF`
+ * stops logging (the default: ftls logs nothing until asked).
+ *
+ * Process-wide: one callback for all configs and connections, replaced by the next call. When
+ * this function returns, the previous callback is not running on any thread and will not be
+ * called again, so its `userdata` may be freed. `userdata` must stay valid until the callback
+ * is replaced. Call it from one thread at a time, never from inside the callback. DEBUG and
+ * TRACE are verbose and slow; use them while investigating.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`max_level` above `FTLS_LOG_TRACE`);
+ * `FTLS_ERR_INVALID_STATE` (a Rust program linking ftls as a crate installed its own logger
+ * for the `log` crate); `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
+ * NULL.
+ */
+ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, uint32_t max_level);
+
+/**
+ * Derives `out_len` bytes of keying material from the session into `out` (like OpenSSL's
+ * `SSL_export_keying_material`): both ends of a connection get the same bytes for the same
+ * `label` and context, and unrelated bytes for another label or context, so they can bind an
+ * application protocol to this TLS session (e.g. RFC 9266 channel binding: label
+ * "EXPORTER-Channel-Binding", an empty context, 32 bytes). Only once the handshake is
+ * complete.
+ *
+ * `label` (`label_len` bytes) names the use; applications pick a label of their own, often
+ * starting with "EXPORTER". With `use_context` true, `context_len` bytes at `context` (NULL
+ * allowed when 0) are mixed in; with it false, no context is used (`context` is ignored). In
+ * TLS 1.3 no context and an empty context give the same bytes; in TLS 1.2 they differ.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (the handshake is not complete);
+ * `FTLS_ERR_INVALID_ARGUMENT` (`out_len` 0, or more than the protocol can derive: 255 hash
+ * lengths in TLS 1.3); `FTLS_ERR_NULL_ARGUMENT` (`conn`, or a buffer NULL with a non-zero
+ * length); `FTLS_ERR_PANIC`. On failure `out` is left untouched.
+ */
+ftls_result ftls_connection_export_keying_material(const ftls_connection *conn, uint8_t *out, size_t out_len, const uint8_t *label, size_t label_len, const uint8_t *context, size_t context_len, bool use_context);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -133,6 +133,15 @@ pub(crate) fn query<H, T>(ptr: *const H, fallback: T, body: impl FnOnce(&H) -> T
     run_caught(|| Ok(body(handle))).unwrap_or(fallback)
 }
 
+/// As [`query`], for a query that needs mutable access to the handle.
+pub(crate) fn query_mut<H, T>(ptr: *mut H, fallback: T, body: impl FnOnce(&mut H) -> T) -> T {
+    // SAFETY: as in `with_handle_mut`.
+    let Some(handle) = (unsafe { ptr.as_mut() }) else {
+        return fallback;
+    };
+    run_caught(|| Ok(body(handle))).unwrap_or(fallback)
+}
+
 /// Moves a new object to the heap and gives C its handle.
 pub(crate) fn into_handle<H>(value: H) -> *mut H {
     Box::into_raw(Box::new(value))
@@ -187,6 +196,13 @@ pub(crate) fn optional_out<'a, T>(ptr: *mut T) -> Option<Out<'a, T>> {
 pub(crate) fn arg<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Error> {
     // SAFETY: NULL is rejected; otherwise a live handle from this library (the contract).
     unsafe { ptr.as_ref() }.ok_or_else(|| null_argument(name))
+}
+
+/// As [`arg`], for an object the call fills in (e.g. a value handed to a callback).
+pub(crate) fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Error> {
+    // SAFETY: NULL is rejected; otherwise a live object this library handed out for the call
+    // in progress, used by the thread it was handed to (the header's contract).
+    unsafe { ptr.as_mut() }.ok_or_else(|| null_argument(name))
 }
 
 /// A NUL-terminated UTF-8 string argument.

@@ -14,7 +14,7 @@ use std::path::Path;
 /// Collects client settings. Create with `ftls_client_config_builder_new()`, free with
 /// `ftls_client_config_builder_free()`. Used by one thread at a time.
 pub struct ftls_client_config_builder {
-    builder: ClientConfigBuilder,
+    pub(crate) builder: ClientConfigBuilder,
     last_error: LastError,
 }
 

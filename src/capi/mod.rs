@@ -31,11 +31,27 @@ mod connection;
 
 mod connection_fd;
 
+// Sessions, negotiation, observability.
+mod sessions;
+
+mod negotiation;
+
+mod keylog;
+
+mod logging;
+
+mod exporter;
+
 pub use borrowed::{ftls_bytes, ftls_str};
 pub use builder_args::{FTLS_PROTOCOL_ALL, FTLS_PROTOCOL_TLS12, FTLS_PROTOCOL_TLS13};
 pub use client_config::*;
 pub use connection::*;
 pub use connection_fd::*;
+pub use exporter::*;
+pub use keylog::*;
+pub use logging::*;
+pub use negotiation::*;
+pub use sessions::*;
 pub use handshake_events::*;
 pub use result::*;
 pub use server_config::*;

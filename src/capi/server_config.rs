@@ -21,7 +21,7 @@ pub const FTLS_CLIENT_AUTH_REQUIRED: u32 = 2;
 /// Collects server settings. Create with `ftls_server_config_builder_new()`, free with
 /// `ftls_server_config_builder_free()`. Used by one thread at a time.
 pub struct ftls_server_config_builder {
-    builder: ServerConfigBuilder,
+    pub(crate) builder: ServerConfigBuilder,
     last_error: LastError,
 }
 

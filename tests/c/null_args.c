@@ -95,7 +95,8 @@ static void case_free_null_is_a_no_op(void)
     ftls_server_config_builder_free(NULL);
     ftls_server_config_free(NULL);
     ftls_connection_free(NULL);
-    CHECK(true, "ftls_*_free(NULL) returned (five of them)");
+    ftls_ticketer_free(NULL);
+    CHECK(true, "ftls_*_free(NULL) returned (six of them)");
 }
 
 static void case_client_builder(void)
@@ -552,6 +553,264 @@ out:
     ftls_server_config_builder_free(sb);
 }
 
+/* ---- sessions, negotiation, observability ------------------------------------------------ */
+
+static bool store_put(void *userdata, ftls_bytes key, ftls_bytes value)
+{
+    (void)userdata;
+    (void)key;
+    (void)value;
+    callback_calls++;
+    return false;
+}
+
+static bool store_get(void *userdata, ftls_bytes key, ftls_session_value *value)
+{
+    (void)userdata;
+    (void)key;
+    (void)value;
+    callback_calls++;
+    return false;
+}
+
+static void keylog_line(void *userdata, ftls_str line)
+{
+    (void)userdata;
+    (void)line;
+    callback_calls++;
+}
+
+static void case_sessions_and_keylog(void)
+{
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    ftls_ticketer *ticketer = NULL;
+    static const uint8_t key[FTLS_TICKET_KEY_LEN] = {1};
+
+    NULL_ARG(ftls_client_config_builder_set_session_cache(NULL, 10));
+    NULL_ARG(ftls_client_config_builder_set_early_data(NULL, true));
+    NULL_ARG(ftls_server_config_builder_set_session_cache(NULL, 10));
+    NULL_ARG(ftls_server_config_builder_set_tickets(NULL, true));
+    NULL_ARG(ftls_server_config_builder_set_max_early_data(NULL, 1024));
+    if (!CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_ticketer_new(key, sizeof key, 1, 3600, &ticketer), FTLS_OK)) {
+        goto out;
+    }
+    NULL_ARG(ftls_server_config_builder_set_ticketer(NULL, ticketer));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_ticketer(sb, NULL), "ticketer");
+
+    callback_calls = 0;
+    NULL_ARG(ftls_server_config_builder_set_session_store(NULL, store_put, store_get, store_get,
+                                                          NULL));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_session_store(sb, NULL, store_get, store_get,
+                                                                 NULL),
+                "put");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_session_store(sb, store_put, NULL, store_get,
+                                                                 NULL),
+                "get");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_session_store(sb, store_put, store_get, NULL,
+                                                                 NULL),
+                "take");
+    /* userdata may be NULL: it is only passed through. */
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_session_store(sb, store_put, store_get,
+                                                                     store_get, NULL),
+                    FTLS_OK);
+    CHECK(callback_calls == 0, "setting a store calls none of its callbacks (%u calls)",
+          callback_calls);
+
+    NULL_ARG(ftls_client_config_builder_set_keylog_file(NULL, "/dev/null"));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_keylog_file(cb, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_set_keylog_from_env(NULL));
+    NULL_ARG(ftls_client_config_builder_set_keylog_callback(NULL, keylog_line, NULL));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_keylog_callback(cb, NULL, NULL), "callback");
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_keylog_callback(cb, keylog_line, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_server_config_builder_set_keylog_file(NULL, "/dev/null"));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_keylog_file(sb, NULL), "path");
+    NULL_ARG(ftls_server_config_builder_set_keylog_from_env(NULL));
+    NULL_ARG(ftls_server_config_builder_set_keylog_callback(NULL, keylog_line, NULL));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_keylog_callback(sb, NULL, NULL), "callback");
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_callback(sb, keylog_line, NULL),
+                    FTLS_OK);
+out:
+    ftls_ticketer_free(ticketer);
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+}
+
+static void case_ticketer(void)
+{
+    static const uint8_t keys[2 * FTLS_TICKET_KEY_LEN] = {1, 2, 3};
+    ftls_ticketer *ticketer = (ftls_ticketer *)SENTINEL;
+    char buf[128];
+    size_t len = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, 3600, NULL));
+    NULL_ARG(ftls_ticketer_new(NULL, FTLS_TICKET_KEY_LEN, 1, 3600, &ticketer));
+    CHECK(ticketer == (ftls_ticketer *)SENTINEL, "failed ftls_ticketer_new left *out untouched");
+    /* NULL with length 0 is no key at all: out of range. */
+    CHECK_RESULT(ftls_ticketer_new(NULL, 0, 1, 3600, &ticketer), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN - 1, 1, 3600, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, 0, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, FTLS_TICKET_LIFETIME_MAX + 1,
+                                   &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, FTLS_TICKET_PREVIOUS_KEYS_MAX + 1,
+                                   3600, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, sizeof keys, 0, 3600, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK(ticketer == (ftls_ticketer *)SENTINEL,
+          "ftls_ticketer_new with out-of-range values left *out untouched");
+    if (!CHECK_RESULT(ftls_ticketer_new(keys, sizeof keys, FTLS_TICKET_PREVIOUS_KEYS_MAX,
+                                        FTLS_TICKET_LIFETIME_MAX, &ticketer),
+                      FTLS_OK)) {
+        return;
+    }
+    NULL_ARG(ftls_ticketer_rotate(NULL, keys, FTLS_TICKET_KEY_LEN));
+    if (CHECK_RESULT(ftls_ticketer_rotate(ticketer, NULL, FTLS_TICKET_KEY_LEN),
+                     FTLS_ERR_NULL_ARGUMENT)) {
+        ftls_ticketer_last_error(ticketer, buf, sizeof buf, NULL);
+        CHECK(strcmp(buf, "argument 'key' is NULL") == 0, "detail: \"%s\"", buf);
+    }
+    NULL_ARG(ftls_ticketer_last_error(NULL, buf, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "_last_error(NULL ticketer) left out_len untouched");
+    NULL_ARG(ftls_ticketer_last_error(ticketer, NULL, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "_last_error(t, NULL, 128, &len) left out_len untouched");
+    ftls_ticketer_free(ticketer);
+}
+
+static void case_session_value_and_connection_sessions(void)
+{
+    tls_pair p;
+    uint8_t buf[16];
+    size_t n = SENTINEL_SIZE;
+    uint32_t count = 0x5e5e;
+
+    NULL_ARG(ftls_session_value_set(NULL, (const uint8_t *)"x", 1));
+    NULL_ARG(ftls_connection_tls13_tickets_received(NULL, &count));
+    NULL_ARG(ftls_connection_write_early_data(NULL, (const uint8_t *)"x", 1, &n));
+    NULL_ARG(ftls_connection_read_early_data(NULL, buf, sizeof buf, &n));
+    CHECK(!ftls_connection_is_early_data_accepted(NULL),
+          "ftls_connection_is_early_data_accepted(NULL) is false");
+    NULL_ARG(ftls_connection_export_keying_material(NULL, buf, sizeof buf,
+                                                    (const uint8_t *)"EXPORTER", 8, NULL, 0,
+                                                    false));
+    CHECK(n == SENTINEL_SIZE && count == 0x5e5e,
+          "calls on a NULL connection left the out-parameters untouched");
+
+    if (!pair_setup(&p, NULL, "localhost", NULL) || !CHECK(pair_handshake(&p), "handshake")) {
+        pair_free(&p);
+        return;
+    }
+    NULL_ARG_CONN(p.client, ftls_connection_tls13_tickets_received(p.client, NULL), "out_count");
+    NULL_ARG_CONN(p.client, ftls_connection_write_early_data(p.client, NULL, 1, &n), "buf");
+    NULL_ARG_CONN(p.client, ftls_connection_write_early_data(p.client, buf, 1, NULL), "out_n");
+    NULL_ARG_CONN(p.server, ftls_connection_read_early_data(p.server, NULL, 1, &n), "buf");
+    NULL_ARG_CONN(p.server, ftls_connection_read_early_data(p.server, buf, 1, NULL), "out_n");
+    NULL_ARG_CONN(p.client,
+                  ftls_connection_export_keying_material(p.client, NULL, 16,
+                                                         (const uint8_t *)"EXPORTER", 8, NULL, 0,
+                                                         false),
+                  "out");
+    NULL_ARG_CONN(p.client,
+                  ftls_connection_export_keying_material(p.client, buf, 16, NULL, 8, NULL, 0,
+                                                         false),
+                  "label");
+    NULL_ARG_CONN(p.client,
+                  ftls_connection_export_keying_material(p.client, buf, 16,
+                                                         (const uint8_t *)"EXPORTER", 8, NULL, 4,
+                                                         true),
+                  "context");
+    /* Without use_context, context is ignored; NULL with 0 is an empty one. */
+    CHECK_RESULT_CONN(p.client,
+                      ftls_connection_export_keying_material(p.client, buf, 16,
+                                                             (const uint8_t *)"EXPORTER", 8,
+                                                             NULL, 4, false),
+                      FTLS_OK);
+    CHECK_RESULT_CONN(p.client,
+                      ftls_connection_export_keying_material(p.client, buf, 16,
+                                                             (const uint8_t *)"EXPORTER", 8,
+                                                             NULL, 0, true),
+                      FTLS_OK);
+    CHECK(n == SENTINEL_SIZE, "calls rejected for a NULL argument left *out_n untouched");
+    pair_free(&p);
+}
+
+static void case_supported_algorithms(void)
+{
+    uint16_t id = 0x5e5e;
+    ftls_str name = {(const char *)SENTINEL, SENTINEL_SIZE};
+    size_t suites = ftls_supported_cipher_suite_count();
+    size_t groups = ftls_supported_group_count();
+    size_t schemes = ftls_supported_signature_scheme_count();
+
+    CHECK(suites > 0 && groups > 0 && schemes > 0, "the build supports %zu suites, %zu groups, "
+          "%zu signature schemes", suites, groups, schemes);
+    /* Both out-pointers are optional. */
+    CHECK_RESULT(ftls_supported_cipher_suite(0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_supported_group(0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_supported_signature_scheme(0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_supported_cipher_suite(suites, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_supported_group(groups, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_supported_signature_scheme(schemes, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_supported_cipher_suite((size_t)-1, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK(id == 0x5e5e && name.data == (const char *)SENTINEL,
+          "out-of-range indexes left the out-parameters untouched");
+}
+
+static void case_negotiation_builder_functions(void)
+{
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    const char *names[] = {"TLS_AES_128_GCM_SHA256", NULL};
+    const char *groups[] = {"X25519", NULL};
+
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+        goto out;
+    }
+    NULL_ARG(ftls_client_config_builder_set_cipher_suites(NULL, names, 1));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_cipher_suites(cb, NULL, 1), "names");
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_cipher_suites(cb, names, 2), "names[1]");
+    NULL_ARG(ftls_server_config_builder_set_cipher_suites(NULL, names, 1));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_cipher_suites(sb, NULL, 1), "names");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_cipher_suites(sb, names, 2), "names[1]");
+    NULL_ARG(ftls_client_config_builder_set_key_exchange_groups(NULL, groups, 1));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_key_exchange_groups(cb, NULL, 1), "names");
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_key_exchange_groups(cb, groups, 2),
+                "names[1]");
+    NULL_ARG(ftls_server_config_builder_set_key_exchange_groups(NULL, groups, 1));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_key_exchange_groups(sb, NULL, 1), "names");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_key_exchange_groups(sb, groups, 2),
+                "names[1]");
+    NULL_ARG(ftls_server_config_builder_set_prefer_server_order(NULL, true));
+    /* NULL with count 0 is an empty list: out of range. */
+    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_set_cipher_suites(cb, NULL, 0),
+                        FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_CB_DETAIL(cb, "the list of cipher suites is empty");
+    }
+    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_set_key_exchange_groups(sb, NULL, 0),
+                        FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_SB_DETAIL(sb, "the list of key-exchange groups is empty");
+    }
+out:
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+}
+
+static void case_log_callback(void)
+{
+    /* NULL is allowed for both pointers: it turns logging off. */
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, FTLS_LOG_TRACE), FTLS_OK);
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, FTLS_LOG_OFF), FTLS_OK);
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, FTLS_LOG_TRACE + 1), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, 0xffffffffu), FTLS_ERR_INVALID_ARGUMENT);
+}
+
 static const test_case cases[] = {
     {"global_functions", case_global_functions},
     {"free_null_is_a_no_op", case_free_null_is_a_no_op},
@@ -564,6 +823,12 @@ static const test_case cases[] = {
     {"connection_last_error", case_connection_last_error},
     {"connection_fd_functions", case_connection_fd_functions},
     {"out_of_range_values", case_out_of_range_values},
+    {"sessions_and_keylog", case_sessions_and_keylog},
+    {"ticketer", case_ticketer},
+    {"session_value_and_connection_sessions", case_session_value_and_connection_sessions},
+    {"supported_algorithms", case_supported_algorithms},
+    {"negotiation_builder_functions", case_negotiation_builder_functions},
+    {"log_callback", case_log_callback},
 };
 
 int main(int argc, char **argv)
