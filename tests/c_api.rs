@@ -315,6 +315,11 @@ fn successful_handshakes_in_memory() {
 }
 
 #[test]
+fn sessions_tickets_and_early_data() {
+    run_checks("sessions", &[&certs()], 150);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }
