@@ -320,6 +320,11 @@ fn sessions_tickets_and_early_data() {
 }
 
 #[test]
+fn negotiation_of_suites_and_groups() {
+    run_checks("negotiation", &[&certs()], 150);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }
