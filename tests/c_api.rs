@@ -325,6 +325,11 @@ fn negotiation_of_suites_and_groups() {
 }
 
 #[test]
+fn key_log_log_callback_and_exporter() {
+    run_checks("observability", &[&certs()], 100);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }
