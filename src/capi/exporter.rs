@@ -42,7 +42,8 @@ pub extern "C" fn ftls_connection_export_keying_material(
         };
         let out = buffer_arg(out, out_len, "out")?;
         let mut derived = vec![0u8; out.len()];
-        c.conn.export_keying_material(&mut derived, label, context)?;
+        c.conn
+            .export_keying_material(&mut derived, label, context)?;
         out.copy_from_slice(&derived);
         derived.fill(0);
         Ok(())

@@ -347,8 +347,7 @@ pub extern "C" fn ftls_session_value_set(
     })
 }
 
-type GetCallback =
-    unsafe extern "C" fn(*mut c_void, ftls_bytes, *mut ftls_session_value) -> bool;
+type GetCallback = unsafe extern "C" fn(*mut c_void, ftls_bytes, *mut ftls_session_value) -> bool;
 
 /// rustls' session store over the application's callbacks.
 struct CallbackStore {

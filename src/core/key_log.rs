@@ -25,6 +25,8 @@ pub(crate) const KEYLOG_ENV: &str = "SSLKEYLOGFILE";
 pub struct KeyLog {
     file: Option<Arc<KeyLogFile>>,
     callback: Option<KeyLogCallback>,
+    /// Leave out `CLIENT_EARLY_TRAFFIC_SECRET`: see [`Self::for_server`].
+    skip_early_traffic_secret: bool,
 }
 
 struct KeyLogFile {
@@ -76,13 +78,25 @@ impl KeyLog {
         self.callback = Some(callback);
     }
 
+    /// The key log of a server config. rustls derives (and logs) the early traffic secret on
+    /// every TLS 1.3 resumption; a server that accepts no early data never uses it, and
+    /// OpenSSL does not log it then, so neither does ftls: both log the same lines.
+    pub(crate) fn for_server(&self, accepts_early_data: bool) -> KeyLog {
+        KeyLog {
+            skip_early_traffic_secret: !accepts_early_data,
+            ..self.clone()
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.file.is_none() && self.callback.is_none()
     }
 
     /// Writes one secret as an NSS key-log line.
     pub(crate) fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
-        if self.is_empty() {
+        if self.is_empty()
+            || self.skip_early_traffic_secret && label == "CLIENT_EARLY_TRAFFIC_SECRET"
+        {
             return;
         }
         let mut line = String::with_capacity(label.len() + 2 + 2 * (32 + secret.len()) + 1);
@@ -121,6 +135,7 @@ impl fmt::Debug for KeyLog {
         f.debug_struct("KeyLog")
             .field("file", &self.file.as_ref().map(|file| &file.path))
             .field("callback", &self.callback.is_some())
+            .field("skip_early_traffic_secret", &self.skip_early_traffic_secret)
             .finish()
     }
 }
@@ -153,6 +168,35 @@ mod tests {
         assert_eq!(mode & 0o777, 0o600);
         assert!(format!("{log:?}").contains("keys.log"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn servers_without_early_data_leave_out_the_early_traffic_secret() {
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = seen.clone();
+        let mut log = KeyLog::default();
+        log.set_callback(Arc::new(move |line| {
+            sink.lock().unwrap().push(line.to_owned())
+        }));
+        for accepts in [false, true] {
+            let server = log.for_server(accepts);
+            server.log("CLIENT_EARLY_TRAFFIC_SECRET", &[1; 32], &[2; 32]);
+            server.log("CLIENT_TRAFFIC_SECRET_0", &[1; 32], &[2; 32]);
+        }
+        let labels: Vec<String> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|line| line.split(' ').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "CLIENT_TRAFFIC_SECRET_0",
+                "CLIENT_EARLY_TRAFFIC_SECRET",
+                "CLIENT_TRAFFIC_SECRET_0"
+            ]
+        );
     }
 
     #[test]

@@ -111,7 +111,8 @@ impl ServerConfigBuilder {
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.ignore_client_order = self.prefer_server_order;
         self.sessions.apply(&mut config)?;
-        let secrets = Arc::new(SecretRouter::with_key_log(self.key_log.clone()));
+        let key_log = self.key_log.for_server(self.sessions.accepts_early_data());
+        let secrets = Arc::new(SecretRouter::with_key_log(key_log));
         config.key_log = secrets.clone();
         Ok(ServerConfig {
             rustls: Arc::new(config),

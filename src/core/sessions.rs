@@ -125,6 +125,11 @@ impl ServerSessions {
         self.max_early_data = size;
     }
 
+    /// Whether the server accepts early data (0-RTT) at all.
+    pub(crate) fn accepts_early_data(&self) -> bool {
+        self.max_early_data > 0
+    }
+
     pub(crate) fn apply(&self, config: &mut rustls::ServerConfig) -> Result<(), Error> {
         let stateful = match &self.store {
             Store::Memory(0) => None,
