@@ -455,7 +455,8 @@ typedef struct {
   uint32_t direction;
   /**
    * MESSAGE: the TLS HandshakeType number (1 ClientHello, 2 ServerHello, 4
-   * NewSessionTicket, 8 EncryptedExtensions, 11 Certificate, 12 ServerKeyExchange,
+   * NewSessionTicket, 5 EndOfEarlyData, 8 EncryptedExtensions, 11 Certificate,
+   * 12 ServerKeyExchange,
    * 13 CertificateRequest, 14 ServerHelloDone, 15 CertificateVerify, 16 ClientKeyExchange,
    * 20 Finished...), 254 for HelloRetryRequest, 255 for ChangeCipherSpec. COMPLETE: 0.
    */

@@ -594,6 +594,14 @@ static ftls_server_config *early_server(uint32_t max_early_data)
 
 static const char early_request[] = "GET /idempotent HTTP/1.1\r\n\r\n";
 
+/* Counts EndOfEarlyData (HandshakeType 5) messages in a handshake trace. */
+static void count_end_of_early_data(void *userdata, const ftls_handshake_event *event)
+{
+    if (event->kind == FTLS_HANDSHAKE_EVENT_MESSAGE && event->message == 5) {
+        (*(unsigned *)userdata)++;
+    }
+}
+
 static void case_early_data(void)
 {
     ftls_client_config *cc = early_client();
@@ -601,6 +609,7 @@ static void case_early_data(void)
     tls_pair p;
     uint8_t buf[128];
     size_t n = 0;
+    unsigned client_eoed = 0, server_eoed = 0;
 
     /* Without a session there is nothing to send early data under. */
     memset(&p, 0, sizeof p);
@@ -631,6 +640,14 @@ static void case_early_data(void)
     if (!pair_new(&p, cc, "localhost", sc)) {
         goto out;
     }
+    CHECK_RESULT_CONN(p.client,
+                      ftls_connection_set_handshake_callback(p.client, count_end_of_early_data,
+                                                             &client_eoed),
+                      FTLS_OK);
+    CHECK_RESULT_CONN(p.server,
+                      ftls_connection_set_handshake_callback(p.server, count_end_of_early_data,
+                                                             &server_eoed),
+                      FTLS_OK);
     if (CHECK_RESULT_CONN(p.client,
                           ftls_connection_write_early_data(p.client,
                                                            (const uint8_t *)early_request,
@@ -659,6 +676,9 @@ static void case_early_data(void)
     CHECK(pair_handshake(&p), "the resumed handshake completes");
     CHECK(ftls_connection_is_resumed(p.client), "resumed");
     CHECK(ftls_connection_is_early_data_accepted(p.client), "the client learns it was accepted");
+    CHECK(client_eoed == 1 && server_eoed == 1,
+          "both handshake traces show the client's EndOfEarlyData (%u, %u)", client_eoed,
+          server_eoed);
     n = 99;
     if (CHECK_RESULT_CONN(p.server, ftls_connection_read_early_data(p.server, buf, sizeof buf, &n),
                           FTLS_OK)) {

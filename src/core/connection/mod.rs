@@ -8,7 +8,9 @@ mod resumption;
 use super::client_config::ClientConfig;
 use super::error::{Error, ResultCode::*};
 use super::fd_transport::FdTransport;
-use super::handshake_observer::{HandshakeEvent, HandshakeObserver, SecretRouter};
+use super::handshake_observer::{
+    EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver, SecretRouter,
+};
 use super::protocol::{group_name, suite_name, version_name};
 use super::server_config::ServerConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -67,6 +69,9 @@ pub struct Connection {
     fds: Option<FdTransport>,
     /// Decrypted bytes waiting in rustls, as of the last processing (for `pending`).
     plaintext_pending: usize,
+    /// A client's early traffic secret, kept from its creation until a handshake trace takes
+    /// it or TLS bytes move (then no trace can start any more).
+    early_secret: Option<EarlySecret>,
 }
 
 impl Connection {
@@ -79,8 +84,16 @@ impl Connection {
                 format!("{server_name:?} is neither a valid DNS name nor an IP address"),
             )
         })?;
+        // With early data, rustls derives the early traffic secret with the ClientHello, right
+        // now: the only moment a later handshake trace can get it.
+        let capture = config
+            .rustls
+            .enable_early_data
+            .then(EarlySecretCapture::start);
         let tls = rustls::ClientConnection::new(config.rustls.clone(), name)?;
-        Ok(Self::wrap(tls.into(), config.secrets.clone()))
+        let mut connection = Self::wrap(tls.into(), config.secrets.clone());
+        connection.early_secret = capture.and_then(EarlySecretCapture::finish);
+        Ok(connection)
     }
 
     /// A server connection; it waits for the client's ClientHello.
@@ -101,6 +114,7 @@ impl Connection {
             failure: None,
             fds: None,
             plaintext_pending: 0,
+            early_secret: None,
         }
     }
 
@@ -118,11 +132,12 @@ impl Connection {
                  first read_tls / write_tls (or fd I/O) so that it sees the whole handshake",
             ));
         }
+        let mut observer = HandshakeObserver::new(self.is_client(), self.secrets.clone());
+        if let Some(early) = self.early_secret.take() {
+            observer.provide_early_secret(early);
+        }
         self.tracing = Some(Tracing {
-            observer: Some(HandshakeObserver::new(
-                self.is_client(),
-                self.secrets.clone(),
-            )),
+            observer: Some(observer),
             sink,
             completion_reported: false,
         });
@@ -142,6 +157,7 @@ impl Connection {
         let result = self.tls.read_tls(&mut tap);
         if result.is_ok() {
             self.transport_used = true;
+            self.early_secret = None;
         }
         match result {
             Ok(0) => {
@@ -174,7 +190,10 @@ impl Connection {
         self.deliver_trace();
         match result {
             Ok(n) => {
-                self.transport_used |= n > 0;
+                if n > 0 {
+                    self.transport_used = true;
+                    self.early_secret = None;
+                }
                 Ok(n)
             }
             Err(err) if err.kind() == io::ErrorKind::WouldBlock => Err(Error::new(
