@@ -12,7 +12,9 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
-use support::{cert, deadline, example, run_with_input, run_with_timeout, wrapped};
+use support::{
+    cert, deadline, example, key_log_lines, run_with_input, run_with_timeout, scratch_dir, wrapped,
+};
 
 // ---- running the examples ---------------------------------------------------------------
 
@@ -991,26 +993,6 @@ fn resume_0_is_just_the_first_connection_and_resumption_shows_in_the_trace() {
         ]
     );
     server.finish();
-}
-
-/// A fresh, empty directory for one test's files.
-fn scratch_dir(name: &str) -> std::path::PathBuf {
-    let dir = support::root()
-        .join("target")
-        .join("test-scratch")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
-}
-
-/// The lines of a key-log file, sorted.
-fn key_log_lines(path: &std::path::Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    lines.sort();
-    lines
 }
 
 #[test]

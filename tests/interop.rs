@@ -9,7 +9,10 @@ mod support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use support::{cert, example, run_with_timeout, stderr_text, stdout_text, wrapped, Server};
+use support::{
+    cert, example, key_log_lines, run_with_timeout, scratch_dir, stderr_text, stdout_text, wrapped,
+    Server,
+};
 
 #[derive(Clone, Copy, Debug)]
 enum Version {
@@ -400,30 +403,6 @@ fn openssl_s_client_sess_in_resumes_with_tls_server_tls13() {
 }
 
 // ---- key logs -----------------------------------------------------------------------------
-
-/// A fresh, empty directory for one test's files.
-fn scratch_dir(name: &str) -> std::path::PathBuf {
-    let dir = support::root()
-        .join("target")
-        .join("test-scratch")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a scratch directory");
-    dir
-}
-
-/// The key-log lines of a file, sorted, without comments (OpenSSL starts its file with one).
-fn key_log_lines(path: &std::path::Path) -> Vec<String> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let mut lines: Vec<String> = text
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.is_empty())
-        .map(str::to_owned)
-        .collect();
-    lines.sort();
-    lines
-}
 
 fn assert_same_key_logs(
     ours: &std::path::Path,
