@@ -1,4 +1,4 @@
-//! The keying-material exporter (RFC 5705, RFC 8446 §7.5): secrets derived from the session
+//! The keying-material exporter (RFC 5705, RFC 8446 section 7.5): secrets derived from the session
 //! for channel binding and application protocols.
 
 use super::boundary::{buffer_arg, bytes_arg, with_handle};

@@ -24,7 +24,7 @@ pub const FTLS_SESSION_CACHE_DEFAULT: usize = 256;
 /// The length of one ticket key: `FTLS_TICKET_KEY_LEN` bytes from a cryptographically secure
 /// random generator, the same on every server that should resume the others' sessions.
 pub const FTLS_TICKET_KEY_LEN: usize = 32;
-/// The longest ticket lifetime: seven days (RFC 8446 §4.6.1), in seconds.
+/// The longest ticket lifetime: seven days (RFC 8446 section 4.6.1), in seconds.
 pub const FTLS_TICKET_LIFETIME_MAX: u32 = 604800;
 /// The most replaced keys a ticketer keeps decrypting with (`previous_keys`).
 pub const FTLS_TICKET_PREVIOUS_KEYS_MAX: usize = 64;
@@ -184,13 +184,16 @@ impl Handle for ftls_ticketer {
 /// keys of `FTLS_TICKET_KEY_LEN` bytes each, the current key first (it encrypts new tickets),
 /// then earlier keys still in the window, newest first (they only decrypt). Keys must come from
 /// a cryptographically secure random generator and be distributed to every server that should
-/// resume the others' sessions; they are copied, and the copy is erased when forgotten.
+/// resume the others' sessions; ftls keeps only the AEAD keys it derives from them.
 ///
 /// `previous_keys` is the window: how many replaced keys still decrypt after
 /// `ftls_ticketer_rotate()` (0 to `FTLS_TICKET_PREVIOUS_KEYS_MAX`). `lifetime_seconds` (1 to
 /// `FTLS_TICKET_LIFETIME_MAX`) is the ticket lifetime told to clients, and a ticket older than
-/// that is refused whatever its key. Rotate at least every `lifetime_seconds /
-/// (previous_keys + 1)` seconds so that no key lives longer than a ticket.
+/// that is refused whatever its key. A ticket opens until its lifetime ends or its key leaves
+/// the window, whichever comes first: rotating every P seconds, a key still decrypts
+/// `previous_keys` * P seconds after its last ticket. Choose `previous_keys` * P >=
+/// `lifetime_seconds` for tickets to last their whole lifetime, and a short P to limit what a
+/// stolen key exposes (e.g. lifetime 1 hour, rotation every 30 minutes, `previous_keys` 2).
 ///
 /// Tickets are AES-256-GCM encrypted; their first 16 bytes name the key (derived from it), so
 /// every server knows which key a ticket needs.
