@@ -548,7 +548,7 @@ typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
 /**
  * Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
  * (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
- * during the call and never containing secrets. Called from any thread that uses ftls,
+ * during the call (neither rustls nor ftls logs keys). Called from any thread that uses ftls,
  * concurrently from several: it must be thread-safe. It must not call ftls functions.
  */
 typedef void (*ftls_log_callback)(void *userdata, uint32_t level, ftls_str target, ftls_str message);

@@ -22,7 +22,7 @@ pub const FTLS_LOG_TRACE: u32 = 5;
 
 /// Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
 /// (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
-/// during the call and never containing secrets. Called from any thread that uses ftls,
+/// during the call (neither rustls nor ftls logs keys). Called from any thread that uses ftls,
 /// concurrently from several: it must be thread-safe. It must not call ftls functions.
 pub type ftls_log_callback = Option<
     unsafe extern "C" fn(userdata: *mut c_void, level: u32, target: ftls_str, message: ftls_str),
