@@ -25,15 +25,21 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
 
 # Every C file here must compile cleanly as strict C99.
 STRICT_CFLAGS := -std=c99 -Wall -Wextra -Wpedantic -Werror
-EXAMPLES      := tls-client tls-server
+EXAMPLES      := tls-client tls-server https-get memory-pipe
 EXAMPLE_BINS  := $(EXAMPLES:%=$(BUILD)/bin/%)
 LIB_SO        := $(BUILD)/lib/libftls.so
 LIB_A         := $(BUILD)/lib/libftls.a
 
-# What the tests run besides cargo: a C compiler, nm (export checks), openssl (the interop peer).
-TEST_TOOLS    := cc c++ nm openssl
+# The C++ examples use include/ftls.hpp, which must compile cleanly as strict C++11.
+STRICT_CXXFLAGS  := -std=c++11 -Wall -Wextra -Wpedantic -Werror
+CXX_EXAMPLES     := tls-get
+CXX_EXAMPLE_BINS := $(CXX_EXAMPLES:%=$(BUILD)/bin/%)
 
-.PHONY: all lib examples certs demo test tools clean FORCE
+# What the tests run besides cargo: C and C++ compilers, binutils (nm, objdump, readelf: export
+# and soname checks), openssl (the interop peer), cmake and pkg-config (the packaging tests).
+TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl cmake pkg-config
+
+.PHONY: all lib examples certs demo test tools install clean FORCE
 
 all: lib examples
 
@@ -46,16 +52,21 @@ lib: $(LIB_SO)
 $(LIB_SO) $(LIB_A) &: FORCE
 	./scripts/build-lib $(BUILD)/lib $(VERSION) $(PROVIDER)
 
-examples: $(EXAMPLE_BINS)
+examples: $(EXAMPLE_BINS) $(CXX_EXAMPLE_BINS)
 
 $(BUILD)/bin/%: $(LIB_SO) c-examples/%.c include/ftls.h
 	@mkdir -p $(BUILD)/bin
 	$(CC) $(STRICT_CFLAGS) $(CFLAGS) -D_POSIX_C_SOURCE=200809L -Iinclude c-examples/$*.c -o $@ \
 		-L$(BUILD)/lib -lftls -Wl,-rpath,'$$ORIGIN/../lib'
 
+$(CXX_EXAMPLE_BINS): $(BUILD)/bin/%: $(LIB_SO) cpp-examples/%.cpp include/ftls.hpp include/ftls.h
+	@mkdir -p $(BUILD)/bin
+	$(CXX) $(STRICT_CXXFLAGS) $(CXXFLAGS) -Iinclude cpp-examples/$*.cpp -o $@ \
+		-L$(BUILD)/lib -lftls -Wl,-rpath,'$$ORIGIN/../lib'
+
 # A throwaway CA with server and client certificates, made by tools/mkcerts.rs (rcgen).
 certs:
-	$(CARGO) run --quiet --release --example mkcerts -- $(BUILD)/certs
+	$(CARGO) run --quiet --release $(CARGO_FEATURES) --example mkcerts -- $(BUILD)/certs
 
 demo: all certs
 	./scripts/demo.sh $(BUILD)
@@ -64,7 +75,34 @@ tools:
 	@./scripts/need-tools $(TEST_TOOLS)
 
 test: tools all
-	$(CARGO) test
+	$(CARGO) test $(CARGO_FEATURES)
+
+# PREFIX/lib: the library as staged in $(BUILD)/lib (symlinks kept); PREFIX/include: both
+# headers; the pkg-config modules and the CMake package, made from packaging/*.in with what
+# this build knows: the prefix, the version, the provider, the soname and the system libraries
+# libftls.a needs. Existing files are removed first, never overwritten in place: a program
+# running meanwhile keeps its mapped copy.
+INSTALL_LIB := $(DESTDIR)$(PREFIX)/lib
+SONAME       = $(shell readlink $(BUILD)/lib/libftls.so)
+SUBSTITUTE   = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		-e 's|@VERSION_MAJOR@|$(firstword $(subst ., ,$(VERSION)))|g' \
+		-e 's|@PROVIDER@|$(PROVIDER)|g' -e 's|@SONAME@|$(SONAME)|g' \
+		-e "s|@NATIVE_STATIC_LIBS@|$$(cat $(BUILD)/lib/libftls.native-static-libs)|g"
+
+install: lib
+	mkdir -p $(INSTALL_LIB)/pkgconfig $(INSTALL_LIB)/cmake/ftls $(DESTDIR)$(PREFIX)/include
+	for file in libftls.a libftls.so.$(VERSION) $(SONAME) libftls.so; do \
+		rm -f $(INSTALL_LIB)/$$file && cp -P $(BUILD)/lib/$$file $(INSTALL_LIB)/ || exit 1; \
+	done
+	for header in ftls.h ftls.hpp; do \
+		rm -f $(DESTDIR)$(PREFIX)/include/$$header && \
+		cp include/$$header $(DESTDIR)$(PREFIX)/include/ || exit 1; \
+	done
+	$(SUBSTITUTE) packaging/ftls.pc.in > $(INSTALL_LIB)/pkgconfig/ftls.pc
+	$(SUBSTITUTE) packaging/ftls-static.pc.in > $(INSTALL_LIB)/pkgconfig/ftls-static.pc
+	$(SUBSTITUTE) packaging/ftlsConfig.cmake.in > $(INSTALL_LIB)/cmake/ftls/ftlsConfig.cmake
+	$(SUBSTITUTE) packaging/ftlsConfigVersion.cmake.in \
+		> $(INSTALL_LIB)/cmake/ftls/ftlsConfigVersion.cmake
 
 clean:
 	$(CARGO) clean

@@ -855,7 +855,8 @@ ftls_result ftls_connection_set_handshake_callback(ftls_connection *conn, ftls_h
 /**
  * Reads TLS bytes from the transport by calling `callback` once (with `userdata`), and keeps
  * them for `ftls_connection_process_new_packets()`. `*out_n` receives the number of bytes
- * read; 0 means the transport reached end of stream.
+ * read; 0 means the transport reached end of stream, or the peer's close_notify has arrived
+ * (then the callback is not called: nothing after it counts). Stop reading on 0.
  *
  * Returns `FTLS_OK`; `FTLS_WANT_READ` (the callback returned EAGAIN/EWOULDBLOCK);
  * `FTLS_ERR_IO` (the callback returned another errno; the detail names it, or the callback

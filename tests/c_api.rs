@@ -20,46 +20,7 @@ use support::*;
 fn run_checks(name: &str, args: &[&str], min_checks: usize) -> String {
     let program = c_test_program(name);
     let output = run_with_timeout(wrapped(&program).args(args), deadline());
-    let stdout = stdout_text(&output);
-    let stderr = stderr_text(&output);
-    let summary = stdout
-        .lines()
-        .rev()
-        .find_map(|line| line.strip_prefix("SUMMARY: "))
-        .and_then(|rest| {
-            let (checks, failed) = rest.split_once(" checks, ")?;
-            Some((
-                checks.parse::<usize>().ok()?,
-                failed.strip_suffix(" failed")?.parse::<usize>().ok()?,
-            ))
-        });
-    let failures: Vec<&str> = stdout
-        .lines()
-        .filter(|line| line.starts_with("FAIL") || line.starts_with("     detail:"))
-        .collect();
-    let passed = matches!(summary, Some((checks, 0)) if checks >= min_checks);
-    if !output.status.success() || !passed {
-        const WRAPPER_ERRORS: &str = "; every check passed, but the wrapper (valgrind \
-                                      --error-exitcode=99) reported memory errors or leaks: \
-                                      see stderr";
-        let wrapper_verdict = if passed && output.status.code() == Some(99) {
-            WRAPPER_ERRORS
-        } else {
-            ""
-        };
-        panic!(
-            "tests/c/{name}.c {args:?}: {status}{wrapper_verdict}, summary {summary:?} (at least \
-             {min_checks} checks expected)\n\n{fails}\n\n--- stdout ---\n{stdout}\n--- stderr \
-             (valgrind reports land here) ---\n{stderr}",
-            status = output.status,
-            fails = if failures.is_empty() {
-                "(no FAIL line: see the exit status and stderr)".to_owned()
-            } else {
-                failures.join("\n")
-            },
-        );
-    }
-    stdout
+    assert_checks_passed(&format!("tests/c/{name}.c {args:?}"), &output, min_checks)
 }
 
 fn certs() -> String {
@@ -339,17 +300,7 @@ fn fd_api_over_socketpairs_and_pipes() {
 // ------------------------------------------------------------------------------------------
 
 fn compile(compiler: &str, args: &[&str], what: &str) {
-    let output = Command::new(compiler)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("{compiler} must be installed to {what}: {e}"));
-    assert!(
-        output.status.success(),
-        "{what} failed ({compiler} {args:?}):\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    run_tool(Command::new(compiler).args(args).current_dir(root()), what);
 }
 
 #[test]
@@ -406,14 +357,7 @@ fn header_works_from_cpp11_and_cpp17() {
             ],
             &format!("compiling tests/c/header_cxx.cpp as {standard}"),
         );
-        let output = run_with_timeout(&mut wrapped(&out), deadline());
-        assert!(
-            output.status.success(),
-            "header_cxx ({standard}) failed: {}\n{}\n{}",
-            output.status,
-            stdout_text(&output),
-            stderr_text(&output)
-        );
-        assert!(stdout_text(&output).contains("SUMMARY: 0 failed"));
+        let stdout = run_tool(&mut wrapped(&out), &format!("header_cxx ({standard})"));
+        assert!(stdout.contains("SUMMARY: 0 failed"), "{stdout}");
     }
 }

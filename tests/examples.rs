@@ -9,139 +9,15 @@ mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, ExitStatus, Output, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::process::{Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::{
     cert, deadline, example, key_log_lines, run_with_input, run_with_timeout, scratch_dir, wrapped,
+    ExampleServer,
 };
 
 // ---- running the examples ---------------------------------------------------------------
-
-/// A tls-server on a free port, with its stderr collected line by line.
-struct ExampleServer {
-    child: Child,
-    port: u16,
-    log: Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl ExampleServer {
-    /// Starts `tls-server ARGS --port 0` and waits for its `listening on ADDR:PORT` line.
-    fn start(args: &[&str]) -> ExampleServer {
-        let mut cmd = wrapped(&example("tls-server"));
-        cmd.args(args)
-            .args(["--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-
-        let stdout = child.stdout.take().expect("piped");
-        let (port_tx, port_rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut lines = BufReader::new(stdout).lines();
-            for line in lines.by_ref().map_while(Result::ok) {
-                let port = line
-                    .strip_prefix("listening on ")
-                    .and_then(|address| address.rsplit(':').next())
-                    .and_then(|port| port.parse::<u16>().ok());
-                if let Some(port) = port {
-                    let _ = port_tx.send(port);
-                    break;
-                }
-            }
-            for _ in lines {} // keep draining: a full pipe must never block the server
-        });
-        let stderr = child.stderr.take().expect("piped");
-        let (log_tx, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = log_tx.send(line);
-            }
-        });
-
-        match port_rx.recv_timeout(deadline()) {
-            Ok(port) => ExampleServer {
-                child,
-                port,
-                log,
-                seen: Vec::new(),
-            },
-            Err(_) => {
-                let _ = child.kill();
-                let status = child.wait().expect("wait");
-                let stderr: Vec<String> = log.iter().collect();
-                panic!(
-                    "{cmd:?} never printed its port (status {status}); stderr:\n{}",
-                    stderr.join("\n")
-                );
-            }
-        }
-    }
-
-    fn port(&self) -> String {
-        self.port.to_string()
-    }
-
-    /// Waits until the server logs a line containing `needle`, and returns that line.
-    fn wait_for_log(&mut self, needle: &str) -> String {
-        let end = Instant::now() + deadline();
-        loop {
-            let left = end.saturating_duration_since(Instant::now());
-            match self.log.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => panic!(
-                    "tls-server never logged {needle:?}; its stderr so far:\n{}",
-                    self.seen.join("\n")
-                ),
-            }
-        }
-    }
-
-    /// Waits for the server to exit by itself (`--max-conns`), asserts it exited 0 (which
-    /// under valgrind also means no errors and no leaks), and returns its whole stderr.
-    fn finish(mut self) -> Vec<String> {
-        let end = Instant::now() + deadline();
-        let status: ExitStatus = loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                break status;
-            }
-            if Instant::now() > end {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                self.seen.extend(self.log.try_iter());
-                panic!(
-                    "tls-server did not exit by itself; its stderr:\n{}",
-                    self.seen.join("\n")
-                );
-            }
-            std::thread::sleep(Duration::from_millis(5)); // polling a child, not synchronising
-        };
-        let mut lines = std::mem::take(&mut self.seen);
-        lines.extend(self.log.iter()); // ends when the server's stderr closes
-        assert!(
-            status.success(),
-            "tls-server exited with {status}; its stderr:\n{}",
-            lines.join("\n")
-        );
-        lines
-    }
-}
-
-impl Drop for ExampleServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn tls_client(args: &[&str]) -> Output {
     run_with_timeout(wrapped(&example("tls-client")).args(args), deadline())
@@ -1506,4 +1382,78 @@ fn serves_many_concurrent_connections() {
         .filter(|l| l.contains("FTLS_ERR_UNEXPECTED_EOF"))
         .count();
     assert_eq!(dropped, IDLE, "one line per idle connection: {log:#?}");
+}
+
+// ---- memory-pipe: the callback API without a socket -----------------------------------------
+
+fn memory_pipe(args: &[&str]) -> Output {
+    run_with_timeout(wrapped(&example("memory-pipe")).args(args), deadline())
+}
+
+#[test]
+fn memory_pipe_converses_through_in_memory_queues() {
+    let p = pki();
+    let output = memory_pipe(&[&p.ca, &p.server_pem, &p.server_key]);
+    assert!(
+        output.status.success() && own_lines(&String::from_utf8_lossy(&output.stderr)).is_empty(),
+        "{}",
+        describe(&output)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    assert!(
+        lines[0].starts_with("handshake complete: TLSv1.3 TLS_"),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[1..5],
+        [
+            "server received: ping over memory",
+            "client received: pong: ping over memory",
+            "client: the server closed its side cleanly (close_notify)",
+            "server: the client closed its side cleanly (close_notify)",
+        ],
+        "{stdout}"
+    );
+    // Both directions carried more than one 1 KiB queue holds: the callbacks said EAGAIN and
+    // the conversation went on.
+    let totals: Vec<usize> = lines[5]
+        .strip_prefix("TLS bytes through memory: ")
+        .unwrap_or_else(|| panic!("no byte counts: {stdout}"))
+        .split(", ")
+        .map(|part| {
+            part.split(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("not a count: {part:?}"))
+        })
+        .collect();
+    assert!(
+        totals.len() == 2 && totals.iter().all(|&n| n > 1024),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn memory_pipe_reports_both_sides_of_a_failed_handshake() {
+    let p = pki();
+    let output = memory_pipe(&[&cert("other-ca.pem"), &p.server_pem, &p.server_key]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines = own_lines(&stderr);
+    assert!(
+        output.status.code() == Some(2)
+            && lines.len() == 2
+            && lines[0].starts_with("memory-pipe: client: handshake failed: ")
+            && lines[0].ends_with("(FTLS_ERR_CERT_UNKNOWN_ISSUER)")
+            && lines[1].starts_with("memory-pipe: server: handshake failed: ")
+            && lines[1].contains("unknown_ca"),
+        "the client's failure and the alert the server heard; {}",
+        describe(&output)
+    );
+
+    let output = memory_pipe(&[&p.ca, &p.server_pem, "/nonexistent/key.pem"]);
+    assert_usage_error(&output, "FTLS_ERR_FILE");
+    let output = memory_pipe(&[&p.ca]);
+    assert_usage_error(&output, "usage: memory-pipe CA.pem CHAIN.pem KEY.pem");
 }

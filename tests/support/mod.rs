@@ -9,6 +9,10 @@
 
 #[path = "../../tools/certs.rs"]
 mod certs;
+mod example_server;
+
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use example_server::ExampleServer;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -121,6 +125,52 @@ pub fn c_test_program(name: &str) -> PathBuf {
     out
 }
 
+/// Reads the output of a C test program (see tests/c/check.h) and fails with a readable report
+/// (the FAIL lines first, then everything) unless it exited 0, every check passed and at least
+/// `min_checks` ran. `what` names the run. Returns the program's stdout.
+pub fn assert_checks_passed(what: &str, output: &Output, min_checks: usize) -> String {
+    let stdout = stdout_text(output);
+    let stderr = stderr_text(output);
+    let summary = stdout
+        .lines()
+        .rev()
+        .find_map(|line| line.strip_prefix("SUMMARY: "))
+        .and_then(|rest| {
+            let (checks, failed) = rest.split_once(" checks, ")?;
+            Some((
+                checks.parse::<usize>().ok()?,
+                failed.strip_suffix(" failed")?.parse::<usize>().ok()?,
+            ))
+        });
+    let failures: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("FAIL") || line.starts_with("     detail:"))
+        .collect();
+    let passed = matches!(summary, Some((checks, 0)) if checks >= min_checks);
+    if !output.status.success() || !passed {
+        const WRAPPER_ERRORS: &str = "; every check passed, but the wrapper (valgrind \
+                                      --error-exitcode=99) reported memory errors or leaks: \
+                                      see stderr";
+        let wrapper_verdict = if passed && output.status.code() == Some(99) {
+            WRAPPER_ERRORS
+        } else {
+            ""
+        };
+        panic!(
+            "{what}: {status}{wrapper_verdict}, summary {summary:?} (at least \
+             {min_checks} checks expected)\n\n{fails}\n\n--- stdout ---\n{stdout}\n--- stderr \
+             (valgrind reports land here) ---\n{stderr}",
+            status = output.status,
+            fails = if failures.is_empty() {
+                "(no FAIL line: see the exit status and stderr)".to_owned()
+            } else {
+                failures.join("\n")
+            },
+        );
+    }
+    stdout
+}
+
 /// A command for one of our C programs, run under `$FTLS_TEST_WRAPPER` (e.g.
 /// `valgrind --error-exitcode=99 --leak-check=full`) when CI sets it.
 pub fn wrapped(program: &Path) -> Command {
@@ -133,6 +183,20 @@ pub fn wrapped(program: &Path) -> Command {
         }
         _ => Command::new(program),
     }
+}
+
+/// Runs a tool (a compiler, make, cmake...) to completion; panics with its output unless it
+/// succeeds. Returns its stdout. `what` says what it was doing, for the message.
+pub fn run_tool(cmd: &mut Command, what: &str) -> String {
+    let output = run_with_timeout(cmd, deadline());
+    assert!(
+        output.status.success(),
+        "{what} failed ({cmd:?}): {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status,
+        stdout_text(&output),
+        stderr_text(&output)
+    );
+    stdout_text(&output)
 }
 
 /// Runs a command to completion with a deadline; panics (killing it) if it hangs.

@@ -29,8 +29,9 @@ impl hkdf::KeyType for OutputLen {
     }
 }
 
-/// An AEAD key that decrypts.
-pub(super) struct OpeningKey(aead::LessSafeKey);
+/// An AEAD key that decrypts. Boxed: ring keeps the expanded key schedule inline (over 500
+/// bytes), which would make every observer stream state that large, key or not.
+pub(super) struct OpeningKey(Box<aead::LessSafeKey>);
 
 impl OpeningKey {
     pub(super) fn new(algorithm: Aead, key: &[u8]) -> Option<Self> {
@@ -40,7 +41,7 @@ impl OpeningKey {
             Aead::Chacha20Poly1305 => &aead::CHACHA20_POLY1305,
         };
         let key = aead::UnboundKey::new(algorithm, key).ok()?;
-        Some(Self(aead::LessSafeKey::new(key)))
+        Some(Self(Box::new(aead::LessSafeKey::new(key))))
     }
 
     /// Authenticates and decrypts `ciphertext ‖ tag` in place; returns the plaintext length.

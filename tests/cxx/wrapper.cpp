@@ -1,0 +1,220 @@
+// wrapper: include/ftls.hpp as a C++ user meets it (compiled by tests/cxx.rs as C++11 and as
+// C++17 with -Wall -Wextra -Wpedantic -Werror, linked against the library and run):
+//
+//   wrapper CERT_DIR
+//
+// The error model (exceptions with code, category, name and detail; would-block and
+// close_notify as statuses), ownership (moves, configs outliving nothing) and a handshake with
+// data both ways and a clean close, over a socketpair. Prints one line per check and
+// "SUMMARY: N checks, M failed"; exits 0 when every check passed.
+
+#include <ftls.hpp> // first: the header must stand on its own
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <utility>
+
+namespace {
+
+int checks = 0;
+int failures = 0;
+
+void check(bool passed, const std::string &what) {
+    ++checks;
+    if (!passed) {
+        ++failures;
+    }
+    std::printf("%s %s\n", passed ? "ok  " : "FAIL", what.c_str());
+}
+
+// Runs `action`, which must throw ftls::error with `expected`; returns the error's detail.
+template <typename Action>
+std::string expect_error(const std::string &what, ftls_result expected, Action action) {
+    try {
+        action();
+    } catch (const ftls::error &e) {
+        check(e.code() == expected && std::strcmp(e.name(), ftls_result_name(expected)) == 0 &&
+                  e.category() == ftls_result_category(expected),
+              what + " throws " + ftls_result_name(expected) + " (got " + e.name() + ")");
+        check(std::string(e.what()).find(std::string("(") + e.name() + ")") != std::string::npos,
+              what + ": what() names the code: " + e.what());
+        return e.detail();
+    } catch (const std::exception &e) {
+        check(false, what + " throws ftls::error, not: " + e.what());
+        return std::string();
+    }
+    check(false, what + " throws");
+    return std::string();
+}
+
+bool contains(const std::string &text, const std::string &part) {
+    return text.find(part) != std::string::npos;
+}
+
+void errors_carry_code_and_detail(const std::string &certs) {
+    const std::string missing = certs + "/no-such-file.pem";
+    std::string detail = expect_error("load_ca_file(missing)", FTLS_ERR_FILE, [&] {
+        ftls::client_config_builder().load_ca_file(missing);
+    });
+    check(contains(detail, missing), "the detail names the file: " + detail);
+
+    expect_error("build() without trust anchors", FTLS_ERR_CONFIG,
+                 [] { ftls::client_config_builder().build(); });
+    expect_error("a server without a certificate", FTLS_ERR_CONFIG,
+                 [] { ftls::server_config_builder().build(); });
+    expect_error("set_versions(0)", FTLS_ERR_INVALID_ARGUMENT,
+                 [] { ftls::client_config_builder().set_versions(0); });
+
+    const ftls::client_config config =
+        ftls::client_config_builder().load_ca_file(certs + "/ca.pem").build();
+    detail = expect_error("a connection to an invalid name", FTLS_ERR_INVALID_SERVER_NAME,
+                          [&] { ftls::connection(config, "not a host name!"); });
+    check(detail.empty(), "a constructor has no object to keep a detail: the code says it all");
+    const ftls::connection fresh(config, "localhost");
+    expect_error("protocol_version() before the handshake", FTLS_ERR_INVALID_STATE,
+                 [&] { fresh.protocol_version(); });
+    check(fresh.is_handshaking() && fresh.wants_write(), "a new client wants to send its hello");
+}
+
+void moved_from_objects_throw_instead_of_crashing(const std::string &certs) {
+    ftls::client_config_builder builder;
+    builder.load_ca_file(certs + "/ca.pem");
+    ftls::client_config_builder taken = std::move(builder);
+    check(builder.get() == nullptr && taken.get() != nullptr, "a move transfers the handle");
+    expect_error("a call on a moved-from builder", FTLS_ERR_NULL_ARGUMENT,
+                 [&] { builder.use_webpki_roots(); });
+    ftls::client_config config = taken.build();
+    ftls::connection conn(config, "localhost");
+    ftls::connection other = std::move(conn);
+    expect_error("a call on a moved-from connection", FTLS_ERR_NULL_ARGUMENT,
+                 [&] { conn.set_fd(0); });
+    check(!conn.is_handshaking() && other.is_handshaking(), "queries on a moved-from connection");
+}
+
+void non_blocking_io_reports_statuses(const std::string &certs) {
+    int fds[2];
+    check(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0, "socketpair");
+    fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    {
+        ftls::connection conn(ftls::client_config_builder().load_ca_file(certs + "/ca.pem").build(),
+                              "localhost");
+        conn.set_fd(fds[0]);
+        check(conn.handshake() == ftls::status::want_read,
+              "a handshake with a silent peer wants to read (no exception)");
+        char buf[16];
+        ftls::io_result got = conn.read(buf, sizeof buf);
+        check(got.status == ftls::status::want_read && got.bytes == 0, "so does read()");
+    }
+    close(fds[0]);
+    close(fds[1]);
+}
+
+// The server side, on its own thread: answers "ping" with "pong" and closes cleanly. Records
+// "served", or the name of the error that stopped it.
+void serve(ftls::connection conn, std::string *outcome) {
+    try {
+        char buf[16];
+        ftls::io_result got = conn.read(buf, sizeof buf);
+        if (got.status != ftls::status::ok || std::string(buf, got.bytes) != "ping") {
+            *outcome = "no ping";
+            return;
+        }
+        conn.write("pong", 4);
+        conn.shutdown(false);
+        *outcome = "served";
+    } catch (const ftls::error &e) {
+        *outcome = e.name();
+    }
+}
+
+// Runs `client_side` on a client connection trusting `client_ca`, over a socketpair, against
+// serve() on another thread; returns the server's outcome.
+template <typename ClientSide>
+std::string against_server(const std::string &certs, const std::string &client_ca,
+                           ClientSide client_side) {
+    int fds[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0) {
+        return std::string("socketpair: ") + std::strerror(errno);
+    }
+    // Each config is gone as soon as its connection exists: a connection keeps what it needs.
+    ftls::connection server_conn = [&]() -> ftls::connection {
+        const ftls::server_config config =
+            ftls::server_config_builder()
+                .load_identity_file(certs + "/server.pem", certs + "/server.key")
+                .set_alpn({"h2", "http/1.1"})
+                .build();
+        return ftls::connection(config);
+    }();
+    ftls::connection client = [&]() -> ftls::connection {
+        const ftls::client_config config = ftls::client_config_builder()
+                                               .load_ca_file(certs + "/" + client_ca)
+                                               .set_alpn({"h2"})
+                                               .build();
+        return ftls::connection(config, "localhost");
+    }();
+    server_conn.set_fd(fds[1]);
+    client.set_fd(fds[0]);
+    std::string outcome;
+    std::thread server(serve, std::move(server_conn), &outcome);
+    client_side(client);
+    shutdown(fds[0], SHUT_RDWR); // whatever happened, the server's read ends
+    server.join();
+    close(fds[0]);
+    close(fds[1]);
+    return outcome;
+}
+
+void handshake_and_data(ftls::connection &client) {
+    try {
+        check(client.handshake() == ftls::status::ok, "the client's handshake completes");
+        check(!client.is_handshaking(), "is_handshaking() is false afterwards");
+        check(client.protocol_version() == "TLSv1.3", "TLSv1.3: " + client.protocol_version());
+        check(contains(client.cipher_suite(), "TLS_"), "cipher suite " + client.cipher_suite());
+        check(!client.key_exchange_group().empty(), "group " + client.key_exchange_group());
+        check(client.alpn_protocol() == "h2", "ALPN h2: '" + client.alpn_protocol() + "'");
+        ftls::io_result sent = client.write("ping", 4);
+        check(sent.status == ftls::status::ok && sent.bytes == 4, "write() takes all 4 bytes");
+        char buf[16];
+        ftls::io_result got = client.read(buf, sizeof buf);
+        check(got.status == ftls::status::ok && std::string(buf, got.bytes) == "pong",
+              "read() returns the answer");
+        got = client.read(buf, sizeof buf);
+        check(got.status == ftls::status::closed && got.bytes == 0,
+              "the server's close_notify is status::closed, not an exception");
+    } catch (const std::exception &e) {
+        check(false, std::string("the client side: ") + e.what());
+    }
+}
+
+void untrusted_server(ftls::connection &client) {
+    std::string detail = expect_error("a handshake with an untrusted server",
+                                      FTLS_ERR_CERT_UNKNOWN_ISSUER, [&] { client.handshake(); });
+    check(contains(detail, "issuer"), "the detail explains: " + detail);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: wrapper CERT_DIR\n");
+        return 2;
+    }
+    const std::string certs = argv[1];
+    check(ftls::version().compare(0, 5, "ftls ") == 0, "ftls::version(): " + ftls::version());
+    errors_carry_code_and_detail(certs);
+    moved_from_objects_throw_instead_of_crashing(certs);
+    non_blocking_io_reports_statuses(certs);
+    std::string outcome = against_server(certs, "ca.pem", handshake_and_data);
+    check(outcome == "served", "the server side: " + outcome);
+    // The client trusts another CA than the one that issued the server's certificate.
+    outcome = against_server(certs, "other-ca.pem", untrusted_server);
+    check(outcome == "FTLS_ERR_ALERT_RECEIVED", "the server hears the alert: " + outcome);
+    std::printf("SUMMARY: %d checks, %d failed\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
