@@ -1,12 +1,16 @@
 //! The safe Rust core: configs, identities and trust, connections, observation, errors.
 //! It knows nothing of C; the boundary in `capi` is its only C-facing user.
 
+pub mod certificate;
 pub mod client_config;
 pub mod connection;
 pub mod error;
 pub mod fd_transport;
+pub mod handshake_notes;
 pub mod handshake_observer;
 pub mod identity;
+pub mod identity_choice;
+pub mod key_password;
 pub mod pem;
 pub mod protocol;
 pub mod provider;
@@ -14,6 +18,7 @@ pub mod server_config;
 pub mod source;
 pub mod time_text;
 pub mod trust;
+pub mod verify;
 
 pub use client_config::{ClientConfig, ClientConfigBuilder};
 pub use connection::{Connection, HandshakeTrace, HandshakeTraceSink, Negotiated};

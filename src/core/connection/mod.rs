@@ -7,6 +7,7 @@ mod fd_io;
 use super::client_config::ClientConfig;
 use super::error::{Error, ResultCode::*};
 use super::fd_transport::FdTransport;
+use super::handshake_notes::Notes;
 use super::handshake_observer::{HandshakeEvent, HandshakeObserver, SecretRouter};
 use super::protocol::{group_name, suite_name, version_name};
 use super::server_config::ServerConfig;
@@ -66,6 +67,8 @@ pub struct Connection {
     fds: Option<FdTransport>,
     /// Decrypted bytes waiting in rustls, as of the last processing (for `pending`).
     plaintext_pending: usize,
+    /// The OCSP response the server stapled (client side), once the verifier saw it.
+    peer_ocsp_response: Option<Vec<u8>>,
 }
 
 impl Connection {
@@ -100,6 +103,7 @@ impl Connection {
             failure: None,
             fds: None,
             plaintext_pending: 0,
+            peer_ocsp_response: None,
         }
     }
 
@@ -188,12 +192,17 @@ impl Connection {
     /// After an error, call `write_tls` once more to send the alert that tells the peer why.
     pub fn process_new_packets(&mut self) -> Result<(), Error> {
         self.check_not_failed()?;
-        let result = self.tls.process_new_packets();
+        let (result, notes) = Notes::around(|| self.tls.process_new_packets());
+        if let Some(response) = notes.ocsp_response {
+            self.peer_ocsp_response = Some(response);
+        }
+        // A verifier or resolver of ours explained the failure better than rustls' variant.
+        let result = result.map_err(|err| notes.failure.unwrap_or_else(|| err.into()));
         if let Some(observer) = observer_of(&mut self.tracing) {
             observer.decode_incoming();
         }
         self.deliver_trace();
-        let state = result.map_err(|err| self.fail(err.into()))?;
+        let state = result.map_err(|err| self.fail(err))?;
         self.plaintext_pending = state.plaintext_bytes_to_read();
         self.release_deferred_close_notify();
         if self.transport_eof && self.tls.is_handshaking() {
@@ -344,6 +353,12 @@ impl Connection {
     /// not (a client without a certificate).
     pub fn peer_certificates(&self) -> &[CertificateDer<'static>] {
         self.tls.peer_certificates().unwrap_or(&[])
+    }
+
+    /// The OCSP response the server stapled to its certificate (client connections; None if
+    /// it stapled none, or the session was resumed without a certificate).
+    pub fn peer_ocsp_response(&self) -> Option<&[u8]> {
+        self.peer_ocsp_response.as_deref()
     }
 
     /// Whether the handshake resumed an earlier session.
