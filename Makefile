@@ -13,8 +13,9 @@ EXAMPLE_BINS  := $(EXAMPLES:%=$(BUILD)/bin/%)
 LIB_SO        := $(BUILD)/lib/libftls.so
 LIB_A         := $(BUILD)/lib/libftls.a
 
-# What the tests run besides cargo: a C compiler, nm (export checks), openssl (the interop peer).
-TEST_TOOLS    := cc c++ nm openssl
+# What the tests run besides cargo: a C compiler, nm (export checks), openssl (the interop peer),
+# and the platform's CA bundle (ca-certificates) for the system trust store tests.
+TEST_TOOLS    := cc c++ nm openssl update-ca-certificates
 
 .PHONY: all lib examples certs demo test tools clean FORCE
 
