@@ -26,8 +26,8 @@ pub const FTLS_SAN_URI: u32 = 4;
 /// `ftls_certificate_new_from_der()` or `ftls_certificate_new_from_pem()`; free it with
 /// `ftls_certificate_free()`. It owns a copy of everything: it stays valid after the
 /// connection it came from is freed. Every `ftls_str` / `ftls_bytes` an accessor returns stays
-/// valid until the certificate is freed. Immutable: any number of threads may read one at
-/// once (its `_last_error()` detail excepted: one thread at a time).
+/// valid until the certificate is freed. Used by one thread at a time, like a connection (a
+/// failed call records its detail on it); it may move between threads.
 pub struct ftls_certificate {
     info: CertificateInfo,
     last_error: LastError,
