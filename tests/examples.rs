@@ -499,7 +499,10 @@ fn system_roots_follow_ssl_cert_file_and_the_platform_store() {
     let p = pki();
     let server = ExampleServer::start(&server_args(&p.server_pem, &p.server_key));
     // SSL_CERT_FILE names the test CA: trusted, as with OpenSSL.
-    assert_ok(&fetch_with_system_roots(&server, &[("SSL_CERT_FILE", &p.ca)]));
+    assert_ok(&fetch_with_system_roots(
+        &server,
+        &[("SSL_CERT_FILE", &p.ca)],
+    ));
     // The platform's store (Debian's ca-certificates) does not know the test CA.
     let line = assert_failed(
         &fetch_with_system_roots(&server, &[]),

@@ -314,7 +314,8 @@ pub extern "C" fn ftls_certificate_last_error(
     })
 }
 
-/// Frees a certificate. NULL does nothing.
+/// Frees a certificate and everything its accessors returned. NULL does nothing. The
+/// connection it came from is not affected.
 #[no_mangle]
 pub extern "C" fn ftls_certificate_free(cert: *mut ftls_certificate) {
     free_handle(cert);

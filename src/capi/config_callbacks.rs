@@ -43,7 +43,8 @@ pub struct ftls_verify_request {
 /// zeroed). Any other value also refuses, as `FTLS_ERR_CERT_REJECTED`. The connection's
 /// detail then names the certificate and quotes the reason.
 ///
-/// It runs inside `ftls_connection_process_new_packets()` (or the fd calls), on whichever
+/// It runs once per full handshake, not for a resumed session (no certificate is exchanged
+/// then), inside `ftls_connection_process_new_packets()` (or the fd calls), on whichever
 /// thread drives the connection — for a shared config, on several threads at once: it and its
 /// `userdata` must be thread-safe. It must not call ftls functions on that connection.
 pub type ftls_verify_callback = Option<
@@ -217,7 +218,8 @@ pub struct ftls_certificate_request {
 /// the one set with `_load_identity_*`, 1, 2... those added with `_add_identity_*`),
 /// `FTLS_IDENTITY_AUTO` (the first identity whose key suits the server's signature schemes) or
 /// `FTLS_IDENTITY_NONE` (send no certificate; the server decides whether to go on). Any other
-/// value, or a number with no identity, sends no certificate either.
+/// value, or a number with no identity, sends no certificate either. Not called for a resumed
+/// session.
 ///
 /// Runs inside `ftls_connection_process_new_packets()` on whichever thread drives the
 /// connection, possibly on several at once: it and its `userdata` must be thread-safe. It must

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "pump.h"
 
+#include <pthread.h>
 #include <time.h>
 
 #define PASSWORD "correct horse battery"
@@ -870,6 +871,158 @@ static void case_certificates_from_files(void)
     free(no_cert);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Callbacks of shared configs, on several threads at once */
+
+#define THREADS 4
+#define HANDSHAKES_PER_THREAD 5
+
+static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct {
+    int verify_server, verify_client, hello, certificate;
+} shared_counts;
+
+static void count(int *counter)
+{
+    pthread_mutex_lock(&counter_lock);
+    (*counter)++;
+    pthread_mutex_unlock(&counter_lock);
+}
+
+static int threaded_verify_server(void *userdata, const ftls_verify_request *request,
+                                  char *reason, size_t reason_len)
+{
+    (void)reason;
+    (void)reason_len;
+    count(&((shared_counts *)userdata)->verify_server);
+    return request->chain_len == 1 ? FTLS_OK : FTLS_ERR_CERT_REJECTED;
+}
+
+static int threaded_verify_client(void *userdata, const ftls_verify_request *request,
+                                  char *reason, size_t reason_len)
+{
+    (void)reason;
+    (void)reason_len;
+    count(&((shared_counts *)userdata)->verify_client);
+    return request->server_name.len == 0 ? FTLS_OK : FTLS_ERR_CERT_REJECTED;
+}
+
+static int threaded_hello(void *userdata, const ftls_client_hello *hello)
+{
+    count(&((shared_counts *)userdata)->hello);
+    return hello->server_name.len > 0 ? FTLS_IDENTITY_AUTO : FTLS_IDENTITY_NONE;
+}
+
+static int threaded_certificate(void *userdata, const ftls_certificate_request *request)
+{
+    count(&((shared_counts *)userdata)->certificate);
+    return request->ca_names_len == 1 ? 0 : FTLS_IDENTITY_NONE;
+}
+
+typedef struct {
+    const ftls_client_config *client;
+    const ftls_server_config *server;
+    int completed;
+    int full;   /* not resumed: certificates were exchanged */
+} thread_job;
+
+/* No CHECK here: the counters of check.h belong to the main thread. */
+static void *handshakes_in_a_thread(void *arg)
+{
+    thread_job *job = (thread_job *)arg;
+    int i;
+    for (i = 0; i < HANDSHAKES_PER_THREAD; i++) {
+        tls_pair p;
+        memset(&p, 0, sizeof p);
+        if (ftls_client_connection_new(job->client, "localhost", &p.client) != FTLS_OK ||
+            ftls_server_connection_new(job->server, &p.server) != FTLS_OK) {
+            pair_free(&p);
+            continue;
+        }
+        pair_pump(&p);
+        if (p.client_result == FTLS_OK && p.server_result == FTLS_OK &&
+            !ftls_connection_is_handshaking(p.client) && !ftls_connection_is_handshaking(p.server)) {
+            job->completed++;
+            job->full += !ftls_connection_is_resumed(p.client);
+        }
+        pair_free(&p);
+    }
+    return NULL;
+}
+
+static void case_callbacks_of_shared_configs_on_several_threads(void)
+{
+    shared_counts counts;
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    ftls_client_config *client = NULL;
+    ftls_server_config *server = NULL;
+    pthread_t threads[THREADS];
+    thread_job jobs[THREADS];
+    int i, total = 0, full = 0, started = 0;
+
+    memset(&counts, 0, sizeof counts);
+    SETUP_OK("", ftls_client_config_builder_new(&cb));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_load_ca_file(cb, cert_path("ca.pem")));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_load_identity_file(
+                                            cb, cert_path("client.pem"), cert_path("client.key")));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(cb),
+             ftls_client_config_builder_set_verify_callback(cb, threaded_verify_server, &counts));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_set_client_certificate_callback(
+                                            cb, threaded_certificate, &counts));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_build(cb, &client));
+    SETUP_OK("", ftls_server_config_builder_new(&sb));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb), ftls_server_config_builder_load_identity_file(
+                                            sb, cert_path("server.pem"), cert_path("server.key")));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb),
+             ftls_server_config_builder_load_client_ca_file(sb, cert_path("ca.pem")));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb),
+             ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb), ftls_server_config_builder_set_client_verify_callback(
+                                            sb, threaded_verify_client, &counts));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb),
+             ftls_server_config_builder_set_client_hello_callback(sb, threaded_hello, &counts));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb), ftls_server_config_builder_build(sb, &server));
+    /* The builders go first: the configs keep what they need. */
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+    cb = NULL;
+    sb = NULL;
+
+    for (i = 0; i < THREADS; i++) {
+        jobs[i].client = client;
+        jobs[i].server = server;
+        jobs[i].completed = 0;
+        jobs[i].full = 0;
+        if (pthread_create(&threads[i], NULL, handshakes_in_a_thread, &jobs[i]) != 0) {
+            setup_failed(__FILE__, __LINE__, "pthread_create failed");
+            break;
+        }
+        started++;
+    }
+    for (i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+        total += jobs[i].completed;
+        full += jobs[i].full;
+    }
+    CHECK(started == THREADS && total == THREADS * HANDSHAKES_PER_THREAD,
+          "%d threads completed %d mutually authenticated handshakes on two shared configs",
+          started, total);
+    /* Resumed sessions exchange no certificates: only the ClientHello callback runs for them. */
+    CHECK(full >= 1 && counts.verify_server == full && counts.verify_client == full &&
+              counts.certificate == full,
+          "the certificate callbacks ran once per full handshake (%d of %d): %d %d %d", full,
+          total, counts.verify_server, counts.verify_client, counts.certificate);
+    CHECK(counts.hello == total, "the ClientHello callback ran once per handshake (%d)",
+          counts.hello);
+setup_fail:
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+    ftls_client_config_free(client);
+    ftls_server_config_free(server);
+}
+
 static const test_case cases[] = {
     {"sni_chooses_the_identity", case_sni_chooses_the_identity},
     {"sni_refuses_unknown_names", case_sni_refuses_unknown_names},
@@ -881,6 +1034,8 @@ static const test_case cases[] = {
     {"client_certificate_callback", case_client_certificate_callback},
     {"peer_certificate_fields", case_peer_certificate_fields},
     {"certificates_from_files", case_certificates_from_files},
+    {"callbacks_of_shared_configs_on_several_threads",
+     case_callbacks_of_shared_configs_on_several_threads},
 };
 
 int main(int argc, char **argv)
