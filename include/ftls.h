@@ -906,8 +906,9 @@ ftls_result ftls_client_config_builder_set_sni(ftls_client_config_builder *build
  * consumed: change it and build again for a second config.
  *
  * On success `*out_config` owns a new config: free it with `ftls_client_config_free()`.
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no trust anchors);
- * `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no trust anchors — and no
+ * pinned certificate or replacing verifier —, pinned certificates together with CA
+ * certificates, or CRLs without CA certificates); `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_client_config_builder_build(const ftls_client_config_builder *builder, ftls_client_config **out_config);
 
@@ -1216,8 +1217,9 @@ ftls_result ftls_server_config_builder_set_alpn(ftls_server_config_builder *buil
  * consumed.
  *
  * On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, or client
- * authentication without client trust anchors); `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
+ * authentication without client trust anchors or a replacing verifier, or CRLs without
+ * client trust anchors); `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_build(const ftls_server_config_builder *builder, ftls_server_config **out_config);
 

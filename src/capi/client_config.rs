@@ -213,8 +213,9 @@ pub extern "C" fn ftls_client_config_builder_set_sni(
 /// consumed: change it and build again for a second config.
 ///
 /// On success `*out_config` owns a new config: free it with `ftls_client_config_free()`.
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no trust anchors);
-/// `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no trust anchors — and no
+/// pinned certificate or replacing verifier —, pinned certificates together with CA
+/// certificates, or CRLs without CA certificates); `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_client_config_builder_build(
     builder: *const ftls_client_config_builder,

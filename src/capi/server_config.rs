@@ -223,8 +223,9 @@ pub extern "C" fn ftls_server_config_builder_set_alpn(
 /// consumed.
 ///
 /// On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, or client
-/// authentication without client trust anchors); `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
+/// authentication without client trust anchors or a replacing verifier, or CRLs without
+/// client trust anchors); `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_server_config_builder_build(
     builder: *const ftls_server_config_builder,
