@@ -1,15 +1,25 @@
-//! A certificate's fields, read once from its DER (x509-parser) so that neither C nor the rest of
-//! the core ever parses X.509 by hand.
+//! A certificate's fields, read once from its DER (RustCrypto's x509-cert) so that neither C
+//! nor the rest of the core ever parses X.509 by hand.
 
 use super::error::{Error, ResultCode::*};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
-use x509_parser::extensions::GeneralName;
-use x509_parser::oid_registry::{
-    OID_KEY_TYPE_EC_PUBLIC_KEY, OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519, OID_SIG_ED448,
-};
-use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::public_key::PublicKey;
+use x509_cert::der::asn1::{ObjectIdentifier, UintRef};
+use x509_cert::der::{Decode, Encode};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{BasicConstraints, SubjectAltName};
+use x509_cert::name::Name;
+use x509_cert::Certificate;
+
+const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
+const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+const BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 
 /// The kinds of subjectAltName entries ftls reports (others, such as directory names, are left
 /// out).
@@ -27,6 +37,10 @@ pub struct CertificateInfo {
     der: Vec<u8>,
     subject: String,
     issuer: String,
+    /// The issuer Name as DER, to match CRLs against.
+    issuer_der: Vec<u8>,
+    /// The serial number's DER integer contents, to match CRL entries against.
+    serial_der: Vec<u8>,
     /// Upper-case hex of the serial number's value, as `openssl x509 -serial` prints it.
     serial: String,
     not_before: i64,
@@ -41,46 +55,46 @@ pub struct CertificateInfo {
 impl CertificateInfo {
     /// Parses one DER certificate; trailing bytes after it are refused.
     pub fn parse(der: &[u8]) -> Result<Self, Error> {
-        let cert = match X509Certificate::from_der(der) {
-            Ok(([], cert)) => cert,
-            Ok((rest, _)) => {
-                return Err(Error::new(
-                    FTLS_ERR_BAD_PEM,
-                    format!(
-                        "not one DER certificate: {} bytes follow the certificate",
-                        rest.len()
-                    ),
-                ))
-            }
-            Err(err) => {
-                return Err(Error::new(
-                    FTLS_ERR_BAD_PEM,
-                    format!("not a valid DER X.509 certificate: {err}"),
-                ))
-            }
-        };
-        let sans = match cert.subject_alternative_name() {
-            Ok(Some(ext)) => ext
-                .value
-                .general_names
+        let cert = Certificate::from_der(der).map_err(|err| {
+            Error::new(
+                FTLS_ERR_BAD_PEM,
+                format!("not one valid DER X.509 certificate: {err}"),
+            )
+        })?;
+        let tbs = &cert.tbs_certificate;
+        let extension = |oid: ObjectIdentifier| {
+            tbs.extensions
                 .iter()
-                .filter_map(san_entry)
-                .collect(),
-            _ => Vec::new(),
+                .flatten()
+                .find(|ext| ext.extn_id == oid)
+                .map(|ext| ext.extn_value.as_bytes())
         };
+        let sans = extension(SUBJECT_ALT_NAME)
+            .and_then(|value| SubjectAltName::from_der(value).ok())
+            .map(|names| names.0.iter().filter_map(san_entry).collect())
+            .unwrap_or_default();
+        let is_ca = extension(BASIC_CONSTRAINTS)
+            .and_then(|value| BasicConstraints::from_der(value).ok())
+            .is_some_and(|constraints| constraints.ca);
         let (key_type, key_bits) = public_key_description(&cert);
+        let seconds = |time: x509_cert::time::Time| {
+            i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+        };
+        let serial_der = tbs.serial_number.as_bytes().to_vec();
         Ok(Self {
             der: der.to_vec(),
-            subject: cert.subject().to_string(),
-            issuer: cert.issuer().to_string(),
-            serial: serial_hex(cert.raw_serial()),
-            not_before: cert.validity().not_before.timestamp(),
-            not_after: cert.validity().not_after.timestamp(),
+            subject: name_text(&tbs.subject),
+            issuer: name_text(&tbs.issuer),
+            issuer_der: tbs.issuer.to_der().unwrap_or_default(),
+            serial: serial_hex(&serial_der),
+            serial_der,
+            not_before: seconds(tbs.validity.not_before),
+            not_after: seconds(tbs.validity.not_after),
             sans,
             sha256: Sha256::digest(der).into(),
             key_type,
             key_bits,
-            is_ca: cert.is_ca(),
+            is_ca,
         })
     }
 
@@ -88,13 +102,23 @@ impl CertificateInfo {
         &self.der
     }
 
-    /// The subject as RFC 4514-style text, e.g. `CN=localhost, O=Example`.
+    /// The subject as text in certificate order, e.g. `C=FR, O=Example, CN=localhost`.
     pub fn subject(&self) -> &str {
         &self.subject
     }
 
     pub fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// The issuer Name, DER-encoded.
+    pub fn issuer_der(&self) -> &[u8] {
+        &self.issuer_der
+    }
+
+    /// The serial number as DER integer contents (what CRL entries list).
+    pub fn serial_der(&self) -> &[u8] {
+        &self.serial_der
     }
 
     /// Upper-case hex without separators, e.g. `4F1A09`.
@@ -141,15 +165,12 @@ impl CertificateInfo {
 
     /// How error details name a certificate: subject and serial.
     pub fn describe(&self) -> String {
-        format!("{} (serial {})", self.subject_or_placeholder(), self.serial)
-    }
-
-    fn subject_or_placeholder(&self) -> &str {
-        if self.subject.is_empty() {
+        let subject = if self.subject.is_empty() {
             "<empty subject>"
         } else {
             &self.subject
-        }
+        };
+        format!("{subject} (serial {})", self.serial)
     }
 }
 
@@ -160,15 +181,23 @@ pub fn describe_der(der: &[u8]) -> String {
         .unwrap_or_else(|_| "<unparsable certificate>".to_owned())
 }
 
-fn san_entry(name: &GeneralName<'_>) -> Option<(SanKind, String)> {
+/// A Name in certificate order (most significant first, as OpenSSL prints it), RDNs joined
+/// by ", ", attributes with their usual short names (x509-cert's RFC 4514 rendering of each).
+pub fn name_text(name: &Name) -> String {
+    let parts: Vec<String> = name.0.iter().map(ToString::to_string).collect();
+    parts.join(", ")
+}
+
+fn san_entry(name: &GeneralName) -> Option<(SanKind, String)> {
     match name {
-        GeneralName::DNSName(dns) => Some((SanKind::Dns, (*dns).to_owned())),
-        GeneralName::RFC822Name(email) => Some((SanKind::Email, (*email).to_owned())),
-        GeneralName::URI(uri) => Some((SanKind::Uri, (*uri).to_owned())),
-        GeneralName::IPAddress(bytes) => {
+        GeneralName::DnsName(dns) => Some((SanKind::Dns, dns.to_string())),
+        GeneralName::Rfc822Name(email) => Some((SanKind::Email, email.to_string())),
+        GeneralName::UniformResourceIdentifier(uri) => Some((SanKind::Uri, uri.to_string())),
+        GeneralName::IpAddress(bytes) => {
+            let bytes = bytes.as_bytes();
             let address = match bytes.len() {
-                4 => IpAddr::from(<[u8; 4]>::try_from(*bytes).ok()?),
-                16 => IpAddr::from(<[u8; 16]>::try_from(*bytes).ok()?),
+                4 => IpAddr::from(<[u8; 4]>::try_from(bytes).ok()?),
+                16 => IpAddr::from(<[u8; 16]>::try_from(bytes).ok()?),
                 _ => return None,
             };
             Some((SanKind::Ip, address.to_string()))
@@ -177,24 +206,51 @@ fn san_entry(name: &GeneralName<'_>) -> Option<(SanKind, String)> {
     }
 }
 
-fn public_key_description(cert: &X509Certificate<'_>) -> (String, u32) {
-    let spki = cert.public_key();
-    let algorithm = &spki.algorithm.algorithm;
-    let bits = |key: Result<PublicKey<'_>, _>| {
-        key.map(|k| u32::try_from(k.key_size()).unwrap_or(0))
-            .unwrap_or(0)
-    };
-    if *algorithm == OID_PKCS1_RSAENCRYPTION {
-        ("RSA".to_owned(), bits(spki.parsed()))
-    } else if *algorithm == OID_KEY_TYPE_EC_PUBLIC_KEY {
-        ("EC".to_owned(), bits(spki.parsed()))
-    } else if *algorithm == OID_SIG_ED25519 {
+fn public_key_description(cert: &Certificate) -> (String, u32) {
+    let spki = &cert.tbs_certificate.subject_public_key_info;
+    let algorithm = spki.algorithm.oid;
+    if algorithm == RSA_ENCRYPTION {
+        let bits = spki
+            .subject_public_key
+            .as_bytes()
+            .and_then(rsa_modulus_bits)
+            .unwrap_or(0);
+        ("RSA".to_owned(), bits)
+    } else if algorithm == EC_PUBLIC_KEY {
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+        let bits = match curve {
+            Some(oid) if oid == SECP256R1 => 256,
+            Some(oid) if oid == SECP384R1 => 384,
+            Some(oid) if oid == SECP521R1 => 521,
+            _ => 0,
+        };
+        ("EC".to_owned(), bits)
+    } else if algorithm == ED25519 {
         ("Ed25519".to_owned(), 256)
-    } else if *algorithm == OID_SIG_ED448 {
+    } else if algorithm == ED448 {
         ("Ed448".to_owned(), 456)
     } else {
-        (algorithm.to_id_string(), 0)
+        (algorithm.to_string(), 0)
     }
+}
+
+/// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }: the modulus' bits.
+fn rsa_modulus_bits(key: &[u8]) -> Option<u32> {
+    let any = x509_cert::der::asn1::AnyRef::from_der(key).ok()?;
+    let modulus = any
+        .sequence(|reader| {
+            let modulus = UintRef::decode(reader)?;
+            let _exponent = UintRef::decode(reader)?;
+            Ok(modulus.as_bytes().to_vec())
+        })
+        .ok()?;
+    let first = *modulus.first()?;
+    let len = u32::try_from(modulus.len()).ok()?;
+    Some(len * 8 - first.leading_zeros())
 }
 
 /// The serial's value in hex: DER may prefix a 0x00 byte to keep the integer positive.

@@ -7,6 +7,8 @@ use rustls_pki_types::pem::{self, PemObject};
 use rustls_pki_types::{
     CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer,
 };
+use x509_cert::crl::CertificateList;
+use x509_cert::der::Decode;
 
 /// Every certificate in `input`, in order. `what` names the input in error details.
 pub fn certificates(input: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, Error> {
@@ -67,7 +69,7 @@ pub fn crls(input: &[u8], what: &str) -> Result<Vec<CertificateRevocationListDer
         ));
     }
     for (index, crl) in crls.iter().enumerate() {
-        if let Err(err) = x509_parser::parse_x509_crl(crl.as_ref()) {
+        if let Err(err) = CertificateList::from_der(crl.as_ref()) {
             return Err(Error::new(
                 FTLS_ERR_BAD_PEM,
                 format!(

@@ -7,7 +7,7 @@
 //! alert the peer receives) and leave the full detail — which certificate was revoked, what the
 //! application said — in the handshake notes.
 
-use super::certificate::{describe_der, CertificateInfo};
+use super::certificate::{describe_der, name_text, CertificateInfo};
 use super::error::{Error, ResultCode, ResultCode::*};
 use super::handshake_notes::{note_failure, note_ocsp_response};
 use super::trust::TrustAnchors;
@@ -22,6 +22,8 @@ use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, ServerName,
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
+use x509_cert::crl::CertificateList;
+use x509_cert::der::{Decode, Encode};
 
 /// How CRLs are applied. The default checks the whole chain, refuses a certificate whose status
 /// no CRL gives, and (as rustls) accepts CRLs past their nextUpdate.
@@ -523,29 +525,31 @@ impl RevocationIndex {
     fn new(crls: &[CertificateRevocationListDer<'static>]) -> Result<Self, Error> {
         let mut lists = Vec::new();
         for crl in crls {
-            let (_, parsed) = x509_parser::parse_x509_crl(crl.as_ref()).map_err(|err| {
+            let parsed = CertificateList::from_der(crl.as_ref()).map_err(|err| {
                 Error::new(FTLS_ERR_BAD_PEM, format!("a CRL is not valid: {err}"))
             })?;
+            let tbs = parsed.tbs_cert_list;
             lists.push((
-                parsed.issuer().as_raw().to_vec(),
-                parsed.issuer().to_string(),
-                parsed
-                    .iter_revoked_certificates()
-                    .map(|revoked| revoked.raw_serial().to_vec())
+                tbs.issuer.to_der().unwrap_or_default(),
+                name_text(&tbs.issuer),
+                tbs.revoked_certificates
+                    .iter()
+                    .flatten()
+                    .map(|revoked| revoked.serial_number.as_bytes().to_vec())
                     .collect(),
             ));
         }
         Ok(Self { lists })
     }
 
-    /// "certificate revoked: CN=... (serial ...), listed in the CRL of CN=..." for the first
-    /// certificate of `chain` that a CRL lists.
+    /// "certificate revoked: the certificate CN=... (serial ...) is listed in the CRL of
+    /// CN=..." for the first certificate of `chain` that a CRL lists.
     fn name_revoked(&self, chain: &[&[u8]]) -> Option<String> {
         chain.iter().enumerate().find_map(|(position, der)| {
-            let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+            let cert = CertificateInfo::parse(der).ok()?;
             let (_, crl_issuer, _) = self.lists.iter().find(|(issuer, _, serials)| {
-                issuer.as_slice() == cert.issuer().as_raw()
-                    && serials.iter().any(|s| s.as_slice() == cert.raw_serial())
+                issuer.as_slice() == cert.issuer_der()
+                    && serials.iter().any(|s| s.as_slice() == cert.serial_der())
             })?;
             let which = if position == 0 {
                 "certificate"
@@ -554,7 +558,7 @@ impl RevocationIndex {
             };
             Some(format!(
                 "certificate revoked: the {which} {} is listed in the CRL of {crl_issuer}",
-                describe_der(der)
+                cert.describe()
             ))
         })
     }
