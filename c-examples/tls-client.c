@@ -54,7 +54,8 @@ static const char USAGE[] =
     "\n"
     "  --ca CA.pem         trust these CAs (default: --webpki-roots)\n"
     "  --webpki-roots      trust the Mozilla root CAs built into ftls\n"
-    "  --system-roots      (not supported yet)\n"
+    "  --system-roots      trust the operating system's CAs (SSL_CERT_FILE and\n"
+    "                      SSL_CERT_DIR name other ones, as for OpenSSL)\n"
     "  --cert, --key       present this client certificate chain and key (PEM)\n"
     "  --servername NAME   verify the server as NAME (default HOST); sent as SNI\n"
     "  --alpn P1,P2        offer these ALPN protocols, most preferred first\n"
@@ -74,6 +75,7 @@ static const char USAGE[] =
 struct options {
     const char *ca;
     bool webpki_roots;
+    bool system_roots;
     const char *cert;
     const char *key;
     const char *servername;
@@ -108,12 +110,6 @@ static bool parse_count(const char *arg, unsigned long max, unsigned long *out) 
     }
     *out = value;
     return true;
-}
-
-static int not_supported(const char *flag) {
-    /* Refused rather than ignored: nobody should believe a feature is on when it is not. */
-    fprintf(stderr, PROGRAM ": %s is not supported yet\n", flag);
-    return EXIT_USAGE;
 }
 
 /* Splits "h2,http/1.1" in place into opts->alpn. */
@@ -192,7 +188,7 @@ static int parse_options(int argc, char **argv, struct options *opts) {
             }
             opts->resume_given = true;
         } else if (strcmp(flag, "--system-roots") == 0) {
-            return not_supported(flag);
+            opts->system_roots = true;
         } else if (strcmp(flag, "--webpki-roots") == 0) {
             opts->webpki_roots = true;
         } else if (strcmp(flag, "--tls12") == 0) {
@@ -226,6 +222,9 @@ static int parse_options(int argc, char **argv, struct options *opts) {
     }
     if (opts->ca != NULL && opts->webpki_roots) {
         return usage_error("--ca and --webpki-roots exclude each other", NULL);
+    }
+    if (opts->system_roots && (opts->ca != NULL || opts->webpki_roots)) {
+        return usage_error("--system-roots and --ca / --webpki-roots exclude each other", NULL);
     }
     if ((opts->cert == NULL) != (opts->key == NULL)) {
         return usage_error("--cert and --key go together", NULL);
@@ -274,6 +273,10 @@ static ftls_client_config *build_config(const struct options *opts) {
     if (opts->ca != NULL) {
         if ((r = ftls_client_config_builder_load_ca_file(builder, opts->ca)) != FTLS_OK) {
             ok = builder_failed(builder, "cannot load --ca", r);
+        }
+    } else if (opts->system_roots) {
+        if ((r = ftls_client_config_builder_use_system_roots(builder, NULL)) != FTLS_OK) {
+            ok = builder_failed(builder, "cannot load the system trust store", r);
         }
     } else if ((r = ftls_client_config_builder_use_webpki_roots(builder)) != FTLS_OK) {
         ok = builder_failed(builder, "cannot use the webpki roots", r);

@@ -358,6 +358,42 @@ fn a_server_certificate_from_an_unknown_ca_is_refused() {
     assert!(line.contains("unknown issuer"), "{line}");
 }
 
+/// `tls-client --system-roots localhost PORT` with the environment OpenSSL reads.
+fn fetch_with_system_roots(server: &ExampleServer, env: &[(&str, &str)]) -> Output {
+    let port = server.port();
+    let mut command = wrapped(&example("tls-client"));
+    command
+        .args(["--system-roots", "localhost", port.as_str()])
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    run_with_timeout(&mut command, deadline())
+}
+
+#[test]
+fn system_roots_follow_ssl_cert_file_and_the_platform_store() {
+    let p = pki();
+    let server = ExampleServer::start(&server_args(&p.server_pem, &p.server_key));
+    // SSL_CERT_FILE names the test CA: trusted, as with OpenSSL.
+    assert_ok(&fetch_with_system_roots(
+        &server,
+        &[("SSL_CERT_FILE", &p.ca)],
+    ));
+    // The platform's store (Debian's ca-certificates) does not know the test CA.
+    let line = assert_failed(
+        &fetch_with_system_roots(&server, &[]),
+        "FTLS_ERR_CERT_UNKNOWN_ISSUER",
+    );
+    assert!(line.contains("unknown issuer"), "{line}");
+    // A bundle that cannot be read: the client says which, before connecting.
+    assert_usage_error(
+        &fetch_with_system_roots(&server, &[("SSL_CERT_FILE", "/nonexistent/bundle.pem")]),
+        "SSL_CERT_FILE=/nonexistent/bundle.pem",
+    );
+}
+
 #[test]
 fn an_expired_server_certificate_is_refused_with_its_dates() {
     let line = server_cert_failure(
@@ -987,8 +1023,8 @@ fn client_bad_arguments_exit_1_with_a_clear_message() {
             "missing value after --keylog",
         ),
         (
-            &["--system-roots", "localhost", "1"],
-            "--system-roots is not supported yet",
+            &["--system-roots", "--ca", &ca, "localhost", "1"],
+            "--system-roots and --ca / --webpki-roots exclude each other",
         ),
         (
             &["--ca", &ca, "--webpki-roots", "localhost", "1"],

@@ -288,3 +288,43 @@ pub(crate) fn copy_message(
     }
     Ok(())
 }
+
+/// An array of `count` (pointer, length) byte buffers, e.g. a DER certificate chain; NULL is
+/// allowed only with count 0, and each element's data only with its length 0.
+pub(crate) fn bytes_array_arg<'a>(
+    ptr: *const super::borrowed::ftls_bytes,
+    count: usize,
+    name: &str,
+) -> Result<Vec<&'a [u8]>, Error> {
+    check_buffer(ptr.is_null(), count, name)?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: non-NULL, bounded count (checked); the caller promises `count` elements that
+    // live for the call.
+    let items = unsafe { std::slice::from_raw_parts(ptr, count) };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| bytes_arg(item.data, item.len, &format!("{name}[{index}]")))
+        .collect()
+}
+
+/// An optional NUL-terminated UTF-8 string: NULL gives None.
+pub(crate) fn optional_str_arg<'a>(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, Error> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        str_arg(ptr, name).map(Some)
+    }
+}
+
+/// The text a C callback wrote into a buffer ftls gave it: up to the first NUL (or the whole
+/// buffer if it wrote none), invalid UTF-8 replaced.
+pub(crate) fn text_from_callback_buffer(buffer: &[u8]) -> String {
+    let end = buffer.iter().position(|b| *b == 0).unwrap_or(buffer.len());
+    String::from_utf8_lossy(&buffer[..end]).into_owned()
+}

@@ -811,6 +811,274 @@ static void case_log_callback(void)
     CHECK_RESULT(ftls_set_log_callback(NULL, NULL, 0xffffffffu), FTLS_ERR_INVALID_ARGUMENT);
 }
 
+/* -------------------------------------------------------------------------------------------- */
+/* Trust, identities and certificates (issue 3) */
+
+static int accept_verify(void *userdata, const ftls_verify_request *request, char *reason,
+                         size_t reason_len)
+{
+    (void)userdata;
+    (void)request;
+    (void)reason;
+    (void)reason_len;
+    callback_calls++;
+    return FTLS_OK;
+}
+
+static int auto_hello(void *userdata, const ftls_client_hello *hello)
+{
+    (void)userdata;
+    (void)hello;
+    return FTLS_IDENTITY_AUTO;
+}
+
+static int auto_certificate(void *userdata, const ftls_certificate_request *request)
+{
+    (void)userdata;
+    (void)request;
+    return FTLS_IDENTITY_AUTO;
+}
+
+static void case_client_builder_trust_and_identities(void)
+{
+    ftls_client_config_builder *b = NULL;
+    ftls_bytes chain[1];
+    size_t count = SENTINEL_SIZE;
+
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&b), FTLS_OK)) {
+        return;
+    }
+    chain[0].data = server_pem;
+    chain[0].len = server_pem_len;
+
+    NULL_ARG(ftls_client_config_builder_use_system_roots(NULL, &count));
+    CHECK(count == SENTINEL_SIZE, "use_system_roots(NULL, &count) left count untouched");
+
+    NULL_ARG(ftls_client_config_builder_load_ca_dir(NULL, cert_dir));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_dir(b, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_load_ca_der(NULL, server_pem, server_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_der(b, NULL, 10), "der");
+
+    NULL_ARG(ftls_client_config_builder_load_crl_file(NULL, cert_path("ca.crl.pem")));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_file(b, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_load_crl_pem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_pem(b, NULL, 10), "pem");
+    NULL_ARG(ftls_client_config_builder_load_crl_der(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_der(b, NULL, 10), "der");
+    NULL_ARG(ftls_client_config_builder_set_revocation_policy(NULL, 0));
+
+    NULL_ARG(ftls_client_config_builder_set_verify_callback(NULL, accept_verify, NULL));
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_verify_callback(b, NULL, NULL), FTLS_OK);
+    NULL_ARG(ftls_client_config_builder_dangerous_replace_verifier(NULL, accept_verify, NULL));
+    NULL_ARG_CB(b, ftls_client_config_builder_dangerous_replace_verifier(b, NULL, NULL),
+                "callback");
+
+    NULL_ARG(ftls_client_config_builder_pin_certificate_file(NULL, cert_path("server.pem")));
+    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_file(b, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_pin_certificate_pem(NULL, server_pem, server_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_pem(b, NULL, 10), "pem");
+    NULL_ARG(ftls_client_config_builder_pin_certificate_der(NULL, server_pem, server_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_der(b, NULL, 10), "der");
+
+    NULL_ARG(ftls_client_config_builder_load_identity_der(NULL, chain, 1, server_key_pem,
+                                                          server_key_pem_len));
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_load_identity_der(b, NULL, 1, server_key_pem,
+                                                             server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_CB(b, ftls_client_config_builder_load_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+    chain[0].data = NULL;
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_load_identity_der(b, chain, 1, server_key_pem,
+                                                             server_key_pem_len),
+                "cert_chain[0]");
+    chain[0].data = server_pem;
+
+    NULL_ARG(ftls_client_config_builder_add_identity_file(NULL, cert_path("client.pem"),
+                                                          cert_path("client.key")));
+    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_file(b, NULL, cert_path("client.key")),
+                "cert_chain_path");
+    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_file(b, cert_path("client.pem"), NULL),
+                "private_key_path");
+    NULL_ARG(ftls_client_config_builder_add_identity_pem(NULL, server_pem, server_pem_len,
+                                                         server_key_pem, server_key_pem_len));
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_add_identity_pem(b, NULL, 10, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain_pem");
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_add_identity_pem(b, server_pem, server_pem_len, NULL,
+                                                            10),
+                "private_key_pem");
+    NULL_ARG(ftls_client_config_builder_add_identity_der(NULL, chain, 1, server_key_pem,
+                                                         server_key_pem_len));
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_add_identity_der(b, NULL, 1, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+
+    NULL_ARG(ftls_client_config_builder_set_client_certificate_callback(NULL, auto_certificate,
+                                                                        NULL));
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_client_certificate_callback(b, NULL, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_client_config_builder_set_private_key_password(NULL, "secret"));
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_private_key_password(b, NULL), FTLS_OK);
+
+    ftls_client_config_builder_free(b);
+}
+
+static void case_server_builder_trust_and_identities(void)
+{
+    ftls_server_config_builder *b = NULL;
+    ftls_bytes chain[1];
+
+    if (!CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
+        return;
+    }
+    chain[0].data = server_pem;
+    chain[0].len = server_pem_len;
+
+    NULL_ARG(ftls_server_config_builder_load_identity_der(NULL, chain, 1, server_key_pem,
+                                                          server_key_pem_len));
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_load_identity_der(b, NULL, 1, server_key_pem,
+                                                             server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+    NULL_ARG(ftls_server_config_builder_add_identity_file(NULL, cert_path("server.pem"),
+                                                          cert_path("server.key")));
+    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_file(b, NULL, cert_path("server.key")),
+                "cert_chain_path");
+    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_file(b, cert_path("server.pem"), NULL),
+                "private_key_path");
+    NULL_ARG(ftls_server_config_builder_add_identity_pem(NULL, server_pem, server_pem_len,
+                                                         server_key_pem, server_key_pem_len));
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_add_identity_pem(b, NULL, 10, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain_pem");
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_add_identity_pem(b, server_pem, server_pem_len, NULL,
+                                                            10),
+                "private_key_pem");
+    NULL_ARG(ftls_server_config_builder_add_identity_der(NULL, chain, 1, server_key_pem,
+                                                         server_key_pem_len));
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_add_identity_der(b, NULL, 1, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+    NULL_ARG(ftls_server_config_builder_set_unknown_server_name(NULL,
+                                                                FTLS_UNKNOWN_NAME_REFUSE));
+    NULL_ARG(ftls_server_config_builder_set_client_hello_callback(NULL, auto_hello, NULL));
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_hello_callback(b, NULL, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_server_config_builder_set_ocsp_response(NULL, 0, ca_pem, 4));
+    NULL_ARG_SB(b, ftls_server_config_builder_set_ocsp_response(b, 0, NULL, 4), "response");
+
+    NULL_ARG(ftls_server_config_builder_load_client_ca_dir(NULL, cert_dir));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_dir(b, NULL), "path");
+    NULL_ARG(ftls_server_config_builder_load_client_ca_der(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_der(b, NULL, 10), "der");
+    NULL_ARG(ftls_server_config_builder_load_crl_file(NULL, cert_path("ca.crl.pem")));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_file(b, NULL), "path");
+    NULL_ARG(ftls_server_config_builder_load_crl_pem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_pem(b, NULL, 10), "pem");
+    NULL_ARG(ftls_server_config_builder_load_crl_der(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_der(b, NULL, 10), "der");
+    NULL_ARG(ftls_server_config_builder_set_revocation_policy(NULL, 0));
+    NULL_ARG(ftls_server_config_builder_set_client_verify_callback(NULL, accept_verify, NULL));
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(b, NULL, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_server_config_builder_dangerous_replace_client_verifier(NULL, accept_verify,
+                                                                          NULL));
+    NULL_ARG_SB(b, ftls_server_config_builder_dangerous_replace_client_verifier(b, NULL, NULL),
+                "callback");
+    NULL_ARG(ftls_server_config_builder_set_private_key_password(NULL, "secret"));
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, NULL), FTLS_OK);
+
+    ftls_server_config_builder_free(b);
+}
+
+static ftls_result cert_last_error(const void *object, char *buf, size_t buf_len, size_t *out_len)
+{
+    return ftls_certificate_last_error((const ftls_certificate *)object, buf, buf_len, out_len);
+}
+
+static void case_certificate_functions(void)
+{
+    ftls_certificate *cert = (ftls_certificate *)SENTINEL;
+    ftls_connection *conn = NULL;
+    ftls_client_config *config = make_client_config(NULL);
+    ftls_str s;
+    ftls_bytes bytes;
+    int64_t from = 0, to = 0;
+    uint32_t type = 0, bits = 0;
+    size_t count = 0;
+    char buf[64];
+
+    NULL_ARG(ftls_certificate_new_from_der(NULL, 10, &cert));
+    NULL_ARG(ftls_certificate_new_from_der(ca_pem, ca_pem_len, NULL));
+    NULL_ARG(ftls_certificate_new_from_pem(NULL, 10, &cert));
+    NULL_ARG(ftls_certificate_new_from_pem(ca_pem, ca_pem_len, NULL));
+    NULL_ARG(ftls_certificate_new_from_peer(NULL, 0, &cert));
+    CHECK(cert == (ftls_certificate *)SENTINEL, "failed constructors left *out_cert untouched");
+    if (config != NULL &&
+        CHECK_RESULT(ftls_client_connection_new(config, "localhost", &conn), FTLS_OK)) {
+        NULL_ARG_CONN(conn, ftls_certificate_new_from_peer(conn, 0, NULL), "out_cert");
+        NULL_ARG(ftls_connection_peer_ocsp_response(NULL, &bytes));
+        NULL_ARG_CONN(conn, ftls_connection_peer_ocsp_response(conn, NULL), "out_response");
+    }
+    ftls_connection_free(conn);
+    ftls_client_config_free(config);
+
+    NULL_ARG(ftls_certificate_der(NULL, &bytes));
+    NULL_ARG(ftls_certificate_subject(NULL, &s));
+    NULL_ARG(ftls_certificate_issuer(NULL, &s));
+    NULL_ARG(ftls_certificate_serial(NULL, &s));
+    NULL_ARG(ftls_certificate_validity(NULL, &from, &to));
+    NULL_ARG(ftls_certificate_san_count(NULL, &count));
+    NULL_ARG(ftls_certificate_san(NULL, 0, &type, &s));
+    NULL_ARG(ftls_certificate_sha256_fingerprint(NULL, &bytes));
+    NULL_ARG(ftls_certificate_public_key(NULL, &s, &bits));
+    NULL_ARG(ftls_certificate_check_private_key(NULL, server_key_pem, server_key_pem_len));
+    NULL_ARG(ftls_certificate_last_error(NULL, buf, sizeof buf, NULL));
+    ftls_certificate_free(NULL);
+
+    if (!CHECK_RESULT(ftls_certificate_new_from_pem(server_pem, server_pem_len, &cert),
+                      FTLS_OK)) {
+        return;
+    }
+#define NULL_ARG_CERT(call, name)                                                         \
+    do {                                                                                  \
+        if (check_result_at(__FILE__, __LINE__, #call, (int)(call), FTLS_ERR_NULL_ARGUMENT, \
+                            cert_last_error, cert)) {                                     \
+            check_detail_at(__FILE__, __LINE__, "cert", cert_last_error, cert,            \
+                            "argument '" name "' is NULL");                               \
+        }                                                                                 \
+    } while (0)
+    NULL_ARG_CERT(ftls_certificate_der(cert, NULL), "out_der");
+    NULL_ARG_CERT(ftls_certificate_subject(cert, NULL), "out_subject");
+    NULL_ARG_CERT(ftls_certificate_issuer(cert, NULL), "out_issuer");
+    NULL_ARG_CERT(ftls_certificate_serial(cert, NULL), "out_serial");
+    NULL_ARG_CERT(ftls_certificate_san_count(cert, NULL), "out_count");
+    NULL_ARG_CERT(ftls_certificate_sha256_fingerprint(cert, NULL), "out_digest");
+    NULL_ARG_CERT(ftls_certificate_check_private_key(cert, NULL, 10), "key");
+#undef NULL_ARG_CERT
+    /* Optional out-parameters: NULL is accepted. */
+    CHECK_RESULT(ftls_certificate_validity(cert, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_certificate_san(cert, 0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_certificate_public_key(cert, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_certificate_last_error(cert, NULL, 0, NULL), FTLS_OK);
+    NULL_ARG(ftls_certificate_last_error(cert, NULL, 10, NULL));
+    ftls_certificate_free(cert);
+}
+
 static const test_case cases[] = {
     {"global_functions", case_global_functions},
     {"free_null_is_a_no_op", case_free_null_is_a_no_op},
@@ -829,6 +1097,9 @@ static const test_case cases[] = {
     {"supported_algorithms", case_supported_algorithms},
     {"negotiation_builder_functions", case_negotiation_builder_functions},
     {"log_callback", case_log_callback},
+    {"client_builder_trust_and_identities", case_client_builder_trust_and_identities},
+    {"server_builder_trust_and_identities", case_server_builder_trust_and_identities},
+    {"certificate_functions", case_certificate_functions},
 };
 
 int main(int argc, char **argv)

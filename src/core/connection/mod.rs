@@ -8,6 +8,7 @@ mod resumption;
 use super::client_config::ClientConfig;
 use super::error::{Error, ResultCode::*};
 use super::fd_transport::FdTransport;
+use super::handshake_notes::Notes;
 use super::handshake_observer::{
     EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver, SecretRouter,
 };
@@ -72,6 +73,8 @@ pub struct Connection {
     /// A client's early traffic secret, kept from its creation until a handshake trace takes
     /// it or TLS bytes move (then no trace can start any more).
     early_secret: Option<EarlySecret>,
+    /// The OCSP response the server stapled (client side), once the verifier saw it.
+    peer_ocsp_response: Option<Vec<u8>>,
 }
 
 impl Connection {
@@ -115,6 +118,7 @@ impl Connection {
             fds: None,
             plaintext_pending: 0,
             early_secret: None,
+            peer_ocsp_response: None,
         }
     }
 
@@ -208,12 +212,17 @@ impl Connection {
     /// After an error, call `write_tls` once more to send the alert that tells the peer why.
     pub fn process_new_packets(&mut self) -> Result<(), Error> {
         self.check_not_failed()?;
-        let result = self.tls.process_new_packets();
+        let (result, notes) = Notes::around(|| self.tls.process_new_packets());
+        if let Some(response) = notes.ocsp_response {
+            self.peer_ocsp_response = Some(response);
+        }
+        // A verifier or resolver of ours explained the failure better than rustls' variant.
+        let result = result.map_err(|err| notes.failure.unwrap_or_else(|| err.into()));
         if let Some(observer) = observer_of(&mut self.tracing) {
             observer.decode_incoming();
         }
         self.deliver_trace();
-        let state = result.map_err(|err| self.fail(err.into()))?;
+        let state = result.map_err(|err| self.fail(err))?;
         self.plaintext_pending = state.plaintext_bytes_to_read();
         self.release_deferred_close_notify();
         if self.transport_eof && self.tls.is_handshaking() {
@@ -364,6 +373,12 @@ impl Connection {
     /// not (a client without a certificate).
     pub fn peer_certificates(&self) -> &[CertificateDer<'static>] {
         self.tls.peer_certificates().unwrap_or(&[])
+    }
+
+    /// The OCSP response the server stapled to its certificate (client connections; None if
+    /// it stapled none, or the session was resumed without a certificate).
+    pub fn peer_ocsp_response(&self) -> Option<&[u8]> {
+        self.peer_ocsp_response.as_deref()
     }
 
     /// Whether the handshake resumed an earlier session.
