@@ -37,7 +37,7 @@ CXX_EXAMPLE_BINS := $(CXX_EXAMPLES:%=$(BUILD)/bin/%)
 
 # What the tests run besides cargo: C and C++ compilers, binutils (nm, objdump, readelf: export
 # and soname checks), openssl (the interop peer), cmake and pkg-config (the packaging tests).
-TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl cmake pkg-config
+TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl cmake pkg-config update-ca-certificates
 
 .PHONY: all lib examples certs demo test tools install clean FORCE
 

@@ -13,6 +13,10 @@
  * stdout, until the server's close_notify. This mode uses the same fd calls on a non-blocking
  * socket with poll() (see run_stdin_mode for why).
  *
+ * --resume N: after the first GET, N more with the same config, each on a new connection; the
+ * config's session cache lets them resume the first one's session. One stderr line per
+ * connection says which: "connection K: resumed" or "connection K: full handshake".
+ *
  * Exit status: 0 success; 1 bad arguments or unreadable files; 2 the connection failed (one
  * line on stderr names the cause, with the ftls_result name).
  */
@@ -37,6 +41,8 @@
 #define MAX_ALPN 16
 #define DETAIL_SIZE 512
 #define CHUNK 16384
+#define MAX_RESUME 1000
+#define MAX_RESUME_TEXT "1000"
 
 static const char USAGE[] =
     "usage: " PROGRAM " [--ca CA.pem | --webpki-roots | --system-roots]\n"
@@ -48,14 +54,18 @@ static const char USAGE[] =
     "\n"
     "  --ca CA.pem         trust these CAs (default: --webpki-roots)\n"
     "  --webpki-roots      trust the Mozilla root CAs built into ftls\n"
-    "  --system-roots      (not supported yet)\n"
+    "  --system-roots      trust the operating system's CAs (SSL_CERT_FILE and\n"
+    "                      SSL_CERT_DIR name other ones, as for OpenSSL)\n"
     "  --cert, --key       present this client certificate chain and key (PEM)\n"
     "  --servername NAME   verify the server as NAME (default HOST); sent as SNI\n"
     "  --alpn P1,P2        offer these ALPN protocols, most preferred first\n"
     "  --tls12, --tls13    offer only this protocol version\n"
-    "  --keylog FILE       (not supported yet)\n"
+    "  --keylog FILE       append the TLS secrets to FILE (NSS key log format, as\n"
+    "                      Wireshark reads): anyone with the file can decrypt the traffic\n"
     "  --trace             print each handshake step to stderr\n"
-    "  --resume N          (not supported yet)\n"
+    "  --resume N          N more GETs after the first, each on a new connection that\n"
+    "                      resumes the session if the server allows; prints\n"
+    "                      \"connection K: resumed\" or \"... full handshake\" on stderr\n"
     "  --stdin             instead of GET, send standard input (binary-safe), then\n"
     "                      close_notify, while writing what the server sends to stdout\n"
     "                      until its close_notify (for echo servers)\n"
@@ -65,9 +75,13 @@ static const char USAGE[] =
 struct options {
     const char *ca;
     bool webpki_roots;
+    bool system_roots;
     const char *cert;
     const char *key;
     const char *servername;
+    const char *keylog;
+    unsigned long resume; /* more connections after the first */
+    bool resume_given;
     uint32_t versions;
     bool trace;
     bool stdin_mode;
@@ -86,10 +100,16 @@ static int usage_error(const char *problem, const char *arg) {
     return EXIT_USAGE;
 }
 
-static int not_supported(const char *flag) {
-    /* Refused rather than ignored: nobody should believe a feature is on when it is not. */
-    fprintf(stderr, PROGRAM ": %s is not supported yet\n", flag);
-    return EXIT_USAGE;
+/* A whole decimal number from 0 to max. */
+static bool parse_count(const char *arg, unsigned long max, unsigned long *out) {
+    char *end = NULL;
+    errno = 0;
+    unsigned long value = strtoul(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || value > max) {
+        return false;
+    }
+    *out = value;
+    return true;
 }
 
 /* Splits "h2,http/1.1" in place into opts->alpn. */
@@ -146,8 +166,9 @@ static int parse_options(int argc, char **argv, struct options *opts) {
         else if (strcmp(flag, "--cert") == 0) value_of = &opts->cert;
         else if (strcmp(flag, "--key") == 0) value_of = &opts->key;
         else if (strcmp(flag, "--servername") == 0) value_of = &opts->servername;
+        else if (strcmp(flag, "--keylog") == 0) value_of = &opts->keylog;
         bool takes_value = value_of != NULL || strcmp(flag, "--alpn") == 0 ||
-                           strcmp(flag, "--keylog") == 0 || strcmp(flag, "--resume") == 0;
+                           strcmp(flag, "--resume") == 0;
         if (takes_value && i + 1 == argc) {
             return usage_error("missing value after ", flag);
         }
@@ -159,9 +180,15 @@ static int parse_options(int argc, char **argv, struct options *opts) {
             if (status != 0) {
                 return status;
             }
-        } else if (strcmp(flag, "--keylog") == 0 || strcmp(flag, "--resume") == 0 ||
-                   strcmp(flag, "--system-roots") == 0) {
-            return not_supported(flag);
+        } else if (strcmp(flag, "--resume") == 0) {
+            const char *arg = argv[++i];
+            if (!parse_count(arg, MAX_RESUME, &opts->resume)) {
+                return usage_error("--resume needs a number from 0 to " MAX_RESUME_TEXT ", not ",
+                                   arg);
+            }
+            opts->resume_given = true;
+        } else if (strcmp(flag, "--system-roots") == 0) {
+            opts->system_roots = true;
         } else if (strcmp(flag, "--webpki-roots") == 0) {
             opts->webpki_roots = true;
         } else if (strcmp(flag, "--tls12") == 0) {
@@ -196,6 +223,9 @@ static int parse_options(int argc, char **argv, struct options *opts) {
     if (opts->ca != NULL && opts->webpki_roots) {
         return usage_error("--ca and --webpki-roots exclude each other", NULL);
     }
+    if (opts->system_roots && (opts->ca != NULL || opts->webpki_roots)) {
+        return usage_error("--system-roots and --ca / --webpki-roots exclude each other", NULL);
+    }
     if ((opts->cert == NULL) != (opts->key == NULL)) {
         return usage_error("--cert and --key go together", NULL);
     }
@@ -204,6 +234,9 @@ static int parse_options(int argc, char **argv, struct options *opts) {
     }
     if (tls12) opts->versions = FTLS_PROTOCOL_TLS12;
     if (tls13) opts->versions = FTLS_PROTOCOL_TLS13;
+    if (opts->stdin_mode && opts->resume_given) {
+        return usage_error("--resume repeats the GET: it cannot be used with --stdin", NULL);
+    }
     if (opts->stdin_mode && npositional == 3) {
         return usage_error("--stdin sends no request: PATH makes no sense with it", NULL);
     }
@@ -241,6 +274,10 @@ static ftls_client_config *build_config(const struct options *opts) {
         if ((r = ftls_client_config_builder_load_ca_file(builder, opts->ca)) != FTLS_OK) {
             ok = builder_failed(builder, "cannot load --ca", r);
         }
+    } else if (opts->system_roots) {
+        if ((r = ftls_client_config_builder_use_system_roots(builder, NULL)) != FTLS_OK) {
+            ok = builder_failed(builder, "cannot load the system trust store", r);
+        }
     } else if ((r = ftls_client_config_builder_use_webpki_roots(builder)) != FTLS_OK) {
         ok = builder_failed(builder, "cannot use the webpki roots", r);
     }
@@ -256,6 +293,10 @@ static ftls_client_config *build_config(const struct options *opts) {
         (r = ftls_client_config_builder_set_alpn(builder, opts->alpn, opts->alpn_count)) !=
             FTLS_OK) {
         ok = builder_failed(builder, "invalid --alpn", r);
+    }
+    if (ok && opts->keylog != NULL &&
+        (r = ftls_client_config_builder_set_keylog_file(builder, opts->keylog)) != FTLS_OK) {
+        ok = builder_failed(builder, "cannot open --keylog", r);
     }
     if (ok && (r = ftls_client_config_builder_build(builder, &config)) != FTLS_OK) {
         ok = builder_failed(builder, "invalid configuration", r);
@@ -505,6 +546,36 @@ static int run_stdin_mode(ftls_connection *conn, int fd) {
     }
 }
 
+/* Connection number `k`: connect, verify, run the mode. Returns the exit status. */
+static int run_connection(const struct options *opts, const ftls_client_config *config,
+                          unsigned long k) {
+    ftls_connection *conn = NULL;
+    int fd = -1, status = EXIT_FAILED;
+    /* Before connecting, so that a bad --servername is an argument error. */
+    ftls_result r = ftls_client_connection_new(config, opts->servername, &conn);
+    if (r != FTLS_OK) {
+        fprintf(stderr, PROGRAM ": cannot verify a server as \"%s\": %s (%s)\n",
+                opts->servername, ftls_result_message(r), ftls_result_name(r));
+        return EXIT_USAGE;
+    }
+    /* Set the trace callback first, so that it sees the whole handshake. */
+    if (opts->trace &&
+        (r = ftls_connection_set_handshake_callback(conn, trace_event, NULL)) != FTLS_OK) {
+        status = connection_failed(conn, "setting up --trace", r);
+    } else if ((fd = connect_to(opts->host, opts->port)) >= 0) {
+        status = opts->stdin_mode ? run_stdin_mode(conn, fd) : run_get(opts, conn, fd);
+        if (status == 0 && opts->resume_given) {
+            fprintf(stderr, "connection %lu: %s\n", k,
+                    ftls_connection_is_resumed(conn) ? "resumed" : "full handshake");
+        }
+    }
+    ftls_connection_free(conn);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return status;
+}
+
 int main(int argc, char **argv) {
     /* SIGPIPE is left at its default. ftls never raises it on the socket (MSG_NOSIGNAL), so the only way to get one is our stdout going away (as with
      * "tls-client ... | head"), where dying quietly is the usual Unix behaviour. */
@@ -517,35 +588,13 @@ int main(int argc, char **argv) {
     }
 
     ftls_client_config *config = build_config(&opts);
-    ftls_connection *conn = NULL;
-    int fd = -1;
     status = EXIT_USAGE;
-    if (config == NULL) {
-        goto out;
-    }
-    /* Before connecting, so that a bad --servername is an argument error. */
-    ftls_result r = ftls_client_connection_new(config, opts.servername, &conn);
-    if (r != FTLS_OK) {
-        fprintf(stderr, PROGRAM ": cannot verify a server as \"%s\": %s (%s)\n",
-                opts.servername, ftls_result_message(r), ftls_result_name(r));
-        goto out;
-    }
-    status = EXIT_FAILED;
-    /* Set the trace callback first, so that it sees the whole handshake. */
-    if (opts.trace &&
-        (r = ftls_connection_set_handshake_callback(conn, trace_event, NULL)) != FTLS_OK) {
-        status = connection_failed(conn, "setting up --trace", r);
-        goto out;
-    }
-    if ((fd = connect_to(opts.host, opts.port)) < 0) {
-        goto out;
-    }
-    status = opts.stdin_mode ? run_stdin_mode(conn, fd) : run_get(&opts, conn, fd);
-
-out:
-    ftls_connection_free(conn);
-    if (fd >= 0) {
-        close(fd);
+    /* With --resume, every connection shares the config, and so its session cache. */
+    for (unsigned long k = 1; config != NULL && k <= 1 + opts.resume; k++) {
+        status = run_connection(&opts, config, k);
+        if (status != 0) {
+            break;
+        }
     }
     ftls_client_config_free(config);
     free(opts.alpn_storage);

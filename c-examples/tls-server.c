@@ -78,7 +78,8 @@ static const char USAGE[] =
     "  --tls12, --tls13       accept only this protocol version\n"
     "  --echo                 echo every byte back instead of answering HTTP\n"
     "  --max-conns N          exit after N connections have finished\n"
-    "  --keylog FILE          (not supported yet)\n"
+    "  --keylog FILE          append the TLS secrets to FILE (NSS key log format, as\n"
+    "                         Wireshark reads): anyone with the file can decrypt the traffic\n"
     "  --trace                print each handshake step to stderr\n"
     "\n"
     "When ready it prints one line, \"listening on ADDR:PORT\", to stdout.\n";
@@ -89,6 +90,7 @@ struct options {
     const char *host;
     const char *port;
     const char *client_ca;
+    const char *keylog;
     bool require_client_cert;
     bool echo;
     bool trace;
@@ -241,8 +243,9 @@ static int parse_options(int argc, char **argv, struct options *opts) {
         else if (strcmp(flag, "--host") == 0) value_of = &opts->host;
         else if (strcmp(flag, "--port") == 0) value_of = &opts->port;
         else if (strcmp(flag, "--client-ca") == 0) value_of = &opts->client_ca;
+        else if (strcmp(flag, "--keylog") == 0) value_of = &opts->keylog;
         bool takes_value = value_of != NULL || strcmp(flag, "--alpn") == 0 ||
-                           strcmp(flag, "--max-conns") == 0 || strcmp(flag, "--keylog") == 0;
+                           strcmp(flag, "--max-conns") == 0;
         if (takes_value && i + 1 == argc) {
             return usage_error("missing value after ", flag);
         }
@@ -259,11 +262,6 @@ static int parse_options(int argc, char **argv, struct options *opts) {
             if (!parse_count(arg, ULONG_MAX, &opts->max_conns) || opts->max_conns == 0) {
                 return usage_error("--max-conns needs a positive number, not ", arg);
             }
-        } else if (strcmp(flag, "--keylog") == 0) {
-            /* Refused rather than ignored: a user asking for a key log must not believe one
-             * is being written. */
-            fprintf(stderr, PROGRAM ": --keylog is not supported yet\n");
-            return 1;
         } else if (strcmp(flag, "--require-client-cert") == 0) {
             opts->require_client_cert = true;
         } else if (strcmp(flag, "--tls12") == 0) {
@@ -348,6 +346,10 @@ static ftls_server_config *build_config(const struct options *opts) {
         (r = ftls_server_config_builder_set_alpn(builder, opts->alpn, opts->alpn_count)) !=
             FTLS_OK) {
         ok = builder_failed(builder, "invalid --alpn", r);
+    }
+    if (ok && opts->keylog != NULL &&
+        (r = ftls_server_config_builder_set_keylog_file(builder, opts->keylog)) != FTLS_OK) {
+        ok = builder_failed(builder, "cannot open --keylog", r);
     }
     if (ok && (r = ftls_server_config_builder_build(builder, &config)) != FTLS_OK) {
         ok = builder_failed(builder, "invalid configuration", r);

@@ -27,6 +27,111 @@ fn certs() -> String {
     cert_dir().display().to_string()
 }
 
+/// The test certificates plus, in `openssl/` beside them, what users make with the openssl
+/// command and rcgen does not: a self-signed certificate from `openssl req -x509` (to pin),
+/// encrypted private keys as `openssl pkcs8` writes them, CA directories in OpenSSL's hashed
+/// layout, and what `openssl x509` says about san-all.pem (to compare ftls' inspection with).
+fn certs_with_openssl_files() -> String {
+    static MADE: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    MADE.get_or_init(|| {
+        let certs = cert_dir();
+        let dir = certs.join("openssl");
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["hashed", "rehashed", "notes", "broken"] {
+            std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+        }
+        let openssl = |args: &[&str]| -> String {
+            let output = Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .output()
+                .expect("the openssl command must be installed (scripts/need-tools installs it)");
+            assert!(
+                output.status.success(),
+                "openssl {args:?} failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        };
+        let cert = |name: &str| certs.join(name).display().to_string();
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "selfsigned.key",
+            "-out",
+            "selfsigned.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=pinned.test",
+            "-addext",
+            "subjectAltName=DNS:pinned.test",
+        ]);
+        let password = "pass:correct horse battery";
+        for (out, scheme) in [
+            ("server-enc.key", &["-v2", "aes-256-cbc"][..]),
+            ("server-scrypt.key", &["-scrypt"][..]),
+            ("server-pbes1.key", &["-v1", "PBE-SHA1-3DES"][..]),
+        ] {
+            let mut args = vec!["pkcs8", "-topk8", "-in"];
+            let input = cert("server.key");
+            args.push(&input);
+            args.extend_from_slice(scheme);
+            args.extend_from_slice(&["-passout", password, "-out", out]);
+            openssl(&args);
+        }
+        let input = cert("server.key");
+        openssl(&[
+            "pkcs8",
+            "-topk8",
+            "-in",
+            &input,
+            "-v2",
+            "aes-256-cbc",
+            "-passout",
+            password,
+            "-outform",
+            "DER",
+            "-out",
+            "server-enc-key.der",
+        ]);
+        let hash = openssl(&["x509", "-hash", "-noout", "-in", &cert("ca.pem")]);
+        let hash = hash.trim();
+        let copy = |from: &str, to: &str| {
+            std::fs::copy(certs.join(from), dir.join(to)).expect("copy a test file");
+        };
+        copy("ca.pem", &format!("hashed/{hash}.0"));
+        copy("ca.crl.pem", &format!("hashed/{hash}.r0"));
+        std::fs::write(
+            dir.join("hashed/README"),
+            "CA certificates, by subject hash\n",
+        )
+        .expect("write");
+        copy("ca.pem", "rehashed/ca.pem");
+        copy("other-ca.pem", "rehashed/other-ca.pem");
+        openssl(&["rehash", "rehashed"]);
+        std::fs::write(dir.join("notes/README"), "no certificates here\n").expect("write");
+        copy("garbage.pem", "broken/garbage.pem");
+        let facts = openssl(&[
+            "x509",
+            "-in",
+            &cert("san-all.pem"),
+            "-noout",
+            "-serial",
+            "-fingerprint",
+            "-sha256",
+        ]);
+        std::fs::write(dir.join("san-all.facts"), facts).expect("write");
+    });
+    certs()
+}
+
 fn read(path: impl AsRef<Path>) -> String {
     let path = root().join(path);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -273,6 +378,31 @@ fn handshake_errors_in_memory() {
 #[test]
 fn successful_handshakes_in_memory() {
     run_checks("handshake_ok", &[&certs()], 380);
+}
+
+#[test]
+fn sessions_tickets_and_early_data() {
+    run_checks("sessions", &[&certs()], 150);
+}
+
+#[test]
+fn negotiation_of_suites_and_groups() {
+    run_checks("negotiation", &[&certs()], 150);
+}
+
+#[test]
+fn key_log_log_callback_and_exporter() {
+    run_checks("observability", &[&certs()], 100);
+}
+
+#[test]
+fn trust_stores_crls_verify_callbacks_and_pins() {
+    run_checks("trust", &[&certs_with_openssl_files()], 220);
+}
+
+#[test]
+fn identities_by_name_callbacks_der_ocsp_encrypted_keys_and_inspection() {
+    run_checks("identities", &[&certs_with_openssl_files()], 220);
 }
 
 #[test]

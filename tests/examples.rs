@@ -12,7 +12,10 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use support::{cert, deadline, example, run_with_input, run_with_timeout, wrapped, ExampleServer};
+use support::{
+    cert, deadline, example, key_log_lines, run_with_input, run_with_timeout, scratch_dir, wrapped,
+    ExampleServer,
+};
 
 // ---- running the examples ---------------------------------------------------------------
 
@@ -353,6 +356,42 @@ fn a_server_certificate_from_an_unknown_ca_is_refused() {
         "FTLS_ERR_CERT_UNKNOWN_ISSUER",
     );
     assert!(line.contains("unknown issuer"), "{line}");
+}
+
+/// `tls-client --system-roots localhost PORT` with the environment OpenSSL reads.
+fn fetch_with_system_roots(server: &ExampleServer, env: &[(&str, &str)]) -> Output {
+    let port = server.port();
+    let mut command = wrapped(&example("tls-client"));
+    command
+        .args(["--system-roots", "localhost", port.as_str()])
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    run_with_timeout(&mut command, deadline())
+}
+
+#[test]
+fn system_roots_follow_ssl_cert_file_and_the_platform_store() {
+    let p = pki();
+    let server = ExampleServer::start(&server_args(&p.server_pem, &p.server_key));
+    // SSL_CERT_FILE names the test CA: trusted, as with OpenSSL.
+    assert_ok(&fetch_with_system_roots(
+        &server,
+        &[("SSL_CERT_FILE", &p.ca)],
+    ));
+    // The platform's store (Debian's ca-certificates) does not know the test CA.
+    let line = assert_failed(
+        &fetch_with_system_roots(&server, &[]),
+        "FTLS_ERR_CERT_UNKNOWN_ISSUER",
+    );
+    assert!(line.contains("unknown issuer"), "{line}");
+    // A bundle that cannot be read: the client says which, before connecting.
+    assert_usage_error(
+        &fetch_with_system_roots(&server, &[("SSL_CERT_FILE", "/nonexistent/bundle.pem")]),
+        "SSL_CERT_FILE=/nonexistent/bundle.pem",
+    );
 }
 
 #[test]
@@ -770,6 +809,166 @@ fn max_conns_makes_the_server_exit_0_after_that_many_connections() {
     assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
 }
 
+// ---- --resume and --keylog -----------------------------------------------------------------
+
+/// The client's `connection K: ...` lines.
+fn resume_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.starts_with("connection "))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn resumes_against_tls_server(version: &str) {
+    let p = pki();
+    let mut args = server_args(&p.server_pem, &p.server_key);
+    args.extend(["--max-conns", "3"]);
+    let server = ExampleServer::start(&args);
+    let output = fetch(&server, &[version, "--resume", "2"]);
+    let response = assert_ok(&output);
+    assert_eq!(
+        resume_lines(&output),
+        [
+            "connection 1: full handshake",
+            "connection 2: resumed",
+            "connection 3: resumed"
+        ],
+        "{}",
+        describe(&output)
+    );
+    // One response per connection, each complete.
+    assert_eq!(
+        response.matches("HTTP/1.1 200 OK\r\n").count(),
+        3,
+        "{response}"
+    );
+    let expected = if version == "--tls12" {
+        "TLSv1.2"
+    } else {
+        "TLSv1.3"
+    };
+    assert_eq!(body_field(&response, "Protocol"), expected);
+    server.finish();
+}
+
+#[test]
+fn resume_tls13_against_tls_server() {
+    resumes_against_tls_server("--tls13");
+}
+
+#[test]
+fn resume_tls12_against_tls_server() {
+    resumes_against_tls_server("--tls12");
+}
+
+#[test]
+fn resume_0_is_just_the_first_connection_and_resumption_shows_in_the_trace() {
+    let p = pki();
+    let mut args = server_args(&p.server_pem, &p.server_key);
+    args.extend(["--max-conns", "4"]);
+    let server = ExampleServer::start(&args);
+    let output = fetch(&server, &["--resume", "0"]);
+    assert_ok(&output);
+    assert_eq!(resume_lines(&output), ["connection 1: full handshake"]);
+    // Without --resume, no such line at all.
+    let output = fetch(&server, &[]);
+    assert_ok(&output);
+    assert!(resume_lines(&output).is_empty(), "{}", describe(&output));
+
+    // A resumed TLS 1.3 handshake has no certificate messages; the summary says so.
+    let output = fetch(&server, &["--trace", "--resume", "1"]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{}", describe(&output));
+    let trace = trace_of(&stderr, "");
+    let split = trace
+        .iter()
+        .position(|line| line.starts_with("handshake: "))
+        .expect("a first summary");
+    let (first, second) = trace.split_at(split + 1);
+    let (messages, summary) = parse_trace(first);
+    assert!(summary.ends_with("resumed=no"), "{summary}");
+    assert!(
+        messages.contains(&"<- Certificate".to_owned()),
+        "{messages:?}"
+    );
+    let (messages, summary) = parse_trace(second);
+    assert!(summary.ends_with("resumed=yes"), "{summary}");
+    assert_eq!(
+        without_ccs(messages),
+        [
+            "-> ClientHello",
+            "<- ServerHello",
+            "<- EncryptedExtensions",
+            "<- Finished",
+            "-> Finished"
+        ]
+    );
+    server.finish();
+}
+
+#[test]
+fn keylog_files_of_client_and_server_hold_the_same_lines() {
+    let dir = scratch_dir("keylog-examples");
+    let (server_log, client_log) = (dir.join("server.log"), dir.join("client.log"));
+    let (server_log_arg, client_log_arg) = (
+        server_log.display().to_string(),
+        client_log.display().to_string(),
+    );
+    let p = pki();
+    let mut args = server_args(&p.server_pem, &p.server_key);
+    args.extend(["--max-conns", "4", "--keylog", &server_log_arg]);
+    let server = ExampleServer::start(&args);
+    assert_ok(&fetch(&server, &["--tls13", "--keylog", &client_log_arg]));
+    assert_ok(&fetch(&server, &["--tls12", "--keylog", &client_log_arg]));
+    // A resumed TLS 1.3 connection logs the same five kinds of lines on both sides.
+    let output = fetch(
+        &server,
+        &["--tls13", "--resume", "1", "--keylog", &client_log_arg],
+    );
+    server.finish();
+    assert_ok(&output);
+    let lines = key_log_lines(&client_log);
+    assert_eq!(lines, key_log_lines(&server_log));
+    let count = |label: &str| {
+        lines
+            .iter()
+            .filter(|line| line.starts_with(&format!("{label} ")))
+            .count()
+    };
+    assert_eq!(count("CLIENT_RANDOM"), 1, "{lines:#?}");
+    for label in [
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+        "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0",
+        "SERVER_TRAFFIC_SECRET_0",
+        "EXPORTER_SECRET",
+    ] {
+        assert_eq!(count(label), 3, "{label}: {lines:#?}");
+    }
+    assert_eq!(lines.len(), 16, "{lines:#?}");
+    for line in &lines {
+        let words: Vec<&str> = line.split(' ').collect();
+        assert!(
+            words.len() == 3
+                && words[1].len() == 64
+                && [64, 96].contains(&words[2].len())
+                && words[1..]
+                    .iter()
+                    .all(|w| w.chars().all(|c| c.is_ascii_hexdigit())),
+            "not an NSS key-log line: {line}"
+        );
+    }
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&client_log).expect("stat").permissions(),
+    );
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "the key log is readable by its owner only"
+    );
+}
+
 // ---- bad arguments and files ----------------------------------------------------------------
 
 #[test]
@@ -793,16 +992,39 @@ fn client_bad_arguments_exit_1_with_a_clear_message() {
             "--cert and --key",
         ),
         (
-            &["--ca", &ca, "--keylog", "k.log", "localhost", "1"],
-            "--keylog is not supported yet",
+            &[
+                "--ca",
+                &ca,
+                "--keylog",
+                "/nonexistent/k.log",
+                "localhost",
+                "1",
+            ],
+            "cannot open --keylog: cannot open the key-log file /nonexistent/k.log",
         ),
         (
-            &["--ca", &ca, "--resume", "2", "localhost", "1"],
-            "--resume is not supported yet",
+            &["--ca", &ca, "--resume", "many", "localhost", "1"],
+            "--resume needs a number from 0 to 1000, not many",
         ),
         (
-            &["--system-roots", "localhost", "1"],
-            "--system-roots is not supported yet",
+            &["--ca", &ca, "--resume", "-1", "localhost", "1"],
+            "--resume needs a number",
+        ),
+        (
+            &["--ca", &ca, "--resume", "1001", "localhost", "1"],
+            "--resume needs a number",
+        ),
+        (
+            &["--ca", &ca, "--resume", "1", "--stdin", "localhost", "1"],
+            "--resume repeats the GET: it cannot be used with --stdin",
+        ),
+        (
+            &["--ca", &ca, "localhost", "1", "--keylog"],
+            "missing value after --keylog",
+        ),
+        (
+            &["--system-roots", "--ca", &ca, "localhost", "1"],
+            "--system-roots and --ca / --webpki-roots exclude each other",
         ),
         (
             &["--ca", &ca, "--webpki-roots", "localhost", "1"],
@@ -881,8 +1103,16 @@ fn server_bad_arguments_and_files_exit_1_naming_the_cause() {
             "FTLS_ERR_FILE",
         ),
         (
-            &["--cert", &pem, "--key", &key, "--keylog", "k.log"],
-            "--keylog is not supported yet",
+            &[
+                "--cert",
+                &pem,
+                "--key",
+                &key,
+                "--keylog",
+                "/nonexistent/k.log",
+            ],
+            "cannot open --keylog: cannot open the key-log file /nonexistent/k.log: No such \
+             file or directory (errno 2) (FTLS_ERR_FILE)",
         ),
         (
             &["--cert", &pem, "--key", &key, "--tls12", "--tls13"],

@@ -9,7 +9,10 @@ mod support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use support::{cert, example, run_with_timeout, stderr_text, stdout_text, wrapped, Server};
+use support::{
+    cert, example, key_log_lines, run_with_timeout, scratch_dir, stderr_text, stdout_text, wrapped,
+    Server,
+};
 
 #[derive(Clone, Copy, Debug)]
 enum Version {
@@ -142,11 +145,18 @@ fn tls_client_against_openssl_s_server_tls13() {
     tls_client_against_openssl_server(Version::Tls13);
 }
 
-fn start_tls_server(version: Version, creds: Credentials, client_auth: bool) -> Server {
+fn start_tls_server(
+    version: Version,
+    creds: Credentials,
+    client_auth: bool,
+    max_conns: &str,
+    extra: &[&str],
+) -> Server {
     let mut cmd = wrapped(&example("tls-server"));
     cmd.args(["--cert", &cert(creds.server_chain)])
         .args(["--key", &cert(creds.server_key)])
-        .args(["--port", "0", "--max-conns", "1", version.ftls_flag()]);
+        .args(["--port", "0", "--max-conns", max_conns, version.ftls_flag()])
+        .args(extra);
     if client_auth {
         cmd.args(["--client-ca", &cert("ca.pem"), "--require-client-cert"]);
     }
@@ -204,7 +214,7 @@ fn run_openssl_client(port: u16, version: Version, creds: Credentials, client_au
 fn tls_server_against_openssl_client(version: Version) {
     for creds in [ECDSA_P256, RSA_2048] {
         for client_auth in [false, true] {
-            let server = start_tls_server(version, creds, client_auth);
+            let server = start_tls_server(version, creds, client_auth, "1", &[]);
             run_openssl_client(server.port, version, creds, client_auth);
             let status = server.wait();
             assert!(status.success(), "tls-server exited with {status}");
@@ -224,7 +234,7 @@ fn tls_server_against_openssl_s_client_tls13() {
 
 #[test]
 fn tls_server_refuses_an_openssl_client_without_a_certificate_when_one_is_required() {
-    let server = start_tls_server(Version::Tls13, ECDSA_P256, true);
+    let server = start_tls_server(Version::Tls13, ECDSA_P256, true, "1", &[]);
     let mut cmd = openssl();
     cmd.args([
         "s_client",
@@ -269,4 +279,217 @@ fn tls_client_refuses_an_openssl_server_below_tls12() {
         stderr.contains("FTLS_ERR_NO_COMMON_VERSION"),
         "the failure should name the version problem: {stderr}"
     );
+}
+
+// ---- resumption ---------------------------------------------------------------------------
+
+/// `tls-client --resume 2` against `openssl s_server`: the second and third connections resume
+/// the first one's session, and s_server agrees ("Reused" on its status page).
+fn tls_client_resumes_with_openssl_server(version: Version) {
+    let mut cmd = openssl();
+    cmd.args(["s_server", "-accept", "0", "-naccept", "3", "-www"])
+        .args(["-cert", &cert("server.pem"), "-key", &cert("server.key")])
+        .arg(version.openssl_flag());
+    let server = Server::start(cmd);
+    let mut client = wrapped(&example("tls-client"));
+    client
+        .args([
+            "--ca",
+            &cert("ca.pem"),
+            version.ftls_flag(),
+            "--resume",
+            "2",
+        ])
+        .args(["localhost", &server.port.to_string(), "/"]);
+    let output = run_with_timeout(&mut client, support::deadline());
+    let (stdout, stderr) = (stdout_text(&output), stderr_text(&output));
+    assert!(output.status.success(), "tls-client failed: {stderr}");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("connection "))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "connection 1: full handshake",
+            "connection 2: resumed",
+            "connection 3: resumed"
+        ],
+        "{version:?}: {stderr}"
+    );
+    let name = version.name();
+    assert_eq!(
+        stdout.matches(&format!("New, {name}, Cipher is ")).count(),
+        1,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout
+            .matches(&format!("Reused, {name}, Cipher is "))
+            .count(),
+        2,
+        "s_server should report both later sessions reused: {stdout}"
+    );
+    assert!(server.wait().success());
+}
+
+#[test]
+fn tls_client_resume_against_openssl_s_server_tls12() {
+    tls_client_resumes_with_openssl_server(Version::Tls12);
+}
+
+#[test]
+fn tls_client_resume_against_openssl_s_server_tls13() {
+    tls_client_resumes_with_openssl_server(Version::Tls13);
+}
+
+/// One `openssl s_client` GET against tls-server, with extra arguments; returns its stdout.
+fn openssl_client_get(port: u16, version: Version, extra: &[&str]) -> String {
+    let mut cmd = openssl();
+    cmd.args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
+        .args(["-servername", "localhost", "-CAfile", &cert("ca.pem")])
+        .args(["-verify_return_error", "-ign_eof", version.openssl_flag()])
+        .args(extra);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("openssl must be installed");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .expect("send the request to s_client");
+    let output = support::wait_with_timeout(child, support::deadline());
+    let stdout = stdout_text(&output);
+    assert!(
+        output.status.success() && stdout.contains("HTTP/1.1 200 OK"),
+        "s_client {extra:?} failed: {}\n{stdout}",
+        stderr_text(&output)
+    );
+    stdout
+}
+
+/// `openssl s_client -sess_out` then `-sess_in` against tls-server: the second connection
+/// reuses the first one's session.
+fn openssl_client_resumes_with_tls_server(version: Version) {
+    let dir = scratch_dir(&format!("interop-sess-{version:?}"));
+    let session = dir.join("session.pem").display().to_string();
+    let server = start_tls_server(version, ECDSA_P256, false, "2", &[]);
+    let first = openssl_client_get(server.port, version, &["-sess_out", &session]);
+    let name = version.name();
+    assert!(
+        first.contains(&format!("New, {name}, Cipher is ")),
+        "{first}"
+    );
+    let second = openssl_client_get(server.port, version, &["-sess_in", &session]);
+    assert!(
+        second.contains(&format!("Reused, {name}, Cipher is ")),
+        "s_client should report the session reused: {second}"
+    );
+    assert!(server.wait().success());
+}
+
+#[test]
+fn openssl_s_client_sess_in_resumes_with_tls_server_tls12() {
+    openssl_client_resumes_with_tls_server(Version::Tls12);
+}
+
+#[test]
+fn openssl_s_client_sess_in_resumes_with_tls_server_tls13() {
+    openssl_client_resumes_with_tls_server(Version::Tls13);
+}
+
+// ---- key logs -----------------------------------------------------------------------------
+
+fn assert_same_key_logs(
+    ours: &std::path::Path,
+    openssl: &std::path::Path,
+    version: Version,
+    connections: usize,
+) {
+    let (ours, theirs) = (key_log_lines(ours), key_log_lines(openssl));
+    assert_eq!(
+        ours, theirs,
+        "ftls' key log (left) differs from OpenSSL's (right)"
+    );
+    // TLS 1.3 logs five secrets per connection, TLS 1.2 one (CLIENT_RANDOM).
+    let per_connection = match version {
+        Version::Tls12 => 1,
+        Version::Tls13 => 5,
+    };
+    assert_eq!(ours.len(), per_connection * connections, "{ours:#?}");
+}
+
+/// tls-client --keylog against openssl s_server -keylogfile, a full and a resumed connection:
+/// the same lines.
+fn tls_client_keylog_matches_openssl(version: Version) {
+    let dir = scratch_dir(&format!("interop-keylog-client-{version:?}"));
+    let (ours, theirs) = (dir.join("ftls.log"), dir.join("openssl.log"));
+    let mut cmd = openssl();
+    cmd.args(["s_server", "-accept", "0", "-naccept", "2", "-www"])
+        .args(["-cert", &cert("server.pem"), "-key", &cert("server.key")])
+        .args(["-keylogfile", theirs.to_str().expect("UTF-8 path")])
+        .arg(version.openssl_flag());
+    let server = Server::start(cmd);
+    let mut client = wrapped(&example("tls-client"));
+    client
+        .args([
+            "--ca",
+            &cert("ca.pem"),
+            version.ftls_flag(),
+            "--resume",
+            "1",
+        ])
+        .args(["--keylog", ours.to_str().expect("UTF-8 path")])
+        .args(["localhost", &server.port.to_string(), "/"]);
+    let output = run_with_timeout(&mut client, support::deadline());
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert!(server.wait().success());
+    assert_same_key_logs(&ours, &theirs, version, 2);
+}
+
+#[test]
+fn tls_client_keylog_equals_openssl_s_server_keylogfile_tls12() {
+    tls_client_keylog_matches_openssl(Version::Tls12);
+}
+
+#[test]
+fn tls_client_keylog_equals_openssl_s_server_keylogfile_tls13() {
+    tls_client_keylog_matches_openssl(Version::Tls13);
+}
+
+/// tls-server --keylog against openssl s_client -keylogfile, a full and a resumed connection.
+fn tls_server_keylog_matches_openssl(version: Version) {
+    let dir = scratch_dir(&format!("interop-keylog-server-{version:?}"));
+    let (ours, theirs) = (dir.join("ftls.log"), dir.join("openssl.log"));
+    let session = dir.join("session.pem").display().to_string();
+    let ours_arg = ours.display().to_string();
+    let theirs_arg = theirs.display().to_string();
+    let server = start_tls_server(version, ECDSA_P256, false, "2", &["--keylog", &ours_arg]);
+    openssl_client_get(
+        server.port,
+        version,
+        &["-keylogfile", &theirs_arg, "-sess_out", &session],
+    );
+    let second = openssl_client_get(
+        server.port,
+        version,
+        &["-keylogfile", &theirs_arg, "-sess_in", &session],
+    );
+    assert!(second.contains("Reused, "), "{second}");
+    assert!(server.wait().success());
+    assert_same_key_logs(&ours, &theirs, version, 2);
+}
+
+#[test]
+fn tls_server_keylog_equals_openssl_s_client_keylogfile_tls12() {
+    tls_server_keylog_matches_openssl(Version::Tls12);
+}
+
+#[test]
+fn tls_server_keylog_equals_openssl_s_client_keylogfile_tls13() {
+    tls_server_keylog_matches_openssl(Version::Tls13);
 }

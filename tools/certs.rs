@@ -17,8 +17,9 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, PKCS_RSA_SHA256,
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, CertifiedIssuer,
+    DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair,
+    KeyUsagePurpose, RevocationReason, RevokedCertParams, SanType, SerialNumber, PKCS_RSA_SHA256,
 };
 
 /// Every file [`generate`] writes, in the order it writes them.
@@ -62,7 +63,46 @@ pub const FILES: &[&str] = &[
     "garbage.pem",
     // Well-formed PEM holding only a private key.
     "no-cert.pem",
+    // Signed by the test CA and listed in its CRL (serials REVOKED_SERVER_SERIAL and
+    // REVOKED_CLIENT_SERIAL).
+    "revoked-server.pem",
+    "revoked-server.key",
+    "revoked-client.pem",
+    "revoked-client.key",
+    // The test CA's CRL (the two revoked certificates above), PEM and DER.
+    "ca.crl.pem",
+    "ca.crl.der",
+    // A CRL of the test CA that revokes nothing and whose nextUpdate has passed.
+    "ca-stale.crl.pem",
+    // The other CA's CRL (revokes nothing): a CRL that covers no certificate of the test CA.
+    "other-ca.crl.pem",
+    // An intermediate CA under the test CA; a server certificate it signed, as a chain file
+    // (leaf, then intermediate); its own empty CRL; and a CRL of the test CA revoking it.
+    "inter-ca.pem",
+    "inter-server-chain.pem",
+    "inter-server.key",
+    "inter-ca.crl.pem",
+    "ca-revokes-inter.crl.pem",
+    // A second server identity for SNI: DNS names alt.test and *.wild.test, RSA key.
+    "alt-server.pem",
+    "alt-server.key",
+    // A certificate with every subjectAltName kind: DNS all.test, IP 192.0.2.7 and
+    // 2001:db8::7, e-mail admin@all.test, URI https://all.test/id.
+    "san-all.pem",
+    "san-all.key",
+    // DER encodings: the test CA, the ECDSA server certificate and its PKCS#8 key.
+    "ca.der",
+    "server.der",
+    "server-key.der",
+    // A minimal DER OCSPResponse (responseStatus "unauthorized", no body): bytes to staple.
+    "ocsp-response.der",
 ];
+
+/// The serial numbers of the certificates the test CA's CRL revokes (and of the revoked
+/// intermediate), as upper-case hex the way ftls and `openssl x509 -serial` print them.
+pub const REVOKED_SERVER_SERIAL: &str = "7E570001";
+pub const REVOKED_CLIENT_SERIAL: &str = "7E570002";
+pub const REVOKED_INTERMEDIATE_SERIAL: &str = "7E570003";
 
 /// Writes all of [`FILES`] into `dir` (created if missing), replacing any older versions.
 pub fn generate(dir: &Path) -> io::Result<()> {
@@ -83,12 +123,12 @@ pub fn generate(dir: &Path) -> io::Result<()> {
 const DAY_SECS: i64 = 24 * 60 * 60;
 
 /// Makes every file's contents in memory, in the order of [`FILES`].
-fn build() -> Result<Vec<(&'static str, String)>, BuildError> {
+fn build() -> Result<Vec<(&'static str, Vec<u8>)>, BuildError> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_err(|_| BuildError::Clock)?
         .as_secs();
-    let mut out = Vec::new();
+    let mut out = Files::default();
 
     let ca = ca_cert("ftls test CA", now)?;
     out.push(("ca.pem", ca.pem()));
@@ -156,7 +196,177 @@ fn build() -> Result<Vec<(&'static str, String)>, BuildError> {
     out.push(("mismatch.key", KeyPair::generate()?.serialize_pem()));
     out.push(("garbage.pem", garbage_pem()));
     out.push(("no-cert.pem", KeyPair::generate()?.serialize_pem()));
-    Ok(out)
+
+    let serial = |hex: &str| u64::from_str_radix(hex, 16).map(SerialNumber::from);
+    let serial = |hex| serial(hex).map_err(|_| BuildError::Der("bad serial constant"));
+    let revoked_server_key = KeyPair::generate()?;
+    let mut params = server_params(now, -1, 3650)?;
+    params.serial_number = Some(serial(REVOKED_SERVER_SERIAL)?);
+    let revoked_server = params.signed_by(&revoked_server_key, &ca)?;
+    out.push(("revoked-server.pem", revoked_server.pem()));
+    out.push(("revoked-server.key", revoked_server_key.serialize_pem()));
+    let revoked_client_key = KeyPair::generate()?;
+    let mut params = client_params("ftls revoked client", now);
+    params.serial_number = Some(serial(REVOKED_CLIENT_SERIAL)?);
+    let revoked_client = params.signed_by(&revoked_client_key, &ca)?;
+    out.push(("revoked-client.pem", revoked_client.pem()));
+    out.push(("revoked-client.key", revoked_client_key.serialize_pem()));
+
+    let ca_crl = crl(&ca, now, 7, &[REVOKED_SERVER_SERIAL, REVOKED_CLIENT_SERIAL])?;
+    out.push(("ca.crl.pem", ca_crl.pem()?));
+    out.push(("ca.crl.der", ca_crl.der().to_vec()));
+    out.push((
+        "ca-stale.crl.pem",
+        crl(&ca, now - 10 * DAY_SECS as u64, 2, &[])?.pem()?,
+    ));
+    out.push(("other-ca.crl.pem", crl(&other_ca, now, 7, &[])?.pem()?));
+
+    let mut inter_params = CertificateParams::default();
+    inter_params.distinguished_name = common_name_only("ftls test intermediate CA");
+    inter_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    inter_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    inter_params.serial_number = Some(serial(REVOKED_INTERMEDIATE_SERIAL)?);
+    inter_params.use_authority_key_identifier_extension = true;
+    set_validity(&mut inter_params, now, -1, 3650);
+    let inter = CertifiedIssuer::signed_by(inter_params, KeyPair::generate()?, &ca)?;
+    out.push(("inter-ca.pem", inter.pem()));
+    let inter_server_key = KeyPair::generate()?;
+    let inter_server = server_cert(&inter, &inter_server_key, now, -1, 3650)?;
+    out.push(("inter-server-chain.pem", inter_server + &inter.pem()));
+    out.push(("inter-server.key", inter_server_key.serialize_pem()));
+    out.push(("inter-ca.crl.pem", crl(&inter, now, 7, &[])?.pem()?));
+    out.push((
+        "ca-revokes-inter.crl.pem",
+        crl(&ca, now, 7, &[REVOKED_INTERMEDIATE_SERIAL])?.pem()?,
+    ));
+
+    let alt_key = KeyPair::generate_for(&PKCS_RSA_SHA256)?;
+    let mut alt = CertificateParams::new(vec!["alt.test".to_string(), "*.wild.test".to_string()])?;
+    alt.distinguished_name = common_name_only("alt.test");
+    alt.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    leaf_defaults(&mut alt);
+    set_validity(&mut alt, now, -1, 3650);
+    out.push(("alt-server.pem", alt.signed_by(&alt_key, &ca)?.pem()));
+    out.push(("alt-server.key", alt_key.serialize_pem()));
+
+    let all_key = KeyPair::generate()?;
+    let mut all = CertificateParams::default();
+    all.subject_alt_names = vec![
+        SanType::DnsName("all.test".try_into()?),
+        SanType::IpAddress("192.0.2.7".parse().map_err(|_| BuildError::Der("ip"))?),
+        SanType::IpAddress("2001:db8::7".parse().map_err(|_| BuildError::Der("ip"))?),
+        SanType::Rfc822Name("admin@all.test".try_into()?),
+        SanType::URI("https://all.test/id".try_into()?),
+    ];
+    all.distinguished_name = DistinguishedName::new();
+    all.distinguished_name.push(DnType::CountryName, "FR");
+    all.distinguished_name
+        .push(DnType::OrganizationName, "ftls tests");
+    all.distinguished_name.push(DnType::CommonName, "all.test");
+    all.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    leaf_defaults(&mut all);
+    set_validity(&mut all, now, -1, 3650);
+    out.push(("san-all.pem", all.signed_by(&all_key, &ca)?.pem()));
+    out.push(("san-all.key", all_key.serialize_pem()));
+
+    out.push(("ca.der", ca.der().to_vec()));
+    let server_der = pem_body(&out.get("server.pem"))?;
+    out.push(("server.der", server_der));
+    out.push(("server-key.der", server_key.serialized_der().to_vec()));
+    // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED { unauthorized (6) } }
+    out.push(("ocsp-response.der", vec![0x30, 0x03, 0x0a, 0x01, 0x06]));
+    Ok(out.0)
+}
+
+/// The files made so far, in order; `push` takes text or bytes.
+#[derive(Default)]
+struct Files(Vec<(&'static str, Vec<u8>)>);
+
+impl Files {
+    fn push(&mut self, (name, contents): (&'static str, impl Into<Vec<u8>>)) {
+        self.0.push((name, contents.into()));
+    }
+
+    fn get(&self, name: &str) -> Vec<u8> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A CRL of `issuer` issued now (or at `now`), valid for `days`, revoking `serials` (hex).
+fn crl(
+    issuer: &Issuer<'_, KeyPair>,
+    now: u64,
+    days: i64,
+    serials: &[&str],
+) -> Result<rcgen::CertificateRevocationList, BuildError> {
+    let epoch = rcgen::date_time_ymd(1970, 1, 1);
+    let at = |secs: u64| epoch + Duration::from_secs(secs);
+    let revoked_certs = serials
+        .iter()
+        .map(|hex| {
+            let serial = u64::from_str_radix(hex, 16).map_err(|_| BuildError::Der("serial"))?;
+            Ok(RevokedCertParams {
+                serial_number: SerialNumber::from(serial),
+                revocation_time: at(now - DAY_SECS as u64),
+                reason_code: Some(RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+        })
+        .collect::<Result<Vec<_>, BuildError>>()?;
+    let params = CertificateRevocationListParams {
+        this_update: at(now - 3600),
+        next_update: at(now.saturating_add_signed(days * DAY_SECS)),
+        crl_number: SerialNumber::from(now),
+        issuing_distribution_point: None,
+        revoked_certs,
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    Ok(params.signed_by(issuer)?)
+}
+
+/// The DER inside a one-certificate PEM file.
+fn pem_body(pem_text: &[u8]) -> Result<Vec<u8>, BuildError> {
+    let text = std::str::from_utf8(pem_text).map_err(|_| BuildError::Der("PEM not UTF-8"))?;
+    let body: String = text
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    base64_decode(&body).ok_or(BuildError::Der("bad base64"))
+}
+
+/// Standard base64 (RFC 4648) decoding; None on a character outside the alphabet.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let (mut bits, mut count) = (0u32, 0u32);
+    for c in text
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+    {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = bits << 6 | u32::from(value);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// A self-signed ECDSA P-256 CA valid from yesterday for ten years.
@@ -182,6 +392,13 @@ fn server_cert(
     from_days: i64,
     to_days: i64,
 ) -> Result<String, BuildError> {
+    Ok(server_params(now, from_days, to_days)?
+        .signed_by(key, issuer)?
+        .pem())
+}
+
+/// What [`server_cert`] signs.
+fn server_params(now: u64, from_days: i64, to_days: i64) -> Result<CertificateParams, BuildError> {
     // `new` turns the address strings into IP-address SANs and the rest into DNS names.
     let mut params = CertificateParams::new(vec![
         "localhost".to_string(),
@@ -192,7 +409,7 @@ fn server_cert(
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     leaf_defaults(&mut params);
     set_validity(&mut params, now, from_days, to_days);
-    Ok(params.signed_by(key, issuer)?.pem())
+    Ok(params)
 }
 
 /// A client certificate (no SANs: clients are identified by their certificate, not a name).
@@ -202,12 +419,19 @@ fn client_cert(
     common_name: &str,
     now: u64,
 ) -> Result<String, BuildError> {
+    Ok(client_params(common_name, now)
+        .signed_by(key, issuer)?
+        .pem())
+}
+
+/// What [`client_cert`] signs.
+fn client_params(common_name: &str, now: u64) -> CertificateParams {
     let mut params = CertificateParams::default();
     params.distinguished_name = common_name_only(common_name);
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     leaf_defaults(&mut params);
     set_validity(&mut params, now, -1, 3650);
-    Ok(params.signed_by(key, issuer)?.pem())
+    params
 }
 
 /// What every end-entity certificate has in common.
@@ -539,9 +763,10 @@ mod tests {
 
         for name in FILES {
             let text = read(&dir, name);
+            let special = ["garbage.pem", "no-cert.pem", "inter-server-chain.pem"];
             if name.ends_with(".key") {
                 PrivateKeyDer::from_pem_slice(&text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
-            } else if *name != "garbage.pem" && *name != "no-cert.pem" {
+            } else if name.ends_with(".pem") && !name.contains(".crl") && !special.contains(name) {
                 let certs: Vec<_> = CertificateDer::pem_slice_iter(&text)
                     .collect::<Result<_, _>>()
                     .unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -564,6 +789,24 @@ mod tests {
 
         let garbage = read(&dir, "garbage.pem");
         assert!(CertificateDer::from_pem_slice(&garbage).is_err());
+        let chain = read(&dir, "inter-server-chain.pem");
+        assert_eq!(CertificateDer::pem_slice_iter(&chain).count(), 2);
+        assert_eq!(
+            CertificateDer::from_pem_slice(&read(&dir, "server.pem"))
+                .unwrap()
+                .as_ref(),
+            &read(&dir, "server.der")[..]
+        );
+        assert!(read(&dir, "ca.crl.pem").starts_with(b"-----BEGIN X509 CRL-----"));
+        let chain = read(&dir, "inter-server-chain.pem");
+        assert_eq!(CertificateDer::pem_slice_iter(&chain).count(), 2);
+        assert_eq!(
+            CertificateDer::from_pem_slice(&read(&dir, "server.pem"))
+                .unwrap()
+                .as_ref(),
+            &read(&dir, "server.der")[..]
+        );
+        assert!(read(&dir, "ca.crl.pem").starts_with(b"-----BEGIN X509 CRL-----"));
         let no_cert = read(&dir, "no-cert.pem");
         assert_eq!(CertificateDer::pem_slice_iter(&no_cert).count(), 0);
         assert!(PrivateKeyDer::from_pem_slice(&no_cert).is_ok());

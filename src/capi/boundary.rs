@@ -133,6 +133,15 @@ pub(crate) fn query<H, T>(ptr: *const H, fallback: T, body: impl FnOnce(&H) -> T
     run_caught(|| Ok(body(handle))).unwrap_or(fallback)
 }
 
+/// As [`query`], for a query that needs mutable access to the handle.
+pub(crate) fn query_mut<H, T>(ptr: *mut H, fallback: T, body: impl FnOnce(&mut H) -> T) -> T {
+    // SAFETY: as in `with_handle_mut`.
+    let Some(handle) = (unsafe { ptr.as_mut() }) else {
+        return fallback;
+    };
+    run_caught(|| Ok(body(handle))).unwrap_or(fallback)
+}
+
 /// Moves a new object to the heap and gives C its handle.
 pub(crate) fn into_handle<H>(value: H) -> *mut H {
     Box::into_raw(Box::new(value))
@@ -187,6 +196,13 @@ pub(crate) fn optional_out<'a, T>(ptr: *mut T) -> Option<Out<'a, T>> {
 pub(crate) fn arg<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Error> {
     // SAFETY: NULL is rejected; otherwise a live handle from this library (the contract).
     unsafe { ptr.as_ref() }.ok_or_else(|| null_argument(name))
+}
+
+/// As [`arg`], for an object the call fills in (e.g. a value handed to a callback).
+pub(crate) fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Error> {
+    // SAFETY: NULL is rejected; otherwise a live object this library handed out for the call
+    // in progress, used by the thread it was handed to (the header's contract).
+    unsafe { ptr.as_mut() }.ok_or_else(|| null_argument(name))
 }
 
 /// A NUL-terminated UTF-8 string argument.
@@ -271,4 +287,44 @@ pub(crate) fn copy_message(
         out_len.set(message.len());
     }
     Ok(())
+}
+
+/// An array of `count` (pointer, length) byte buffers, e.g. a DER certificate chain; NULL is
+/// allowed only with count 0, and each element's data only with its length 0.
+pub(crate) fn bytes_array_arg<'a>(
+    ptr: *const super::borrowed::ftls_bytes,
+    count: usize,
+    name: &str,
+) -> Result<Vec<&'a [u8]>, Error> {
+    check_buffer(ptr.is_null(), count, name)?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: non-NULL, bounded count (checked); the caller promises `count` elements that
+    // live for the call.
+    let items = unsafe { std::slice::from_raw_parts(ptr, count) };
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| bytes_arg(item.data, item.len, &format!("{name}[{index}]")))
+        .collect()
+}
+
+/// An optional NUL-terminated UTF-8 string: NULL gives None.
+pub(crate) fn optional_str_arg<'a>(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, Error> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        str_arg(ptr, name).map(Some)
+    }
+}
+
+/// The text a C callback wrote into a buffer ftls gave it: up to the first NUL (or the whole
+/// buffer if it wrote none), invalid UTF-8 replaced.
+pub(crate) fn text_from_callback_buffer(buffer: &[u8]) -> String {
+    let end = buffer.iter().position(|b| *b == 0).unwrap_or(buffer.len());
+    String::from_utf8_lossy(&buffer[..end]).into_owned()
 }

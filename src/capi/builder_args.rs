@@ -1,7 +1,11 @@
 //! C constants and argument conversions shared by the client and server builders.
 
-use super::boundary::{bytes_arg, str_arg, str_array_arg};
+use super::borrowed::ftls_bytes;
+use super::boundary::{bytes_arg, bytes_array_arg, optional_str_arg, str_arg, str_array_arg};
+use crate::core::identity_choice::IdentityChoice;
+use crate::core::key_password::KeyPassword;
 use crate::core::provider::default_provider;
+use crate::core::verify::RevocationPolicy;
 use crate::core::{Error, Identity, Versions};
 use std::ffi::c_char;
 use std::path::Path;
@@ -39,10 +43,16 @@ pub(crate) fn alpn_from_args(
 pub(crate) fn identity_from_files(
     cert_chain_path: *const c_char,
     private_key_path: *const c_char,
+    password: Option<&KeyPassword>,
 ) -> Result<Identity, Error> {
     let chain = str_arg(cert_chain_path, "cert_chain_path")?;
     let key = str_arg(private_key_path, "private_key_path")?;
-    Identity::from_files(Path::new(chain), Path::new(key), &default_provider())
+    Identity::from_files_with_password(
+        Path::new(chain),
+        Path::new(key),
+        password,
+        &default_provider(),
+    )
 }
 
 pub(crate) fn identity_from_pem(
@@ -50,8 +60,66 @@ pub(crate) fn identity_from_pem(
     cert_chain_len: usize,
     private_key_pem: *const u8,
     private_key_len: usize,
+    password: Option<&KeyPassword>,
 ) -> Result<Identity, Error> {
     let chain = bytes_arg(cert_chain_pem, cert_chain_len, "cert_chain_pem")?;
     let key = bytes_arg(private_key_pem, private_key_len, "private_key_pem")?;
-    Identity::from_pem(chain, key, &default_provider())
+    Identity::from_pem_with_password(chain, key, password, &default_provider())
+}
+
+pub(crate) fn identity_from_der(
+    cert_chain: *const ftls_bytes,
+    cert_chain_count: usize,
+    private_key_der: *const u8,
+    private_key_len: usize,
+    password: Option<&KeyPassword>,
+) -> Result<Identity, Error> {
+    let chain = bytes_array_arg(cert_chain, cert_chain_count, "cert_chain")?;
+    let key = bytes_arg(private_key_der, private_key_len, "private_key_der")?;
+    Identity::from_der(&chain, key, password, &default_provider())
+}
+
+/// `password` NULL forgets the password.
+pub(crate) fn key_password_arg(password: *const c_char) -> Result<Option<KeyPassword>, Error> {
+    Ok(optional_str_arg(password, "password")?.map(|p| KeyPassword::new(p.as_bytes())))
+}
+
+/// Revocation flag: check only the peer's own certificate, not its chain's CA certificates.
+pub const FTLS_REVOCATION_END_ENTITY_ONLY: u32 = 1;
+/// Revocation flag: accept a certificate that no loaded CRL covers (status unknown).
+pub const FTLS_REVOCATION_ALLOW_UNKNOWN: u32 = 2;
+/// Revocation flag: refuse certificates whose CRL is past its nextUpdate time.
+pub const FTLS_REVOCATION_ENFORCE_EXPIRY: u32 = 4;
+
+pub(crate) fn revocation_policy_from_flags(flags: u32) -> Result<RevocationPolicy, Error> {
+    let all = FTLS_REVOCATION_END_ENTITY_ONLY
+        | FTLS_REVOCATION_ALLOW_UNKNOWN
+        | FTLS_REVOCATION_ENFORCE_EXPIRY;
+    if flags & !all != 0 {
+        return Err(Error::invalid_argument(format!(
+            "revocation flags {flags:#x} hold bits other than FTLS_REVOCATION_*"
+        )));
+    }
+    Ok(RevocationPolicy {
+        end_entity_only: flags & FTLS_REVOCATION_END_ENTITY_ONLY != 0,
+        allow_unknown_status: flags & FTLS_REVOCATION_ALLOW_UNKNOWN != 0,
+        enforce_crl_expiry: flags & FTLS_REVOCATION_ENFORCE_EXPIRY != 0,
+    })
+}
+
+/// Identity choice: let ftls choose as it would without a callback (by server name on a
+/// server, the first usable identity on a client).
+pub const FTLS_IDENTITY_AUTO: i32 = -1;
+/// Identity choice: none (a server refuses the handshake; a client sends no certificate).
+pub const FTLS_IDENTITY_NONE: i32 = -2;
+
+pub(crate) fn identity_choice_from_number(number: i32) -> IdentityChoice {
+    match number {
+        FTLS_IDENTITY_AUTO => IdentityChoice::Automatic,
+        FTLS_IDENTITY_NONE => IdentityChoice::Nothing,
+        n => usize::try_from(n).map_or(
+            IdentityChoice::Invalid(i64::from(n)),
+            IdentityChoice::Number,
+        ),
+    }
 }

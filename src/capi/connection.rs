@@ -428,14 +428,43 @@ pub extern "C" fn ftls_connection_peer_certificate(
 ) -> ResultCode {
     with_handle(conn, |c| {
         let out_der = out(out_der, "out_der")?;
-        let certs = c.conn.peer_certificates();
+        out_der.set(ftls_bytes::new(c.peer_certificate_der(index)?));
+        Ok(())
+    })
+}
+
+impl ftls_connection {
+    /// The DER of the peer's certificate number `index`, or why there is none.
+    pub(crate) fn peer_certificate_der(&self, index: usize) -> Result<&[u8], Error> {
+        let certs = self.conn.peer_certificates();
         let cert = certs.get(index).ok_or_else(|| {
             Error::invalid_argument(format!(
                 "certificate index {index} is out of range: the peer presented {}",
                 certs.len()
             ))
         })?;
-        out_der.set(ftls_bytes::new(cert.as_ref()));
+        Ok(cert.as_ref())
+    }
+}
+
+/// The OCSP response the server stapled to its certificate (client connections), DER, valid
+/// until the connection is freed; empty when the server stapled none, before its certificate
+/// arrived, for a resumed session (no certificate is sent) and on server connections. ftls
+/// does not judge the response: check it yourself if you rely on it.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_peer_ocsp_response(
+    conn: *const ftls_connection,
+    out_response: *mut ftls_bytes,
+) -> ResultCode {
+    with_handle(conn, |c| {
+        let out_response = out(out_response, "out_response")?;
+        out_response.set(
+            c.conn
+                .peer_ocsp_response()
+                .map_or(ftls_bytes::empty(), ftls_bytes::new),
+        );
         Ok(())
     })
 }

@@ -23,7 +23,8 @@ pub struct ftls_handshake_event {
     /// MESSAGE: `FTLS_DIRECTION_SENT` or `FTLS_DIRECTION_RECEIVED`; COMPLETE: 0.
     pub direction: u32,
     /// MESSAGE: the TLS HandshakeType number (1 ClientHello, 2 ServerHello, 4
-    /// NewSessionTicket, 8 EncryptedExtensions, 11 Certificate, 12 ServerKeyExchange,
+    /// NewSessionTicket, 5 EndOfEarlyData, 8 EncryptedExtensions, 11 Certificate,
+    /// 12 ServerKeyExchange,
     /// 13 CertificateRequest, 14 ServerHelloDone, 15 CertificateVerify, 16 ClientKeyExchange,
     /// 20 Finished...), 254 for HelloRetryRequest, 255 for ChangeCipherSpec. COMPLETE: 0.
     pub message: u32,

@@ -1,15 +1,22 @@
 //! `ftls_server_config_builder` and `ftls_server_config`.
 
+use super::borrowed::ftls_bytes;
 use super::boundary::{
-    arg, bytes_arg, copy_message, free_handle, guard, into_handle, out, str_arg, with_handle,
-    with_handle_mut, with_handle_unrecorded, Handle, LastError,
+    arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out, str_arg,
+    with_handle, with_handle_mut, with_handle_unrecorded, Handle, LastError,
 };
 use super::builder_args::{
-    alpn_from_args, identity_from_files, identity_from_pem, versions_from_flags,
+    alpn_from_args, identity_from_der, identity_from_files, identity_from_pem, key_password_arg,
+    revocation_policy_from_flags, versions_from_flags,
 };
+use super::config_callbacks::{
+    ftls_client_hello_callback, ftls_verify_callback, CHelloCallback, CVerifyCallback,
+};
+use crate::core::verify::CheckMode;
 use crate::core::{ClientAuth, Error, ResultCode, ServerConfig, ServerConfigBuilder};
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Client authentication mode: do not ask for a client certificate (the default).
 pub const FTLS_CLIENT_AUTH_NONE: u32 = 0;
@@ -18,10 +25,17 @@ pub const FTLS_CLIENT_AUTH_OPTIONAL: u32 = 1;
 /// Client authentication mode: ask, and refuse a client without a valid certificate.
 pub const FTLS_CLIENT_AUTH_REQUIRED: u32 = 2;
 
+/// `ftls_server_config_builder_set_unknown_server_name()`: a server name no identity's
+/// certificate names gets the default identity (the default behaviour).
+pub const FTLS_UNKNOWN_NAME_USE_DEFAULT: u32 = 0;
+/// `ftls_server_config_builder_set_unknown_server_name()`: a server name no identity's
+/// certificate names fails the handshake.
+pub const FTLS_UNKNOWN_NAME_REFUSE: u32 = 1;
+
 /// Collects server settings. Create with `ftls_server_config_builder_new()`, free with
 /// `ftls_server_config_builder_free()`. Used by one thread at a time.
 pub struct ftls_server_config_builder {
-    builder: ServerConfigBuilder,
+    pub(crate) builder: ServerConfigBuilder,
     last_error: LastError,
 }
 
@@ -73,8 +87,11 @@ pub extern "C" fn ftls_server_config_builder_load_identity_file(
     private_key_path: *const c_char,
 ) -> ResultCode {
     with_handle_mut(builder, |b| {
-        b.builder
-            .set_identity(identity_from_files(cert_chain_path, private_key_path)?);
+        b.builder.set_identity(identity_from_files(
+            cert_chain_path,
+            private_key_path,
+            b.builder.key_password.as_ref(),
+        )?);
         Ok(())
     })
 }
@@ -98,6 +115,7 @@ pub extern "C" fn ftls_server_config_builder_load_identity_pem(
             cert_chain_len,
             private_key_pem,
             private_key_len,
+            b.builder.key_password.as_ref(),
         )?);
         Ok(())
     })
@@ -205,8 +223,9 @@ pub extern "C" fn ftls_server_config_builder_set_alpn(
 /// consumed.
 ///
 /// On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, or client
-/// authentication without client trust anchors); `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
+/// authentication without client trust anchors or a replacing verifier, or CRLs without
+/// client trust anchors); `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_server_config_builder_build(
     builder: *const ftls_server_config_builder,
@@ -252,4 +271,360 @@ pub(crate) fn server_config<'a>(
     config: *const ftls_server_config,
 ) -> Result<&'a ServerConfig, Error> {
     Ok(&arg(config, "config")?.config)
+}
+
+/// As `ftls_server_config_builder_load_identity_file()`, from DER in memory: `chain_len`
+/// certificates (leaf first) and the private key (PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted
+/// PKCS#8 with the password of `ftls_server_config_builder_set_private_key_password()`).
+/// Everything is copied.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (also an element with NULL data and a non-zero
+/// length); `FTLS_ERR_BAD_PEM` (not DER); `FTLS_ERR_NO_CERTIFICATE` (empty chain);
+/// `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
+/// `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_load_identity_der(
+    builder: *mut ftls_server_config_builder,
+    cert_chain: *const ftls_bytes,
+    cert_chain_len: usize,
+    private_key_der: *const u8,
+    private_key_len: usize,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        b.builder.set_identity(identity_from_der(
+            cert_chain,
+            cert_chain_len,
+            private_key_der,
+            private_key_len,
+            b.builder.key_password.as_ref(),
+        )?);
+        Ok(())
+    })
+}
+
+/// Adds another identity (chain and key files, PEM or DER, as
+/// `ftls_server_config_builder_load_identity_file()`), numbered 1, 2... in the order added (0
+/// is the loaded default). The server answers a client whose server name (SNI) one of its
+/// certificate's DNS names covers — exactly, or by a `*.` wildcard for one label, ignoring
+/// case — with that identity (the first one whose key suits the client's signature schemes
+/// when several do, e.g. an ECDSA and an RSA certificate for one name); other names get the
+/// default (identity 0, or the first added when none was loaded) unless
+/// `ftls_server_config_builder_set_unknown_server_name()` refuses them.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
+/// `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
+/// `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
+/// `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_add_identity_file(
+    builder: *mut ftls_server_config_builder,
+    cert_chain_path: *const c_char,
+    private_key_path: *const c_char,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let identity = identity_from_files(
+            cert_chain_path,
+            private_key_path,
+            b.builder.key_password.as_ref(),
+        )?;
+        b.builder.identities.add(identity);
+        Ok(())
+    })
+}
+
+/// As `ftls_server_config_builder_add_identity_file()`, from PEM text in memory.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
+/// `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`;
+/// `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_add_identity_pem(
+    builder: *mut ftls_server_config_builder,
+    cert_chain_pem: *const u8,
+    cert_chain_len: usize,
+    private_key_pem: *const u8,
+    private_key_len: usize,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let identity = identity_from_pem(
+            cert_chain_pem,
+            cert_chain_len,
+            private_key_pem,
+            private_key_len,
+            b.builder.key_password.as_ref(),
+        )?;
+        b.builder.identities.add(identity);
+        Ok(())
+    })
+}
+
+/// As `ftls_server_config_builder_add_identity_file()`, from DER in memory (as
+/// `ftls_server_config_builder_load_identity_der()`).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
+/// `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
+/// `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_add_identity_der(
+    builder: *mut ftls_server_config_builder,
+    cert_chain: *const ftls_bytes,
+    cert_chain_len: usize,
+    private_key_der: *const u8,
+    private_key_len: usize,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let identity = identity_from_der(
+            cert_chain,
+            cert_chain_len,
+            private_key_der,
+            private_key_len,
+            b.builder.key_password.as_ref(),
+        )?;
+        b.builder.identities.add(identity);
+        Ok(())
+    })
+}
+
+/// What the server does when the client asks for a server name that none of its identities'
+/// certificates names: `FTLS_UNKNOWN_NAME_USE_DEFAULT` (the default: answer with the default
+/// identity, and let the client decide) or `FTLS_UNKNOWN_NAME_REFUSE` (fail the handshake with
+/// `FTLS_ERR_HANDSHAKE_FAILURE`; the client receives an access_denied alert). A client that
+/// sends no server name always gets the default identity.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown mode);
+/// `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_unknown_server_name(
+    builder: *mut ftls_server_config_builder,
+    mode: u32,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        b.builder.refuse_unknown_name = match mode {
+            FTLS_UNKNOWN_NAME_USE_DEFAULT => false,
+            FTLS_UNKNOWN_NAME_REFUSE => true,
+            other => {
+                return Err(Error::invalid_argument(format!(
+                    "unknown-name mode {other} is not one of FTLS_UNKNOWN_NAME_*"
+                )))
+            }
+        };
+        Ok(())
+    })
+}
+
+/// Lets `callback` choose the identity for each ClientHello: it sees the server name, the
+/// ALPN offers, the signature schemes and the cipher suites, and returns an identity number,
+/// `FTLS_IDENTITY_AUTO` or `FTLS_IDENTITY_NONE` (see `ftls_client_hello_callback`). NULL
+/// removes it. It runs on whichever thread drives a connection made from the built config, on
+/// several at once when the config is shared: it must be thread-safe, and `userdata` must stay
+/// valid, and safe to use concurrently, until every config built from this builder and every
+/// connection made from those configs is freed.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_client_hello_callback(
+    builder: *mut ftls_server_config_builder,
+    callback: ftls_client_hello_callback,
+    userdata: *mut c_void,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        b.builder.set_hello_chooser(
+            callback.map(|callback| Arc::new(CHelloCallback::new(callback, userdata)) as _),
+        );
+        Ok(())
+    })
+}
+
+/// Staples `response_len` bytes at `response` (a DER OCSPResponse from your CA's responder,
+/// copied) to identity number `identity` (0 the loaded default, 1, 2... the added ones), for
+/// clients that ask (TLS 1.2 status_request, TLS 1.3 certificate status). Zero bytes remove
+/// it. ftls sends it as given: refresh it (build a new config) before it expires. Loading the
+/// identity again drops it.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`, or `response` NULL with a non-zero
+/// length); `FTLS_ERR_INVALID_ARGUMENT` (no identity with that number); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_ocsp_response(
+    builder: *mut ftls_server_config_builder,
+    identity: usize,
+    response: *const u8,
+    response_len: usize,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let response = bytes_arg(response, response_len, "response")?;
+        let identities = &mut b.builder.identities;
+        let stapled = identities
+            .get(identity)
+            .ok_or_else(|| identities.no_such(identity))?
+            .with_ocsp_response(response.to_vec());
+        identities.replace(identity, stapled)
+    })
+}
+
+/// Trusts the CA certificates of every PEM file in the directory `path` for verifying client
+/// certificates, as `ftls_client_config_builder_load_ca_dir()` does for servers.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
+/// `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_load_client_ca_dir(
+    builder: *mut ftls_server_config_builder,
+    path: *const c_char,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let path = str_arg(path, "path")?;
+        b.builder
+            .add_client_trust_anchors_dir(Path::new(path))
+            .map(drop)
+    })
+}
+
+/// Trusts one DER-encoded CA certificate for verifying client certificates.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_CERT_INVALID`;
+/// `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_load_client_ca_der(
+    builder: *mut ftls_server_config_builder,
+    der: *const u8,
+    der_len: usize,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let der = bytes_arg(der, der_len, "der")?;
+        b.builder.add_client_trust_anchor_der(der).map(drop)
+    })
+}
+
+/// Adds the CRLs of the file at `path` (PEM `X509 CRL` sections, or one DER CRL) to the checks
+/// of client certificates, as `ftls_client_config_builder_load_crl_file()` does for servers: a
+/// listed certificate is refused with `FTLS_ERR_CERT_REVOKED` (the detail says "revoked" and
+/// names it) and the client receives a certificate_revoked alert.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
+/// `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_load_crl_file(
+    builder: *mut ftls_server_config_builder,
+    path: *const c_char,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let path = str_arg(path, "path")?;
+        b.builder
+            .client_verification
+            .add_crl_file(Path::new(path))
+            .map(drop)
+    })
+}
+
+/// As `ftls_server_config_builder_load_crl_file()`, from PEM text in memory (copied).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_load_crl_pem(
+    builder: *mut ftls_server_config_builder,
+    pem: *const u8,
+    pem_len: usize,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let pem = bytes_arg(pem, pem_len, "pem")?;
+        b.builder.client_verification.add_crl_pem(pem).map(drop)
+    })
+}
+
+/// As `ftls_server_config_builder_load_crl_file()`, one DER CRL in memory (copied).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_load_crl_der(
+    builder: *mut ftls_server_config_builder,
+    der: *const u8,
+    der_len: usize,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let der = bytes_arg(der, der_len, "der")?;
+        b.builder.client_verification.add_crl_der(der).map(drop)
+    })
+}
+
+/// How loaded CRLs are applied to client certificates: 0 or the `FTLS_REVOCATION_END_ENTITY_ONLY`,
+/// `FTLS_REVOCATION_ALLOW_UNKNOWN` and `FTLS_REVOCATION_ENFORCE_EXPIRY` flags, as
+/// `ftls_client_config_builder_set_revocation_policy()` describes (0 is the strict default).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown flag);
+/// `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_revocation_policy(
+    builder: *mut ftls_server_config_builder,
+    flags: u32,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let policy = revocation_policy_from_flags(flags)?;
+        b.builder.client_verification.set_revocation_policy(policy);
+        Ok(())
+    })
+}
+
+/// Adds an application check of client certificates that runs after ftls' verification
+/// succeeded (see `ftls_verify_callback`; `server_name` is empty). NULL removes it (or a
+/// replacing one). Thread and `userdata` rules as
+/// `ftls_server_config_builder_set_client_hello_callback()`.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_client_verify_callback(
+    builder: *mut ftls_server_config_builder,
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        b.builder
+            .client_verification
+            .set_check(callback.map(|callback| {
+                (
+                    Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                    CheckMode::AfterVerification,
+                )
+            }));
+        Ok(())
+    })
+}
+
+/// DANGEROUS: replaces ftls' verification of client certificates by `callback`, whose verdict
+/// alone decides (with no client CA loaded, `standard_result` is
+/// `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
+/// `ftls_server_config_builder_set_client_auth()`. Thread and `userdata` rules as
+/// `ftls_server_config_builder_set_client_hello_callback()`.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_dangerous_replace_client_verifier(
+    builder: *mut ftls_server_config_builder,
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        let callback = callback.ok_or_else(|| null_argument("callback"))?;
+        b.builder.client_verification.set_check(Some((
+            Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+            CheckMode::DangerousReplacement,
+        )));
+        Ok(())
+    })
+}
+
+/// Sets the password (NUL-terminated, copied; wiped from memory when no longer needed) that
+/// decrypts encrypted PKCS#8 private keys in the identities loaded or added after this call,
+/// as `ftls_client_config_builder_set_private_key_password()`. NULL forgets it.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`); `FTLS_ERR_INVALID_ARGUMENT`
+/// (not UTF-8); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_private_key_password(
+    builder: *mut ftls_server_config_builder,
+    password: *const c_char,
+) -> ResultCode {
+    with_handle_mut(builder, |b| {
+        b.builder.key_password = key_password_arg(password)?;
+        Ok(())
+    })
 }

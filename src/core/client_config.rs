@@ -3,11 +3,13 @@
 use super::error::{Error, ResultCode::*};
 use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
+use super::identity_choice::{CertificateRequestChooser, ClientIdentityResolver, Identities};
+use super::key_log::KeyLog;
+use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
-use super::provider::default_provider;
+use super::sessions::ClientSessions;
 use super::trust::TrustAnchors;
-use rustls::client::WebPkiServerVerifier;
-use rustls::sign::SingleCertAndKey;
+use super::verify::PeerVerification;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -15,19 +17,34 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct ClientConfigBuilder {
     trust: TrustAnchors,
-    identity: Option<Identity>,
-    /// Protocol versions and ALPN.
+    /// Pins, CRLs, revocation policy, the application's check.
+    pub verification: PeerVerification,
+    /// Client certificates: 0 the default, then the added ones.
+    pub identities: Identities,
+    certificate_chooser: Option<Arc<dyn CertificateRequestChooser>>,
+    /// Decrypts encrypted private keys loaded afterwards.
+    pub key_password: Option<KeyPassword>,
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
     pub negotiation: Negotiation,
     enable_sni: bool,
+    /// Session resumption and early data.
+    pub sessions: ClientSessions,
+    /// Where secrets are logged (nowhere by default).
+    pub key_log: KeyLog,
 }
 
 impl Default for ClientConfigBuilder {
     fn default() -> Self {
         Self {
             trust: TrustAnchors::default(),
-            identity: None,
+            verification: PeerVerification::default(),
+            identities: Identities::default(),
+            certificate_chooser: None,
+            key_password: None,
             negotiation: Negotiation::default(),
             enable_sni: true,
+            sessions: ClientSessions::default(),
+            key_log: KeyLog::default(),
         }
     }
 }
@@ -52,9 +69,30 @@ impl ClientConfigBuilder {
         self.trust.add_webpki_roots()
     }
 
-    /// Sets the certificate and key sent when a server asks for client authentication.
+    /// Trusts one DER CA certificate.
+    pub fn add_trust_anchor_der(&mut self, der: &[u8]) -> Result<usize, Error> {
+        self.trust.add_der(der, "the CA DER data")
+    }
+
+    /// Trusts the certificates of every PEM file in a directory (OpenSSL's hashed layout too).
+    pub fn add_trust_anchors_dir(&mut self, dir: &Path) -> Result<usize, Error> {
+        self.trust.add_dir(dir)
+    }
+
+    /// Trusts the platform's store (honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`).
+    pub fn add_system_roots(&mut self) -> Result<usize, Error> {
+        self.trust.add_system_roots()
+    }
+
+    /// Sets the certificate and key sent when a server asks for client authentication
+    /// (identity 0).
     pub fn set_identity(&mut self, identity: Identity) {
-        self.identity = Some(identity);
+        self.identities.set_default(identity);
+    }
+
+    /// Lets an application choose the client identity when a server asks for one.
+    pub fn set_certificate_chooser(&mut self, chooser: Option<Arc<dyn CertificateRequestChooser>>) {
+        self.certificate_chooser = chooser;
     }
 
     /// Whether to send the server name (SNI) in the ClientHello. On by default; never sent
@@ -64,31 +102,27 @@ impl ClientConfigBuilder {
     }
 
     pub fn build(&self) -> Result<ClientConfig, Error> {
-        if self.trust.is_empty() {
-            return Err(Error::new(
-                FTLS_ERR_CONFIG,
-                "no trust anchors: add CA certificates (a PEM file or data) or the bundled \
-                 webpki roots before building a client config",
-            ));
-        }
-        let provider = default_provider();
-        let verifier =
-            WebPkiServerVerifier::builder_with_provider(self.trust.root_store(), provider.clone())
-                .build()
-                .map_err(|err| Error::new(FTLS_ERR_CONFIG, format!("server verifier: {err}")))?;
+        let provider = self.negotiation.provider()?;
+        let verifier = self
+            .verification
+            .server_verifier(&self.trust, provider.clone())?;
         let builder = rustls::ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&self.negotiation.versions().to_rustls()?)
             .map_err(|err| Error::new(FTLS_ERR_CONFIG, err.to_string()))?
-            .with_webpki_verifier(verifier);
-        let mut config = match &self.identity {
-            Some(identity) => builder.with_client_cert_resolver(Arc::new(SingleCertAndKey::from(
-                identity.certified_key(),
-            ))),
-            None => builder.with_no_client_auth(),
+            .dangerous()
+            .with_custom_certificate_verifier(verifier);
+        let mut config = if self.identities.is_empty() && self.certificate_chooser.is_none() {
+            builder.with_no_client_auth()
+        } else {
+            builder.with_client_cert_resolver(Arc::new(ClientIdentityResolver {
+                identities: self.identities.clone(),
+                chooser: self.certificate_chooser.clone(),
+            }))
         };
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.enable_sni = self.enable_sni;
-        let secrets = Arc::new(SecretRouter::new());
+        self.sessions.apply(&mut config)?;
+        let secrets = Arc::new(SecretRouter::with_key_log(self.key_log.clone()));
         config.key_log = secrets.clone();
         Ok(ClientConfig {
             rustls: Arc::new(config),

@@ -1,10 +1,13 @@
 //! An identity: a certificate chain and the private key that matches its first certificate.
 
+use super::certificate::CertificateInfo;
 use super::error::{Error, ResultCode::*};
+use super::key_password::KeyPassword;
 use super::{pem, source};
 use rustls::crypto::CryptoProvider;
 use rustls::sign::CertifiedKey;
 use rustls::InconsistentKeys;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,6 +15,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Identity {
     certified_key: Arc<CertifiedKey>,
+    /// The leaf's DNS subjectAltNames (lower case), for choosing an identity by SNI.
+    dns_names: Vec<String>,
 }
 
 impl Identity {
@@ -22,47 +27,100 @@ impl Identity {
         key_pem: &[u8],
         provider: &CryptoProvider,
     ) -> Result<Self, Error> {
-        Self::load(
-            chain_pem,
-            "the certificate chain",
-            key_pem,
-            "the private key",
-            provider,
-        )
+        Self::from_pem_with_password(chain_pem, key_pem, None, provider)
     }
 
-    /// As [`Self::from_pem`], reading the two files.
+    /// As [`Self::from_pem`]; an encrypted PKCS#8 key is decrypted with `password`.
+    pub fn from_pem_with_password(
+        chain_pem: &[u8],
+        key_pem: &[u8],
+        password: Option<&KeyPassword>,
+        provider: &CryptoProvider,
+    ) -> Result<Self, Error> {
+        let chain_name = "the certificate chain";
+        let key_name = "the private key";
+        let chain = pem::certificates(chain_pem, chain_name)?;
+        let key = pem::private_key_with_password(key_pem, key_name, password)?;
+        Self::new(chain, chain_name, key, key_name, provider)
+    }
+
+    /// Loads a DER chain (one certificate per element, leaf first) and a DER private key
+    /// (PKCS#8, PKCS#1 or SEC1; encrypted PKCS#8 with `password`).
+    pub fn from_der(
+        chain: &[&[u8]],
+        key: &[u8],
+        password: Option<&KeyPassword>,
+        provider: &CryptoProvider,
+    ) -> Result<Self, Error> {
+        if chain.is_empty() {
+            return Err(Error::new(
+                FTLS_ERR_NO_CERTIFICATE,
+                "the DER certificate chain is empty",
+            ));
+        }
+        let certs = chain
+            .iter()
+            .enumerate()
+            .map(|(index, der)| {
+                pem::der_certificate(der, &format!("certificate #{} of the DER chain", index + 1))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if pem::is_pem(key) {
+            return Err(Error::new(
+                FTLS_ERR_BAD_PEM,
+                "the DER private key is PEM text: use the _pem or _file function",
+            ));
+        }
+        let key_name = "the DER private key";
+        let key = pem::private_key_pem_or_der(key, key_name, password)?;
+        Self::new(certs, "the DER certificate chain", key, key_name, provider)
+    }
+
+    /// As [`Self::from_pem`], reading the two files; each may be PEM or DER (a DER chain file
+    /// holds just the leaf).
     pub fn from_files(
         chain_path: &Path,
         key_path: &Path,
         provider: &CryptoProvider,
     ) -> Result<Self, Error> {
-        let chain = source::read_file(chain_path)?;
-        let key = source::read_file(key_path)?;
-        Self::load(
-            &chain,
-            &format!("the certificate chain file {}", chain_path.display()),
-            &key,
-            &format!("the private key file {}", key_path.display()),
-            provider,
-        )
+        Self::from_files_with_password(chain_path, key_path, None, provider)
     }
 
-    fn load(
-        chain_pem: &[u8],
+    /// As [`Self::from_files`]; an encrypted PKCS#8 key is decrypted with `password`.
+    pub fn from_files_with_password(
+        chain_path: &Path,
+        key_path: &Path,
+        password: Option<&KeyPassword>,
+        provider: &CryptoProvider,
+    ) -> Result<Self, Error> {
+        let chain = source::read_file(chain_path)?;
+        let key = source::read_file(key_path)?;
+        let chain_name = format!("the certificate chain file {}", chain_path.display());
+        let key_name = format!("the private key file {}", key_path.display());
+        let chain = pem::certificates_pem_or_der(&chain, &chain_name)?;
+        let key = pem::private_key_pem_or_der(&key, &key_name, password)?;
+        Self::new(chain, &chain_name, key, &key_name, provider)
+    }
+
+    /// Checks that `key` belongs to the first certificate of `chain` and makes the identity.
+    pub fn new(
+        chain: Vec<CertificateDer<'static>>,
         chain_name: &str,
-        key_pem: &[u8],
+        key: PrivateKeyDer<'static>,
         key_name: &str,
         provider: &CryptoProvider,
     ) -> Result<Self, Error> {
-        let chain = pem::certificates(chain_pem, chain_name)?;
-        let key = pem::private_key(key_pem, key_name)?;
         let signing_key = provider.key_provider.load_private_key(key).map_err(|err| {
             Error::new(
                 FTLS_ERR_UNSUPPORTED_KEY,
                 format!("cannot use {key_name}: {err}"),
             )
         })?;
+        let dns_names = chain
+            .first()
+            .and_then(|leaf| CertificateInfo::parse(leaf.as_ref()).ok())
+            .map(|info| info.dns_names().map(str::to_ascii_lowercase).collect())
+            .unwrap_or_default();
         let certified_key = CertifiedKey::new(chain, signing_key);
         match certified_key.keys_match() {
             // Unknown: the key type cannot report its public key, so nothing can be compared.
@@ -85,10 +143,52 @@ impl Identity {
         }
         Ok(Self {
             certified_key: Arc::new(certified_key),
+            dns_names,
         })
+    }
+
+    /// The same identity, stapling `response` (a DER OCSPResponse) to its certificate.
+    pub fn with_ocsp_response(&self, response: Vec<u8>) -> Self {
+        let mut certified_key = (*self.certified_key).clone();
+        certified_key.ocsp = (!response.is_empty()).then_some(response);
+        Self {
+            certified_key: Arc::new(certified_key),
+            dns_names: self.dns_names.clone(),
+        }
     }
 
     pub fn certified_key(&self) -> Arc<CertifiedKey> {
         self.certified_key.clone()
     }
+
+    /// Whether the certificate names `server_name` (exactly, or by a `*.` wildcard covering
+    /// one label), ignoring case.
+    pub fn serves_name(&self, server_name: &str) -> bool {
+        let name = server_name.to_ascii_lowercase();
+        self.dns_names
+            .iter()
+            .any(|pattern| match pattern.strip_prefix("*.") {
+                Some(suffix) => name
+                    .split_once('.')
+                    .is_some_and(|(label, rest)| !label.is_empty() && rest == suffix),
+                None => *pattern == name,
+            })
+    }
+}
+
+/// Checks that a private key (PEM or DER) belongs to a certificate, without making a config.
+pub fn check_key_matches(
+    cert_der: &[u8],
+    key: &[u8],
+    provider: &CryptoProvider,
+) -> Result<(), Error> {
+    let key = pem::private_key_pem_or_der(key, "the private key", None)?;
+    Identity::new(
+        vec![CertificateDer::from(cert_der.to_vec())],
+        "the certificate",
+        key,
+        "the private key",
+        provider,
+    )
+    .map(drop)
 }

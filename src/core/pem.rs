@@ -1,8 +1,14 @@
-//! Certificates and private keys from PEM text (rustls-pki-types' `PemObject`).
+//! Certificates, private keys and CRLs from PEM text (rustls-pki-types' `PemObject`) or DER.
 
+use super::certificate::CertificateInfo;
 use super::error::{Error, ResultCode::*};
+use super::key_password::KeyPassword;
 use rustls_pki_types::pem::{self, PemObject};
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use rustls_pki_types::{
+    CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer,
+};
+use x509_cert::crl::CertificateList;
+use x509_cert::der::Decode;
 
 /// Every certificate in `input`, in order. `what` names the input in error details.
 pub fn certificates(input: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, Error> {
@@ -19,16 +25,126 @@ pub fn certificates(input: &[u8], what: &str) -> Result<Vec<CertificateDer<'stat
     Ok(certs)
 }
 
-/// The first private key in `input`: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
+/// Every certificate in `input`: any number in PEM, or exactly one in DER.
+pub fn certificates_pem_or_der(
+    input: &[u8],
+    what: &str,
+) -> Result<Vec<CertificateDer<'static>>, Error> {
+    if is_pem(input) {
+        return certificates(input, what);
+    }
+    der_certificate(input, what).map(|cert| vec![cert])
+}
+
+/// One DER certificate, checked to parse as X.509.
+pub fn der_certificate(input: &[u8], what: &str) -> Result<CertificateDer<'static>, Error> {
+    if input.is_empty() {
+        return Err(Error::new(FTLS_ERR_BAD_PEM, format!("{what} is empty")));
+    }
+    CertificateInfo::parse(input).map_err(|err| {
+        Error::new(
+            FTLS_ERR_BAD_PEM,
+            format!(
+                "{what} is not PEM (no '-----BEGIN ...-----' line) and not DER either: {}",
+                err.detail()
+            ),
+        )
+    })?;
+    Ok(CertificateDer::from(input.to_vec()))
+}
+
+/// Every CRL in `input`: `X509 CRL` PEM sections, or exactly one DER CRL.
+pub fn crls(input: &[u8], what: &str) -> Result<Vec<CertificateRevocationListDer<'static>>, Error> {
+    let crls = if is_pem(input) {
+        CertificateRevocationListDer::pem_slice_iter(input)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| bad_pem(what, &err))?
+    } else {
+        vec![CertificateRevocationListDer::from(input.to_vec())]
+    };
+    if crls.is_empty() {
+        return Err(Error::new(
+            FTLS_ERR_BAD_PEM,
+            format!("{what} holds no CRL (no '-----BEGIN X509 CRL-----' section)"),
+        ));
+    }
+    for (index, crl) in crls.iter().enumerate() {
+        if let Err(err) = CertificateList::from_der(crl.as_ref()) {
+            return Err(Error::new(
+                FTLS_ERR_BAD_PEM,
+                format!(
+                    "CRL #{} in {what} is not a valid X.509 CRL: {err}",
+                    index + 1
+                ),
+            ));
+        }
+    }
+    Ok(crls)
+}
+
+/// The first private key in `input`, PEM or DER: PKCS#8, PKCS#1 (RSA) or SEC1 (EC); an
+/// encrypted PKCS#8 key is decrypted with `password`.
+pub fn private_key_pem_or_der(
+    input: &[u8],
+    what: &str,
+    password: Option<&KeyPassword>,
+) -> Result<PrivateKeyDer<'static>, Error> {
+    if is_pem(input) {
+        return private_key_with_password(input, what, password);
+    }
+    if input.is_empty() {
+        return Err(Error::new(FTLS_ERR_BAD_PEM, format!("{what} is empty")));
+    }
+    if let Some(password) = password {
+        if let Some(decrypted) = password.decrypt_der(input, what)? {
+            return Ok(decrypted);
+        }
+    }
+    PrivateKeyDer::try_from(input.to_vec()).map_err(|err| {
+        let encrypted = password.is_none() && KeyPassword::looks_encrypted(input);
+        Error::new(
+            if encrypted {
+                FTLS_ERR_UNSUPPORTED_KEY
+            } else {
+                FTLS_ERR_BAD_PEM
+            },
+            if encrypted {
+                format!("{what} holds an encrypted private key: {NO_PASSWORD}")
+            } else {
+                format!(
+                    "{what} is not PEM (no '-----BEGIN ...-----' line) and not a DER private \
+                     key either: {err}"
+                )
+            },
+        )
+    })
+}
+
+const NO_PASSWORD: &str =
+    "give its password first (ftls_*_config_builder_set_private_key_password)";
+
+/// The first private key in PEM `input`: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
 pub fn private_key(input: &[u8], what: &str) -> Result<PrivateKeyDer<'static>, Error> {
+    private_key_with_password(input, what, None)
+}
+
+/// As [`private_key`]; an encrypted PKCS#8 key is decrypted with `password`.
+pub fn private_key_with_password(
+    input: &[u8],
+    what: &str,
+    password: Option<&KeyPassword>,
+) -> Result<PrivateKeyDer<'static>, Error> {
     require_pem(input, what)?;
     match PrivateKeyDer::from_pem_slice(input) {
         Ok(key) => Ok(key),
         Err(pem::Error::NoItemsFound) if contains(input, b"ENCRYPTED PRIVATE KEY") => {
-            Err(Error::new(
-                FTLS_ERR_UNSUPPORTED_KEY,
-                format!("{what} holds an encrypted private key; decrypt it first"),
-            ))
+            match password {
+                Some(password) => password.decrypt_pem(input, what),
+                None => Err(Error::new(
+                    FTLS_ERR_UNSUPPORTED_KEY,
+                    format!("{what} holds an encrypted private key: {NO_PASSWORD}"),
+                )),
+            }
         }
         Err(pem::Error::NoItemsFound) => Err(Error::new(
             FTLS_ERR_NO_PRIVATE_KEY,
@@ -38,8 +154,18 @@ pub fn private_key(input: &[u8], what: &str) -> Result<PrivateKeyDer<'static>, E
     }
 }
 
+/// PEM text has a `-----BEGIN ` line; DER (binary) never does.
+pub fn is_pem(input: &[u8]) -> bool {
+    contains(input, b"-----BEGIN ")
+}
+
+/// Wraps decrypted PKCS#8 DER for rustls.
+pub(crate) fn pkcs8_key(der: Vec<u8>) -> PrivateKeyDer<'static> {
+    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der))
+}
+
 fn require_pem(input: &[u8], what: &str) -> Result<(), Error> {
-    if contains(input, b"-----BEGIN ") {
+    if is_pem(input) {
         Ok(())
     } else {
         Err(Error::new(
@@ -53,7 +179,7 @@ fn bad_pem(what: &str, err: &pem::Error) -> Error {
     Error::new(FTLS_ERR_BAD_PEM, format!("{what} is not valid PEM: {err}"))
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 

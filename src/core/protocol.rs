@@ -1,7 +1,11 @@
-//! What the two peers negotiate: protocol versions and ALPN protocols, and their names.
+//! What the two peers negotiate: protocol versions, ALPN protocols, cipher suites and
+//! key-exchange groups, and their names.
 
+use super::algorithms::AlgorithmChoice;
 use super::error::Error;
+use rustls::crypto::CryptoProvider;
 use rustls::{CipherSuite, NamedGroup, ProtocolVersion, SupportedProtocolVersion};
+use std::sync::Arc;
 
 /// The TLS versions a config allows. ftls speaks only TLS 1.2 and 1.3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +46,7 @@ impl Versions {
 pub struct Negotiation {
     versions: Versions,
     alpn: Vec<Vec<u8>>,
+    algorithms: AlgorithmChoice,
 }
 
 impl Negotiation {
@@ -56,6 +61,21 @@ impl Negotiation {
         validate_alpn(&protocols)?;
         self.alpn = protocols;
         Ok(())
+    }
+
+    /// The cipher suites to offer or accept, by name, most preferred first.
+    pub fn set_cipher_suites(&mut self, names: &[&str]) -> Result<(), Error> {
+        self.algorithms.set_cipher_suites(names)
+    }
+
+    /// The key-exchange groups to offer or accept, by name, most preferred first.
+    pub fn set_key_exchange_groups(&mut self, names: &[&str]) -> Result<(), Error> {
+        self.algorithms.set_groups(names)
+    }
+
+    /// The crypto provider with the chosen cipher suites and groups.
+    pub fn provider(&self) -> Result<Arc<CryptoProvider>, Error> {
+        self.algorithms.provider(self.versions)
     }
 
     pub fn versions(&self) -> Versions {

@@ -3,11 +3,13 @@
 use super::error::{Error, ResultCode::*};
 use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
+use super::identity_choice::{HelloChooser, Identities, ServerIdentityResolver};
+use super::key_log::KeyLog;
+use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
-use super::provider::default_provider;
+use super::sessions::ServerSessions;
 use super::trust::TrustAnchors;
-use rustls::server::WebPkiClientVerifier;
-use rustls::sign::SingleCertAndKey;
+use super::verify::PeerVerification;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,11 +28,25 @@ pub enum ClientAuth {
 /// Collects server settings; [`Self::build`] checks them and makes a [`ServerConfig`].
 #[derive(Clone, Debug, Default)]
 pub struct ServerConfigBuilder {
-    identity: Option<Identity>,
+    /// 0 the default, then the added ones, chosen by SNI or the ClientHello callback.
+    pub identities: Identities,
+    /// Refuse a server name no identity names, instead of answering with the default.
+    pub refuse_unknown_name: bool,
+    hello_chooser: Option<Arc<dyn HelloChooser>>,
+    /// Decrypts encrypted private keys loaded afterwards.
+    pub key_password: Option<KeyPassword>,
     client_auth: ClientAuth,
     client_trust: TrustAnchors,
-    /// Protocol versions and ALPN.
+    /// Client certificates: CRLs, revocation policy, the application's check.
+    pub client_verification: PeerVerification,
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
     pub negotiation: Negotiation,
+    /// Choose the cipher suite by the server's order of preference, not the client's.
+    prefer_server_order: bool,
+    /// Session cache, tickets and early data.
+    pub sessions: ServerSessions,
+    /// Where secrets are logged (nowhere by default).
+    pub key_log: KeyLog,
 }
 
 impl ServerConfigBuilder {
@@ -38,9 +54,20 @@ impl ServerConfigBuilder {
         Self::default()
     }
 
-    /// Sets the certificate chain and key the server presents.
+    /// Sets the certificate chain and key the server presents by default (identity 0).
     pub fn set_identity(&mut self, identity: Identity) {
-        self.identity = Some(identity);
+        self.identities.set_default(identity);
+    }
+
+    /// Lets an application choose the identity from the ClientHello.
+    pub fn set_hello_chooser(&mut self, chooser: Option<Arc<dyn HelloChooser>>) {
+        self.hello_chooser = chooser;
+    }
+
+    /// Picks the cipher suite by the server's order of preference (on) or the client's (off,
+    /// the default). Key-exchange groups always follow the client's order.
+    pub fn set_prefer_server_order(&mut self, enable: bool) {
+        self.prefer_server_order = enable;
     }
 
     pub fn set_client_auth(&mut self, mode: ClientAuth) {
@@ -57,46 +84,45 @@ impl ServerConfigBuilder {
         self.client_trust.add_pem(pem, "the client CA PEM data")
     }
 
+    /// Trusts one DER CA certificate for verifying client certificates.
+    pub fn add_client_trust_anchor_der(&mut self, der: &[u8]) -> Result<usize, Error> {
+        self.client_trust.add_der(der, "the client CA DER data")
+    }
+
+    /// Trusts the certificates of every PEM file in a directory for client certificates.
+    pub fn add_client_trust_anchors_dir(&mut self, dir: &Path) -> Result<usize, Error> {
+        self.client_trust.add_dir(dir)
+    }
+
     pub fn build(&self) -> Result<ServerConfig, Error> {
-        let identity = self.identity.as_ref().ok_or_else(|| {
-            Error::new(
+        if self.identities.is_empty() {
+            return Err(Error::new(
                 FTLS_ERR_CONFIG,
                 "a server needs a certificate chain and private key: load an identity first",
-            )
-        })?;
-        let provider = default_provider();
+            ));
+        }
+        let provider = self.negotiation.provider()?;
         let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&self.negotiation.versions().to_rustls()?)
             .map_err(|err| Error::new(FTLS_ERR_CONFIG, err.to_string()))?;
         let builder = match self.client_auth {
             ClientAuth::None => builder.with_no_client_auth(),
-            mode => {
-                if self.client_trust.is_empty() {
-                    return Err(Error::new(
-                        FTLS_ERR_CONFIG,
-                        "client authentication needs trust anchors: add the CA certificates \
-                         that issue client certificates",
-                    ));
-                }
-                let verifier = WebPkiClientVerifier::builder_with_provider(
-                    self.client_trust.root_store(),
-                    provider,
-                );
-                let verifier = if mode == ClientAuth::Optional {
-                    verifier.allow_unauthenticated()
-                } else {
-                    verifier
-                };
-                let verifier = verifier.build().map_err(|err| {
-                    Error::new(FTLS_ERR_CONFIG, format!("client verifier: {err}"))
-                })?;
-                builder.with_client_cert_verifier(verifier)
-            }
+            mode => builder.with_client_cert_verifier(self.client_verification.client_verifier(
+                &self.client_trust,
+                provider,
+                mode == ClientAuth::Required,
+            )?),
         };
-        let mut config =
-            builder.with_cert_resolver(Arc::new(SingleCertAndKey::from(identity.certified_key())));
+        let mut config = builder.with_cert_resolver(Arc::new(ServerIdentityResolver {
+            identities: self.identities.clone(),
+            refuse_unknown_name: self.refuse_unknown_name,
+            chooser: self.hello_chooser.clone(),
+        }));
         config.alpn_protocols = self.negotiation.alpn().to_vec();
-        let secrets = Arc::new(SecretRouter::new());
+        config.ignore_client_order = self.prefer_server_order;
+        self.sessions.apply(&mut config)?;
+        let key_log = self.key_log.for_server(self.sessions.accepts_early_data());
+        let secrets = Arc::new(SecretRouter::with_key_log(key_log));
         config.key_log = secrets.clone();
         Ok(ServerConfig {
             rustls: Arc::new(config),

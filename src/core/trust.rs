@@ -1,8 +1,9 @@
 //! Trust anchors: the CA certificates a peer's chain must lead to.
 
-use super::error::{Error, ResultCode::*};
+use super::error::{describe_io, Error, ResultCode::*};
 use super::{pem, source};
 use rustls::RootCertStore;
+use rustls_pki_types::CertificateDer;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -25,6 +26,107 @@ impl TrustAnchors {
     /// Returns how many were added.
     pub fn add_pem(&mut self, pem_bytes: &[u8], what: &str) -> Result<usize, Error> {
         let certs = pem::certificates(pem_bytes, what)?;
+        self.add_all(&certs, what)
+    }
+
+    /// As [`Self::add_pem`], reading a file: PEM (any number of certificates) or DER (one).
+    pub fn add_file(&mut self, path: &Path) -> Result<usize, Error> {
+        let bytes = source::read_file(path)?;
+        let certs = pem::certificates_pem_or_der(&bytes, &path.display().to_string())?;
+        self.add_all(&certs, &path.display().to_string())
+    }
+
+    /// Adds one DER certificate.
+    pub fn add_der(&mut self, der: &[u8], what: &str) -> Result<usize, Error> {
+        let cert = pem::der_certificate(der, what)?;
+        self.add_all(&[cert], what)
+    }
+
+    /// Adds the certificates of every PEM file in a directory (not its subdirectories), such
+    /// as a directory in OpenSSL's hashed-name layout (`<hash>.0` files or links, made by
+    /// `openssl rehash`). Files without a `CERTIFICATE` section (CRLs, notes) are skipped; a
+    /// broken certificate section fails the whole call. All or nothing.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<usize, Error> {
+        let fail = |err: &std::io::Error| {
+            Error::new(
+                FTLS_ERR_FILE,
+                format!(
+                    "cannot read the directory {}: {}",
+                    dir.display(),
+                    describe_io(err)
+                ),
+            )
+        };
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| fail(&e))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| fail(&e))?;
+        paths.sort();
+        let mut certs = Vec::new();
+        for path in paths {
+            // Follows links: the hashed layout is made of them. Dangling links are skipped.
+            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                continue;
+            }
+            let bytes = source::read_file(&path)?;
+            if pem::contains(&bytes, b"-----BEGIN CERTIFICATE-----") {
+                certs.extend(pem::certificates(&bytes, &path.display().to_string())?);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        certs.retain(|cert| seen.insert(cert.as_ref().to_vec()));
+        if certs.is_empty() {
+            return Err(Error::new(
+                FTLS_ERR_NO_CERTIFICATE,
+                format!(
+                    "no file in the directory {} holds a certificate",
+                    dir.display()
+                ),
+            ));
+        }
+        self.add_all(&certs, &format!("the directory {}", dir.display()))
+    }
+
+    /// Adds the platform's trust store: on Linux the CA bundle and directory OpenSSL uses
+    /// (found by rustls-native-certs / openssl-probe), on macOS and Windows the system's
+    /// keychain or certificate store. `SSL_CERT_FILE` and `SSL_CERT_DIR` (a `:`-separated list)
+    /// name other places, as for OpenSSL; when either is set, only what they name is read.
+    /// Certificates the platform holds but webpki cannot use as anchors are skipped, as
+    /// OpenSSL skips them.
+    pub fn add_system_roots(&mut self) -> Result<usize, Error> {
+        let found = rustls_native_certs::load_native_certs();
+        let problems: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+        let looked_at = system_store_description();
+        if found.certs.is_empty() {
+            let (code, why) = if problems.is_empty() {
+                (
+                    FTLS_ERR_NO_CERTIFICATE,
+                    "no CA certificate found".to_owned(),
+                )
+            } else {
+                (FTLS_ERR_FILE, problems.join("; "))
+            };
+            return Err(Error::new(
+                code,
+                format!("cannot load the system trust store ({looked_at}): {why}"),
+            ));
+        }
+        let (added, _unusable) = self.store.add_parsable_certificates(found.certs);
+        if added == 0 {
+            return Err(Error::new(
+                FTLS_ERR_CERT_INVALID,
+                format!(
+                    "the system trust store ({looked_at}) holds no certificate usable as a \
+                     trust anchor"
+                ),
+            ));
+        }
+        Ok(added)
+    }
+
+    /// All or nothing: the store changes only if every certificate is a usable anchor.
+    fn add_all(&mut self, certs: &[CertificateDer<'static>], what: &str) -> Result<usize, Error> {
         let mut store = self.store.clone();
         for (index, cert) in certs.iter().enumerate() {
             store.add(cert.clone()).map_err(|err| {
@@ -41,12 +143,6 @@ impl TrustAnchors {
         Ok(certs.len())
     }
 
-    /// As [`Self::add_pem`], reading a file.
-    pub fn add_file(&mut self, path: &Path) -> Result<usize, Error> {
-        let bytes = source::read_file(path)?;
-        self.add_pem(&bytes, &path.display().to_string())
-    }
-
     /// Adds the Mozilla root program's CAs bundled in this library (webpki-roots).
     pub fn add_webpki_roots(&mut self) -> usize {
         self.store
@@ -60,5 +156,21 @@ impl TrustAnchors {
 
     pub fn root_store(&self) -> Arc<RootCertStore> {
         Arc::new(self.store.clone())
+    }
+}
+
+/// Where the system store was looked for, for error details.
+fn system_store_description() -> String {
+    let var = |name: &str| {
+        std::env::var_os(name).map(|value| format!("{name}={}", value.to_string_lossy()))
+    };
+    let set: Vec<String> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .iter()
+        .filter_map(|name| var(name))
+        .collect();
+    if set.is_empty() {
+        "the platform's CA bundle; SSL_CERT_FILE and SSL_CERT_DIR are not set".to_owned()
+    } else {
+        set.join(", ")
     }
 }

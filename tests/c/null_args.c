@@ -95,7 +95,8 @@ static void case_free_null_is_a_no_op(void)
     ftls_server_config_builder_free(NULL);
     ftls_server_config_free(NULL);
     ftls_connection_free(NULL);
-    CHECK(true, "ftls_*_free(NULL) returned (five of them)");
+    ftls_ticketer_free(NULL);
+    CHECK(true, "ftls_*_free(NULL) returned (six of them)");
 }
 
 static void case_client_builder(void)
@@ -552,6 +553,532 @@ out:
     ftls_server_config_builder_free(sb);
 }
 
+/* ---- sessions, negotiation, observability ------------------------------------------------ */
+
+static bool store_put(void *userdata, ftls_bytes key, ftls_bytes value)
+{
+    (void)userdata;
+    (void)key;
+    (void)value;
+    callback_calls++;
+    return false;
+}
+
+static bool store_get(void *userdata, ftls_bytes key, ftls_session_value *value)
+{
+    (void)userdata;
+    (void)key;
+    (void)value;
+    callback_calls++;
+    return false;
+}
+
+static void keylog_line(void *userdata, ftls_str line)
+{
+    (void)userdata;
+    (void)line;
+    callback_calls++;
+}
+
+static void case_sessions_and_keylog(void)
+{
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    ftls_ticketer *ticketer = NULL;
+    static const uint8_t key[FTLS_TICKET_KEY_LEN] = {1};
+
+    NULL_ARG(ftls_client_config_builder_set_session_cache(NULL, 10));
+    NULL_ARG(ftls_client_config_builder_set_early_data(NULL, true));
+    NULL_ARG(ftls_server_config_builder_set_session_cache(NULL, 10));
+    NULL_ARG(ftls_server_config_builder_set_tickets(NULL, true));
+    NULL_ARG(ftls_server_config_builder_set_max_early_data(NULL, 1024));
+    if (!CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_ticketer_new(key, sizeof key, 1, 3600, &ticketer), FTLS_OK)) {
+        goto out;
+    }
+    NULL_ARG(ftls_server_config_builder_set_ticketer(NULL, ticketer));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_ticketer(sb, NULL), "ticketer");
+
+    callback_calls = 0;
+    NULL_ARG(ftls_server_config_builder_set_session_store(NULL, store_put, store_get, store_get,
+                                                          NULL));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_session_store(sb, NULL, store_get, store_get,
+                                                                 NULL),
+                "put");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_session_store(sb, store_put, NULL, store_get,
+                                                                 NULL),
+                "get");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_session_store(sb, store_put, store_get, NULL,
+                                                                 NULL),
+                "take");
+    /* userdata may be NULL: it is only passed through. */
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_session_store(sb, store_put, store_get,
+                                                                     store_get, NULL),
+                    FTLS_OK);
+    CHECK(callback_calls == 0, "setting a store calls none of its callbacks (%u calls)",
+          callback_calls);
+
+    NULL_ARG(ftls_client_config_builder_set_keylog_file(NULL, "/dev/null"));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_keylog_file(cb, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_set_keylog_from_env(NULL));
+    NULL_ARG(ftls_client_config_builder_set_keylog_callback(NULL, keylog_line, NULL));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_keylog_callback(cb, NULL, NULL), "callback");
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_keylog_callback(cb, keylog_line, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_server_config_builder_set_keylog_file(NULL, "/dev/null"));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_keylog_file(sb, NULL), "path");
+    NULL_ARG(ftls_server_config_builder_set_keylog_from_env(NULL));
+    NULL_ARG(ftls_server_config_builder_set_keylog_callback(NULL, keylog_line, NULL));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_keylog_callback(sb, NULL, NULL), "callback");
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_callback(sb, keylog_line, NULL),
+                    FTLS_OK);
+out:
+    ftls_ticketer_free(ticketer);
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+}
+
+static void case_ticketer(void)
+{
+    static const uint8_t keys[2 * FTLS_TICKET_KEY_LEN] = {1, 2, 3};
+    ftls_ticketer *ticketer = (ftls_ticketer *)SENTINEL;
+    char buf[128];
+    size_t len = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, 3600, NULL));
+    NULL_ARG(ftls_ticketer_new(NULL, FTLS_TICKET_KEY_LEN, 1, 3600, &ticketer));
+    CHECK(ticketer == (ftls_ticketer *)SENTINEL, "failed ftls_ticketer_new left *out untouched");
+    /* NULL with length 0 is no key at all: out of range. */
+    CHECK_RESULT(ftls_ticketer_new(NULL, 0, 1, 3600, &ticketer), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN - 1, 1, 3600, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, 0, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, FTLS_TICKET_LIFETIME_MAX + 1,
+                                   &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, FTLS_TICKET_PREVIOUS_KEYS_MAX + 1,
+                                   3600, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(keys, sizeof keys, 0, 3600, &ticketer),
+                 FTLS_ERR_INVALID_ARGUMENT);
+    CHECK(ticketer == (ftls_ticketer *)SENTINEL,
+          "ftls_ticketer_new with out-of-range values left *out untouched");
+    if (!CHECK_RESULT(ftls_ticketer_new(keys, sizeof keys, FTLS_TICKET_PREVIOUS_KEYS_MAX,
+                                        FTLS_TICKET_LIFETIME_MAX, &ticketer),
+                      FTLS_OK)) {
+        return;
+    }
+    NULL_ARG(ftls_ticketer_rotate(NULL, keys, FTLS_TICKET_KEY_LEN));
+    if (CHECK_RESULT(ftls_ticketer_rotate(ticketer, NULL, FTLS_TICKET_KEY_LEN),
+                     FTLS_ERR_NULL_ARGUMENT)) {
+        ftls_ticketer_last_error(ticketer, buf, sizeof buf, NULL);
+        CHECK(strcmp(buf, "argument 'key' is NULL") == 0, "detail: \"%s\"", buf);
+    }
+    NULL_ARG(ftls_ticketer_last_error(NULL, buf, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "_last_error(NULL ticketer) left out_len untouched");
+    NULL_ARG(ftls_ticketer_last_error(ticketer, NULL, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "_last_error(t, NULL, 128, &len) left out_len untouched");
+    ftls_ticketer_free(ticketer);
+}
+
+static void case_session_value_and_connection_sessions(void)
+{
+    tls_pair p;
+    uint8_t buf[16];
+    size_t n = SENTINEL_SIZE;
+    uint32_t count = 0x5e5e;
+
+    NULL_ARG(ftls_session_value_set(NULL, (const uint8_t *)"x", 1));
+    NULL_ARG(ftls_connection_tls13_tickets_received(NULL, &count));
+    NULL_ARG(ftls_connection_write_early_data(NULL, (const uint8_t *)"x", 1, &n));
+    NULL_ARG(ftls_connection_read_early_data(NULL, buf, sizeof buf, &n));
+    CHECK(!ftls_connection_is_early_data_accepted(NULL),
+          "ftls_connection_is_early_data_accepted(NULL) is false");
+    NULL_ARG(ftls_connection_export_keying_material(NULL, buf, sizeof buf,
+                                                    (const uint8_t *)"EXPORTER", 8, NULL, 0,
+                                                    false));
+    CHECK(n == SENTINEL_SIZE && count == 0x5e5e,
+          "calls on a NULL connection left the out-parameters untouched");
+
+    if (!pair_setup(&p, NULL, "localhost", NULL) || !CHECK(pair_handshake(&p), "handshake")) {
+        pair_free(&p);
+        return;
+    }
+    NULL_ARG_CONN(p.client, ftls_connection_tls13_tickets_received(p.client, NULL), "out_count");
+    NULL_ARG_CONN(p.client, ftls_connection_write_early_data(p.client, NULL, 1, &n), "buf");
+    NULL_ARG_CONN(p.client, ftls_connection_write_early_data(p.client, buf, 1, NULL), "out_n");
+    NULL_ARG_CONN(p.server, ftls_connection_read_early_data(p.server, NULL, 1, &n), "buf");
+    NULL_ARG_CONN(p.server, ftls_connection_read_early_data(p.server, buf, 1, NULL), "out_n");
+    NULL_ARG_CONN(p.client,
+                  ftls_connection_export_keying_material(p.client, NULL, 16,
+                                                         (const uint8_t *)"EXPORTER", 8, NULL, 0,
+                                                         false),
+                  "out");
+    NULL_ARG_CONN(p.client,
+                  ftls_connection_export_keying_material(p.client, buf, 16, NULL, 8, NULL, 0,
+                                                         false),
+                  "label");
+    NULL_ARG_CONN(p.client,
+                  ftls_connection_export_keying_material(p.client, buf, 16,
+                                                         (const uint8_t *)"EXPORTER", 8, NULL, 4,
+                                                         true),
+                  "context");
+    /* Without use_context, context is ignored; NULL with 0 is an empty one. */
+    CHECK_RESULT_CONN(p.client,
+                      ftls_connection_export_keying_material(p.client, buf, 16,
+                                                             (const uint8_t *)"EXPORTER", 8,
+                                                             NULL, 4, false),
+                      FTLS_OK);
+    CHECK_RESULT_CONN(p.client,
+                      ftls_connection_export_keying_material(p.client, buf, 16,
+                                                             (const uint8_t *)"EXPORTER", 8,
+                                                             NULL, 0, true),
+                      FTLS_OK);
+    CHECK(n == SENTINEL_SIZE, "calls rejected for a NULL argument left *out_n untouched");
+    pair_free(&p);
+}
+
+static void case_supported_algorithms(void)
+{
+    uint16_t id = 0x5e5e;
+    ftls_str name = {(const char *)SENTINEL, SENTINEL_SIZE};
+    size_t suites = ftls_supported_cipher_suite_count();
+    size_t groups = ftls_supported_group_count();
+    size_t schemes = ftls_supported_signature_scheme_count();
+
+    CHECK(suites > 0 && groups > 0 && schemes > 0, "the build supports %zu suites, %zu groups, "
+          "%zu signature schemes", suites, groups, schemes);
+    /* Both out-pointers are optional. */
+    CHECK_RESULT(ftls_supported_cipher_suite(0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_supported_group(0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_supported_signature_scheme(0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_supported_cipher_suite(suites, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_supported_group(groups, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_supported_signature_scheme(schemes, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_supported_cipher_suite((size_t)-1, &id, &name), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK(id == 0x5e5e && name.data == (const char *)SENTINEL,
+          "out-of-range indexes left the out-parameters untouched");
+}
+
+static void case_negotiation_builder_functions(void)
+{
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    const char *names[] = {"TLS_AES_128_GCM_SHA256", NULL};
+    const char *groups[] = {"X25519", NULL};
+
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+        goto out;
+    }
+    NULL_ARG(ftls_client_config_builder_set_cipher_suites(NULL, names, 1));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_cipher_suites(cb, NULL, 1), "names");
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_cipher_suites(cb, names, 2), "names[1]");
+    NULL_ARG(ftls_server_config_builder_set_cipher_suites(NULL, names, 1));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_cipher_suites(sb, NULL, 1), "names");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_cipher_suites(sb, names, 2), "names[1]");
+    NULL_ARG(ftls_client_config_builder_set_key_exchange_groups(NULL, groups, 1));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_key_exchange_groups(cb, NULL, 1), "names");
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_key_exchange_groups(cb, groups, 2),
+                "names[1]");
+    NULL_ARG(ftls_server_config_builder_set_key_exchange_groups(NULL, groups, 1));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_key_exchange_groups(sb, NULL, 1), "names");
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_key_exchange_groups(sb, groups, 2),
+                "names[1]");
+    NULL_ARG(ftls_server_config_builder_set_prefer_server_order(NULL, true));
+    /* NULL with count 0 is an empty list: out of range. */
+    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_set_cipher_suites(cb, NULL, 0),
+                        FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_CB_DETAIL(cb, "the list of cipher suites is empty");
+    }
+    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_set_key_exchange_groups(sb, NULL, 0),
+                        FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_SB_DETAIL(sb, "the list of key-exchange groups is empty");
+    }
+out:
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+}
+
+static void case_log_callback(void)
+{
+    /* NULL is allowed for both pointers: it turns logging off. */
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, FTLS_LOG_TRACE), FTLS_OK);
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, FTLS_LOG_OFF), FTLS_OK);
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, FTLS_LOG_TRACE + 1), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_set_log_callback(NULL, NULL, 0xffffffffu), FTLS_ERR_INVALID_ARGUMENT);
+}
+
+/* -------------------------------------------------------------------------------------------- */
+/* Trust, identities and certificates (issue 3) */
+
+static int accept_verify(void *userdata, const ftls_verify_request *request, char *reason,
+                         size_t reason_len)
+{
+    (void)userdata;
+    (void)request;
+    (void)reason;
+    (void)reason_len;
+    callback_calls++;
+    return FTLS_OK;
+}
+
+static int auto_hello(void *userdata, const ftls_client_hello *hello)
+{
+    (void)userdata;
+    (void)hello;
+    return FTLS_IDENTITY_AUTO;
+}
+
+static int auto_certificate(void *userdata, const ftls_certificate_request *request)
+{
+    (void)userdata;
+    (void)request;
+    return FTLS_IDENTITY_AUTO;
+}
+
+static void case_client_builder_trust_and_identities(void)
+{
+    ftls_client_config_builder *b = NULL;
+    ftls_bytes chain[1];
+    size_t count = SENTINEL_SIZE;
+
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&b), FTLS_OK)) {
+        return;
+    }
+    chain[0].data = server_pem;
+    chain[0].len = server_pem_len;
+
+    NULL_ARG(ftls_client_config_builder_use_system_roots(NULL, &count));
+    CHECK(count == SENTINEL_SIZE, "use_system_roots(NULL, &count) left count untouched");
+
+    NULL_ARG(ftls_client_config_builder_load_ca_dir(NULL, cert_dir));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_dir(b, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_load_ca_der(NULL, server_pem, server_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_der(b, NULL, 10), "der");
+
+    NULL_ARG(ftls_client_config_builder_load_crl_file(NULL, cert_path("ca.crl.pem")));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_file(b, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_load_crl_pem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_pem(b, NULL, 10), "pem");
+    NULL_ARG(ftls_client_config_builder_load_crl_der(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_der(b, NULL, 10), "der");
+    NULL_ARG(ftls_client_config_builder_set_revocation_policy(NULL, 0));
+
+    NULL_ARG(ftls_client_config_builder_set_verify_callback(NULL, accept_verify, NULL));
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_verify_callback(b, NULL, NULL), FTLS_OK);
+    NULL_ARG(ftls_client_config_builder_dangerous_replace_verifier(NULL, accept_verify, NULL));
+    NULL_ARG_CB(b, ftls_client_config_builder_dangerous_replace_verifier(b, NULL, NULL),
+                "callback");
+
+    NULL_ARG(ftls_client_config_builder_pin_certificate_file(NULL, cert_path("server.pem")));
+    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_file(b, NULL), "path");
+    NULL_ARG(ftls_client_config_builder_pin_certificate_pem(NULL, server_pem, server_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_pem(b, NULL, 10), "pem");
+    NULL_ARG(ftls_client_config_builder_pin_certificate_der(NULL, server_pem, server_pem_len));
+    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_der(b, NULL, 10), "der");
+
+    NULL_ARG(ftls_client_config_builder_load_identity_der(NULL, chain, 1, server_key_pem,
+                                                          server_key_pem_len));
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_load_identity_der(b, NULL, 1, server_key_pem,
+                                                             server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_CB(b, ftls_client_config_builder_load_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+    chain[0].data = NULL;
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_load_identity_der(b, chain, 1, server_key_pem,
+                                                             server_key_pem_len),
+                "cert_chain[0]");
+    chain[0].data = server_pem;
+
+    NULL_ARG(ftls_client_config_builder_add_identity_file(NULL, cert_path("client.pem"),
+                                                          cert_path("client.key")));
+    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_file(b, NULL, cert_path("client.key")),
+                "cert_chain_path");
+    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_file(b, cert_path("client.pem"), NULL),
+                "private_key_path");
+    NULL_ARG(ftls_client_config_builder_add_identity_pem(NULL, server_pem, server_pem_len,
+                                                         server_key_pem, server_key_pem_len));
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_add_identity_pem(b, NULL, 10, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain_pem");
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_add_identity_pem(b, server_pem, server_pem_len, NULL,
+                                                            10),
+                "private_key_pem");
+    NULL_ARG(ftls_client_config_builder_add_identity_der(NULL, chain, 1, server_key_pem,
+                                                         server_key_pem_len));
+    NULL_ARG_CB(b,
+                ftls_client_config_builder_add_identity_der(b, NULL, 1, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+
+    NULL_ARG(ftls_client_config_builder_set_client_certificate_callback(NULL, auto_certificate,
+                                                                        NULL));
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_client_certificate_callback(b, NULL, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_client_config_builder_set_private_key_password(NULL, "secret"));
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_private_key_password(b, NULL), FTLS_OK);
+
+    ftls_client_config_builder_free(b);
+}
+
+static void case_server_builder_trust_and_identities(void)
+{
+    ftls_server_config_builder *b = NULL;
+    ftls_bytes chain[1];
+
+    if (!CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
+        return;
+    }
+    chain[0].data = server_pem;
+    chain[0].len = server_pem_len;
+
+    NULL_ARG(ftls_server_config_builder_load_identity_der(NULL, chain, 1, server_key_pem,
+                                                          server_key_pem_len));
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_load_identity_der(b, NULL, 1, server_key_pem,
+                                                             server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+    NULL_ARG(ftls_server_config_builder_add_identity_file(NULL, cert_path("server.pem"),
+                                                          cert_path("server.key")));
+    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_file(b, NULL, cert_path("server.key")),
+                "cert_chain_path");
+    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_file(b, cert_path("server.pem"), NULL),
+                "private_key_path");
+    NULL_ARG(ftls_server_config_builder_add_identity_pem(NULL, server_pem, server_pem_len,
+                                                         server_key_pem, server_key_pem_len));
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_add_identity_pem(b, NULL, 10, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain_pem");
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_add_identity_pem(b, server_pem, server_pem_len, NULL,
+                                                            10),
+                "private_key_pem");
+    NULL_ARG(ftls_server_config_builder_add_identity_der(NULL, chain, 1, server_key_pem,
+                                                         server_key_pem_len));
+    NULL_ARG_SB(b,
+                ftls_server_config_builder_add_identity_der(b, NULL, 1, server_key_pem,
+                                                            server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_der(b, chain, 1, NULL, 10),
+                "private_key_der");
+    NULL_ARG(ftls_server_config_builder_set_unknown_server_name(NULL,
+                                                                FTLS_UNKNOWN_NAME_REFUSE));
+    NULL_ARG(ftls_server_config_builder_set_client_hello_callback(NULL, auto_hello, NULL));
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_hello_callback(b, NULL, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_server_config_builder_set_ocsp_response(NULL, 0, ca_pem, 4));
+    NULL_ARG_SB(b, ftls_server_config_builder_set_ocsp_response(b, 0, NULL, 4), "response");
+
+    NULL_ARG(ftls_server_config_builder_load_client_ca_dir(NULL, cert_dir));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_dir(b, NULL), "path");
+    NULL_ARG(ftls_server_config_builder_load_client_ca_der(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_der(b, NULL, 10), "der");
+    NULL_ARG(ftls_server_config_builder_load_crl_file(NULL, cert_path("ca.crl.pem")));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_file(b, NULL), "path");
+    NULL_ARG(ftls_server_config_builder_load_crl_pem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_pem(b, NULL, 10), "pem");
+    NULL_ARG(ftls_server_config_builder_load_crl_der(NULL, ca_pem, ca_pem_len));
+    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_der(b, NULL, 10), "der");
+    NULL_ARG(ftls_server_config_builder_set_revocation_policy(NULL, 0));
+    NULL_ARG(ftls_server_config_builder_set_client_verify_callback(NULL, accept_verify, NULL));
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(b, NULL, NULL),
+                    FTLS_OK);
+    NULL_ARG(ftls_server_config_builder_dangerous_replace_client_verifier(NULL, accept_verify,
+                                                                          NULL));
+    NULL_ARG_SB(b, ftls_server_config_builder_dangerous_replace_client_verifier(b, NULL, NULL),
+                "callback");
+    NULL_ARG(ftls_server_config_builder_set_private_key_password(NULL, "secret"));
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, NULL), FTLS_OK);
+
+    ftls_server_config_builder_free(b);
+}
+
+static ftls_result cert_last_error(const void *object, char *buf, size_t buf_len, size_t *out_len)
+{
+    return ftls_certificate_last_error((const ftls_certificate *)object, buf, buf_len, out_len);
+}
+
+static void case_certificate_functions(void)
+{
+    ftls_certificate *cert = (ftls_certificate *)SENTINEL;
+    ftls_connection *conn = NULL;
+    ftls_client_config *config = make_client_config(NULL);
+    ftls_str s;
+    ftls_bytes bytes;
+    int64_t from = 0, to = 0;
+    uint32_t type = 0, bits = 0;
+    size_t count = 0;
+    char buf[64];
+
+    NULL_ARG(ftls_certificate_new_from_der(NULL, 10, &cert));
+    NULL_ARG(ftls_certificate_new_from_der(ca_pem, ca_pem_len, NULL));
+    NULL_ARG(ftls_certificate_new_from_pem(NULL, 10, &cert));
+    NULL_ARG(ftls_certificate_new_from_pem(ca_pem, ca_pem_len, NULL));
+    NULL_ARG(ftls_certificate_new_from_peer(NULL, 0, &cert));
+    CHECK(cert == (ftls_certificate *)SENTINEL, "failed constructors left *out_cert untouched");
+    if (config != NULL &&
+        CHECK_RESULT(ftls_client_connection_new(config, "localhost", &conn), FTLS_OK)) {
+        NULL_ARG_CONN(conn, ftls_certificate_new_from_peer(conn, 0, NULL), "out_cert");
+        NULL_ARG(ftls_connection_peer_ocsp_response(NULL, &bytes));
+        NULL_ARG_CONN(conn, ftls_connection_peer_ocsp_response(conn, NULL), "out_response");
+    }
+    ftls_connection_free(conn);
+    ftls_client_config_free(config);
+
+    NULL_ARG(ftls_certificate_der(NULL, &bytes));
+    NULL_ARG(ftls_certificate_subject(NULL, &s));
+    NULL_ARG(ftls_certificate_issuer(NULL, &s));
+    NULL_ARG(ftls_certificate_serial(NULL, &s));
+    NULL_ARG(ftls_certificate_validity(NULL, &from, &to));
+    NULL_ARG(ftls_certificate_san_count(NULL, &count));
+    NULL_ARG(ftls_certificate_san(NULL, 0, &type, &s));
+    NULL_ARG(ftls_certificate_sha256_fingerprint(NULL, &bytes));
+    NULL_ARG(ftls_certificate_public_key(NULL, &s, &bits));
+    NULL_ARG(ftls_certificate_check_private_key(NULL, server_key_pem, server_key_pem_len));
+    NULL_ARG(ftls_certificate_last_error(NULL, buf, sizeof buf, NULL));
+    ftls_certificate_free(NULL);
+
+    if (!CHECK_RESULT(ftls_certificate_new_from_pem(server_pem, server_pem_len, &cert),
+                      FTLS_OK)) {
+        return;
+    }
+#define NULL_ARG_CERT(call, name)                                                         \
+    do {                                                                                  \
+        if (check_result_at(__FILE__, __LINE__, #call, (int)(call), FTLS_ERR_NULL_ARGUMENT, \
+                            cert_last_error, cert)) {                                     \
+            check_detail_at(__FILE__, __LINE__, "cert", cert_last_error, cert,            \
+                            "argument '" name "' is NULL");                               \
+        }                                                                                 \
+    } while (0)
+    NULL_ARG_CERT(ftls_certificate_der(cert, NULL), "out_der");
+    NULL_ARG_CERT(ftls_certificate_subject(cert, NULL), "out_subject");
+    NULL_ARG_CERT(ftls_certificate_issuer(cert, NULL), "out_issuer");
+    NULL_ARG_CERT(ftls_certificate_serial(cert, NULL), "out_serial");
+    NULL_ARG_CERT(ftls_certificate_san_count(cert, NULL), "out_count");
+    NULL_ARG_CERT(ftls_certificate_sha256_fingerprint(cert, NULL), "out_digest");
+    NULL_ARG_CERT(ftls_certificate_check_private_key(cert, NULL, 10), "key");
+#undef NULL_ARG_CERT
+    /* Optional out-parameters: NULL is accepted. */
+    CHECK_RESULT(ftls_certificate_validity(cert, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_certificate_san(cert, 0, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_certificate_public_key(cert, NULL, NULL), FTLS_OK);
+    CHECK_RESULT(ftls_certificate_last_error(cert, NULL, 0, NULL), FTLS_OK);
+    NULL_ARG(ftls_certificate_last_error(cert, NULL, 10, NULL));
+    ftls_certificate_free(cert);
+}
+
 static const test_case cases[] = {
     {"global_functions", case_global_functions},
     {"free_null_is_a_no_op", case_free_null_is_a_no_op},
@@ -564,6 +1091,15 @@ static const test_case cases[] = {
     {"connection_last_error", case_connection_last_error},
     {"connection_fd_functions", case_connection_fd_functions},
     {"out_of_range_values", case_out_of_range_values},
+    {"sessions_and_keylog", case_sessions_and_keylog},
+    {"ticketer", case_ticketer},
+    {"session_value_and_connection_sessions", case_session_value_and_connection_sessions},
+    {"supported_algorithms", case_supported_algorithms},
+    {"negotiation_builder_functions", case_negotiation_builder_functions},
+    {"log_callback", case_log_callback},
+    {"client_builder_trust_and_identities", case_client_builder_trust_and_identities},
+    {"server_builder_trust_and_identities", case_server_builder_trust_and_identities},
+    {"certificate_functions", case_certificate_functions},
 };
 
 int main(int argc, char **argv)

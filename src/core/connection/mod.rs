@@ -3,11 +3,15 @@
 //! `write`, `shutdown` do the I/O, see `fd_io`).
 
 mod fd_io;
+mod resumption;
 
 use super::client_config::ClientConfig;
 use super::error::{Error, ResultCode::*};
 use super::fd_transport::FdTransport;
-use super::handshake_observer::{HandshakeEvent, HandshakeObserver, SecretRouter};
+use super::handshake_notes::Notes;
+use super::handshake_observer::{
+    EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver, SecretRouter,
+};
 use super::protocol::{group_name, suite_name, version_name};
 use super::server_config::ServerConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -66,6 +70,11 @@ pub struct Connection {
     fds: Option<FdTransport>,
     /// Decrypted bytes waiting in rustls, as of the last processing (for `pending`).
     plaintext_pending: usize,
+    /// A client's early traffic secret, kept from its creation until a handshake trace takes
+    /// it or TLS bytes move (then no trace can start any more).
+    early_secret: Option<EarlySecret>,
+    /// The OCSP response the server stapled (client side), once the verifier saw it.
+    peer_ocsp_response: Option<Vec<u8>>,
 }
 
 impl Connection {
@@ -78,8 +87,16 @@ impl Connection {
                 format!("{server_name:?} is neither a valid DNS name nor an IP address"),
             )
         })?;
+        // With early data, rustls derives the early traffic secret with the ClientHello, right
+        // now: the only moment a later handshake trace can get it.
+        let capture = config
+            .rustls
+            .enable_early_data
+            .then(EarlySecretCapture::start);
         let tls = rustls::ClientConnection::new(config.rustls.clone(), name)?;
-        Ok(Self::wrap(tls.into(), config.secrets.clone()))
+        let mut connection = Self::wrap(tls.into(), config.secrets.clone());
+        connection.early_secret = capture.and_then(EarlySecretCapture::finish);
+        Ok(connection)
     }
 
     /// A server connection; it waits for the client's ClientHello.
@@ -100,6 +117,8 @@ impl Connection {
             failure: None,
             fds: None,
             plaintext_pending: 0,
+            early_secret: None,
+            peer_ocsp_response: None,
         }
     }
 
@@ -117,11 +136,12 @@ impl Connection {
                  first read_tls / write_tls (or fd I/O) so that it sees the whole handshake",
             ));
         }
+        let mut observer = HandshakeObserver::new(self.is_client(), self.secrets.clone());
+        if let Some(early) = self.early_secret.take() {
+            observer.provide_early_secret(early);
+        }
         self.tracing = Some(Tracing {
-            observer: Some(HandshakeObserver::new(
-                self.is_client(),
-                self.secrets.clone(),
-            )),
+            observer: Some(observer),
             sink,
             completion_reported: false,
         });
@@ -141,6 +161,7 @@ impl Connection {
         let result = self.tls.read_tls(&mut tap);
         if result.is_ok() {
             self.transport_used = true;
+            self.early_secret = None;
         }
         match result {
             Ok(0) => {
@@ -173,7 +194,10 @@ impl Connection {
         self.deliver_trace();
         match result {
             Ok(n) => {
-                self.transport_used |= n > 0;
+                if n > 0 {
+                    self.transport_used = true;
+                    self.early_secret = None;
+                }
                 Ok(n)
             }
             Err(err) if err.kind() == io::ErrorKind::WouldBlock => Err(Error::new(
@@ -188,12 +212,17 @@ impl Connection {
     /// After an error, call `write_tls` once more to send the alert that tells the peer why.
     pub fn process_new_packets(&mut self) -> Result<(), Error> {
         self.check_not_failed()?;
-        let result = self.tls.process_new_packets();
+        let (result, notes) = Notes::around(|| self.tls.process_new_packets());
+        if let Some(response) = notes.ocsp_response {
+            self.peer_ocsp_response = Some(response);
+        }
+        // A verifier or resolver of ours explained the failure better than rustls' variant.
+        let result = result.map_err(|err| notes.failure.unwrap_or_else(|| err.into()));
         if let Some(observer) = observer_of(&mut self.tracing) {
             observer.decode_incoming();
         }
         self.deliver_trace();
-        let state = result.map_err(|err| self.fail(err.into()))?;
+        let state = result.map_err(|err| self.fail(err))?;
         self.plaintext_pending = state.plaintext_bytes_to_read();
         self.release_deferred_close_notify();
         if self.transport_eof && self.tls.is_handshaking() {
@@ -344,6 +373,12 @@ impl Connection {
     /// not (a client without a certificate).
     pub fn peer_certificates(&self) -> &[CertificateDer<'static>] {
         self.tls.peer_certificates().unwrap_or(&[])
+    }
+
+    /// The OCSP response the server stapled to its certificate (client connections; None if
+    /// it stapled none, or the session was resumed without a certificate).
+    pub fn peer_ocsp_response(&self) -> Option<&[u8]> {
+        self.peer_ocsp_response.as_deref()
     }
 
     /// Whether the handshake resumed an earlier session.

@@ -159,6 +159,14 @@ fn certificate_error(err: &CertificateError) -> Error {
             FTLS_ERR_CERT_REVOCATION_UNKNOWN,
             "certificate revocation status is unknown".to_owned(),
         ),
+        ExpiredRevocationList | ExpiredRevocationListContext { .. } => (
+            FTLS_ERR_CERT_REVOCATION_UNKNOWN,
+            format!("certificate revocation status is unknown: {err}"),
+        ),
+        ApplicationVerificationFailure => (
+            FTLS_ERR_CERT_REJECTED,
+            "the application's verification refused the certificate".to_owned(),
+        ),
         InvalidPurpose | InvalidPurposeContext { .. } => (
             FTLS_ERR_CERT_BAD_USAGE,
             format!("certificate may not be used for this purpose: {err}"),

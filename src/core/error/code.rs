@@ -88,6 +88,8 @@ pub enum ResultCode {
     FTLS_ERR_CERT_BAD_USAGE = 406,
     /// The revocation status of the certificate could not be determined.
     FTLS_ERR_CERT_REVOCATION_UNKNOWN = 407,
+    /// The application's verification callback rejected the certificate.
+    FTLS_ERR_CERT_REJECTED = 408,
     /// The input is not valid PEM (or DER) of the expected kind.
     FTLS_ERR_BAD_PEM = 450,
     /// The input holds no certificate.
@@ -98,6 +100,8 @@ pub enum ResultCode {
     FTLS_ERR_KEY_MISMATCH = 453,
     /// The private key's type or parameters are not supported.
     FTLS_ERR_UNSUPPORTED_KEY = 454,
+    /// The encrypted private key could not be decrypted with the password given.
+    FTLS_ERR_BAD_PASSWORD = 455,
 
     /// A Rust panic was caught at the boundary. The object involved should be freed.
     FTLS_ERR_PANIC = 900,
@@ -170,11 +174,13 @@ pub const ALL_CODES: &[ResultCode] = &[
     FTLS_ERR_CERT_REVOKED,
     FTLS_ERR_CERT_BAD_USAGE,
     FTLS_ERR_CERT_REVOCATION_UNKNOWN,
+    FTLS_ERR_CERT_REJECTED,
     FTLS_ERR_BAD_PEM,
     FTLS_ERR_NO_CERTIFICATE,
     FTLS_ERR_NO_PRIVATE_KEY,
     FTLS_ERR_KEY_MISMATCH,
     FTLS_ERR_UNSUPPORTED_KEY,
+    FTLS_ERR_BAD_PASSWORD,
     FTLS_ERR_PANIC,
     FTLS_ERR_INTERNAL,
 ];
@@ -318,6 +324,10 @@ impl ResultCode {
                 c"FTLS_ERR_CERT_REVOCATION_UNKNOWN",
                 c"the certificate's revocation status is unknown",
             ),
+            FTLS_ERR_CERT_REJECTED => (
+                c"FTLS_ERR_CERT_REJECTED",
+                c"the application's verification callback rejected the certificate",
+            ),
             FTLS_ERR_BAD_PEM => (c"FTLS_ERR_BAD_PEM", c"the input is not valid PEM or DER"),
             FTLS_ERR_NO_CERTIFICATE => (
                 c"FTLS_ERR_NO_CERTIFICATE",
@@ -334,6 +344,10 @@ impl ResultCode {
             FTLS_ERR_UNSUPPORTED_KEY => (
                 c"FTLS_ERR_UNSUPPORTED_KEY",
                 c"the private key type is not supported",
+            ),
+            FTLS_ERR_BAD_PASSWORD => (
+                c"FTLS_ERR_BAD_PASSWORD",
+                c"the private key could not be decrypted with the password given",
             ),
             FTLS_ERR_PANIC => (c"FTLS_ERR_PANIC", c"a panic was caught inside ftls"),
             FTLS_ERR_INTERNAL => (c"FTLS_ERR_INTERNAL", c"an internal error occurred in ftls"),

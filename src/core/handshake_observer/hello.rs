@@ -1,5 +1,6 @@
 //! The few fields the observer reads from the hellos: the client random (which names the
-//! connection's secrets), and the server's choice of version and cipher suite.
+//! connection's secrets), whether the client sends early data, and the server's choice of
+//! version and cipher suite.
 
 use super::secret_router::ClientRandom;
 use super::GiveUp;
@@ -13,6 +14,7 @@ const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
 const TLS12: u16 = 0x0303;
 const TLS13: u16 = 0x0304;
 const SUPPORTED_VERSIONS: u16 = 43;
+const EARLY_DATA: u16 = 42;
 
 /// The protocol version the server chose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +36,30 @@ pub(super) fn client_random(client_hello: &[u8]) -> Result<ClientRandom, GiveUp>
     let mut reader = Reader(client_hello);
     reader.take(2)?;
     reader.array()
+}
+
+/// Whether a ClientHello carries the early_data extension (RFC 8446 §4.2.10): the client then
+/// sends early data, protected under its early traffic secret, right after it.
+pub(super) fn offers_early_data(client_hello: &[u8]) -> Result<bool, GiveUp> {
+    let mut reader = Reader(client_hello);
+    reader.take(2 + 32)?; // legacy_version, random
+    let session_id_len = reader.u8()?;
+    reader.take(usize::from(session_id_len))?;
+    reader.vec_u16()?; // cipher_suites
+    let compression_len = reader.u8()?;
+    reader.take(usize::from(compression_len))?;
+    if reader.0.is_empty() {
+        return Ok(false);
+    }
+    let mut extensions = Reader(reader.vec_u16()?);
+    while !extensions.0.is_empty() {
+        let extension_type = extensions.u16()?;
+        extensions.vec_u16()?;
+        if extension_type == EARLY_DATA {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Reads a ServerHello body (RFC 8446 §4.1.3; the TLS 1.2 form of RFC 5246 §7.4.1.3 is the
@@ -158,6 +184,35 @@ pub(super) mod tests {
     fn hello_retry_request_is_recognised_by_its_random() {
         let body = server_hello_body(HELLO_RETRY_REQUEST_RANDOM, 0x1301, Some(TLS13));
         assert!(server_hello(&body).unwrap().is_retry_request);
+    }
+
+    /// A ClientHello body with the given extensions (type, data).
+    fn client_hello_body(extensions: &[(u16, &[u8])]) -> Vec<u8> {
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&[5; 32]);
+        body.extend_from_slice(&[0]); // session id
+        body.extend_from_slice(&[0, 2, 0x13, 0x01]); // cipher suites
+        body.extend_from_slice(&[1, 0]); // compression methods
+        let mut encoded = Vec::new();
+        for (extension_type, data) in extensions {
+            encoded.extend_from_slice(&extension_type.to_be_bytes());
+            encoded.extend_from_slice(&u16::try_from(data.len()).unwrap().to_be_bytes());
+            encoded.extend_from_slice(data);
+        }
+        body.extend_from_slice(&u16::try_from(encoded.len()).unwrap().to_be_bytes());
+        body.extend_from_slice(&encoded);
+        body
+    }
+
+    #[test]
+    fn early_data_is_seen_among_the_client_hello_extensions() {
+        let with = client_hello_body(&[(0, b"\x00\x00"), (EARLY_DATA, b""), (41, b"\x01")]);
+        assert!(offers_early_data(&with).unwrap());
+        let without = client_hello_body(&[(0, b"\x00\x00"), (SUPPORTED_VERSIONS, b"\x02\x03\x04")]);
+        assert!(!offers_early_data(&without).unwrap());
+        assert!(!offers_early_data(&with[..2 + 32 + 1 + 4 + 2]).unwrap());
+        assert!(offers_early_data(&with[..with.len() - 3]).is_err());
+        assert!(offers_early_data(&with[..20]).is_err());
     }
 
     #[test]

@@ -5,7 +5,11 @@
 //! handshake records are read directly. TLS 1.3 encrypts everything after ServerHello; those
 //! records are decrypted with the handshake traffic secrets, which rustls hands to the config's
 //! key log ([`SecretRouter`]). In TLS 1.2 the only encrypted handshake message is Finished,
-//! which by the protocol is the first record after ChangeCipherSpec.
+//! which by the protocol is the first record after ChangeCipherSpec. With early data (0-RTT),
+//! the client's records between its ClientHello and its handshake-key records are early data,
+//! skipped, then EndOfEarlyData, decrypted with the client's early traffic secret; early data
+//! the server rejected is skipped like rustls skips it (it does not open under the handshake
+//! key).
 //!
 //! The bytes come from an untrusted peer. Anything the observer cannot follow (garbage, a
 //! record that does not decrypt, a missing secret, an unknown suite, oversized data) makes it
@@ -28,8 +32,9 @@ use hello::Version;
 use messages::{Message, MessageJoiner};
 use records::{ContentType, RecordHeader, RecordReader};
 use secret_router::{ClientRandom, Registration, Secret, TrafficSecret};
+pub(crate) use secret_router::{EarlySecret, EarlySecretCapture};
 use std::sync::Arc;
-use tls13_keys::{RecordDecrypter, Tls13Suite};
+use tls13_keys::{Opened, RecordDecrypter, Tls13Suite};
 
 /// Which way a message travelled, seen from this endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,6 +175,9 @@ struct Shared {
     router: Arc<SecretRouter>,
     /// This connection's claim on its secrets, from the ClientHello until the observer is done.
     registration: Option<Registration>,
+    /// The client's early traffic secret, caught when the connection was created (a client
+    /// connection's only chance: see `EarlySecretCapture`).
+    early_secret: Option<EarlySecret>,
     /// Set by the ServerHello (not by a HelloRetryRequest).
     version: Option<Version>,
     tls13_suite: Option<Tls13Suite>,
@@ -198,6 +206,15 @@ enum StreamState {
     /// Handshake records: plaintext ones, and in TLS 1.3 protected ones (outer type
     /// application_data), which need the decrypter, loaded when the first one arrives.
     Handshake { decrypter: Option<RecordDecrypter> },
+    /// TLS 1.3, the client's records after a ClientHello offering early data: early data and
+    /// EndOfEarlyData under the early traffic key, until the first record that opens under
+    /// the handshake key. Either decrypter is loaded once its secret is known.
+    EarlyData {
+        early: Option<RecordDecrypter>,
+        handshake: Option<RecordDecrypter>,
+        /// Early records that went by before the early key could be loaded.
+        skipped: u64,
+    },
     /// TLS 1.2 after ChangeCipherSpec: the next handshake record is the encrypted Finished.
     Tls12FinishedNext,
     /// This direction's Finished has passed; what follows is application traffic.
@@ -227,6 +244,7 @@ impl HandshakeObserver {
             shared: Shared {
                 router: secrets,
                 registration: None,
+                early_secret: None,
                 version: None,
                 tls13_suite: None,
                 events: Vec::new(),
@@ -234,6 +252,11 @@ impl HandshakeObserver {
             },
             gave_up: false,
         }
+    }
+
+    /// Hands over the early traffic secret caught when the client connection was created.
+    pub(crate) fn provide_early_secret(&mut self, early: EarlySecret) {
+        self.shared.early_secret = Some(early);
     }
 
     /// Bytes this endpoint has just written to the transport, in order.
@@ -296,6 +319,7 @@ impl HandshakeObserver {
         } else if self.is_done() {
             // Nothing more to decrypt: let the router forget this connection.
             self.shared.registration = None;
+            self.shared.early_secret = None;
         }
     }
 
@@ -311,6 +335,7 @@ impl HandshakeObserver {
         log::debug!("handshake trace stops: {}", reason.0);
         self.gave_up = true;
         self.shared.registration = None;
+        self.shared.early_secret = None;
         self.sent.stop();
         self.received.stop();
     }
@@ -344,14 +369,25 @@ impl Stream {
             let Some(header) = self.records.next_complete()? else {
                 return Ok(());
             };
-            if header.content_type() == ContentType::ApplicationData && !self.key_ready(shared)? {
+            let protected = header.content_type() == ContentType::ApplicationData;
+            let early = matches!(self.state, StreamState::EarlyData { .. });
+            let ready = match (protected, early) {
+                (true, true) => self.early_keys_ready(shared)?,
+                (true, false) => self.key_ready(shared)?,
+                (false, _) => true,
+            };
+            if !ready {
                 return match missing_key {
                     MissingKey::Wait => Ok(()),
                     MissingKey::GiveUp => Err(GiveUp("no secret for a protected record")),
                 };
             }
             let body = self.records.take_body(&header);
-            self.record(shared, &header, body)?;
+            if protected && early {
+                self.early_record(shared, &header, body)?;
+            } else {
+                self.record(shared, &header, body)?;
+            }
         }
         self.stop();
         Ok(())
@@ -380,6 +416,101 @@ impl Stream {
         Ok(true)
     }
 
+    /// In the early-data phase: whether a protected record can be dealt with now. Before the
+    /// ServerHello only early data can be protected (it is skipped, no key needed); after it,
+    /// the record is early data or EndOfEarlyData (early key) or the client's next flight
+    /// (handshake key), and at least the handshake key is needed to tell.
+    fn early_keys_ready(&mut self, shared: &mut Shared) -> Result<bool, GiveUp> {
+        let StreamState::EarlyData {
+            early,
+            handshake,
+            skipped,
+        } = &mut self.state
+        else {
+            return Ok(true);
+        };
+        let Some(suite) = shared.tls13_suite else {
+            return Ok(true);
+        };
+        if early.is_none() {
+            if let Some(secret) = shared.take_early_secret() {
+                *early = RecordDecrypter::new(suite, secret.as_bytes())
+                    .and_then(|mut decrypter| decrypter.skip(*skipped).map(|()| decrypter));
+            }
+        }
+        if handshake.is_none() {
+            if let Some(secret) = shared.take_secret(self.author) {
+                *handshake = Some(
+                    RecordDecrypter::new(suite, secret.as_bytes())
+                        .ok_or(GiveUp("cannot derive the handshake traffic keys"))?,
+                );
+            }
+        }
+        Ok(handshake.is_some())
+    }
+
+    /// One protected record of the early-data phase (see [`Self::early_keys_ready`]).
+    fn early_record(
+        &mut self,
+        shared: &mut Shared,
+        header: &RecordHeader,
+        body: Vec<u8>,
+    ) -> Result<(), GiveUp> {
+        let StreamState::EarlyData {
+            early,
+            handshake,
+            skipped,
+        } = &mut self.state
+        else {
+            return Err(GiveUp("early data outside the early-data phase"));
+        };
+        if shared.tls13_suite.is_none() || early.is_none() && handshake.is_none() {
+            // Early data, before the server has even answered.
+            *skipped += 1;
+            return Ok(());
+        }
+        if let Some(opened) = early
+            .as_mut()
+            .and_then(|early| early.open(header, body.clone()))
+        {
+            return match ContentType::from_byte(opened.content_type) {
+                Some(ContentType::ApplicationData) => Ok(()),
+                // EndOfEarlyData (its message ends the phase) or an alert.
+                _ => self.opened(shared, opened),
+            };
+        }
+        let Some(opened) = handshake
+            .as_mut()
+            .and_then(|handshake| handshake.open(header, body))
+        else {
+            // Early data the server rejected: it skips it too.
+            return Ok(());
+        };
+        if !self.messages.is_empty() {
+            return Err(GiveUp("handshake message split across a key change"));
+        }
+        self.end_early_data();
+        self.opened(shared, opened)
+    }
+
+    /// Leaves the early-data phase: what follows is under the handshake key.
+    fn end_early_data(&mut self) {
+        if let StreamState::EarlyData { handshake, .. } = &mut self.state {
+            self.state = StreamState::Handshake {
+                decrypter: handshake.take(),
+            };
+        }
+    }
+
+    /// The content of a protected handshake-phase record.
+    fn opened(&mut self, shared: &mut Shared, opened: Opened) -> Result<(), GiveUp> {
+        match ContentType::from_byte(opened.content_type) {
+            Some(ContentType::Handshake) => self.handshake_bytes(shared, &opened.content),
+            Some(ContentType::Alert) => Ok(()),
+            _ => Err(GiveUp("unexpected content in a protected handshake record")),
+        }
+    }
+
     fn record(
         &mut self,
         shared: &mut Shared,
@@ -390,9 +521,10 @@ impl Stream {
             (ContentType::ChangeCipherSpec, _) => self.change_cipher_spec(shared),
             // Alerts end the handshake; rustls reports them.
             (ContentType::Alert, _) => Ok(()),
-            (ContentType::Handshake, StreamState::Handshake { .. }) => {
-                self.handshake_bytes(shared, &body)
-            }
+            (
+                ContentType::Handshake,
+                StreamState::Handshake { .. } | StreamState::EarlyData { .. },
+            ) => self.handshake_bytes(shared, &body),
             (ContentType::Handshake, StreamState::Tls12FinishedNext) => {
                 self.state = StreamState::Finished;
                 shared.report(
@@ -410,11 +542,7 @@ impl Stream {
                 let opened = decrypter
                     .open(header, body)
                     .ok_or(GiveUp("a protected record does not decrypt"))?;
-                match ContentType::from_byte(opened.content_type) {
-                    Some(ContentType::Handshake) => self.handshake_bytes(shared, &opened.content),
-                    Some(ContentType::Alert) => Ok(()),
-                    _ => Err(GiveUp("unexpected content in a protected handshake record")),
-                }
+                self.opened(shared, opened)
             }
             _ => Err(GiveUp("unexpected record during the handshake")),
         }
@@ -449,7 +577,18 @@ impl Stream {
         match kind {
             HandshakeMessage::ClientHello => {
                 shared.register(hello::client_random(&message.body)?);
+                // A second ClientHello (after a HelloRetryRequest) never offers early data.
+                self.state = if hello::offers_early_data(&message.body)? {
+                    StreamState::EarlyData {
+                        early: None,
+                        handshake: None,
+                        skipped: 0,
+                    }
+                } else {
+                    StreamState::Handshake { decrypter: None }
+                };
             }
+            HandshakeMessage::EndOfEarlyData => self.end_early_data(),
             HandshakeMessage::ServerHello => {
                 let server_hello = hello::server_hello(&message.body)?;
                 if server_hello.is_retry_request {
@@ -503,6 +642,17 @@ impl Shared {
             );
         }
         Ok(())
+    }
+
+    /// The client's early traffic secret, once rustls logged it (only when resuming).
+    fn take_early_secret(&mut self) -> Option<Secret> {
+        let registration = self.registration.as_ref()?;
+        match self.early_secret.take() {
+            Some(early) if early.client_random == *registration.client_random() => {
+                Some(early.secret)
+            }
+            _ => registration.take(TrafficSecret::ClientEarly),
+        }
     }
 
     /// The handshake traffic secret protecting what `author` sends, once rustls logged it.

@@ -7,9 +7,12 @@
 //! secrets of registered randoms, and forgets them when the registration is dropped. With no
 //! registration alive, [`rustls::KeyLog::will_log`] is one atomic load.
 //!
-//! It is a router rather than part of the observer so that other consumers (an NSS key-log
-//! file or callback) can be fed from the same place later.
+//! It is a router rather than part of the observer so that the application's NSS key log
+//! ([`KeyLog`]: a file, a callback) is fed from the same place: every secret goes there when
+//! the application asked for a key log.
 
+use crate::core::key_log::KeyLog;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,12 +21,70 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// A TLS ClientHello random: what rustls identifies a connection's secrets by.
 pub(crate) type ClientRandom = [u8; 32];
 
+const CLIENT_EARLY_TRAFFIC_SECRET: &str = "CLIENT_EARLY_TRAFFIC_SECRET";
+
+thread_local! {
+    /// `Some` while this thread creates a client connection (see [`EarlySecretCapture`]).
+    static EARLY_CAPTURE: RefCell<Option<Option<EarlySecret>>> = const { RefCell::new(None) };
+}
+
+/// A client's early traffic secret with the client random it belongs to.
+pub(crate) struct EarlySecret {
+    pub(crate) client_random: ClientRandom,
+    pub(crate) secret: Secret,
+}
+
+/// Catches the early traffic secret rustls logs while a client connection is created on this
+/// thread: rustls derives it with the ClientHello, before anyone could register the client
+/// random, and a trace set afterwards needs it to read EndOfEarlyData.
+pub(crate) struct EarlySecretCapture(());
+
+impl EarlySecretCapture {
+    pub(crate) fn start() -> Self {
+        EARLY_CAPTURE.with(|capture| *capture.borrow_mut() = Some(None));
+        Self(())
+    }
+
+    /// The secret logged since `start`, if any.
+    pub(crate) fn finish(self) -> Option<EarlySecret> {
+        EARLY_CAPTURE.with(|capture| capture.borrow_mut().take().flatten())
+    }
+
+    fn active() -> bool {
+        EARLY_CAPTURE.with(|capture| capture.borrow().is_some())
+    }
+
+    fn keep(client_random: &[u8], secret: &[u8]) {
+        let (Ok(client_random), Some(secret)) =
+            (ClientRandom::try_from(client_random), Secret::new(secret))
+        else {
+            return;
+        };
+        EARLY_CAPTURE.with(|capture| {
+            if let Some(slot) = capture.borrow_mut().as_mut() {
+                *slot = Some(EarlySecret {
+                    client_random,
+                    secret,
+                });
+            }
+        });
+    }
+}
+
+impl Drop for EarlySecretCapture {
+    fn drop(&mut self) {
+        EARLY_CAPTURE.with(|capture| *capture.borrow_mut() = None);
+    }
+}
+
 /// Routes rustls' key-log secrets to connections that asked for them, by client random.
 #[derive(Default)]
 pub struct SecretRouter {
     /// Live registrations: lets `will_log` and `log` answer without taking the lock.
     registrations: AtomicUsize,
     waiting: Mutex<HashMap<ClientRandom, Waiting>>,
+    /// The application's key log; empty unless it asked for one.
+    key_log: KeyLog,
 }
 
 /// What the router keeps for one client random.
@@ -31,13 +92,17 @@ pub struct SecretRouter {
 struct Waiting {
     /// Registrations for this random (normally one; a replayed ClientHello can make more).
     registrations: usize,
+    client_early: Option<Secret>,
     client_handshake: Option<Secret>,
     server_handshake: Option<Secret>,
 }
 
-/// The secrets a registration can ask for: the TLS 1.3 handshake traffic secrets.
+/// The secrets a registration can ask for: the TLS 1.3 traffic secrets that protect handshake
+/// messages (the early one protects early data and EndOfEarlyData).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TrafficSecret {
+    /// Protects the client's early data (0-RTT) and its EndOfEarlyData message.
+    ClientEarly,
     /// Protects the client's handshake messages after ServerHello.
     ClientHandshake,
     /// Protects the server's handshake messages after ServerHello.
@@ -48,6 +113,7 @@ impl TrafficSecret {
     /// The NSS key-log label rustls uses for this secret.
     fn from_label(label: &str) -> Option<Self> {
         match label {
+            "CLIENT_EARLY_TRAFFIC_SECRET" => Some(Self::ClientEarly),
             "CLIENT_HANDSHAKE_TRAFFIC_SECRET" => Some(Self::ClientHandshake),
             "SERVER_HANDSHAKE_TRAFFIC_SECRET" => Some(Self::ServerHandshake),
             _ => None,
@@ -58,6 +124,7 @@ impl TrafficSecret {
 impl Waiting {
     fn slot(&mut self, which: TrafficSecret) -> &mut Option<Secret> {
         match which {
+            TrafficSecret::ClientEarly => &mut self.client_early,
             TrafficSecret::ClientHandshake => &mut self.client_handshake,
             TrafficSecret::ServerHandshake => &mut self.server_handshake,
         }
@@ -68,6 +135,14 @@ impl SecretRouter {
     /// A router with no registrations: it keeps nothing until a connection registers.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A router that also writes every secret to the application's key log.
+    pub fn with_key_log(key_log: KeyLog) -> Self {
+        Self {
+            key_log,
+            ..Self::default()
+        }
     }
 
     /// Asks for the secrets of the connection with this client random, until the returned
@@ -96,6 +171,10 @@ impl SecretRouter {
 
 impl rustls::KeyLog for SecretRouter {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        self.key_log.log(label, client_random, secret);
+        if label == CLIENT_EARLY_TRAFFIC_SECRET && EarlySecretCapture::active() {
+            EarlySecretCapture::keep(client_random, secret);
+        }
         if !self.anyone_registered() {
             return;
         }
@@ -114,7 +193,9 @@ impl rustls::KeyLog for SecretRouter {
     }
 
     fn will_log(&self, label: &str) -> bool {
-        self.anyone_registered() && TrafficSecret::from_label(label).is_some()
+        !self.key_log.is_empty()
+            || self.anyone_registered() && TrafficSecret::from_label(label).is_some()
+            || label == CLIENT_EARLY_TRAFFIC_SECRET && EarlySecretCapture::active()
     }
 }
 
@@ -123,6 +204,7 @@ impl fmt::Debug for SecretRouter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretRouter")
             .field("registrations", &self.registrations.load(Ordering::Relaxed))
+            .field("key_log", &self.key_log)
             .finish_non_exhaustive()
     }
 }
@@ -255,6 +337,51 @@ mod tests {
         drop(second);
         assert!(!router.will_log(CLIENT_HS));
         assert!(router.lock().is_empty());
+    }
+
+    #[test]
+    fn the_key_log_gets_every_secret_with_or_without_registrations() {
+        let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = lines.clone();
+        let mut key_log = crate::core::key_log::KeyLog::default();
+        key_log.set_callback(Arc::new(move |line| {
+            sink.lock().unwrap().push(line.to_owned())
+        }));
+        let router = Arc::new(SecretRouter::with_key_log(key_log));
+        assert!(router.will_log("CLIENT_RANDOM"));
+        assert!(router.will_log("EXPORTER_SECRET"));
+        router.log("EXPORTER_SECRET", &[1; 32], &[2; 32]);
+        let registration = router.register([1; 32]);
+        router.log(CLIENT_HS, &[1; 32], &[3; 32]);
+        assert!(registration.take(TrafficSecret::ClientHandshake).is_some());
+        let lines = lines.lock().unwrap();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("EXPORTER_SECRET 0101"));
+        assert!(lines[1].starts_with("CLIENT_HANDSHAKE_TRAFFIC_SECRET 0101"));
+    }
+
+    #[test]
+    fn a_capture_catches_the_early_secret_on_its_own_thread_only() {
+        let router = Arc::new(SecretRouter::new());
+        assert!(!router.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+        let capture = EarlySecretCapture::start();
+        assert!(router.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+        assert!(!router.will_log(CLIENT_HS));
+        let other = router.clone();
+        std::thread::spawn(move || {
+            assert!(!other.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+            other.log(CLIENT_EARLY_TRAFFIC_SECRET, &[2; 32], &[8; 32]);
+        })
+        .join()
+        .unwrap();
+        router.log(CLIENT_EARLY_TRAFFIC_SECRET, &[1; 32], &[7; 32]);
+        let early = capture.finish().unwrap();
+        assert_eq!(early.client_random, [1; 32]);
+        assert_eq!(early.secret.as_bytes(), &[7; 32]);
+        assert!(!router.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+        drop(EarlySecretCapture::start());
+        router.log(CLIENT_EARLY_TRAFFIC_SECRET, &[1; 32], &[7; 32]);
+        assert!(EarlySecretCapture::start().finish().is_none());
     }
 
     #[test]

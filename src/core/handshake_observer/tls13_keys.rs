@@ -101,6 +101,12 @@ impl RecordDecrypter {
         })
     }
 
+    /// Accounts for records protected with this key that went by unopened.
+    pub(super) fn skip(&mut self, records: u64) -> Option<()> {
+        self.sequence = self.sequence.checked_add(records)?;
+        Some(())
+    }
+
     /// Decrypts the next record of this direction; None if it does not authenticate.
     pub(super) fn open(&mut self, header: &RecordHeader, mut body: Vec<u8>) -> Option<Opened> {
         // RFC 8446 §5.3: the IV XOR the sequence number, left-padded to the IV length.

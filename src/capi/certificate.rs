@@ -1,0 +1,322 @@
+//! `ftls_certificate`: one certificate's fields, read for C (subject, issuer, serial, dates,
+//! subjectAltNames, fingerprint, public key) so that C never parses DER.
+
+use super::borrowed::{ftls_bytes, ftls_str};
+use super::boundary::{
+    bytes_arg, copy_message, free_handle, guard, into_handle, optional_out, out, with_handle,
+    with_handle_unrecorded, Handle, LastError,
+};
+use super::connection::ftls_connection;
+use crate::core::certificate::{CertificateInfo, SanKind};
+use crate::core::identity::check_key_matches;
+use crate::core::provider::default_provider;
+use crate::core::{pem, Error, ResultCode};
+use std::ffi::c_char;
+
+/// subjectAltName type: a DNS name, e.g. "www.example.com" or "*.example.com".
+pub const FTLS_SAN_DNS: u32 = 1;
+/// subjectAltName type: an IP address, as text ("192.0.2.1", "2001:db8::1").
+pub const FTLS_SAN_IP: u32 = 2;
+/// subjectAltName type: an e-mail address (rfc822Name).
+pub const FTLS_SAN_EMAIL: u32 = 3;
+/// subjectAltName type: a URI.
+pub const FTLS_SAN_URI: u32 = 4;
+
+/// One parsed X.509 certificate. Made by `ftls_certificate_new_from_peer()`,
+/// `ftls_certificate_new_from_der()` or `ftls_certificate_new_from_pem()`; free it with
+/// `ftls_certificate_free()`. It owns a copy of everything: it stays valid after the
+/// connection it came from is freed. Every `ftls_str` / `ftls_bytes` an accessor returns stays
+/// valid until the certificate is freed. Used by one thread at a time, like a connection (a
+/// failed call records its detail on it); it may move between threads.
+pub struct ftls_certificate {
+    info: CertificateInfo,
+    last_error: LastError,
+}
+
+impl Handle for ftls_certificate {
+    fn last_error(&self) -> &LastError {
+        &self.last_error
+    }
+}
+
+fn new_certificate(info: CertificateInfo) -> *mut ftls_certificate {
+    into_handle(ftls_certificate {
+        info,
+        last_error: LastError::default(),
+    })
+}
+
+/// Reads the peer's certificate number `index` of a connection (0 is the peer's own, then the
+/// rest of the chain it sent) once the peer has sent it.
+///
+/// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range, including no
+/// certificate yet or none sent; the connection's `ftls_connection_last_error()` says so);
+/// `FTLS_ERR_BAD_PEM` (the certificate cannot be parsed); `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_new_from_peer(
+    conn: *const ftls_connection,
+    index: usize,
+    out_cert: *mut *mut ftls_certificate,
+) -> ResultCode {
+    with_handle(conn, |c| {
+        let out_cert = out(out_cert, "out_cert")?;
+        let der = c.peer_certificate_der(index)?;
+        out_cert.set(new_certificate(CertificateInfo::parse(der)?));
+        Ok(())
+    })
+}
+
+/// Parses one DER certificate (`der_len` bytes at `der`, copied).
+///
+/// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+/// Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (not exactly one valid DER certificate);
+/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. (No object exists on failure to hold a detail.)
+#[no_mangle]
+pub extern "C" fn ftls_certificate_new_from_der(
+    der: *const u8,
+    der_len: usize,
+    out_cert: *mut *mut ftls_certificate,
+) -> ResultCode {
+    guard(|| {
+        let out_cert = out(out_cert, "out_cert")?;
+        let der = bytes_arg(der, der_len, "der")?;
+        out_cert.set(new_certificate(CertificateInfo::parse(der)?));
+        Ok(())
+    })
+}
+
+/// Parses the first certificate of PEM text (`pem_len` bytes at `pem`, copied).
+///
+/// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+/// Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (not PEM, or a broken section);
+/// `FTLS_ERR_NO_CERTIFICATE` (no certificate section); `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_new_from_pem(
+    pem: *const u8,
+    pem_len: usize,
+    out_cert: *mut *mut ftls_certificate,
+) -> ResultCode {
+    guard(|| {
+        let out_cert = out(out_cert, "out_cert")?;
+        let text = bytes_arg(pem, pem_len, "pem")?;
+        let certs = pem::certificates(text, "the certificate PEM data")?;
+        out_cert.set(new_certificate(CertificateInfo::parse(certs[0].as_ref())?));
+        Ok(())
+    })
+}
+
+/// The certificate's DER encoding, valid until the certificate is freed.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_der(
+    cert: *const ftls_certificate,
+    out_der: *mut ftls_bytes,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        out(out_der, "out_der")?.set(ftls_bytes::new(c.info.der()));
+        Ok(())
+    })
+}
+
+/// The subject distinguished name as text, in the certificate's order with OpenSSL's short
+/// attribute names, e.g. "C=FR, O=Example, CN=localhost"; valid until the certificate is freed.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_subject(
+    cert: *const ftls_certificate,
+    out_subject: *mut ftls_str,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        out(out_subject, "out_subject")?.set(ftls_str::new(c.info.subject()));
+        Ok(())
+    })
+}
+
+/// The issuer distinguished name as text (as `ftls_certificate_subject()`), valid until the
+/// certificate is freed.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_issuer(
+    cert: *const ftls_certificate,
+    out_issuer: *mut ftls_str,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        out(out_issuer, "out_issuer")?.set(ftls_str::new(c.info.issuer()));
+        Ok(())
+    })
+}
+
+/// The serial number in upper-case hex without separators, as `openssl x509 -serial` prints
+/// it (e.g. "4F1A09"), valid until the certificate is freed.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_serial(
+    cert: *const ftls_certificate,
+    out_serial: *mut ftls_str,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        out(out_serial, "out_serial")?.set(ftls_str::new(c.info.serial()));
+        Ok(())
+    })
+}
+
+/// The validity period, in seconds since the Unix epoch (UTC): `*out_not_before` and
+/// `*out_not_after` (either may be NULL).
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`cert`) or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_validity(
+    cert: *const ftls_certificate,
+    out_not_before: *mut i64,
+    out_not_after: *mut i64,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        let (not_before, not_after) = c.info.validity();
+        if let Some(out) = optional_out(out_not_before) {
+            out.set(not_before);
+        }
+        if let Some(out) = optional_out(out_not_after) {
+            out.set(not_after);
+        }
+        Ok(())
+    })
+}
+
+/// How many subjectAltName entries of the kinds ftls reports (DNS names, IP addresses, e-mail
+/// addresses, URIs) the certificate holds; others (directory names...) are not counted.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_san_count(
+    cert: *const ftls_certificate,
+    out_count: *mut usize,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        out(out_count, "out_count")?.set(c.info.subject_alt_names().len());
+        Ok(())
+    })
+}
+
+/// subjectAltName entry number `index` (in certificate order): its type (`FTLS_SAN_DNS`,
+/// `FTLS_SAN_IP`, `FTLS_SAN_EMAIL` or `FTLS_SAN_URI`) and its value as text, valid until the
+/// certificate is freed. Either out-pointer may be NULL.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range);
+/// `FTLS_ERR_NULL_ARGUMENT` (`cert`); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_san(
+    cert: *const ftls_certificate,
+    index: usize,
+    out_type: *mut u32,
+    out_value: *mut ftls_str,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        let sans = c.info.subject_alt_names();
+        let (kind, value) = sans.get(index).ok_or_else(|| {
+            Error::invalid_argument(format!(
+                "subjectAltName index {index} is out of range: the certificate has {}",
+                sans.len()
+            ))
+        })?;
+        if let Some(out_type) = optional_out(out_type) {
+            out_type.set(match kind {
+                SanKind::Dns => FTLS_SAN_DNS,
+                SanKind::Ip => FTLS_SAN_IP,
+                SanKind::Email => FTLS_SAN_EMAIL,
+                SanKind::Uri => FTLS_SAN_URI,
+            });
+        }
+        if let Some(out_value) = optional_out(out_value) {
+            out_value.set(ftls_str::new(value));
+        }
+        Ok(())
+    })
+}
+
+/// The SHA-256 fingerprint: the 32-byte digest of the DER encoding (what
+/// `openssl x509 -fingerprint -sha256` prints in hex), valid until the certificate is freed.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_sha256_fingerprint(
+    cert: *const ftls_certificate,
+    out_digest: *mut ftls_bytes,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        out(out_digest, "out_digest")?.set(ftls_bytes::new(c.info.sha256_fingerprint()));
+        Ok(())
+    })
+}
+
+/// The public key's type — "RSA", "EC", "Ed25519", "Ed448", or the algorithm OID in dotted
+/// form for others — and size in bits (RSA modulus, EC curve: 256, 384, 521; 0 if unknown).
+/// Either out-pointer may be NULL; the type stays valid until the certificate is freed.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`cert`) or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_public_key(
+    cert: *const ftls_certificate,
+    out_type: *mut ftls_str,
+    out_bits: *mut u32,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        if let Some(out_type) = optional_out(out_type) {
+            out_type.set(ftls_str::new(c.info.key_type()));
+        }
+        if let Some(out_bits) = optional_out(out_bits) {
+            out_bits.set(c.info.key_bits());
+        }
+        Ok(())
+    })
+}
+
+/// Checks that a private key (`key_len` bytes at `key`: PEM or DER; PKCS#8, PKCS#1 RSA or
+/// SEC1 EC; not encrypted) belongs to this certificate — the check config builders make when
+/// loading an identity, on its own (like OpenSSL's `X509_check_private_key`).
+///
+/// Returns `FTLS_OK` (they match); `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_NO_PRIVATE_KEY`;
+/// `FTLS_ERR_BAD_PEM`; `FTLS_ERR_UNSUPPORTED_KEY` (including an encrypted key);
+/// `FTLS_ERR_CERT_INVALID` (the certificate's key cannot be used); `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`. Details: `ftls_certificate_last_error()`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_check_private_key(
+    cert: *const ftls_certificate,
+    key: *const u8,
+    key_len: usize,
+) -> ResultCode {
+    with_handle(cert, |c| {
+        let key = bytes_arg(key, key_len, "key")?;
+        check_key_matches(c.info.der(), key, &default_provider())
+    })
+}
+
+/// Copies the detail of this certificate's most recent failure (empty if none) into `buf`, as
+/// `ftls_connection_last_error()` does.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`cert` NULL, or `buf` NULL with `buf_len > 0`)
+/// or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_last_error(
+    cert: *const ftls_certificate,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> ResultCode {
+    with_handle_unrecorded(cert, |c| {
+        copy_message(&c.last_error.detail(), buf, buf_len, out_len)
+    })
+}
+
+/// Frees a certificate and everything its accessors returned. NULL does nothing. The
+/// connection it came from is not affected.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_free(cert: *mut ftls_certificate) {
+    free_handle(cert);
+}

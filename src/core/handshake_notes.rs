@@ -1,0 +1,83 @@
+//! What ftls code running inside rustls' handshake (certificate verifiers, identity resolvers)
+//! tells the connection that drives it.
+//!
+//! rustls carries only its own error enum out of `process_new_packets`, and that enum decides
+//! the alert the peer receives: `CertificateError::Revoked` must stay `Revoked` so that the peer
+//! hears `certificate_revoked`. The detail that names the revoked certificate, and facts such
+//! as the stapled OCSP response the verifier saw, travel here instead. rustls calls verifiers
+//! and resolvers synchronously inside `process_new_packets`, on the thread that called it, and
+//! a connection is driven by one thread at a time; so a slot of that thread, emptied right
+//! before the call and taken right after it ([`Notes::around`]), belongs to exactly that call.
+//! Nothing stays in it between calls: this is not the thread-local error state of OpenSSL.
+
+use super::error::Error;
+use std::cell::RefCell;
+
+/// What one `process_new_packets` call learned besides rustls' result.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// The full story of a failure that rustls reports with a bare error variant.
+    pub failure: Option<Error>,
+    /// The OCSP response the server stapled (client side), as the verifier saw it.
+    pub ocsp_response: Option<Vec<u8>>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<Notes>> = const { RefCell::new(None) };
+}
+
+impl Notes {
+    /// Runs `body` (a call into rustls) with an empty slot and returns what was noted meanwhile.
+    /// Nested calls (a C callback driving another connection) keep their own notes.
+    pub fn around<T>(body: impl FnOnce() -> T) -> (T, Notes) {
+        let outer = CURRENT.with(|slot| slot.replace(Some(Notes::default())));
+        let result = body();
+        let notes = CURRENT.with(|slot| slot.replace(outer));
+        (result, notes.unwrap_or_default())
+    }
+}
+
+/// Records why the handshake is about to fail; the first failure noted wins.
+pub fn note_failure(err: Error) {
+    CURRENT.with(|slot| {
+        if let Some(notes) = slot.borrow_mut().as_mut() {
+            notes.failure.get_or_insert(err);
+        }
+    });
+}
+
+/// Records the stapled OCSP response (empty means none was stapled).
+pub fn note_ocsp_response(response: &[u8]) {
+    if response.is_empty() {
+        return;
+    }
+    CURRENT.with(|slot| {
+        if let Some(notes) = slot.borrow_mut().as_mut() {
+            notes.ocsp_response = Some(response.to_vec());
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::ResultCode;
+
+    #[test]
+    fn notes_belong_to_the_call_that_made_them() {
+        note_failure(Error::invalid_state("outside any call: dropped"));
+        let ((), outer) = Notes::around(|| {
+            note_ocsp_response(b"outer");
+            let ((), inner) = Notes::around(|| {
+                note_failure(Error::new(ResultCode::FTLS_ERR_CERT_REVOKED, "inner"));
+            });
+            assert_eq!(inner.failure.unwrap().detail(), "inner");
+            note_failure(Error::invalid_state("first"));
+            note_failure(Error::invalid_state("second"));
+        });
+        assert_eq!(outer.ocsp_response.as_deref(), Some(&b"outer"[..]));
+        assert_eq!(outer.failure.unwrap().detail(), "first");
+        let ((), empty) = Notes::around(|| ());
+        assert!(empty.failure.is_none() && empty.ocsp_response.is_none());
+    }
+}

@@ -1,0 +1,276 @@
+//! Choosing among several identities: a server by the name the client asks for (SNI) or by an
+//! application's ClientHello callback; a client by an application's callback when the server
+//! asks for a certificate.
+//!
+//! Identities are numbered as the application sees them: 0 is the one set with
+//! `load_identity` (the default), 1, 2... those added with `add_identity`, in order.
+
+use super::error::{Error, ResultCode::*};
+use super::handshake_notes::note_failure;
+use super::identity::Identity;
+use rustls::client::ResolvesClientCert;
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use rustls::SignatureScheme;
+use std::fmt;
+use std::sync::Arc;
+
+/// What a chooser decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdentityChoice {
+    /// As if there were no chooser: by name (server) or the first usable identity (client).
+    Automatic,
+    /// The identity with this number.
+    Number(usize),
+    /// None: the server refuses the handshake; the client sends no certificate.
+    Nothing,
+    /// A value that means none of the above (the number it was), treated as `Nothing`.
+    Invalid(i64),
+}
+
+/// What a server's chooser sees of the ClientHello.
+pub struct HelloSummary<'a> {
+    pub server_name: Option<&'a str>,
+    /// The ALPN protocols offered, in the client's order.
+    pub alpn: Vec<&'a [u8]>,
+    pub signature_schemes: Vec<u16>,
+    pub cipher_suites: Vec<u16>,
+}
+
+/// An application's choice of server identity. Runs on whichever thread drives a connection,
+/// possibly on several at once.
+pub trait HelloChooser: Send + Sync + fmt::Debug {
+    fn choose(&self, hello: &HelloSummary<'_>) -> IdentityChoice;
+}
+
+/// What a client's chooser sees of the server's CertificateRequest.
+pub struct CertificateRequestSummary<'a> {
+    /// The DER Names of the CAs the server accepts (may be empty: any).
+    pub ca_names: &'a [&'a [u8]],
+    pub signature_schemes: Vec<u16>,
+}
+
+/// An application's choice of client identity.
+pub trait CertificateRequestChooser: Send + Sync + fmt::Debug {
+    fn choose(&self, request: &CertificateRequestSummary<'_>) -> IdentityChoice;
+}
+
+/// The numbered identities of a builder.
+#[derive(Clone, Debug, Default)]
+pub struct Identities {
+    /// Slot 0: the default (may be empty); then the added ones.
+    slots: Vec<Option<Identity>>,
+}
+
+impl Identities {
+    /// Sets identity 0, the default.
+    pub fn set_default(&mut self, identity: Identity) {
+        if self.slots.is_empty() {
+            self.slots.push(None);
+        }
+        self.slots[0] = Some(identity);
+    }
+
+    /// Adds an identity; returns its number.
+    pub fn add(&mut self, identity: Identity) -> usize {
+        if self.slots.is_empty() {
+            self.slots.push(None);
+        }
+        self.slots.push(Some(identity));
+        self.slots.len() - 1
+    }
+
+    pub fn get(&self, number: usize) -> Option<&Identity> {
+        self.slots.get(number).and_then(Option::as_ref)
+    }
+
+    /// Replaces identity `number` (e.g. to staple an OCSP response to it).
+    pub fn replace(&mut self, number: usize, identity: Identity) -> Result<(), Error> {
+        match self.slots.get_mut(number) {
+            Some(slot @ Some(_)) => {
+                *slot = Some(identity);
+                Ok(())
+            }
+            _ => Err(self.no_such(number)),
+        }
+    }
+
+    pub fn no_such(&self, number: usize) -> Error {
+        Error::invalid_argument(format!(
+            "there is no identity number {number}: {}",
+            self.describe_numbers()
+        ))
+    }
+
+    fn describe_numbers(&self) -> String {
+        let numbers: Vec<String> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, slot)| slot.is_some())
+            .map(|(n, _)| n.to_string())
+            .collect();
+        if numbers.is_empty() {
+            "none is loaded".to_owned()
+        } else {
+            format!("the loaded ones are {}", numbers.join(", "))
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all().next().is_none()
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Identity> {
+        self.slots.iter().flatten()
+    }
+
+    /// Identity 0, or else the first added one.
+    fn default_identity(&self) -> Option<&Identity> {
+        self.all().next()
+    }
+
+    fn chosen(&self, choice: IdentityChoice, who: &str) -> Result<Option<&Identity>, Error> {
+        match choice {
+            IdentityChoice::Number(n) => self.get(n).map(Some).ok_or_else(|| {
+                Error::new(
+                    FTLS_ERR_HANDSHAKE_FAILURE,
+                    format!("{who} chose identity {n}, but {}", self.describe_numbers()),
+                )
+            }),
+            IdentityChoice::Invalid(value) => Err(Error::new(
+                FTLS_ERR_HANDSHAKE_FAILURE,
+                format!(
+                    "{who} returned {value}, which is neither an identity number nor \
+                     FTLS_IDENTITY_AUTO / FTLS_IDENTITY_NONE"
+                ),
+            )),
+            IdentityChoice::Nothing | IdentityChoice::Automatic => Ok(None),
+        }
+    }
+}
+
+/// Picks the identity that can sign with one of the peer's schemes, else the first.
+fn usable<'a>(
+    candidates: impl Iterator<Item = &'a Identity>,
+    schemes: &[SignatureScheme],
+) -> Option<&'a Identity> {
+    let candidates: Vec<&Identity> = candidates.collect();
+    candidates
+        .iter()
+        .find(|id| id.certified_key().key.choose_scheme(schemes).is_some())
+        .or(candidates.first())
+        .copied()
+}
+
+/// The server's certificate resolver.
+#[derive(Debug)]
+pub struct ServerIdentityResolver {
+    pub identities: Identities,
+    /// Refuse a server name that no identity's certificate names (instead of the default).
+    pub refuse_unknown_name: bool,
+    pub chooser: Option<Arc<dyn HelloChooser>>,
+}
+
+impl ServerIdentityResolver {
+    fn by_name(&self, server_name: Option<&str>, schemes: &[SignatureScheme]) -> Option<&Identity> {
+        let Some(name) = server_name else {
+            return self.identities.default_identity();
+        };
+        let named = self.identities.all().filter(|id| id.serves_name(name));
+        if let Some(identity) = usable(named, schemes) {
+            return Some(identity);
+        }
+        if self.refuse_unknown_name {
+            note_failure(Error::new(
+                FTLS_ERR_HANDSHAKE_FAILURE,
+                format!(
+                    "no identity's certificate names the server name {name:?} the client asked \
+                     for, and unknown names are refused"
+                ),
+            ));
+            return None;
+        }
+        self.identities.default_identity()
+    }
+}
+
+impl ResolvesServerCert for ServerIdentityResolver {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let schemes = hello.signature_schemes().to_vec();
+        let choice = match &self.chooser {
+            None => IdentityChoice::Automatic,
+            Some(chooser) => chooser.choose(&HelloSummary {
+                server_name: hello.server_name(),
+                alpn: hello
+                    .alpn()
+                    .map(|offers| offers.collect())
+                    .unwrap_or_default(),
+                signature_schemes: schemes.iter().map(|s| u16::from(*s)).collect(),
+                cipher_suites: hello
+                    .cipher_suites()
+                    .iter()
+                    .map(|s| u16::from(*s))
+                    .collect(),
+            }),
+        };
+        let identity = match choice {
+            IdentityChoice::Automatic => self.by_name(hello.server_name(), &schemes),
+            IdentityChoice::Nothing => {
+                note_failure(Error::new(
+                    FTLS_ERR_HANDSHAKE_FAILURE,
+                    format!(
+                        "the ClientHello callback refused the handshake (server name {:?})",
+                        hello.server_name().unwrap_or("")
+                    ),
+                ));
+                None
+            }
+            choice => match self.identities.chosen(choice, "the ClientHello callback") {
+                Ok(identity) => identity,
+                Err(err) => {
+                    note_failure(err);
+                    None
+                }
+            },
+        };
+        identity.map(Identity::certified_key)
+    }
+}
+
+/// The client's certificate resolver.
+#[derive(Debug)]
+pub struct ClientIdentityResolver {
+    pub identities: Identities,
+    pub chooser: Option<Arc<dyn CertificateRequestChooser>>,
+}
+
+impl ResolvesClientCert for ClientIdentityResolver {
+    fn resolve(
+        &self,
+        root_hint_subjects: &[&[u8]],
+        sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        let choice = match &self.chooser {
+            None => IdentityChoice::Automatic,
+            Some(chooser) => chooser.choose(&CertificateRequestSummary {
+                ca_names: root_hint_subjects,
+                signature_schemes: sigschemes.iter().map(|s| u16::from(*s)).collect(),
+            }),
+        };
+        let identity = match choice {
+            IdentityChoice::Automatic => usable(self.identities.all(), sigschemes),
+            // The handshake goes on without a certificate; the server decides what that means.
+            choice => self
+                .identities
+                .chosen(choice, "the client certificate callback")
+                .ok()
+                .flatten(),
+        };
+        identity.map(Identity::certified_key)
+    }
+
+    fn has_certs(&self) -> bool {
+        !self.identities.is_empty() || self.chooser.is_some()
+    }
+}

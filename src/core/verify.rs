@@ -1,0 +1,700 @@
+//! How a peer's certificate chain is judged, on either side: webpki against the trust anchors
+//! (with CRLs and a revocation policy), or one of a few pinned certificates, then optionally an
+//! application check — after the standard verification, or (dangerously) instead of it.
+//!
+//! One verifier type serves both rustls traits (servers verified by clients, clients verified by
+//! servers), so every rule lives once. Failures keep rustls' own error variant (which picks the
+//! alert the peer receives) and leave the full detail — which certificate was revoked, what the
+//! application said — in the handshake notes.
+
+use super::certificate::{describe_der, name_text, CertificateInfo};
+use super::error::{Error, ResultCode, ResultCode::*};
+use super::handshake_notes::{note_failure, note_ocsp_response};
+use super::trust::TrustAnchors;
+use super::{pem, source};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::server::WebPkiClientVerifier;
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, UnixTime};
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use x509_cert::crl::CertificateList;
+use x509_cert::der::{Decode, Encode};
+
+/// How CRLs are applied. The default checks the whole chain, refuses a certificate whose status
+/// no CRL gives, and (as rustls) accepts CRLs past their nextUpdate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RevocationPolicy {
+    /// Check only the peer's own certificate, not the CA certificates of its chain.
+    pub end_entity_only: bool,
+    /// Accept a certificate when no CRL covers it (its issuer published none that was loaded).
+    pub allow_unknown_status: bool,
+    /// Refuse a certificate whose CRL is past its nextUpdate time.
+    pub enforce_crl_expiry: bool,
+}
+
+/// Where an application check sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckMode {
+    /// Runs only after the standard verification succeeded; can only refuse more.
+    AfterVerification,
+    /// Replaces the standard verification: its verdict alone decides. Dangerous.
+    DangerousReplacement,
+}
+
+/// What an application check sees.
+pub struct CheckRequest<'a> {
+    /// The peer's chain as sent, its own certificate first (DER).
+    pub chain: &'a [CertificateDer<'a>],
+    /// The name the client verifies the server as; None when a server verifies a client.
+    pub server_name: Option<&'a str>,
+    /// The OCSP response the server stapled; empty if none (and always for client certificates).
+    pub ocsp_response: &'a [u8],
+    /// What the standard verification concluded: always Ok after it, or its failure when the
+    /// check replaces it.
+    pub standard_result: Result<(), &'a Error>,
+}
+
+/// An application's own judgement of a peer's chain. Runs on whichever thread drives a
+/// connection, possibly on several at once.
+pub trait CertificateCheck: Send + Sync + fmt::Debug {
+    /// `Ok` accepts; an error refuses, with an `FTLS_ERR_CERT_*` code and a detail.
+    fn check(&self, request: &CheckRequest<'_>) -> Result<(), Error>;
+}
+
+/// A verdict reported as a number (as C callbacks do) turned into a result: 0 accepts, an
+/// `FTLS_ERR_CERT_*` code refuses for that reason, anything else refuses as
+/// `FTLS_ERR_CERT_REJECTED`.
+pub fn verdict_from_number(number: i64, reason: &str, subject: &str) -> Result<(), Error> {
+    let reason = if reason.trim().is_empty() {
+        "no reason given".to_owned()
+    } else {
+        reason.trim().to_owned()
+    };
+    match ResultCode::from_number(number) {
+        Some(FTLS_OK) => Ok(()),
+        Some(
+            code @ (FTLS_ERR_CERT_INVALID
+            | FTLS_ERR_CERT_UNKNOWN_ISSUER
+            | FTLS_ERR_CERT_EXPIRED
+            | FTLS_ERR_CERT_NOT_YET_VALID
+            | FTLS_ERR_CERT_NAME_MISMATCH
+            | FTLS_ERR_CERT_REVOKED
+            | FTLS_ERR_CERT_BAD_USAGE
+            | FTLS_ERR_CERT_REVOCATION_UNKNOWN
+            | FTLS_ERR_CERT_REJECTED),
+        ) => Err(Error::new(
+            code,
+            format!("the verification callback refused {subject}: {reason}"),
+        )),
+        _ => Err(Error::new(
+            FTLS_ERR_CERT_REJECTED,
+            format!(
+                "the verification callback refused {subject}: {reason} (it returned {number}, \
+                 which is not FTLS_OK or an FTLS_ERR_CERT_* code)"
+            ),
+        )),
+    }
+}
+
+/// Everything about judging peers that a config builder collects, besides the trust anchors.
+#[derive(Clone, Debug, Default)]
+pub struct PeerVerification {
+    pins: Vec<CertificateDer<'static>>,
+    crls: Vec<CertificateRevocationListDer<'static>>,
+    revocation: RevocationPolicy,
+    check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
+}
+
+impl PeerVerification {
+    /// Adds the CRLs of a file (PEM `X509 CRL` sections, or one DER CRL). All or nothing.
+    pub fn add_crl_file(&mut self, path: &Path) -> Result<usize, Error> {
+        let bytes = source::read_file(path)?;
+        self.add_crls(pem::crls(&bytes, &path.display().to_string())?)
+    }
+
+    /// Adds the CRLs of PEM text.
+    pub fn add_crl_pem(&mut self, input: &[u8]) -> Result<usize, Error> {
+        if !pem::is_pem(input) {
+            return Err(Error::new(
+                FTLS_ERR_BAD_PEM,
+                "the CRL PEM data is not PEM: no '-----BEGIN X509 CRL-----' line",
+            ));
+        }
+        self.add_crls(pem::crls(input, "the CRL PEM data")?)
+    }
+
+    /// Adds one DER CRL.
+    pub fn add_crl_der(&mut self, input: &[u8]) -> Result<usize, Error> {
+        if pem::is_pem(input) || input.is_empty() {
+            return Err(Error::new(
+                FTLS_ERR_BAD_PEM,
+                "the CRL DER data is not DER (empty, or PEM text)",
+            ));
+        }
+        self.add_crls(pem::crls(input, "the CRL DER data")?)
+    }
+
+    fn add_crls(
+        &mut self,
+        crls: Vec<CertificateRevocationListDer<'static>>,
+    ) -> Result<usize, Error> {
+        let count = crls.len();
+        self.crls.extend(crls);
+        Ok(count)
+    }
+
+    pub fn set_revocation_policy(&mut self, policy: RevocationPolicy) {
+        self.revocation = policy;
+    }
+
+    /// Trusts exactly this certificate (e.g. a self-signed one from `openssl req -x509`).
+    pub fn pin_certificate(&mut self, cert: CertificateDer<'static>) {
+        if !self.pins.contains(&cert) {
+            self.pins.push(cert);
+        }
+    }
+
+    /// Pins the certificates of a file (PEM or one DER certificate).
+    pub fn pin_file(&mut self, path: &Path) -> Result<usize, Error> {
+        let bytes = source::read_file(path)?;
+        let certs = pem::certificates_pem_or_der(&bytes, &path.display().to_string())?;
+        let count = certs.len();
+        certs
+            .into_iter()
+            .for_each(|cert| self.pin_certificate(cert));
+        Ok(count)
+    }
+
+    /// Pins the certificates of PEM text.
+    pub fn pin_pem(&mut self, input: &[u8]) -> Result<usize, Error> {
+        let certs = pem::certificates(input, "the pinned certificate PEM data")?;
+        let count = certs.len();
+        certs
+            .into_iter()
+            .for_each(|cert| self.pin_certificate(cert));
+        Ok(count)
+    }
+
+    /// Installs (or, with None, removes) the application check.
+    pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
+        self.check = check;
+    }
+
+    fn replaces_standard(&self) -> bool {
+        matches!(self.check, Some((_, CheckMode::DangerousReplacement)))
+    }
+
+    fn checked_against(&self, anchors: &TrustAnchors) -> Result<(), Error> {
+        if !self.pins.is_empty() && !anchors.is_empty() {
+            return Err(Error::new(
+                FTLS_ERR_CONFIG,
+                "pinned certificates are the only anchors: do not also load CA certificates",
+            ));
+        }
+        if !self.crls.is_empty() && anchors.is_empty() {
+            return Err(Error::new(
+                FTLS_ERR_CONFIG,
+                "CRLs need CA trust anchors to be checked against (pinned certificates or a \
+                 replacing callback do not use them)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The verifier a client uses for servers.
+    pub fn server_verifier(
+        &self,
+        anchors: &TrustAnchors,
+        provider: Arc<CryptoProvider>,
+    ) -> Result<Arc<dyn ServerCertVerifier>, Error> {
+        self.checked_against(anchors)?;
+        let standard = if !self.pins.is_empty() {
+            Standard::Pinned(self.pins.clone())
+        } else if anchors.is_empty() {
+            self.without_anchors(
+                "no trust anchors: add CA certificates (a PEM file, a directory, the system \
+                 store or the bundled webpki roots) or pin a certificate before building a \
+                 client config",
+            )?
+        } else {
+            let mut builder =
+                WebPkiServerVerifier::builder_with_provider(anchors.root_store(), provider.clone())
+                    .with_crls(self.crls.iter().cloned());
+            let policy = self.revocation;
+            if policy.end_entity_only {
+                builder = builder.only_check_end_entity_revocation();
+            }
+            if policy.allow_unknown_status {
+                builder = builder.allow_unknown_revocation_status();
+            }
+            if policy.enforce_crl_expiry {
+                builder = builder.enforce_revocation_expiration();
+            }
+            Standard::Server(builder.build().map_err(verifier_build_error)?)
+        };
+        Ok(Arc::new(self.verifier(
+            standard,
+            provider,
+            Vec::new(),
+            true,
+        )?))
+    }
+
+    /// The verifier a server uses for clients; `mandatory` refuses clients without a
+    /// certificate.
+    pub fn client_verifier(
+        &self,
+        anchors: &TrustAnchors,
+        provider: Arc<CryptoProvider>,
+        mandatory: bool,
+    ) -> Result<Arc<dyn ClientCertVerifier>, Error> {
+        self.checked_against(anchors)?;
+        let standard = if !self.pins.is_empty() {
+            Standard::Pinned(self.pins.clone())
+        } else if anchors.is_empty() {
+            self.without_anchors(
+                "client authentication needs trust anchors: add the CA certificates that issue \
+                 client certificates",
+            )?
+        } else {
+            let mut builder =
+                WebPkiClientVerifier::builder_with_provider(anchors.root_store(), provider.clone())
+                    .with_crls(self.crls.iter().cloned());
+            let policy = self.revocation;
+            if policy.end_entity_only {
+                builder = builder.only_check_end_entity_revocation();
+            }
+            if policy.allow_unknown_status {
+                builder = builder.allow_unknown_revocation_status();
+            }
+            if policy.enforce_crl_expiry {
+                builder = builder.enforce_revocation_expiration();
+            }
+            Standard::Client(builder.build().map_err(verifier_build_error)?)
+        };
+        Ok(Arc::new(self.verifier(
+            standard,
+            provider,
+            anchors.root_store().subjects(),
+            mandatory,
+        )?))
+    }
+
+    /// No anchors: only a replacing check can judge, and it hears that the standard
+    /// verification could not run.
+    fn without_anchors(&self, config_error: &str) -> Result<Standard, Error> {
+        if self.replaces_standard() {
+            Ok(Standard::Unavailable(Error::new(
+                FTLS_ERR_CERT_UNKNOWN_ISSUER,
+                "no trust anchors are configured, so no certificate can be verified",
+            )))
+        } else {
+            Err(Error::new(FTLS_ERR_CONFIG, config_error))
+        }
+    }
+
+    fn verifier(
+        &self,
+        standard: Standard,
+        provider: Arc<CryptoProvider>,
+        hints: Vec<DistinguishedName>,
+        mandatory: bool,
+    ) -> Result<Verifier, Error> {
+        Ok(Verifier {
+            standard,
+            check: self.check.clone(),
+            revoked: RevocationIndex::new(&self.crls)?,
+            end_entity_only: self.revocation.end_entity_only,
+            provider,
+            hints,
+            mandatory,
+        })
+    }
+}
+
+fn verifier_build_error(err: rustls::client::VerifierBuilderError) -> Error {
+    Error::new(FTLS_ERR_CONFIG, format!("certificate verifier: {err}"))
+}
+
+#[derive(Debug)]
+enum Standard {
+    Server(Arc<WebPkiServerVerifier>),
+    Client(Arc<dyn ClientCertVerifier>),
+    Pinned(Vec<CertificateDer<'static>>),
+    /// No standard verification is possible; only a replacing check runs.
+    Unavailable(Error),
+}
+
+/// A refusal: rustls' variant (for the alert) and ftls' detail.
+struct Failure {
+    rustls: CertificateError,
+    detail: Error,
+}
+
+#[derive(Debug)]
+struct Verifier {
+    standard: Standard,
+    check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
+    revoked: RevocationIndex,
+    end_entity_only: bool,
+    provider: Arc<CryptoProvider>,
+    /// Client verification: the CA names a CertificateRequest lists.
+    hints: Vec<DistinguishedName>,
+    mandatory: bool,
+}
+
+impl Verifier {
+    fn verify(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: Option<&ServerName<'_>>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<(), rustls::Error> {
+        note_ocsp_response(ocsp_response);
+        let standard =
+            self.standard_verdict(end_entity, intermediates, server_name, ocsp_response, now);
+        let outcome = match &self.check {
+            None => standard,
+            Some((check, mode)) => {
+                let run = |standard_result: Result<(), &Error>| {
+                    let mut chain = vec![CertificateDer::from(end_entity.as_ref())];
+                    chain.extend(
+                        intermediates
+                            .iter()
+                            .map(|c| CertificateDer::from(c.as_ref())),
+                    );
+                    let name = server_name.map(|n| n.to_str().into_owned());
+                    let request = CheckRequest {
+                        chain: &chain,
+                        server_name: name.as_deref(),
+                        ocsp_response,
+                        standard_result,
+                    };
+                    check.check(&request).map_err(|detail| Failure {
+                        rustls: certificate_error_for(detail.code()),
+                        detail,
+                    })
+                };
+                match mode {
+                    CheckMode::AfterVerification => standard.and_then(|()| run(Ok(()))),
+                    CheckMode::DangerousReplacement => {
+                        run(standard.as_ref().map(|_| ()).map_err(|f| &f.detail))
+                    }
+                }
+            }
+        };
+        outcome.map_err(|failure| {
+            note_failure(failure.detail);
+            rustls::Error::InvalidCertificate(failure.rustls)
+        })
+    }
+
+    fn standard_verdict(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: Option<&ServerName<'_>>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<(), Failure> {
+        let webpki = match (&self.standard, server_name) {
+            (Standard::Server(webpki), Some(name)) => webpki
+                .verify_server_cert(end_entity, intermediates, name, ocsp_response, now)
+                .map(drop),
+            (Standard::Client(webpki), _) => webpki
+                .verify_client_cert(end_entity, intermediates, now)
+                .map(drop),
+            (Standard::Server(_), None) => Err(rustls::Error::General(
+                "a server verifier was asked to verify a client".to_owned(),
+            )),
+            (Standard::Pinned(pins), _) => return verify_pinned(pins, end_entity, now),
+            (Standard::Unavailable(why), _) => {
+                return Err(Failure {
+                    rustls: CertificateError::UnknownIssuer,
+                    detail: why.clone(),
+                })
+            }
+        };
+        webpki.map_err(|err| self.explain(err, end_entity, intermediates))
+    }
+
+    /// rustls' error with ftls' detail; a revocation names the revoked certificate.
+    fn explain(
+        &self,
+        err: rustls::Error,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+    ) -> Failure {
+        let mut detail = Error::from(err.clone());
+        if let rustls::Error::InvalidCertificate(CertificateError::Revoked) = &err {
+            let mut chain = vec![end_entity.as_ref()];
+            if !self.end_entity_only {
+                chain.extend(intermediates.iter().map(|c| c.as_ref()));
+            }
+            if let Some(named) = self.revoked.name_revoked(&chain) {
+                detail = Error::new(FTLS_ERR_CERT_REVOKED, named);
+            }
+        }
+        let rustls = match err {
+            rustls::Error::InvalidCertificate(cert_err) => cert_err,
+            _ => CertificateError::BadEncoding,
+        };
+        Failure { rustls, detail }
+    }
+}
+
+fn verify_pinned(
+    pins: &[CertificateDer<'static>],
+    end_entity: &CertificateDer<'_>,
+    now: UnixTime,
+) -> Result<(), Failure> {
+    if !pins.iter().any(|pin| pin.as_ref() == end_entity.as_ref()) {
+        return Err(Failure {
+            rustls: CertificateError::UnknownIssuer,
+            detail: Error::new(
+                FTLS_ERR_CERT_UNKNOWN_ISSUER,
+                format!(
+                    "the peer's certificate {} is not one of the {} pinned certificate(s)",
+                    describe_der(end_entity.as_ref()),
+                    pins.len()
+                ),
+            ),
+        });
+    }
+    let info = CertificateInfo::parse(end_entity.as_ref()).map_err(|detail| Failure {
+        rustls: CertificateError::BadEncoding,
+        detail,
+    })?;
+    let (not_before, not_after) = info.validity();
+    let at =
+        |secs: i64| UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs.max(0) as u64));
+    let seconds = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    let date_error = if seconds < not_before {
+        Some(CertificateError::NotValidYetContext {
+            time: now,
+            not_before: at(not_before),
+        })
+    } else if seconds > not_after {
+        Some(CertificateError::ExpiredContext {
+            time: now,
+            not_after: at(not_after),
+        })
+    } else {
+        None
+    };
+    match date_error {
+        Some(err) => Err(Failure {
+            detail: Error::from(rustls::Error::InvalidCertificate(err.clone()))
+                .context(format!("pinned certificate {}", info.describe())),
+            rustls: err,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The rustls variant (hence the alert) for an application's refusal code.
+fn certificate_error_for(code: ResultCode) -> CertificateError {
+    match code {
+        FTLS_ERR_CERT_EXPIRED => CertificateError::Expired,
+        FTLS_ERR_CERT_NOT_YET_VALID => CertificateError::NotValidYet,
+        FTLS_ERR_CERT_NAME_MISMATCH => CertificateError::NotValidForName,
+        FTLS_ERR_CERT_REVOKED => CertificateError::Revoked,
+        FTLS_ERR_CERT_UNKNOWN_ISSUER => CertificateError::UnknownIssuer,
+        FTLS_ERR_CERT_BAD_USAGE => CertificateError::InvalidPurpose,
+        FTLS_ERR_CERT_REVOCATION_UNKNOWN => CertificateError::UnknownRevocationStatus,
+        _ => CertificateError::ApplicationVerificationFailure,
+    }
+}
+
+/// The serials each loaded CRL lists, to name a revoked certificate (webpki only says that one
+/// of the chain is).
+#[derive(Debug, Default)]
+struct RevocationIndex {
+    /// (issuer Name DER, issuer as text, revoked serials as DER integer contents)
+    lists: Vec<(Vec<u8>, String, Vec<Vec<u8>>)>,
+}
+
+impl RevocationIndex {
+    fn new(crls: &[CertificateRevocationListDer<'static>]) -> Result<Self, Error> {
+        let mut lists = Vec::new();
+        for crl in crls {
+            let parsed = CertificateList::from_der(crl.as_ref()).map_err(|err| {
+                Error::new(FTLS_ERR_BAD_PEM, format!("a CRL is not valid: {err}"))
+            })?;
+            let tbs = parsed.tbs_cert_list;
+            lists.push((
+                tbs.issuer.to_der().unwrap_or_default(),
+                name_text(&tbs.issuer),
+                tbs.revoked_certificates
+                    .iter()
+                    .flatten()
+                    .map(|revoked| revoked.serial_number.as_bytes().to_vec())
+                    .collect(),
+            ));
+        }
+        Ok(Self { lists })
+    }
+
+    /// "certificate revoked: the certificate CN=... (serial ...) is listed in the CRL of
+    /// CN=..." for the first certificate of `chain` that a CRL lists.
+    fn name_revoked(&self, chain: &[&[u8]]) -> Option<String> {
+        chain.iter().enumerate().find_map(|(position, der)| {
+            let cert = CertificateInfo::parse(der).ok()?;
+            let (_, crl_issuer, _) = self.lists.iter().find(|(issuer, _, serials)| {
+                issuer.as_slice() == cert.issuer_der()
+                    && serials.iter().any(|s| s.as_slice() == cert.serial_der())
+            })?;
+            let which = if position == 0 {
+                "certificate"
+            } else {
+                "CA certificate of the chain"
+            };
+            Some(format!(
+                "certificate revoked: the {which} {} is listed in the CRL of {crl_issuer}",
+                cert.describe()
+            ))
+        })
+    }
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.verify(
+            end_entity,
+            intermediates,
+            Some(server_name),
+            ocsp_response,
+            now,
+        )
+        .map(|()| ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+impl ClientCertVerifier for Verifier {
+    fn client_auth_mandatory(&self) -> bool {
+        self.mandatory
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &self.hints
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        self.verify(end_entity, intermediates, None, &[], now)
+            .map(|()| ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_numbers_become_verdicts() {
+        assert!(verdict_from_number(0, "", "X").is_ok());
+        let revoked =
+            verdict_from_number(FTLS_ERR_CERT_REVOKED as i64, " stolen key ", "CN=x").unwrap_err();
+        assert_eq!(revoked.code(), FTLS_ERR_CERT_REVOKED);
+        assert_eq!(
+            revoked.detail(),
+            "the verification callback refused CN=x: stolen key"
+        );
+        for garbage in [-1, 1, 100, 12345, i64::from(i32::MIN)] {
+            let err = verdict_from_number(garbage, "", "CN=x").unwrap_err();
+            assert_eq!(err.code(), FTLS_ERR_CERT_REJECTED);
+            assert!(err.detail().contains(&format!("it returned {garbage}")));
+            assert!(err.detail().contains("no reason given"));
+        }
+        assert_eq!(
+            certificate_error_for(FTLS_ERR_CERT_REJECTED),
+            CertificateError::ApplicationVerificationFailure
+        );
+    }
+}
