@@ -115,7 +115,8 @@ pub extern "C" fn ftls_connection_set_handshake_callback(
 ///
 /// Returns `FTLS_OK`; `FTLS_WANT_READ` (the callback returned EAGAIN/EWOULDBLOCK);
 /// `FTLS_ERR_IO` (the callback returned another errno; the detail names it, or the callback
-/// reported more bytes than asked); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
+/// reported more bytes than asked; the connection then stays failed, except after `EINTR`,
+/// which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
 /// `ftls_connection_read()` first); the connection's earlier fatal error, if any;
 /// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
@@ -139,8 +140,9 @@ pub extern "C" fn ftls_connection_read_tls(
 /// (0 if nothing was pending). Call it while `ftls_connection_wants_write()` is true.
 ///
 /// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
-/// `FTLS_ERR_IO` (the callback returned another errno); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`. It still works after a fatal error, to send the alert.
+/// `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
+/// except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works after a
+/// fatal error, to send the alert.
 #[no_mangle]
 pub extern "C" fn ftls_connection_write_tls(
     conn: *mut ftls_connection,

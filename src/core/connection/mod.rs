@@ -173,7 +173,7 @@ impl Connection {
                 Some(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     Error::new(FTLS_WANT_READ, "the transport has no data yet")
                 }
-                Some(err) => Error::io("reading from the transport", &err),
+                Some(err) => self.transport_failed(Error::io("reading from the transport", &err)),
                 // rustls refused before reading: its plaintext buffer is full.
                 None => Error::invalid_state(format!(
                     "cannot take more TLS data now ({err}): read the pending plaintext first"
@@ -204,7 +204,7 @@ impl Connection {
                 FTLS_WANT_WRITE,
                 "the transport cannot take data yet",
             )),
-            Err(err) => Err(Error::io("writing to the transport", &err)),
+            Err(err) => Err(self.transport_failed(Error::io("writing to the transport", &err))),
         }
     }
 
@@ -395,6 +395,17 @@ impl Connection {
         match &self.failure {
             Some(err) => Err(err.clone()),
             None => Ok(()),
+        }
+    }
+
+    /// A broken transport ends the connection, as a protocol error does: the OS reports a
+    /// reset only once, and a later call must not pass the stream off as merely truncated. An
+    /// interrupted call (EINTR, which a callback may return) can simply be repeated.
+    fn transport_failed(&mut self, err: Error) -> Error {
+        if err.errno() == Some(libc::EINTR) {
+            err
+        } else {
+            self.fail(err)
         }
     }
 

@@ -90,7 +90,12 @@ fn tls13_handshake_then_data_both_ways_then_close_notify() {
     assert_eq!((ce, se), (None, None));
     assert_eq!(c.protocol_version(), Some("TLSv1.3"));
     assert_eq!(s.sni_server_name().unwrap(), Some("localhost"));
-    assert_eq!(c.key_exchange_group(), Some("X25519MLKEM768"));
+    // The provider's most preferred group: X25519MLKEM768 with aws-lc-rs, X25519 with ring.
+    let preferred = crate::core::provider::default_provider().kx_groups[0].name();
+    assert_eq!(
+        c.key_exchange_group(),
+        Some(crate::core::protocol::group_name(preferred))
+    );
     assert_eq!(c.peer_certificates().len(), 1);
     assert_eq!(c.write(b"ping").unwrap(), 4);
     pump(&mut c, &mut s);
@@ -354,4 +359,32 @@ fn an_fd_flush_sends_a_whole_flight_in_one_system_call() {
     }
     assert_eq!(at, n, "whole records");
     assert!(records >= 3, "only {records} records in the flight");
+}
+
+/// Fails its first read with `errno`, then reports end of stream, as a reset socket does.
+struct FailsOnce(Option<i32>);
+
+impl std::io::Read for FailsOnce {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.take() {
+            Some(errno) => Err(std::io::Error::from_raw_os_error(errno)),
+            None => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn a_transport_failure_sticks_but_an_interrupted_read_can_be_repeated() {
+    let config = client_builder().build().unwrap();
+    let mut c = Connection::client(&config, "localhost").unwrap();
+    let err = c.read_tls(&mut FailsOnce(Some(libc::EINTR))).unwrap_err();
+    assert_eq!((err.code(), err.errno()), (FTLS_ERR_IO, Some(libc::EINTR)));
+    assert_eq!(c.read_tls(&mut FailsOnce(None)).unwrap(), 0, "EINTR left it usable");
+
+    let mut c = Connection::client(&config, "localhost").unwrap();
+    let reset = c.read_tls(&mut FailsOnce(Some(libc::ECONNRESET))).unwrap_err();
+    assert_eq!(reset.errno(), Some(libc::ECONNRESET));
+    // The socket now reports a plain end of stream; the connection still knows it was reset.
+    assert_eq!(c.read_tls(&mut FailsOnce(None)).unwrap_err(), reset);
+    assert_eq!(c.process_new_packets().unwrap_err(), reset);
 }
