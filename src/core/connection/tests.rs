@@ -379,10 +379,16 @@ fn a_transport_failure_sticks_but_an_interrupted_read_can_be_repeated() {
     let mut c = Connection::client(&config, "localhost").unwrap();
     let err = c.read_tls(&mut FailsOnce(Some(libc::EINTR))).unwrap_err();
     assert_eq!((err.code(), err.errno()), (FTLS_ERR_IO, Some(libc::EINTR)));
-    assert_eq!(c.read_tls(&mut FailsOnce(None)).unwrap(), 0, "EINTR left it usable");
+    assert_eq!(
+        c.read_tls(&mut FailsOnce(None)).unwrap(),
+        0,
+        "EINTR left it usable"
+    );
 
     let mut c = Connection::client(&config, "localhost").unwrap();
-    let reset = c.read_tls(&mut FailsOnce(Some(libc::ECONNRESET))).unwrap_err();
+    let reset = c
+        .read_tls(&mut FailsOnce(Some(libc::ECONNRESET)))
+        .unwrap_err();
     assert_eq!(reset.errno(), Some(libc::ECONNRESET));
     // The socket now reports a plain end of stream; the connection still knows it was reset.
     assert_eq!(c.read_tls(&mut FailsOnce(None)).unwrap_err(), reset);
