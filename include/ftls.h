@@ -713,6 +713,19 @@ typedef int (*ftls_read_callback)(void *userdata, uint8_t *buf, size_t len, size
 typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t len, size_t *out_n);
 
 /**
+ * Writes TLS bytes from `count` buffers (`bufs[0]` first; every one non-empty) to the
+ * transport, in one go if it can: a `writev` or `sendmsg` over all of them, or a copy of each
+ * into a memory buffer.
+ *
+ * Return 0 and set `*out_n` to the number of bytes written, counted from the start of
+ * `bufs[0]` across the buffers in order (at most their total), or return an errno value
+ * (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports `FTLS_WANT_WRITE`).
+ * The buffers are ftls' own and valid only during the call. Must not call ftls functions on
+ * the same connection.
+ */
+typedef int (*ftls_write_vectored_callback)(void *userdata, const ftls_bytes *bufs, size_t count, size_t *out_n);
+
+/**
  * Stores a session: `value` under `key` (both valid only during the call; copy them),
  * replacing any value stored under the same key. Return true if it was stored. The value
  * holds the session's secret: whoever reads it can impersonate the server to that client and
@@ -1577,6 +1590,21 @@ ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback c
 ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback callback, void *userdata, size_t *out_n);
 
 /**
+ * As `ftls_connection_write_tls()`, handing the transport every queued record at once: one
+ * call of `callback` (with `userdata`) receives an array of buffers (up to 64), to pass on in
+ * one `writev`/`sendmsg` or to copy into a memory buffer. Nothing is copied on the way: the
+ * buffers are the encrypted records themselves. `*out_n` receives the number of bytes written
+ * (0 if nothing was pending). A handshake callback sees the bytes as with
+ * `ftls_connection_write_tls()`.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
+ * `FTLS_ERR_IO` (the callback returned another errno, or reported more bytes than it was
+ * given: the connection then stays failed, except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`. It still works after a fatal error, to send the alert.
+ */
+ftls_result ftls_connection_write_tls_vectored(ftls_connection *conn, ftls_write_vectored_callback callback, void *userdata, size_t *out_n);
+
+/**
  * Processes the TLS bytes read so far: advances the handshake (verifying the peer's
  * certificate), decrypts application data. After a failure the connection stays failed; call
  * `ftls_connection_write_tls()` once more so the peer receives the alert explaining why.
@@ -1648,6 +1676,35 @@ ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len
  * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_write(ftls_connection *conn, const uint8_t *buf, size_t len, size_t *out_n);
+
+/**
+ * Lends the next decrypted application data without copying it: `*out_data` points at the
+ * plaintext of the next record (at least 1 byte, at most 16 KiB) inside the connection. It
+ * stays valid until the next call on `conn`, whichever it is. The same bytes are lent again
+ * until `ftls_connection_consume()` marks them as read, so the usual loop is: borrow, use
+ * (parse, or copy what must outlive the call), consume, borrow again. `ftls_connection_read()`
+ * copies from the same data: the two can be mixed.
+ *
+ * With an fd set, it reads the fd as needed, as `ftls_connection_read()` does; otherwise it
+ * lends only what `ftls_connection_process_new_packets()` already decrypted.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_READ` (nothing decrypted yet); `FTLS_CLOSED` (the peer sent
+ * close_notify and everything was consumed); `FTLS_ERR_UNEXPECTED_EOF` (the transport ended
+ * without close_notify); with an fd, `FTLS_ERR_IO` and handshake errors as
+ * `ftls_connection_read()`; the connection's fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`. `*out_data` is written only on `FTLS_OK`.
+ */
+ftls_result ftls_connection_read_borrowed(ftls_connection *conn, ftls_bytes *out_data);
+
+/**
+ * Marks the first `n` bytes lent by `ftls_connection_read_borrowed()` as read; the next
+ * borrow lends what follows them. `n` may be less than the length lent (the rest is lent
+ * again), or 0.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`n` is more than the bytes lent: nothing
+ * is consumed); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_consume(ftls_connection *conn, size_t n);
 
 /**
  * Queues a close_notify alert, the clean end of this side's data; send it with

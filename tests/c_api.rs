@@ -406,6 +406,11 @@ fn identities_by_name_callbacks_der_ocsp_encrypted_keys_and_inspection() {
 }
 
 #[test]
+fn copy_free_vectored_writes_and_borrowed_reads() {
+    run_checks("copy_free", &[&certs()], 85);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }

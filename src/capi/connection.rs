@@ -9,7 +9,8 @@ use super::client_config::{client_config, ftls_client_config};
 use super::handshake_events::{self, ftls_handshake_callback};
 use super::server_config::{ftls_server_config, server_config};
 use super::transport_callbacks::{
-    ftls_read_callback, ftls_write_callback, CallbackReader, CallbackWriter,
+    ftls_read_callback, ftls_write_callback, ftls_write_vectored_callback, CallbackReader,
+    CallbackWriter, VectoredCallbackWriter,
 };
 use crate::core::{Connection, Error, ResultCode};
 use std::ffi::{c_char, c_void};
@@ -159,6 +160,33 @@ pub extern "C" fn ftls_connection_write_tls(
     })
 }
 
+/// As `ftls_connection_write_tls()`, handing the transport every queued record at once: one
+/// call of `callback` (with `userdata`) receives an array of buffers (up to 64), to pass on in
+/// one `writev`/`sendmsg` or to copy into a memory buffer. Nothing is copied on the way: the
+/// buffers are the encrypted records themselves. `*out_n` receives the number of bytes written
+/// (0 if nothing was pending). A handshake callback sees the bytes as with
+/// `ftls_connection_write_tls()`.
+///
+/// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
+/// `FTLS_ERR_IO` (the callback returned another errno, or reported more bytes than it was
+/// given: the connection then stays failed, except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`. It still works after a fatal error, to send the alert.
+#[no_mangle]
+pub extern "C" fn ftls_connection_write_tls_vectored(
+    conn: *mut ftls_connection,
+    callback: ftls_write_vectored_callback,
+    userdata: *mut c_void,
+    out_n: *mut usize,
+) -> ResultCode {
+    with_handle_mut(conn, |c| {
+        let callback = callback.ok_or_else(|| null_argument("callback"))?;
+        let out_n = out(out_n, "out_n")?;
+        let mut writer = VectoredCallbackWriter { callback, userdata };
+        out_n.set(c.conn.write_tls(&mut writer)?);
+        Ok(())
+    })
+}
+
 /// Processes the TLS bytes read so far: advances the handshake (verifying the peer's
 /// certificate), decrypts application data. After a failure the connection stays failed; call
 /// `ftls_connection_write_tls()` once more so the peer receives the alert explaining why.
@@ -256,6 +284,44 @@ pub extern "C" fn ftls_connection_write(
         out_n.set(c.conn.write(data)?);
         Ok(())
     })
+}
+
+/// Lends the next decrypted application data without copying it: `*out_data` points at the
+/// plaintext of the next record (at least 1 byte, at most 16 KiB) inside the connection. It
+/// stays valid until the next call on `conn`, whichever it is. The same bytes are lent again
+/// until `ftls_connection_consume()` marks them as read, so the usual loop is: borrow, use
+/// (parse, or copy what must outlive the call), consume, borrow again. `ftls_connection_read()`
+/// copies from the same data: the two can be mixed.
+///
+/// With an fd set, it reads the fd as needed, as `ftls_connection_read()` does; otherwise it
+/// lends only what `ftls_connection_process_new_packets()` already decrypted.
+///
+/// Returns `FTLS_OK`; `FTLS_WANT_READ` (nothing decrypted yet); `FTLS_CLOSED` (the peer sent
+/// close_notify and everything was consumed); `FTLS_ERR_UNEXPECTED_EOF` (the transport ended
+/// without close_notify); with an fd, `FTLS_ERR_IO` and handshake errors as
+/// `ftls_connection_read()`; the connection's fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`. `*out_data` is written only on `FTLS_OK`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_read_borrowed(
+    conn: *mut ftls_connection,
+    out_data: *mut ftls_bytes,
+) -> ResultCode {
+    with_handle_mut(conn, |c| {
+        let out_data = out(out_data, "out_data")?;
+        out_data.set(ftls_bytes::new(c.conn.read_borrowed()?));
+        Ok(())
+    })
+}
+
+/// Marks the first `n` bytes lent by `ftls_connection_read_borrowed()` as read; the next
+/// borrow lends what follows them. `n` may be less than the length lent (the rest is lent
+/// again), or 0.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`n` is more than the bytes lent: nothing
+/// is consumed); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_connection_consume(conn: *mut ftls_connection, n: usize) -> ResultCode {
+    with_handle_mut(conn, |c| c.conn.consume(n))
 }
 
 /// Queues a close_notify alert, the clean end of this side's data; send it with

@@ -69,5 +69,7 @@ pub use negotiation::*;
 pub use result::*;
 pub use server_config::*;
 pub use sessions::*;
-pub use transport_callbacks::{ftls_read_callback, ftls_write_callback};
+pub use transport_callbacks::{
+    ftls_read_callback, ftls_write_callback, ftls_write_vectored_callback,
+};
 pub use version::*;

@@ -52,6 +52,17 @@ static int counting_read(void *userdata, uint8_t *buf, size_t len, size_t *out_n
     return EAGAIN;
 }
 
+static int counting_write_vectored(void *userdata, const ftls_bytes *bufs, size_t count,
+                                   size_t *out_n)
+{
+    (void)userdata;
+    (void)bufs;
+    (void)count;
+    callback_calls++;
+    *out_n = 0;
+    return 0;
+}
+
 static int counting_write(void *userdata, const uint8_t *buf, size_t len, size_t *out_n)
 {
     (void)userdata;
@@ -332,6 +343,14 @@ static void case_connection_transport_callbacks(void)
     NULL_ARG_CONN(conn, ftls_connection_write_tls(conn, NULL, &userdata, &n), "callback");
     NULL_ARG_CONN(conn, ftls_connection_write_tls(conn, counting_write, &userdata, NULL), "out_n");
 
+    NULL_ARG(ftls_connection_write_tls_vectored(NULL, counting_write_vectored, &userdata, &n));
+    NULL_ARG_CONN(conn, ftls_connection_write_tls_vectored(conn, NULL, &userdata, &n),
+                  "callback");
+    NULL_ARG_CONN(conn,
+                  ftls_connection_write_tls_vectored(conn, counting_write_vectored, &userdata,
+                                                     NULL),
+                  "out_n");
+
     CHECK(n == SENTINEL_SIZE, "failed read_tls/write_tls calls left *out_n untouched");
     CHECK(callback_calls == 0,
           "no callback was called by a call rejected for a NULL argument (%u calls)",
@@ -474,6 +493,7 @@ static void case_connection_fd_functions(void)
 {
     ftls_connection *conn = fresh_client();
     size_t pending = SENTINEL_SIZE;
+    ftls_bytes lent = {NULL, SENTINEL_SIZE};
 
     NULL_ARG(ftls_connection_set_fd(NULL, 0));
     NULL_ARG(ftls_connection_set_fds(NULL, 0, 1));
@@ -481,12 +501,17 @@ static void case_connection_fd_functions(void)
     NULL_ARG(ftls_connection_flush(NULL));
     NULL_ARG(ftls_connection_shutdown(NULL, true));
     NULL_ARG(ftls_connection_shutdown(NULL, false));
+    NULL_ARG(ftls_connection_read_borrowed(NULL, &lent));
+    CHECK(lent.len == SENTINEL_SIZE, "read_borrowed(NULL, &lent) left lent untouched");
+    NULL_ARG(ftls_connection_consume(NULL, 0));
+    NULL_ARG(ftls_connection_consume(NULL, 5));
     NULL_ARG(ftls_connection_pending(NULL, &pending));
     CHECK(pending == SENTINEL_SIZE, "pending(NULL, &n) left n untouched");
     if (conn == NULL) {
         return;
     }
     NULL_ARG_CONN(conn, ftls_connection_pending(conn, NULL), "out_pending");
+    NULL_ARG_CONN(conn, ftls_connection_read_borrowed(conn, NULL), "out_data");
 
     /* Negative descriptors are out of range. */
     if (CHECK_RESULT_CONN(conn, ftls_connection_set_fd(conn, -1), FTLS_ERR_INVALID_ARGUMENT)) {

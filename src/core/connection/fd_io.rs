@@ -92,12 +92,7 @@ impl Connection {
                 Err(err) if err.code() == FTLS_WANT_READ => {}
                 done => return done,
             }
-            // Handshake messages or alerts may be waiting to go out before the peer answers;
-            // if the fd cannot take them now, read anyway (see "Full duplex" above).
-            match self.flush_to(&mut fds) {
-                Err(err) if err.code() == FTLS_WANT_WRITE => {}
-                result => result?,
-            }
+            self.flush_ignoring_would_block(&mut fds)?;
             self.fill_from(&mut fds)?;
         }
     }
@@ -123,6 +118,18 @@ impl Connection {
         }
     }
 
+    /// Handshake messages or alerts may be waiting to go out before the peer answers; if the
+    /// fd cannot take them now, the caller reads anyway (see "Full duplex" above).
+    pub(super) fn flush_ignoring_would_block(
+        &mut self,
+        fds: &mut FdTransport,
+    ) -> Result<(), Error> {
+        match self.flush_to(fds) {
+            Err(err) if err.code() == FTLS_WANT_WRITE => Ok(()),
+            result => result,
+        }
+    }
+
     fn flush_to(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
         while self.tls.wants_write() {
             self.write_tls(fds)?;
@@ -134,7 +141,7 @@ impl Connection {
     /// caller then sees close_notify, truncation or a handshake cut short. When processing
     /// fails, the alert rustls queued goes out before the error is reported, so the peer
     /// learns why instead of seeing a bare EOF.
-    fn fill_from(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
+    pub(super) fn fill_from(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
         if !self.transport_eof {
             self.read_tls(fds)?;
         }

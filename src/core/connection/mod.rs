@@ -2,6 +2,7 @@
 //! `read_tls` / `write_tls`), or over file descriptors (`set_fds`, then `handshake`, `read`,
 //! `write`, `shutdown` do the I/O, see `fd_io`).
 
+mod borrowed_read;
 mod fd_io;
 mod resumption;
 
