@@ -37,9 +37,11 @@ CXX_EXAMPLE_BINS := $(CXX_EXAMPLES:%=$(BUILD)/bin/%)
 
 # What the tests run besides cargo: C and C++ compilers, binutils (nm, objdump, readelf: export
 # and soname checks), openssl (the interop peer), cmake and pkg-config (the packaging tests).
-TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl cmake pkg-config update-ca-certificates
+# OpenSSL's headers: the benchmark's OpenSSL program, whose smoke test runs under `make test`.
+TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl cmake pkg-config update-ca-certificates \
+		openssl/ssl.h
 
-.PHONY: all lib examples certs demo test tools install clean FORCE
+.PHONY: all lib examples certs demo test tools install clean bench bench-build FORCE
 
 all: lib examples
 
@@ -76,6 +78,39 @@ tools:
 
 test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
+
+# The benchmark (README, "Performance"): ftls through its C API, OpenSSL's libssl, rustls
+# natively, interleaved over rounds, one table of medians. BENCH_ARGS passes options to the
+# driver (bench/run.rs), e.g. BENCH_ARGS="--rounds 3 --bulk-mib 256". Always the default
+# provider (aws-lc-rs): the native rustls program uses it directly. jemalloc is preloaded for
+# the allocator comparison when Debian's libjemalloc2 is installed (need-tools installs it).
+BENCH_ARGS ?=
+BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench
+JEMALLOC    = $(firstword $(wildcard /usr/lib/*/libjemalloc.so.2))
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+
+bench: bench-build
+	@./scripts/need-tools libjemalloc.so.2 || true
+	$(TARGET_DIR)/release/examples/bench $(if $(JEMALLOC),--jemalloc $(JEMALLOC)) \
+		$(BENCH_ARGS) $(BUILD)
+
+bench-build: lib $(BUILD)/certs/server.pem $(BENCH_BINS)
+	@./scripts/need-tools cc openssl/ssl.h
+	$(CARGO) build --quiet --release $(CARGO_FEATURES) --example bench --example rustls-bench
+
+$(BUILD)/bench/ftls_bench: bench/ftls_bench.c bench/bench.h $(LIB_SO) include/ftls.h
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L -Iinclude bench/ftls_bench.c -o $@ \
+		-L$(BUILD)/lib -lftls -Wl,-rpath,'$$ORIGIN/../lib' -pthread
+
+$(BUILD)/bench/openssl_bench: bench/openssl_bench.c bench/bench.h
+	@./scripts/need-tools cc openssl/ssl.h
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L bench/openssl_bench.c -o $@ \
+		-lssl -lcrypto
+
+$(BUILD)/certs/server.pem:
+	$(CARGO) run --quiet --release $(CARGO_FEATURES) --example mkcerts -- $(BUILD)/certs >/dev/null
 
 # PREFIX/lib: the library as staged in $(BUILD)/lib (symlinks kept); PREFIX/include: both
 # headers; the pkg-config modules and the CMake package, made from packaging/*.in with what

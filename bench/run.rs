@@ -1,0 +1,366 @@
+//! `make bench`: runs the three benchmark programs (ftls through its C API, OpenSSL's libssl,
+//! rustls natively) round after round, interleaved, and prints one table of medians with the
+//! ratios ftls/OpenSSL, ftls/rustls and bulk/AEAD limit.
+//!
+//!   bench [--rounds N] [--handshakes N] [--bulk-mib N] [--connections N] [--jemalloc LIB] BUILD
+//!
+//! BUILD holds bench/ftls_bench, bench/openssl_bench and certs/ (the Makefile builds them);
+//! rustls-bench sits beside this program. With `--jemalloc`, ftls_bench also runs with that
+//! allocator preloaded, for the bulk rows of the allocator comparison.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Failure = Box<dyn std::error::Error>;
+
+struct Options {
+    rounds: usize,
+    handshakes: u32,
+    bulk_mib: u32,
+    connections: u32,
+    jemalloc: Option<PathBuf>,
+    build: PathBuf,
+}
+
+/// (implementation, scenario, metric) -> one value per round.
+type Samples = BTreeMap<(String, String, String), Vec<f64>>;
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        rounds: 5,
+        handshakes: 2000,
+        bulk_mib: 1024,
+        connections: 1000,
+        jemalloc: None,
+        build: PathBuf::new(),
+    };
+    let mut build = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().ok_or(format!("{arg} needs a value"));
+        let number = |text: &String| {
+            text.parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(format!("{arg}: {text:?} is not a positive number"))
+        };
+        match arg.as_str() {
+            "--rounds" => options.rounds = number(value()?)? as usize,
+            "--handshakes" => options.handshakes = number(value()?)?,
+            "--bulk-mib" => options.bulk_mib = number(value()?)?,
+            "--connections" => options.connections = number(value()?)?,
+            "--jemalloc" => options.jemalloc = Some(PathBuf::from(value()?)),
+            _ if build.is_none() && !arg.starts_with('-') => build = Some(PathBuf::from(arg)),
+            _ => return Err(format!("unexpected argument {arg:?}")),
+        }
+    }
+    options.build = build.ok_or("missing BUILD directory")?;
+    Ok(options)
+}
+
+/// Runs one program and adds its `IMPL SCENARIO METRIC VALUE` lines to `samples`, the
+/// implementation renamed to `name`.
+fn run(
+    program: &Path,
+    name: &str,
+    preload: Option<&Path>,
+    options: &Options,
+    samples: &mut Samples,
+) -> Result<(), Failure> {
+    let mut command = Command::new(program);
+    command.arg(options.build.join("certs")).args([
+        options.handshakes.to_string(),
+        options.bulk_mib.to_string(),
+        options.connections.to_string(),
+    ]);
+    if let Some(library) = preload {
+        command.env("LD_PRELOAD", library);
+    }
+    let output = command
+        .output()
+        .map_err(|err| format!("{}: {err}", program.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} failed ({}):\n{}",
+            program.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [_, scenario, metric, value] = fields[..] else {
+            return Err(format!("{}: unexpected line {line:?}", program.display()).into());
+        };
+        let value: f64 = value.parse()?;
+        samples
+            .entry((name.to_string(), scenario.to_string(), metric.to_string()))
+            .or_default()
+            .push(value);
+    }
+    Ok(())
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len() % 2 == 0 {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    }
+}
+
+struct Table<'a> {
+    samples: &'a Samples,
+}
+
+impl Table<'_> {
+    fn get(&self, implementation: &str, scenario: &str, metric: &str) -> Option<f64> {
+        let key = (
+            implementation.to_string(),
+            scenario.to_string(),
+            metric.to_string(),
+        );
+        self.samples.get(&key).map(|values| median(values))
+    }
+
+    fn header(&self, title: &str) {
+        println!();
+        println!(
+            "{title:<40} {:>10} {:>10} {:>10} {:>9} {:>9}",
+            "ftls", "openssl", "rustls", "f/ossl", "f/rustls"
+        );
+    }
+
+    /// One row: ftls (from `ftls_scenario`), OpenSSL and rustls (from `scenario`), the ratios.
+    fn row(&self, label: &str, ftls_scenario: &str, scenario: &str, metric: &str) {
+        let ftls = self.get("ftls", ftls_scenario, metric);
+        let openssl = self.get("openssl", scenario, metric);
+        let rustls = self.get("rustls", scenario, metric);
+        let ratio = |other: Option<f64>| match (ftls, other) {
+            (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
+            _ => "n/a".to_string(),
+        };
+        println!(
+            "{label:<40} {:>10} {:>10} {:>10} {:>9} {:>9}",
+            value(ftls),
+            value(openssl),
+            value(rustls),
+            ratio(openssl),
+            ratio(rustls)
+        );
+    }
+}
+
+fn value(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v >= 100.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.2}"),
+        None => "n/a".to_string(),
+    }
+}
+
+const HANDSHAKES: [(&str, &str); 6] = [
+    ("TLS 1.3 full, X25519", "hs13_full_x25519"),
+    ("TLS 1.3 full, X25519MLKEM768", "hs13_full_mlkem"),
+    ("TLS 1.2 full, X25519", "hs12_full_x25519"),
+    ("TLS 1.3 resumed (ticket), X25519", "hs13_resumed_x25519"),
+    (
+        "TLS 1.3 resumed (ticket), X25519MLKEM768",
+        "hs13_resumed_mlkem",
+    ),
+    ("TLS 1.2 resumed (session ID)", "hs12_resumed_x25519"),
+];
+
+const CIPHERS: [(&str, &str); 3] = [
+    ("AES-128-GCM", "aes128"),
+    ("AES-256-GCM", "aes256"),
+    ("ChaCha20-Poly1305", "chacha20"),
+];
+
+fn print_table(options: &Options, samples: &Samples) {
+    let table = Table { samples };
+    println!(
+        "Medians of {} interleaved rounds ({} handshakes per kind, {} MiB per cipher in 16 KiB \
+         writes, {} connections for memory); one process, one thread, in-memory transport.",
+        options.rounds, options.handshakes, options.bulk_mib, options.connections
+    );
+
+    table.header("Handshakes per second");
+    for (label, scenario) in HANDSHAKES {
+        table.row(label, scenario, scenario, "per_s");
+        table.row(
+            "  client CPU us per handshake",
+            scenario,
+            scenario,
+            "client_us",
+        );
+        table.row(
+            "  server CPU us per handshake",
+            scenario,
+            scenario,
+            "server_us",
+        );
+    }
+
+    table.header("Bulk server->client, MB/s");
+    for (label, cipher) in CIPHERS {
+        let bulk = format!("bulk_{cipher}");
+        let copy_free = format!("bulk_{cipher}_copyfree");
+        for (what, metric) in [("send", "send_MBps"), ("receive", "recv_MBps")] {
+            table.row(&format!("{label} {what}"), &bulk, &bulk, metric);
+        }
+        table.row(&format!("{label} send+receive"), &bulk, &bulk, "MBps");
+        table.row(
+            &format!("{label} copy-free send+receive"),
+            &copy_free,
+            &bulk,
+            "MBps",
+        );
+    }
+
+    table.header("AEAD limit (seal+open 16 KiB), MB/s");
+    for (label, cipher) in CIPHERS {
+        let aead = format!("aead_{cipher}");
+        // ftls and rustls share aws-lc: ftls' limit is the one rustls-bench measured.
+        let aws_lc = table.get("rustls", &aead, "MBps");
+        let openssl = table.get("openssl", &aead, "MBps");
+        println!(
+            "{:<40} {:>10} {:>10} {:>10}",
+            label,
+            value(aws_lc),
+            value(openssl),
+            value(aws_lc)
+        );
+    }
+
+    table.header("Bulk send+receive / AEAD limit");
+    for (label, cipher) in CIPHERS {
+        let aead = format!("aead_{cipher}");
+        let fraction = |implementation: &str, scenario: &str, limit_of: &str| match (
+            table.get(implementation, scenario, "MBps"),
+            table.get(limit_of, &aead, "MBps"),
+        ) {
+            (Some(bulk), Some(limit)) => format!("{:.2}", bulk / limit),
+            _ => "n/a".to_string(),
+        };
+        let bulk = format!("bulk_{cipher}");
+        let copy_free = format!("bulk_{cipher}_copyfree");
+        println!(
+            "{:<40} {:>10} {:>10} {:>10}",
+            label,
+            fraction("ftls", &bulk, "rustls"),
+            fraction("openssl", &bulk, "openssl"),
+            fraction("rustls", &bulk, "rustls")
+        );
+        println!(
+            "{:<40} {:>10}",
+            format!("{label} copy-free"),
+            fraction("ftls", &copy_free, "rustls")
+        );
+    }
+
+    table.header("Memory per connection, bytes");
+    for (label, metric) in [
+        ("client (after traffic)", "client_B"),
+        ("server (after traffic)", "server_B"),
+        ("client+server, after the handshake", "pair_B"),
+        ("client+server, idle after 16 KiB each way", "pair_idle_B"),
+    ] {
+        table.row(label, "memory", "memory", metric);
+    }
+
+    println!();
+    println!("Threads (ftls, full TLS 1.3 X25519 handshakes, one config shared)");
+    for (label, metric) in [
+        ("  1 thread, handshakes/s", "one_per_s"),
+        ("  2 threads, handshakes/s", "two_per_s"),
+        ("  2 threads / 1 thread", "scaling"),
+    ] {
+        println!(
+            "{label:<40} {:>10}",
+            value(table.get("ftls", "threads", metric))
+        );
+    }
+
+    if options.jemalloc.is_some() {
+        println!();
+        println!(
+            "{:<40} {:>10} {:>10} {:>9}",
+            "Allocator (ftls bulk send+receive, MB/s)", "glibc", "jemalloc", "je/glibc"
+        );
+        for (label, cipher) in CIPHERS {
+            for (suffix, kind) in [("", ""), ("_copyfree", " copy-free")] {
+                let scenario = format!("bulk_{cipher}{suffix}");
+                let glibc = table.get("ftls", &scenario, "MBps");
+                let jemalloc = table.get("ftls-jemalloc", &scenario, "MBps");
+                let ratio = match (glibc, jemalloc) {
+                    (Some(g), Some(j)) => format!("{:.2}", j / g),
+                    _ => "n/a".to_string(),
+                };
+                println!(
+                    "{:<40} {:>10} {:>10} {:>9}",
+                    format!("{label}{kind}"),
+                    value(glibc),
+                    value(jemalloc),
+                    ratio
+                );
+            }
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(options) => options,
+        Err(err) => {
+            eprintln!("bench: {err}");
+            eprintln!(
+                "usage: bench [--rounds N] [--handshakes N] [--bulk-mib N] [--connections N] \
+                 [--jemalloc LIB] BUILD"
+            );
+            return ExitCode::from(1);
+        }
+    };
+    match measure(&options) {
+        Ok(samples) => {
+            print_table(&options, &samples);
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("bench: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn measure(options: &Options) -> Result<Samples, Failure> {
+    let here = std::env::current_exe()?;
+    let rustls = here.with_file_name("rustls-bench");
+    let ftls = options.build.join("bench/ftls_bench");
+    let openssl = options.build.join("bench/openssl_bench");
+    let mut programs: Vec<(&Path, &str, Option<&Path>)> = vec![
+        (&ftls, "ftls", None),
+        (&openssl, "openssl", None),
+        (&rustls, "rustls", None),
+    ];
+    if let Some(jemalloc) = &options.jemalloc {
+        programs.push((&ftls, "ftls-jemalloc", Some(jemalloc)));
+    }
+    let mut samples = Samples::new();
+    for round in 0..options.rounds {
+        eprintln!("bench: round {} of {}", round + 1, options.rounds);
+        // Interleaved, each round starting with the next program: drift on the machine
+        // spreads over all of them.
+        for i in 0..programs.len() {
+            let (program, name, preload) = programs[(round + i) % programs.len()];
+            run(program, name, preload, options, &mut samples)?;
+        }
+    }
+    Ok(samples)
+}

@@ -1,0 +1,76 @@
+//! `make bench` still works: the three benchmark programs build and run with tiny counts, and
+//! the driver prints the whole table. A smoke test, not a measurement: no figure is checked
+//! (speed is measured by running `make bench` on a quiet machine, see README "Performance").
+
+mod support;
+
+use std::process::Command;
+use support::*;
+
+#[test]
+fn benchmark_runs_with_tiny_counts_and_prints_the_table() {
+    // The default provider always: the native rustls program uses aws-lc-rs directly.
+    run_tool(
+        Command::new("make")
+            .args(["-s", "bench-build"])
+            .current_dir(root()),
+        "make bench-build",
+    );
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let driver = root().join(target).join("release/examples/bench");
+    let output = run_with_timeout(
+        Command::new(&driver)
+            .args(["--rounds", "2", "--handshakes", "3", "--bulk-mib", "1"])
+            .args(["--connections", "3"])
+            .arg(root().join("build"))
+            .current_dir(root()),
+        deadline(),
+    );
+    let table = stdout_text(&output);
+    assert!(
+        output.status.success(),
+        "the benchmark failed:\n{table}\n{}",
+        stderr_text(&output)
+    );
+    for heading in [
+        "Medians of 2 interleaved rounds",
+        "Handshakes per second",
+        "Bulk server->client, MB/s",
+        "AEAD limit (seal+open 16 KiB), MB/s",
+        "Bulk send+receive / AEAD limit",
+        "Memory per connection, bytes",
+        "Threads (ftls",
+    ] {
+        assert!(table.contains(heading), "no {heading:?} in:\n{table}");
+    }
+    // Every row of every implementation has a number, except OpenSSL 3.0's missing
+    // X25519MLKEM768.
+    for row in [
+        "TLS 1.3 full, X25519 ",
+        "TLS 1.2 full, X25519 ",
+        "TLS 1.3 resumed (ticket), X25519 ",
+        "TLS 1.2 resumed (session ID)",
+        "AES-128-GCM send+receive",
+        "ChaCha20-Poly1305 copy-free send+receive",
+        "client+server, after the handshake",
+    ] {
+        let line = table
+            .lines()
+            .find(|line| line.starts_with(row))
+            .unwrap_or_else(|| panic!("no row {row:?} in:\n{table}"));
+        let fields: Vec<&str> = line[40..].split_whitespace().collect();
+        assert_eq!(fields.len(), 5, "five columns in {line:?}");
+        assert!(
+            fields.iter().all(|field| field.parse::<f64>().is_ok()),
+            "a number in every column of {line:?}"
+        );
+    }
+    let mlkem = table
+        .lines()
+        .find(|line| line.starts_with("TLS 1.3 full, X25519MLKEM768"))
+        .expect("the X25519MLKEM768 row");
+    assert!(
+        mlkem.contains("n/a"),
+        "OpenSSL has no X25519MLKEM768: {mlkem:?}"
+    );
+}
