@@ -56,7 +56,9 @@ struct Tracing {
 pub struct Connection {
     tls: rustls::Connection,
     secrets: Arc<SecretRouter>,
-    tracing: Option<Tracing>,
+    /// Boxed, as `early_secret`: the observer is hundreds of bytes that an untraced
+    /// connection (nearly all of them) should not carry.
+    tracing: Option<Box<Tracing>>,
     /// The transport reported end-of-stream.
     transport_eof: bool,
     /// TLS bytes have been read or written: too late to start observing the handshake.
@@ -73,7 +75,7 @@ pub struct Connection {
     plaintext_pending: usize,
     /// A client's early traffic secret, kept from its creation until a handshake trace takes
     /// it or TLS bytes move (then no trace can start any more).
-    early_secret: Option<EarlySecret>,
+    early_secret: Option<Box<EarlySecret>>,
     /// The OCSP response the server stapled (client side), once the verifier saw it.
     peer_ocsp_response: Option<Vec<u8>>,
 }
@@ -96,7 +98,7 @@ impl Connection {
             .then(EarlySecretCapture::start);
         let tls = rustls::ClientConnection::new(config.rustls.clone(), name)?;
         let mut connection = Self::wrap(tls.into(), config.secrets.clone());
-        connection.early_secret = capture.and_then(EarlySecretCapture::finish);
+        connection.early_secret = capture.and_then(EarlySecretCapture::finish).map(Box::new);
         Ok(connection)
     }
 
@@ -139,13 +141,13 @@ impl Connection {
         }
         let mut observer = HandshakeObserver::new(self.is_client(), self.secrets.clone());
         if let Some(early) = self.early_secret.take() {
-            observer.provide_early_secret(early);
+            observer.provide_early_secret(*early);
         }
-        self.tracing = Some(Tracing {
+        self.tracing = Some(Box::new(Tracing {
             observer: Some(observer),
             sink,
             completion_reported: false,
-        });
+        }));
         Ok(())
     }
 
@@ -226,6 +228,7 @@ impl Connection {
         let state = result.map_err(|err| self.fail(err))?;
         self.plaintext_pending = state.plaintext_bytes_to_read();
         self.release_deferred_close_notify();
+        self.shrink_receive_buffer();
         if self.transport_eof && self.tls.is_handshaking() {
             return Err(self.fail(Error::new(
                 FTLS_ERR_UNEXPECTED_EOF,
@@ -314,6 +317,16 @@ impl Connection {
                 self.tls.send_close_notify();
             }
         }
+    }
+
+    /// Gives back what an idle connection does not need. rustls keeps its receive buffer as
+    /// large as the largest record it held (up to 32 KiB once 16 KiB records arrived) until the
+    /// next `read_tls`, which shrinks it to 4 KiB when it holds no partial record; a connection
+    /// that goes idle now would keep it all. A read that finds nothing makes rustls shrink it
+    /// at once, and does nothing else (no bytes, no end of stream). The next real read would
+    /// have shrunk it anyway: the streaming path pays nothing for it.
+    fn shrink_receive_buffer(&mut self) {
+        let _ = self.tls.read_tls(&mut NothingToRead);
     }
 
     /// Sends a close_notify that waited for the handshake, once it is complete.
@@ -442,7 +455,7 @@ impl Connection {
     }
 }
 
-fn observer_of(tracing: &mut Option<Tracing>) -> Option<&mut HandshakeObserver> {
+fn observer_of(tracing: &mut Option<Box<Tracing>>) -> Option<&mut HandshakeObserver> {
     tracing.as_mut()?.observer.as_mut()
 }
 
@@ -460,6 +473,15 @@ fn negotiated(tls: &rustls::Connection) -> Option<Negotiated> {
         alpn: tls.alpn_protocol().map(<[u8]>::to_vec),
         resumed: tls.handshake_kind() == Some(HandshakeKind::Resumed),
     })
+}
+
+/// A transport with nothing to read yet (see `shrink_receive_buffer`).
+struct NothingToRead;
+
+impl Read for NothingToRead {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(io::ErrorKind::WouldBlock.into())
+    }
 }
 
 /// Passes reads through, showing the bytes to the observer and keeping the transport's own
