@@ -148,6 +148,14 @@ static inline bench_args bench_parse_args(int argc, char **argv, const char *nam
     return args;
 }
 
+/* Whether to run `scenario`: all of them, unless BENCH_ONLY names a prefix (for profiling one
+ * scenario under callgrind or perf). */
+static inline int bench_wanted(const char *scenario)
+{
+    const char *only = getenv("BENCH_ONLY");
+    return only == NULL || strncmp(scenario, only, strlen(only)) == 0;
+}
+
 static inline void bench_path(char *out, size_t len, const char *dir, const char *file)
 {
     if ((size_t)snprintf(out, len, "%s/%s", dir, file) >= len) {

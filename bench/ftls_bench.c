@@ -208,6 +208,9 @@ static void pair_close(pair *p, bench_sides *sides)
 static void handshakes(const bench_args *args, const char *scenario, uint32_t versions,
                        const char *suite, const char *group, bool resume)
 {
+    if (!bench_wanted(scenario)) {
+        return;
+    }
     ftls_client_config *cc = client_config(args, versions, suite, group, resume);
     ftls_server_config *sc = server_config(args, versions);
     bench_sides sides = {0, 0}, warmup = {0, 0};
@@ -244,6 +247,9 @@ static void handshakes(const bench_args *args, const char *scenario, uint32_t ve
 
 static void bulk(const bench_args *args, const char *scenario, const char *suite, bool copy_free)
 {
+    if (!bench_wanted(scenario)) {
+        return;
+    }
     ftls_client_config *cc =
         client_config(args, FTLS_PROTOCOL_TLS13, suite, "X25519", false);
     ftls_server_config *sc = server_config(args, FTLS_PROTOCOL_TLS13);
@@ -326,6 +332,9 @@ static void exchange(ftls_connection *from, bench_pipe *wire, ftls_connection *t
 
 static void memory(const bench_args *args)
 {
+    if (!bench_wanted("memory")) {
+        return;
+    }
     ftls_client_config *cc = client_config(args, FTLS_PROTOCOL_TLS13, "TLS_AES_128_GCM_SHA256",
                                            "X25519", false);
     ftls_server_config *sc = server_config(args, FTLS_PROTOCOL_TLS13);
@@ -401,6 +410,9 @@ static void *handshake_thread(void *arg)
 
 static void threads(const bench_args *args)
 {
+    if (!bench_wanted("threads")) {
+        return;
+    }
     thread_work work;
     pthread_t tid[2];
     uint64_t start, one, two;

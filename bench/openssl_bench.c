@@ -183,6 +183,9 @@ static void pair_close(pair *p, bench_sides *sides)
 static void handshakes(const bench_args *args, const char *scenario, int version,
                        const char *suite, bool resume)
 {
+    if (!bench_wanted(scenario)) {
+        return;
+    }
     SSL_CTX *cc = client_ctx(args, version, suite);
     SSL_CTX *sc = server_ctx(args, version, suite);
     SSL_SESSION *session = NULL;
@@ -223,6 +226,9 @@ static void handshakes(const bench_args *args, const char *scenario, int version
 
 static void bulk(const bench_args *args, const char *scenario, const char *suite)
 {
+    if (!bench_wanted(scenario)) {
+        return;
+    }
     SSL_CTX *cc = client_ctx(args, TLS1_3_VERSION, suite);
     SSL_CTX *sc = server_ctx(args, TLS1_3_VERSION, suite);
     uint64_t total = (uint64_t)args->bulk_mib << 20, sent = 0, received = 0;
@@ -265,6 +271,9 @@ static void bulk(const bench_args *args, const char *scenario, const char *suite
  * layout: 13-byte header as additional data, 16-byte tag, a fresh nonce each). */
 static void aead(const bench_args *args, const char *scenario, const EVP_CIPHER *cipher)
 {
+    if (!bench_wanted(scenario)) {
+        return;
+    }
     EVP_CIPHER_CTX *seal = EVP_CIPHER_CTX_new(), *open = EVP_CIPHER_CTX_new();
     unsigned char key[32], iv[12], aad[13], tag[16];
     uint8_t *record = (uint8_t *)bench_alloc(BENCH_RECORD);
@@ -327,6 +336,9 @@ static void exchange(SSL *from, SSL *to, size_t len)
 
 static void memory(const bench_args *args)
 {
+    if (!bench_wanted("memory")) {
+        return;
+    }
     const char *suite = "TLS_AES_128_GCM_SHA256";
     SSL_CTX *cc = client_ctx(args, TLS1_3_VERSION, suite);
     SSL_CTX *sc = server_ctx(args, TLS1_3_VERSION, suite);
