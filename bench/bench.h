@@ -163,9 +163,16 @@ static inline void bench_path(char *out, size_t len, const char *dir, const char
     }
 }
 
+/* While set, nothing is reported: the warm-up run at the start of each program (the first
+ * scenario of a fresh process otherwise ran measurably slower or faster, by up to 10 %). */
+static int bench_warming_up;
+
 static inline void bench_report(const char *impl, const char *scenario, const char *metric,
                                 double value)
 {
+    if (bench_warming_up) {
+        return;
+    }
     printf("%s %s %s %.6g\n", impl, scenario, metric, value);
     fflush(stdout);
 }
