@@ -155,12 +155,15 @@ fn usable<'a>(
     candidates: impl Iterator<Item = &'a Identity>,
     schemes: &[SignatureScheme],
 ) -> Option<&'a Identity> {
-    let candidates: Vec<&Identity> = candidates.collect();
-    candidates
-        .iter()
-        .find(|id| id.certified_key().key.choose_scheme(schemes).is_some())
-        .or(candidates.first())
-        .copied()
+    // Probing a key makes a signer (an allocation): with one candidate there is nothing to
+    // choose, and this runs on every handshake, resumed ones included.
+    let mut candidates = candidates.peekable();
+    let first = candidates.next()?;
+    let supports = |id: &&Identity| id.certified_key().key.choose_scheme(schemes).is_some();
+    if candidates.peek().is_none() || supports(&first) {
+        return Some(first);
+    }
+    candidates.find(supports).or(Some(first))
 }
 
 /// The server's certificate resolver.
@@ -197,7 +200,7 @@ impl ServerIdentityResolver {
 
 impl ResolvesServerCert for ServerIdentityResolver {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
-        let schemes = hello.signature_schemes().to_vec();
+        let schemes = hello.signature_schemes();
         let choice = match &self.chooser {
             None => IdentityChoice::Automatic,
             Some(chooser) => chooser.choose(&HelloSummary {
@@ -215,7 +218,7 @@ impl ResolvesServerCert for ServerIdentityResolver {
             }),
         };
         let identity = match choice {
-            IdentityChoice::Automatic => self.by_name(hello.server_name(), &schemes),
+            IdentityChoice::Automatic => self.by_name(hello.server_name(), schemes),
             IdentityChoice::Nothing => {
                 note_failure(Error::new(
                     FTLS_ERR_HANDSHAKE_FAILURE,
