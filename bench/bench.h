@@ -196,6 +196,18 @@ static inline void bench_report_bulk(const char *impl, const char *scenario, uin
                  bytes / 1e6 / ((sides.client_ns + sides.server_ns) / 1e9));
 }
 
+/* Heap per connection over `n` pairs, from the heap in use at four moments: before making
+ * them, with all established, after traffic on each, and once the servers were freed. */
+static inline void bench_report_memory(const char *impl, unsigned n, size_t base,
+                                       size_t established, size_t after_traffic,
+                                       size_t clients_only)
+{
+    bench_report(impl, "memory", "client_B", ((double)clients_only - (double)base) / n);
+    bench_report(impl, "memory", "server_B", ((double)after_traffic - (double)clients_only) / n);
+    bench_report(impl, "memory", "pair_B", ((double)established - (double)base) / n);
+    bench_report(impl, "memory", "pair_idle_B", ((double)after_traffic - (double)base) / n);
+}
+
 /* A recognisable, non-constant plaintext. */
 static inline void bench_fill(uint8_t *buf, size_t len)
 {

@@ -369,11 +369,7 @@ static void memory(const bench_args *args)
         ftls_connection_free(pairs[i].server);
     }
     clients_only = bench_heap_in_use();
-    bench_report(IMPL, "memory", "client_B", ((double)clients_only - (double)base) / n);
-    bench_report(IMPL, "memory", "server_B",
-                 ((double)after_traffic - (double)clients_only) / n);
-    bench_report(IMPL, "memory", "pair_B", ((double)established - (double)base) / n);
-    bench_report(IMPL, "memory", "pair_idle_B", ((double)after_traffic - (double)base) / n);
+    bench_report_memory(IMPL, n, base, established, after_traffic, clients_only);
     for (i = 0; i < n; i++) {
         ftls_connection_free(pairs[i].client);
     }

@@ -367,11 +367,7 @@ static void memory(const bench_args *args)
     }
     clients_only = bench_heap_in_use();
     /* The BIOs are shared by both sides: counted with the clients, which free them last. */
-    bench_report(IMPL, "memory", "client_B", ((double)clients_only - (double)base) / n);
-    bench_report(IMPL, "memory", "server_B",
-                 ((double)after_traffic - (double)clients_only) / n);
-    bench_report(IMPL, "memory", "pair_B", ((double)established - (double)base) / n);
-    bench_report(IMPL, "memory", "pair_idle_B", ((double)after_traffic - (double)base) / n);
+    bench_report_memory(IMPL, n, base, established, after_traffic, clients_only);
     for (i = 0; i < n; i++) {
         SSL_free(pairs[i].client);
     }

@@ -127,11 +127,23 @@ pub extern "C" fn ftls_connection_read_tls(
     userdata: *mut c_void,
     out_n: *mut usize,
 ) -> ResultCode {
+    move_tls(conn, callback, out_n, |conn, callback| {
+        conn.read_tls(&mut CallbackReader { callback, userdata })
+    })
+}
+
+/// What the calls that move TLS bytes share: the callback and `out_n` checked, the count
+/// reported.
+fn move_tls<F>(
+    conn: *mut ftls_connection,
+    callback: Option<F>,
+    out_n: *mut usize,
+    body: impl FnOnce(&mut Connection, F) -> Result<usize, Error>,
+) -> ResultCode {
     with_handle_mut(conn, |c| {
         let callback = callback.ok_or_else(|| null_argument("callback"))?;
         let out_n = out(out_n, "out_n")?;
-        let mut reader = CallbackReader { callback, userdata };
-        out_n.set(c.conn.read_tls(&mut reader)?);
+        out_n.set(body(&mut c.conn, callback)?);
         Ok(())
     })
 }
@@ -151,12 +163,8 @@ pub extern "C" fn ftls_connection_write_tls(
     userdata: *mut c_void,
     out_n: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
-        let callback = callback.ok_or_else(|| null_argument("callback"))?;
-        let out_n = out(out_n, "out_n")?;
-        let mut writer = CallbackWriter { callback, userdata };
-        out_n.set(c.conn.write_tls(&mut writer)?);
-        Ok(())
+    move_tls(conn, callback, out_n, |conn, callback| {
+        conn.write_tls(&mut CallbackWriter { callback, userdata })
     })
 }
 
@@ -178,12 +186,8 @@ pub extern "C" fn ftls_connection_write_tls_vectored(
     userdata: *mut c_void,
     out_n: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
-        let callback = callback.ok_or_else(|| null_argument("callback"))?;
-        let out_n = out(out_n, "out_n")?;
-        let mut writer = VectoredCallbackWriter { callback, userdata };
-        out_n.set(c.conn.write_tls(&mut writer)?);
-        Ok(())
+    move_tls(conn, callback, out_n, |conn, callback| {
+        conn.write_tls(&mut VectoredCallbackWriter { callback, userdata })
     })
 }
 

@@ -244,6 +244,12 @@ static inline int run_cases(const test_case *cases, size_t count, const char *on
 
 #define RUN_CASES(cases, only) run_cases((cases), sizeof(cases) / sizeof((cases)[0]), (only))
 
+/* The main of a program whose cases take the certificate directory: `PROGRAM CERT_DIR [CASE]`.
+ * (cert_dir is defined below, with the files.) */
+#define RUN_CASES_WITH_CERT_DIR(argc, argv, cases)                                 \
+    ((argc) < 2 ? (fprintf(stderr, "usage: %s CERT_DIR [CASE]\n", (argv)[0]), 2)  \
+                : (cert_dir = (argv)[1], RUN_CASES((cases), (argc) > 2 ? (argv)[2] : NULL)))
+
 /* ---------------------------------------------------------------------------------------------
  * Files
  * ------------------------------------------------------------------------------------------ */

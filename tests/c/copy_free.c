@@ -463,10 +463,5 @@ static const test_case cases[] = {
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: %s CERT_DIR [CASE]\n", argv[0]);
-        return 2;
-    }
-    cert_dir = argv[1];
-    return RUN_CASES(cases, argc > 2 ? argv[2] : NULL);
+    return RUN_CASES_WITH_CERT_DIR(argc, argv, cases);
 }
