@@ -5,33 +5,38 @@
 //! into the core. All `unsafe` dereferencing of C pointers happens in this file.
 
 use crate::core::{Error, ResultCategory, ResultCode};
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::ffi::{c_char, CStr};
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Where a handle keeps the detail of its most recent failure (for `_last_error`).
 ///
-/// A `RefCell` so that functions taking a `const` handle can record too; the contract already
-/// says a handle is used by one thread at a time.
+/// A `Cell`, so that functions taking a `const` handle can record too (the contract already
+/// says a handle is used by one thread at a time), holding a box: 8 bytes in every handle,
+/// which counts for connections (issue 6), and most handles never fail.
 #[derive(Default)]
-pub(crate) struct LastError(RefCell<Option<Error>>);
+pub(crate) struct LastError(Cell<Option<Box<Error>>>);
 
 impl LastError {
     pub(crate) fn record(&self, err: &Error) {
-        *self.0.borrow_mut() = Some(err.clone());
+        self.0.set(Some(Box::new(err.clone())));
+    }
+
+    /// Runs `read` on the recorded error, if any.
+    fn inspect<T>(&self, read: impl FnOnce(Option<&Error>) -> T) -> T {
+        let recorded = self.0.take();
+        let value = read(recorded.as_deref());
+        self.0.set(recorded);
+        value
     }
 
     pub(crate) fn detail(&self) -> String {
-        self.0
-            .borrow()
-            .as_ref()
-            .map(|err| err.detail().to_owned())
-            .unwrap_or_default()
+        self.inspect(|err| err.map(|err| err.detail().to_owned()).unwrap_or_default())
     }
 
     pub(crate) fn errno(&self) -> Option<i32> {
-        self.0.borrow().as_ref().and_then(Error::errno)
+        self.inspect(|err| err.and_then(Error::errno))
     }
 }
 

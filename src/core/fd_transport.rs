@@ -4,23 +4,53 @@
 //! The only `unsafe` in the core lives here (libc calls).
 
 use std::io::{self, IoSlice, Read, Write};
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 
 /// Enough iovecs for everything rustls queues at once; Linux allows 1024.
 const MAX_IOVECS: usize = 64;
 
 /// A read fd and a write fd (often the same socket). ftls never closes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Held as `BorrowedFd`, which cannot be -1: an `Option<FdTransport>` then takes 8 bytes, not
+/// 12 (issue 6 counts each connection's bytes).
+#[derive(Clone, Copy, Debug)]
 pub struct FdTransport {
-    pub read_fd: RawFd,
-    pub write_fd: RawFd,
+    read: BorrowedFd<'static>,
+    write: BorrowedFd<'static>,
+}
+
+impl FdTransport {
+    /// None when either descriptor is negative.
+    pub fn new(read_fd: RawFd, write_fd: RawFd) -> Option<Self> {
+        if read_fd < 0 || write_fd < 0 {
+            return None;
+        }
+        // SAFETY: neither is -1 (checked), the one value a BorrowedFd cannot hold. ftls only
+        // passes them to read/sendmsg/write and never closes them; a descriptor the caller
+        // closes while it is set makes those calls fail with EBADF, as a RawFd would.
+        let (read, write) = unsafe {
+            (
+                BorrowedFd::borrow_raw(read_fd),
+                BorrowedFd::borrow_raw(write_fd),
+            )
+        };
+        Some(Self { read, write })
+    }
+
+    fn read_fd(&self) -> RawFd {
+        self.read.as_raw_fd()
+    }
+
+    fn write_fd(&self) -> RawFd {
+        self.write.as_raw_fd()
+    }
 }
 
 impl Read for FdTransport {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             // SAFETY: `buf` is valid for `buf.len()` writable bytes for the duration of the call.
-            let n = unsafe { libc::read(self.read_fd, buf.as_mut_ptr().cast(), buf.len()) };
+            let n = unsafe { libc::read(self.read_fd(), buf.as_mut_ptr().cast(), buf.len()) };
             if n >= 0 {
                 return Ok(n as usize);
             }
@@ -40,9 +70,9 @@ impl Write for FdTransport {
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         let bufs = &bufs[..bufs.len().min(MAX_IOVECS)];
         loop {
-            let result = match send_no_signal(self.write_fd, bufs) {
+            let result = match send_no_signal(self.write_fd(), bufs) {
                 Err(err) if err.raw_os_error() == Some(libc::ENOTSOCK) => {
-                    write_blocking_sigpipe(self.write_fd, bufs)
+                    write_blocking_sigpipe(self.write_fd(), bufs)
                 }
                 other => other,
             };
@@ -117,24 +147,17 @@ fn write_blocking_sigpipe(fd: RawFd, bufs: &[IoSlice<'_>]) -> io::Result<usize> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::fd::AsRawFd;
     use std::os::unix::net::UnixStream;
 
     #[test]
     fn gathers_slices_into_one_send_and_reads_them_back() {
         let (a, b) = UnixStream::pair().expect("socketpair");
-        let mut tx = FdTransport {
-            read_fd: a.as_raw_fd(),
-            write_fd: a.as_raw_fd(),
-        };
+        let mut tx = FdTransport::new(a.as_raw_fd(), a.as_raw_fd()).expect("valid fds");
         let n = tx
             .write_vectored(&[IoSlice::new(b"hello "), IoSlice::new(b"world")])
             .expect("sendmsg");
         assert_eq!(n, 11);
-        let mut rx = FdTransport {
-            read_fd: b.as_raw_fd(),
-            write_fd: b.as_raw_fd(),
-        };
+        let mut rx = FdTransport::new(b.as_raw_fd(), b.as_raw_fd()).expect("valid fds");
         let mut buf = [0u8; 32];
         let n = rx.read(&mut buf).expect("read");
         assert_eq!(&buf[..n], b"hello world");
@@ -147,10 +170,7 @@ mod tests {
         assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
         // SAFETY: closing the read end we own.
         unsafe { libc::close(fds[0]) };
-        let mut tx = FdTransport {
-            read_fd: fds[1],
-            write_fd: fds[1],
-        };
+        let mut tx = FdTransport::new(fds[1], fds[1]).expect("valid fds");
         let err = tx.write(b"x").expect_err("the reader is gone");
         assert_eq!(err.raw_os_error(), Some(libc::EPIPE));
         // SAFETY: closing the write end we own.

@@ -38,7 +38,7 @@ impl Connection {
             )));
         }
         reader.consume(n);
-        self.plaintext_pending = self.plaintext_pending.saturating_sub(n);
+        self.note_plaintext_read(n);
         Ok(())
     }
 

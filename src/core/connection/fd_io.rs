@@ -25,12 +25,12 @@ impl Connection {
     /// Binds the connection to a read fd and a write fd (the same socket, usually). ftls
     /// never closes them.
     pub fn set_fds(&mut self, read_fd: RawFd, write_fd: RawFd) -> Result<(), Error> {
-        if read_fd < 0 || write_fd < 0 {
-            return Err(Error::invalid_argument(format!(
+        let fds = FdTransport::new(read_fd, write_fd).ok_or_else(|| {
+            Error::invalid_argument(format!(
                 "file descriptors must not be negative (got {read_fd} and {write_fd})"
-            )));
-        }
-        self.fds = Some(FdTransport { read_fd, write_fd });
+            ))
+        })?;
+        self.fds = Some(fds);
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 mod borrowed_read;
 mod fd_io;
 mod resumption;
+mod tls;
 
 use super::client_config::ClientConfig;
 use super::error::{Error, ResultCode::*};
@@ -19,6 +20,7 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::HandshakeKind;
 use std::io::{self, IoSlice, Read, Write};
 use std::sync::Arc;
+use tls::Tls;
 
 /// What the handshake settled on, as reported when it completes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,12 +55,19 @@ struct Tracing {
 }
 
 /// One TLS connection, client or server.
+///
+/// Small: issue 6 counts an established connection's bytes. What few connections ever hold is
+/// out of line in `rare`, and the fields are sized to what they hold (48 bytes in all).
 pub struct Connection {
-    tls: rustls::Connection,
+    tls: Tls,
     secrets: Arc<SecretRouter>,
-    /// Boxed, as `early_secret`: the observer is hundreds of bytes that an untraced
-    /// connection (nearly all of them) should not carry.
-    tracing: Option<Box<Tracing>>,
+    /// None until a connection needs one of its fields.
+    rare: Option<Box<Rare>>,
+    /// Set by `set_fds`: then read/write/handshake/shutdown do the transport I/O themselves.
+    fds: Option<FdTransport>,
+    /// Decrypted bytes waiting in rustls, as of the last processing (for `pending`). rustls
+    /// buffers at most tens of KiB of plaintext.
+    plaintext_pending: u32,
     /// The transport reported end-of-stream.
     transport_eof: bool,
     /// TLS bytes have been read or written: too late to start observing the handshake.
@@ -67,15 +76,18 @@ pub struct Connection {
     close_notify_sent: bool,
     /// It was called during the handshake: the alert goes out once the handshake completes.
     close_notify_deferred: bool,
+}
+
+/// A connection's seldom-used state.
+#[derive(Default)]
+struct Rare {
     /// A fatal error: once failed, every call reports it again.
     failure: Option<Error>,
-    /// Set by `set_fds`: then read/write/handshake/shutdown do the transport I/O themselves.
-    fds: Option<FdTransport>,
-    /// Decrypted bytes waiting in rustls, as of the last processing (for `pending`).
-    plaintext_pending: usize,
+    /// Boxed: the observer is hundreds of bytes that a failed connection should not carry.
+    tracing: Option<Box<Tracing>>,
     /// A client's early traffic secret, kept from its creation until a handshake trace takes
     /// it or TLS bytes move (then no trace can start any more).
-    early_secret: Option<Box<EarlySecret>>,
+    early_secret: Option<EarlySecret>,
     /// The OCSP response the server stapled (client side), once the verifier saw it.
     peer_ocsp_response: Option<Vec<u8>>,
 }
@@ -97,36 +109,61 @@ impl Connection {
             .enable_early_data
             .then(EarlySecretCapture::start);
         let tls = rustls::ClientConnection::new(config.rustls.clone(), name)?;
-        let mut connection = Self::wrap(tls.into(), config.secrets.clone());
-        connection.early_secret = capture.and_then(EarlySecretCapture::finish).map(Box::new);
+        let mut connection = Self::wrap(Tls::Client(Box::new(tls)), config.secrets.clone());
+        if let Some(early) = capture.and_then(EarlySecretCapture::finish) {
+            connection.rare_mut().early_secret = Some(early);
+        }
         Ok(connection)
     }
 
     /// A server connection; it waits for the client's ClientHello.
     pub fn server(config: &ServerConfig) -> Result<Self, Error> {
         let tls = rustls::ServerConnection::new(config.rustls.clone())?;
-        Ok(Self::wrap(tls.into(), config.secrets.clone()))
+        Ok(Self::wrap(
+            Tls::Server(Box::new(tls)),
+            config.secrets.clone(),
+        ))
     }
 
-    fn wrap(tls: rustls::Connection, secrets: Arc<SecretRouter>) -> Self {
+    fn wrap(tls: Tls, secrets: Arc<SecretRouter>) -> Self {
         Self {
             tls,
             secrets,
-            tracing: None,
+            rare: None,
+            fds: None,
+            plaintext_pending: 0,
             transport_eof: false,
             transport_used: false,
             close_notify_sent: false,
             close_notify_deferred: false,
-            failure: None,
-            fds: None,
-            plaintext_pending: 0,
-            early_secret: None,
-            peer_ocsp_response: None,
+        }
+    }
+
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The caller took `n` decrypted bytes.
+    fn note_plaintext_read(&mut self, n: usize) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        self.plaintext_pending = self.plaintext_pending.saturating_sub(n);
+    }
+
+    fn failure(&self) -> Option<&Error> {
+        self.rare.as_ref()?.failure.as_ref()
+    }
+
+    /// TLS bytes moved: from now on no handshake trace can start, so nothing needs the early
+    /// secret any more.
+    fn note_transport_used(&mut self) {
+        self.transport_used = true;
+        if let Some(rare) = self.rare.as_mut() {
+            rare.early_secret = None;
         }
     }
 
     pub fn is_client(&self) -> bool {
-        matches!(self.tls, rustls::Connection::Client(_))
+        matches!(self.tls, Tls::Client(_))
     }
 
     /// Reports every handshake message sent and received, then the negotiated parameters.
@@ -140,10 +177,11 @@ impl Connection {
             ));
         }
         let mut observer = HandshakeObserver::new(self.is_client(), self.secrets.clone());
-        if let Some(early) = self.early_secret.take() {
-            observer.provide_early_secret(*early);
+        let rare = self.rare_mut();
+        if let Some(early) = rare.early_secret.take() {
+            observer.provide_early_secret(early);
         }
-        self.tracing = Some(Box::new(Tracing {
+        rare.tracing = Some(Box::new(Tracing {
             observer: Some(observer),
             sink,
             completion_reported: false,
@@ -155,16 +193,16 @@ impl Connection {
     /// stream. Would-block from the transport is `FTLS_WANT_READ`.
     pub fn read_tls(&mut self, transport: &mut dyn Read) -> Result<usize, Error> {
         self.check_not_failed()?;
-        let observer = observer_of(&mut self.tracing);
+        let observer = observer_of(&mut self.rare);
         let mut tap = ReadTap {
             inner: transport,
             observer,
             transport_error: None,
         };
         let result = self.tls.read_tls(&mut tap);
+        let transport_error = tap.transport_error;
         if result.is_ok() {
-            self.transport_used = true;
-            self.early_secret = None;
+            self.note_transport_used();
         }
         match result {
             Ok(0) => {
@@ -172,7 +210,7 @@ impl Connection {
                 Ok(0)
             }
             Ok(n) => Ok(n),
-            Err(err) => Err(match tap.transport_error {
+            Err(err) => Err(match transport_error {
                 Some(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     Error::new(FTLS_WANT_READ, "the transport has no data yet")
                 }
@@ -188,7 +226,7 @@ impl Connection {
     /// Writes buffered TLS bytes to the transport (one call, possibly vectored). Returns how many
     /// were written; `Ok(0)` when nothing was pending.
     pub fn write_tls(&mut self, transport: &mut dyn Write) -> Result<usize, Error> {
-        let observer = observer_of(&mut self.tracing);
+        let observer = observer_of(&mut self.rare);
         let mut tap = WriteTap {
             inner: transport,
             observer,
@@ -198,8 +236,7 @@ impl Connection {
         match result {
             Ok(n) => {
                 if n > 0 {
-                    self.transport_used = true;
-                    self.early_secret = None;
+                    self.note_transport_used();
                 }
                 Ok(n)
             }
@@ -217,16 +254,16 @@ impl Connection {
         self.check_not_failed()?;
         let (result, notes) = Notes::around(|| self.tls.process_new_packets());
         if let Some(response) = notes.ocsp_response {
-            self.peer_ocsp_response = Some(response);
+            self.rare_mut().peer_ocsp_response = Some(response);
         }
         // A verifier or resolver of ours explained the failure better than rustls' variant.
         let result = result.map_err(|err| notes.failure.unwrap_or_else(|| err.into()));
-        if let Some(observer) = observer_of(&mut self.tracing) {
+        if let Some(observer) = observer_of(&mut self.rare) {
             observer.decode_incoming();
         }
         self.deliver_trace();
         let state = result.map_err(|err| self.fail(err))?;
-        self.plaintext_pending = state.plaintext_bytes_to_read();
+        self.plaintext_pending = u32::try_from(state.plaintext_bytes_to_read()).unwrap_or(u32::MAX);
         self.release_deferred_close_notify();
         self.shrink_receive_buffer();
         if self.transport_eof && self.tls.is_handshaking() {
@@ -253,7 +290,7 @@ impl Connection {
         self.check_not_failed()?;
         let result = self.tls.reader().read(buf);
         if let Ok(n) = result {
-            self.plaintext_pending = self.plaintext_pending.saturating_sub(n);
+            self.note_plaintext_read(n);
         }
         match result {
             Ok(0) if !buf.is_empty() => Err(Error::new(
@@ -339,11 +376,11 @@ impl Connection {
 
     /// Decrypted bytes that `read` can return without touching the transport.
     pub fn pending(&self) -> usize {
-        self.plaintext_pending
+        self.plaintext_pending as usize
     }
 
     pub fn wants_read(&self) -> bool {
-        self.failure.is_none() && self.tls.wants_read()
+        self.failure().is_none() && self.tls.wants_read()
     }
 
     pub fn wants_write(&self) -> bool {
@@ -376,8 +413,8 @@ impl Connection {
     /// The server name the client sent (SNI). Server connections only.
     pub fn sni_server_name(&self) -> Result<Option<&str>, Error> {
         match &self.tls {
-            rustls::Connection::Server(server) => Ok(server.server_name()),
-            rustls::Connection::Client(_) => Err(Error::invalid_state(
+            Tls::Server(server) => Ok(server.server_name()),
+            Tls::Client(_) => Err(Error::invalid_state(
                 "the SNI server name is known only on server connections",
             )),
         }
@@ -392,7 +429,7 @@ impl Connection {
     /// The OCSP response the server stapled to its certificate (client connections; None if
     /// it stapled none, or the session was resumed without a certificate).
     pub fn peer_ocsp_response(&self) -> Option<&[u8]> {
-        self.peer_ocsp_response.as_deref()
+        self.rare.as_ref()?.peer_ocsp_response.as_deref()
     }
 
     /// Whether the handshake resumed an earlier session.
@@ -406,7 +443,7 @@ impl Connection {
     }
 
     fn check_not_failed(&self) -> Result<(), Error> {
-        match &self.failure {
+        match self.failure() {
             Some(err) => Err(err.clone()),
             None => Ok(()),
         }
@@ -424,15 +461,15 @@ impl Connection {
     }
 
     fn fail(&mut self, err: Error) -> Error {
-        self.failure = Some(err.clone());
+        self.rare_mut().failure = Some(err.clone());
         err
     }
 
     /// Hands decoded handshake messages to the sink; reports completion once the handshake is
     /// over and its last message has been seen (or flushed, if the observer lost track).
     fn deliver_trace(&mut self) {
-        let Self { tls, tracing, .. } = self;
-        let Some(tracing) = tracing.as_mut() else {
+        let Self { tls, rare, .. } = self;
+        let Some(tracing) = rare.as_mut().and_then(|rare| rare.tracing.as_mut()) else {
             return;
         };
         if let Some(observer) = tracing.observer.as_mut() {
@@ -455,11 +492,11 @@ impl Connection {
     }
 }
 
-fn observer_of(tracing: &mut Option<Box<Tracing>>) -> Option<&mut HandshakeObserver> {
-    tracing.as_mut()?.observer.as_mut()
+fn observer_of(rare: &mut Option<Box<Rare>>) -> Option<&mut HandshakeObserver> {
+    rare.as_mut()?.tracing.as_mut()?.observer.as_mut()
 }
 
-fn negotiated(tls: &rustls::Connection) -> Option<Negotiated> {
+fn negotiated(tls: &Tls) -> Option<Negotiated> {
     if tls.is_handshaking() {
         return None;
     }

@@ -1,6 +1,7 @@
 //! What a connection knows about resumption and early data (0-RTT), and the keying-material
 //! exporter: the calls about the session's secrets rather than its data stream.
 
+use super::tls::Tls;
 use super::Connection;
 use crate::core::error::{Error, ResultCode::*};
 use std::io::{self, Read, Write};
@@ -9,8 +10,8 @@ impl Connection {
     /// TLS 1.3 tickets received so far (client connections).
     pub fn tls13_tickets_received(&self) -> Result<u32, Error> {
         match &self.tls {
-            rustls::Connection::Client(client) => Ok(client.tls13_tickets_received()),
-            rustls::Connection::Server(_) => Err(Error::invalid_state(
+            Tls::Client(client) => Ok(client.tls13_tickets_received()),
+            Tls::Server(_) => Err(Error::invalid_state(
                 "tickets are received by clients: this is a server connection",
             )),
         }
@@ -20,7 +21,7 @@ impl Connection {
     /// (the server's limit may cut it short, down to 0).
     pub fn write_early_data(&mut self, data: &[u8]) -> Result<usize, Error> {
         self.check_not_failed()?;
-        let rustls::Connection::Client(client) = &mut self.tls else {
+        let Tls::Client(client) = &mut self.tls else {
             return Err(Error::invalid_state(
                 "early data is written by clients: this is a server connection",
             ));
@@ -42,7 +43,7 @@ impl Connection {
     pub fn read_early_data(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
         self.check_not_failed()?;
         let handshaking = self.tls.is_handshaking();
-        let rustls::Connection::Server(server) = &mut self.tls else {
+        let Tls::Server(server) = &mut self.tls else {
             return Err(Error::invalid_state(
                 "early data is read by servers: this is a client connection",
             ));
@@ -74,8 +75,8 @@ impl Connection {
     /// complete, to the server once it processed the ClientHello.
     pub fn is_early_data_accepted(&mut self) -> bool {
         match &mut self.tls {
-            rustls::Connection::Client(client) => client.is_early_data_accepted(),
-            rustls::Connection::Server(server) => server.early_data().is_some(),
+            Tls::Client(client) => client.is_early_data_accepted(),
+            Tls::Server(server) => server.early_data().is_some(),
         }
     }
 
