@@ -149,11 +149,14 @@ static inline bench_args bench_parse_args(int argc, char **argv, const char *nam
 }
 
 /* Whether to run `scenario`: all of them, unless BENCH_ONLY names a prefix (for profiling one
- * scenario under callgrind or perf). */
+ * scenario under callgrind or perf) or BENCH_SKIP one to leave out (bench/run.rs measures
+ * memory in a run of its own). */
 static inline int bench_wanted(const char *scenario)
 {
     const char *only = getenv("BENCH_ONLY");
-    return only == NULL || strncmp(scenario, only, strlen(only)) == 0;
+    const char *skip = getenv("BENCH_SKIP");
+    return (only == NULL || strncmp(scenario, only, strlen(only)) == 0) &&
+           (skip == NULL || strncmp(scenario, skip, strlen(skip)) != 0);
 }
 
 static inline void bench_path(char *out, size_t len, const char *dir, const char *file)

@@ -125,9 +125,11 @@ fn report_bulk(scenario: &str, names: [&str; 3], bytes: u64, sides: Sides) {
     );
 }
 
-/// Whether to run `scenario`: all of them, unless BENCH_ONLY names a prefix (for profiling).
+/// Whether to run `scenario`: all of them, unless BENCH_ONLY names a prefix (for profiling) or
+/// BENCH_SKIP one to leave out (bench/run.rs measures memory in a run of its own).
 fn wanted(scenario: &str) -> bool {
     std::env::var("BENCH_ONLY").map_or(true, |only| scenario.starts_with(&only))
+        && std::env::var("BENCH_SKIP").map_or(true, |skip| !scenario.starts_with(&skip))
 }
 
 fn timed<T>(spent: &mut Duration, body: impl FnOnce() -> T) -> T {
