@@ -163,15 +163,15 @@ impl Identity {
 
     /// Whether the certificate names `server_name` (exactly, or by a `*.` wildcard covering
     /// one label), ignoring case.
+    /// Compared in place: the resolver asks on every handshake.
     pub fn serves_name(&self, server_name: &str) -> bool {
-        let name = server_name.to_ascii_lowercase();
         self.dns_names
             .iter()
             .any(|pattern| match pattern.strip_prefix("*.") {
-                Some(suffix) => name
-                    .split_once('.')
-                    .is_some_and(|(label, rest)| !label.is_empty() && rest == suffix),
-                None => *pattern == name,
+                Some(suffix) => server_name.split_once('.').is_some_and(|(label, rest)| {
+                    !label.is_empty() && rest.eq_ignore_ascii_case(suffix)
+                }),
+                None => pattern.eq_ignore_ascii_case(server_name),
             })
     }
 }

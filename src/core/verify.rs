@@ -294,7 +294,7 @@ impl PeerVerification {
                 "no trust anchors are configured, so no certificate can be verified",
             )))
         } else {
-            Err(Error::new(FTLS_ERR_CONFIG, config_error))
+            Err(Error::new(FTLS_ERR_CONFIG, config_error.to_owned()))
         }
     }
 

@@ -5,13 +5,17 @@ mod code;
 
 pub use code::{ResultCategory, ResultCode, ALL_CODES};
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A failure: what kind (the stable code C switches on) and why (text for humans and logs).
+///
+/// The detail is borrowed when it is fixed text: statuses such as `FTLS_WANT_READ` come back
+/// several times per record on a busy connection and should cost no allocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     code: ResultCode,
-    detail: String,
+    detail: Cow<'static, str>,
     /// The OS error number behind an `FTLS_ERR_IO`, for `ftls_connection_last_os_error()`.
     os_error: Option<i32>,
 }
@@ -20,7 +24,7 @@ pub struct Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    pub fn new(code: ResultCode, detail: impl Into<String>) -> Self {
+    pub fn new(code: ResultCode, detail: impl Into<Cow<'static, str>>) -> Self {
         Self {
             code,
             detail: detail.into(),
@@ -36,11 +40,11 @@ impl Error {
         &self.detail
     }
 
-    pub fn invalid_argument(detail: impl Into<String>) -> Self {
+    pub fn invalid_argument(detail: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ResultCode::FTLS_ERR_INVALID_ARGUMENT, detail)
     }
 
-    pub fn invalid_state(detail: impl Into<String>) -> Self {
+    pub fn invalid_state(detail: impl Into<Cow<'static, str>>) -> Self {
         Self::new(ResultCode::FTLS_ERR_INVALID_STATE, detail)
     }
 
@@ -62,7 +66,7 @@ impl Error {
 
     /// Adds what was being done when the error happened, keeping the code.
     pub fn context(mut self, what: impl fmt::Display) -> Self {
-        self.detail = format!("{what}: {}", self.detail);
+        self.detail = format!("{what}: {}", self.detail).into();
         self
     }
 }
