@@ -160,10 +160,10 @@ static void pump(pair *p, bench_sides *sides)
         uint64_t t0 = bench_now_ns(), t1, t2;
         bool client_sent, server_sent;
         feed_from(p->client, &p->to_client);
-        client_sent = flush_into(p->client, &p->to_server, false);
+        client_sent = flush_into(p->client, &p->to_server, true);
         t1 = bench_now_ns();
         feed_from(p->server, &p->to_server);
-        server_sent = flush_into(p->server, &p->to_client, false);
+        server_sent = flush_into(p->server, &p->to_client, true);
         t2 = bench_now_ns();
         sides->client_ns += t1 - t0;
         sides->server_ns += t2 - t1;
