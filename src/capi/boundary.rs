@@ -129,6 +129,14 @@ pub(crate) fn with_handle_mut<H: Handle>(
     finish(outcome, Some(handle.last_error()))
 }
 
+/// As [`with_handle_mut`], for a change that cannot fail (most setters).
+pub(crate) fn update<H: Handle>(ptr: *mut H, change: impl FnOnce(&mut H)) -> ResultCode {
+    with_handle_mut(ptr, |handle| {
+        change(handle);
+        Ok(())
+    })
+}
+
 /// Runs a query returning a plain value (bool); NULL or a panic gives `fallback`.
 pub(crate) fn query<H, T>(ptr: *const H, fallback: T, body: impl FnOnce(&H) -> T) -> T {
     // SAFETY: as in `with_handle`.

@@ -4,7 +4,7 @@ use super::borrowed::ftls_bytes;
 use super::boundary::optional_out;
 use super::boundary::{
     arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out, str_arg,
-    with_handle, with_handle_mut, with_handle_unrecorded, Handle, LastError,
+    update, with_handle, with_handle_mut, with_handle_unrecorded, Handle, LastError,
 };
 use super::builder_args::{
     alpn_from_args, identity_from_der, identity_from_files, identity_from_pem, key_password_arg,
@@ -203,10 +203,7 @@ pub extern "C" fn ftls_client_config_builder_set_sni(
     builder: *mut ftls_client_config_builder,
     enable: bool,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_sni(enable);
-        Ok(())
-    })
+    update(builder, |b| b.builder.set_sni(enable))
 }
 
 /// Makes an immutable client config from the builder's current settings. The builder is not

@@ -3,7 +3,8 @@
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
     buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out,
-    query, str_arg, with_handle, with_handle_mut, with_handle_unrecorded, Handle, LastError,
+    query, str_arg, update, with_handle, with_handle_mut, with_handle_unrecorded, Handle,
+    LastError,
 };
 use super::client_config::{client_config, ftls_client_config};
 use super::handshake_events::{self, ftls_handshake_callback};
@@ -336,10 +337,7 @@ pub extern "C" fn ftls_connection_consume(conn: *mut ftls_connection, n: usize) 
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_send_close_notify(conn: *mut ftls_connection) -> ResultCode {
-    with_handle_mut(conn, |c| {
-        c.conn.send_close_notify();
-        Ok(())
-    })
+    update(conn, |c| c.conn.send_close_notify())
 }
 
 fn not_negotiated(what: &str) -> Error {

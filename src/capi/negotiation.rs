@@ -2,7 +2,7 @@
 //! choosing among them per config.
 
 use super::borrowed::ftls_str;
-use super::boundary::{guard, optional_out, str_array_arg, with_handle_mut};
+use super::boundary::{guard, optional_out, str_array_arg, update, with_handle_mut};
 use super::client_config::ftls_client_config_builder;
 use super::server_config::ftls_server_config_builder;
 use crate::core::algorithms::{
@@ -209,8 +209,5 @@ pub extern "C" fn ftls_server_config_builder_set_prefer_server_order(
     builder: *mut ftls_server_config_builder,
     enable: bool,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_prefer_server_order(enable);
-        Ok(())
-    })
+    update(builder, |b| b.builder.set_prefer_server_order(enable))
 }

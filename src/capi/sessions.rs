@@ -5,8 +5,8 @@
 use super::borrowed::ftls_bytes;
 use super::boundary::{
     arg, arg_mut, buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle,
-    null_argument, out, query_mut, with_handle, with_handle_mut, with_handle_unrecorded, Handle,
-    LastError,
+    null_argument, out, query_mut, update, with_handle, with_handle_mut, with_handle_unrecorded,
+    Handle, LastError,
 };
 use super::client_config::ftls_client_config_builder;
 use super::connection::ftls_connection;
@@ -49,10 +49,7 @@ pub extern "C" fn ftls_client_config_builder_set_session_cache(
     builder: *mut ftls_client_config_builder,
     size: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.sessions.set_cache_size(size);
-        Ok(())
-    })
+    update(builder, |b| b.builder.sessions.set_cache_size(size))
 }
 
 /// Turns early data (TLS 1.3 0-RTT) on or off (the default). When on, a connection resuming a
@@ -72,10 +69,7 @@ pub extern "C" fn ftls_client_config_builder_set_early_data(
     builder: *mut ftls_client_config_builder,
     enable: bool,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.sessions.set_early_data(enable);
-        Ok(())
-    })
+    update(builder, |b| b.builder.sessions.set_early_data(enable))
 }
 
 // ---- server ------------------------------------------------------------------------------
@@ -93,10 +87,7 @@ pub extern "C" fn ftls_server_config_builder_set_session_cache(
     builder: *mut ftls_server_config_builder,
     size: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.sessions.set_cache_size(size);
-        Ok(())
-    })
+    update(builder, |b| b.builder.sessions.set_cache_size(size))
 }
 
 /// Turns stateless session tickets on or off (the default). When on, the server keeps no
@@ -116,10 +107,7 @@ pub extern "C" fn ftls_server_config_builder_set_tickets(
     builder: *mut ftls_server_config_builder,
     enable: bool,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.sessions.set_tickets(enable);
-        Ok(())
-    })
+    update(builder, |b| b.builder.sessions.set_tickets(enable))
 }
 
 /// Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`).
@@ -156,9 +144,8 @@ pub extern "C" fn ftls_server_config_builder_set_max_early_data(
     builder: *mut ftls_server_config_builder,
     max_bytes: u32,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.sessions.set_max_early_data(max_bytes);
-        Ok(())
+    update(builder, |b| {
+        b.builder.sessions.set_max_early_data(max_bytes)
     })
 }
 
