@@ -86,12 +86,15 @@ test: tools all
 # the allocator comparison when Debian's libjemalloc2 is installed (need-tools installs it).
 BENCH_ARGS ?=
 BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench
-JEMALLOC    = $(firstword $(wildcard /usr/lib/*/libjemalloc.so.2))
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
+# jemalloc is looked up by the shell, after need-tools ran: make expands a recipe's variables
+# before its first line runs, which would miss a library installed by that line.
 bench: bench-build
-	@./scripts/need-tools libjemalloc.so.2 || true
-	$(TARGET_DIR)/release/examples/bench $(if $(JEMALLOC),--jemalloc $(JEMALLOC)) \
+	@./scripts/need-tools libjemalloc.so.2 || \
+		echo "bench: without libjemalloc2 the allocator comparison is left out" >&2
+	jemalloc=$$(ls /usr/lib/*/libjemalloc.so.2 2>/dev/null | head -n 1); \
+	$(TARGET_DIR)/release/examples/bench $${jemalloc:+--jemalloc $$jemalloc} \
 		$(BENCH_ARGS) $(BUILD)
 
 bench-build: lib $(BUILD)/certs/server.pem $(BENCH_BINS)
