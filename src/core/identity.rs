@@ -162,8 +162,8 @@ impl Identity {
     }
 
     /// Whether the certificate names `server_name` (exactly, or by a `*.` wildcard covering
-    /// one label), ignoring case.
-    /// Compared in place: the resolver asks on every handshake.
+    /// one label), ignoring case. Compared in place, without a lowercased copy: the resolver
+    /// asks on every handshake.
     pub fn serves_name(&self, server_name: &str) -> bool {
         self.dns_names
             .iter()

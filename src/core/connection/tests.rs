@@ -394,3 +394,12 @@ fn a_transport_failure_sticks_but_an_interrupted_read_can_be_repeated() {
     assert_eq!(c.read_tls(&mut FailsOnce(None)).unwrap_err(), reset);
     assert_eq!(c.process_new_packets().unwrap_err(), reset);
 }
+
+/// Issue 6 counts an established connection's bytes: the handle stays this small (the rustls
+/// connection and the seldom-used state live in allocations of their own).
+#[cfg(target_pointer_width = "64")]
+#[test]
+fn a_connection_takes_48_bytes_beside_its_rustls_state() {
+    assert_eq!(std::mem::size_of::<Connection>(), 48);
+    assert_eq!(std::mem::size_of::<Option<FdTransport>>(), 8);
+}
