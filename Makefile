@@ -36,9 +36,11 @@ CXX_EXAMPLES     := tls-get
 CXX_EXAMPLE_BINS := $(CXX_EXAMPLES:%=$(BUILD)/bin/%)
 
 # What the tests run besides cargo: C and C++ compilers, binutils (nm, objdump, readelf: export
-# and soname checks), openssl (the interop peer), cmake and pkg-config (the packaging tests).
+# and soname checks), the interop peers (openssl, GnuTLS, Python's ssl module, curl), cmake and
+# pkg-config (the packaging tests).
 # OpenSSL's headers: the benchmark's OpenSSL program, whose smoke test runs under `make test`.
-TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl cmake pkg-config update-ca-certificates \
+TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli python3 curl \
+		cmake pkg-config update-ca-certificates \
 		openssl/ssl.h
 
 .PHONY: all lib examples certs demo test tools install clean bench bench-build FORCE
