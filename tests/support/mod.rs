@@ -84,13 +84,28 @@ pub fn example(name: &str) -> PathBuf {
     build_dir().join("bin").join(name)
 }
 
-/// Compiles `tests/c/<name>.c` as strict C99 against the built library, once per binary.
+/// Extra flags for compiling the C test programs, from `FTLS_TEST_CFLAGS`: CI builds them with
+/// AddressSanitizer and UndefinedBehaviorSanitizer this way.
+fn extra_cflags() -> Vec<String> {
+    std::env::var("FTLS_TEST_CFLAGS")
+        .map(|flags| flags.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Compiles `tests/c/<name>.c` as strict C99 against the built library, once per binary (with
+/// `FTLS_TEST_CFLAGS`, into `build/tests-cflags`, beside the plain build).
 pub fn c_test_program(name: &str) -> PathBuf {
     ensure_built();
     static COMPILED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
     let compiled = COMPILED.get_or_init(Default::default);
     let mut compiled = compiled.lock().unwrap_or_else(|e| e.into_inner());
-    let out = build_dir().join("tests").join(name);
+    let extra = extra_cflags();
+    let dir = if extra.is_empty() {
+        "tests"
+    } else {
+        "tests-cflags"
+    };
+    let out = build_dir().join(dir).join(name);
     if compiled.insert(name.to_owned()) {
         std::fs::create_dir_all(out.parent().expect("has parent")).expect("mkdir build/tests");
         let source = root().join("tests/c").join(format!("{name}.c"));
@@ -104,6 +119,7 @@ pub fn c_test_program(name: &str) -> PathBuf {
                 "-g",
             ])
             .arg("-D_POSIX_C_SOURCE=200809L")
+            .args(&extra)
             .arg("-I")
             .arg(root().join("include"))
             .arg(&source)
