@@ -43,7 +43,7 @@ TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli py
 		cmake pkg-config update-ca-certificates \
 		openssl/ssl.h
 
-.PHONY: all lib examples certs demo test tools install clean bench bench-build FORCE
+.PHONY: all lib examples certs demo test tools install clean bench bench-build fuzz FORCE
 
 all: lib examples
 
@@ -80,6 +80,13 @@ tools:
 
 test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
+	$(CARGO) test -p ftls-fuzz --test replay
+
+# The fuzzing campaign (README, "Fuzzing"): every target of fuzz/ for FUZZ_SECONDS (default
+# 180) under libFuzzer on the nightly toolchain, then executions, coverage and findings per
+# target. `make test` replays the seeds and committed regression inputs on stable.
+fuzz:
+	./scripts/fuzz
 
 # The benchmark (README, "Performance"): ftls through its C API, OpenSSL's libssl, rustls
 # natively, interleaved over rounds, one table of medians. BENCH_ARGS passes options to the
