@@ -411,6 +411,11 @@ fn copy_free_vectored_writes_and_borrowed_reads() {
 }
 
 #[test]
+fn threads_sharing_configs_cache_ticketer_store_and_log_callback() {
+    run_checks("threads", &[&certs()], 19);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }
