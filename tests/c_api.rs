@@ -416,6 +416,11 @@ fn threads_sharing_configs_cache_ticketer_store_and_log_callback() {
 }
 
 #[test]
+fn transport_and_callback_faults_at_every_call() {
+    run_checks("fault_injection", &[&certs()], 50);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }
