@@ -223,6 +223,10 @@ pub extern "C" fn ftls_server_config_builder_set_alpn(
 /// consumed.
 ///
 /// On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
+/// A session made by a config resumes only on configs with the same client-authentication
+/// policy (see `ftls_server_config_builder_set_ticketer()`); each config built gets its own
+/// session cache and (with `ftls_server_config_builder_set_tickets()`) its own ticket keys.
+///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
 /// authentication without client trust anchors or a replacing verifier, or CRLs without
 /// client trust anchors); `FTLS_ERR_PANIC`.
@@ -567,7 +571,9 @@ pub extern "C" fn ftls_server_config_builder_set_revocation_policy(
 /// Adds an application check of client certificates that runs after ftls' verification
 /// succeeded (see `ftls_verify_callback`; `server_name` is empty). NULL removes it (or a
 /// replacing one). Thread and `userdata` rules as
-/// `ftls_server_config_builder_set_client_hello_callback()`.
+/// `ftls_server_config_builder_set_client_hello_callback()`. Sessions are bound to the callback and
+/// `userdata`: a session made under another pair (or none) does not resume, the client gets a
+/// full handshake and this callback judges it.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
 #[no_mangle]
@@ -592,7 +598,8 @@ pub extern "C" fn ftls_server_config_builder_set_client_verify_callback(
 /// DANGEROUS: replaces ftls' verification of client certificates by `callback`, whose verdict
 /// alone decides (with no client CA loaded, `standard_result` is
 /// `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
-/// `ftls_server_config_builder_set_client_auth()`. Thread and `userdata` rules as
+/// `ftls_server_config_builder_set_client_auth()`. Sessions are bound to the callback and `userdata`, as for
+/// `ftls_server_config_builder_set_client_verify_callback()`. Thread and `userdata` rules as
 /// `ftls_server_config_builder_set_client_hello_callback()`.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.

@@ -7,7 +7,7 @@ use super::identity_choice::{HelloChooser, Identities, ServerIdentityResolver};
 use super::key_log::KeyLog;
 use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
-use super::sessions::ServerSessions;
+use super::sessions::{PolicyDigest, PolicyEncoder, ServerSessions};
 use super::trust::TrustAnchors;
 use super::verify::PeerVerification;
 use std::path::Path;
@@ -120,7 +120,8 @@ impl ServerConfigBuilder {
         }));
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.ignore_client_order = self.prefer_server_order;
-        self.sessions.apply(&mut config)?;
+        self.sessions
+            .apply(&mut config, self.client_policy_digest())?;
         let key_log = self.key_log.for_server(self.sessions.accepts_early_data());
         let secrets = Arc::new(SecretRouter::with_key_log(key_log));
         config.key_log = secrets.clone();
@@ -128,6 +129,22 @@ impl ServerConfigBuilder {
             rustls: Arc::new(config),
             secrets,
         })
+    }
+}
+
+impl ServerConfigBuilder {
+    /// Everything that decides whether a client is accepted: sessions are bound to it.
+    fn client_policy_digest(&self) -> PolicyDigest {
+        let mut policy = PolicyEncoder::new();
+        let mode: &[u8] = match self.client_auth {
+            ClientAuth::None => b"none",
+            ClientAuth::Optional => b"optional",
+            ClientAuth::Required => b"required",
+        };
+        policy.field("client authentication", mode);
+        policy.set("trust anchor", self.client_trust.policy_members());
+        self.client_verification.encode_policy(&mut policy);
+        policy.finish()
     }
 }
 

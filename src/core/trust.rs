@@ -157,6 +157,34 @@ impl TrustAnchors {
     pub fn root_store(&self) -> Arc<RootCertStore> {
         Arc::new(self.store.clone())
     }
+
+    /// Each anchor as webpki uses it (subject, public key, name constraints), encoded for a
+    /// policy digest.
+    pub(crate) fn policy_members(&self) -> Vec<Vec<u8>> {
+        self.store
+            .roots
+            .iter()
+            .map(|anchor| {
+                let mut member = Vec::new();
+                let constraints = anchor.name_constraints.as_ref().map(|c| c.as_ref());
+                for part in [
+                    Some(anchor.subject.as_ref()),
+                    Some(anchor.subject_public_key_info.as_ref()),
+                    constraints,
+                ] {
+                    // Absent name constraints differ from empty ones.
+                    match part {
+                        Some(bytes) => {
+                            member.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+                            member.extend_from_slice(bytes);
+                        }
+                        None => member.extend_from_slice(&u64::MAX.to_be_bytes()),
+                    }
+                }
+                member
+            })
+            .collect()
+    }
 }
 
 /// Where the system store was looked for, for error details.
