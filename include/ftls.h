@@ -1286,7 +1286,9 @@ ftls_result ftls_server_config_builder_load_identity_pem(ftls_server_config_buil
 /**
  * Chooses whether to ask clients for a certificate: `FTLS_CLIENT_AUTH_NONE` (default),
  * `FTLS_CLIENT_AUTH_OPTIONAL` or `FTLS_CLIENT_AUTH_REQUIRED`. The last two need client trust
- * anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`).
+ * anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`). With
+ * `FTLS_CLIENT_AUTH_NONE`, client CA certificates, CRLs, a revocation policy or a client verify
+ * callback make `ftls_server_config_builder_build()` fail: they would never be used.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown mode);
  * `FTLS_ERR_PANIC`.
@@ -1340,8 +1342,9 @@ ftls_result ftls_server_config_builder_set_alpn(ftls_server_config_builder *buil
  * session cache and (with `ftls_server_config_builder_set_tickets()`) its own ticket keys.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
- * authentication without client trust anchors or a replacing verifier, or CRLs without
- * client trust anchors); `FTLS_ERR_PANIC`.
+ * authentication without client trust anchors or a replacing verifier, CRLs without client
+ * trust anchors, or client CA certificates, CRLs, a revocation policy or a client verify
+ * callback with client authentication off; the detail names what was set); `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_build(const ftls_server_config_builder *builder, ftls_server_config **out_config);
 
@@ -1505,7 +1508,8 @@ ftls_result ftls_server_config_builder_set_revocation_policy(ftls_server_config_
  * Adds an application check of client certificates that runs after ftls' verification
  * succeeded (see `ftls_verify_callback`; `server_name` is empty). NULL removes it (or a
  * replacing one). Thread and `userdata` rules as
- * `ftls_server_config_builder_set_client_hello_callback()`. Sessions are bound to the callback and
+ * `ftls_server_config_builder_set_client_hello_callback()`. Needs client authentication on
+ * (`ftls_server_config_builder_set_client_auth()`). Sessions are bound to the callback and
  * `userdata`: a session made under another pair (or none) does not resume, the client gets a
  * full handshake and this callback judges it.
  *
@@ -1517,7 +1521,8 @@ ftls_result ftls_server_config_builder_set_client_verify_callback(ftls_server_co
  * DANGEROUS: replaces ftls' verification of client certificates by `callback`, whose verdict
  * alone decides (with no client CA loaded, `standard_result` is
  * `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
- * `ftls_server_config_builder_set_client_auth()`. Sessions are bound to the callback and `userdata`, as for
+ * `ftls_server_config_builder_set_client_auth()` (building fails with `FTLS_ERR_CONFIG`
+ * otherwise). Sessions are bound to the callback and `userdata`, as for
  * `ftls_server_config_builder_set_client_verify_callback()`. Thread and `userdata` rules as
  * `ftls_server_config_builder_set_client_hello_callback()`.
  *

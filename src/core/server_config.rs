@@ -101,6 +101,7 @@ impl ServerConfigBuilder {
                 "a server needs a certificate chain and private key: load an identity first",
             ));
         }
+        self.refuse_client_checks_without_client_auth()?;
         let provider = self.negotiation.provider()?;
         let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&self.negotiation.versions().to_rustls()?)
@@ -133,6 +134,30 @@ impl ServerConfigBuilder {
 }
 
 impl ServerConfigBuilder {
+    /// Client CAs, CRLs or a verify callback with client authentication off would never be
+    /// used: anonymous clients would be accepted by a config that looks as if it checked them.
+    fn refuse_client_checks_without_client_auth(&self) -> Result<(), Error> {
+        if self.client_auth != ClientAuth::None {
+            return Ok(());
+        }
+        let mut set = self.client_verification.settings();
+        if !self.client_trust.is_empty() {
+            set.insert(0, "client CA certificates");
+        }
+        if set.is_empty() {
+            return Ok(());
+        }
+        Err(Error::new(
+            FTLS_ERR_CONFIG,
+            format!(
+                "client authentication is off, so what was set for verifying client \
+                 certificates would never be used ({}): set the client authentication mode to \
+                 optional or required, or remove it",
+                set.join(", ")
+            ),
+        ))
+    }
+
     /// Everything that decides whether a client is accepted: sessions are bound to it.
     fn client_policy_digest(&self) -> PolicyDigest {
         let mut policy = PolicyEncoder::new();

@@ -191,6 +191,26 @@ impl PeerVerification {
         self.check = check;
     }
 
+    /// What is set here, named for a detail ("CRLs", "a verify callback"...).
+    pub(crate) fn settings(&self) -> Vec<&'static str> {
+        let mut set = Vec::new();
+        if !self.pins.is_empty() {
+            set.push("pinned certificates");
+        }
+        if !self.crls.is_empty() {
+            set.push("CRLs");
+        }
+        if self.revocation != RevocationPolicy::default() {
+            set.push("a revocation policy");
+        }
+        match &self.check {
+            Some((_, CheckMode::AfterVerification)) => set.push("a verify callback"),
+            Some((_, CheckMode::DangerousReplacement)) => set.push("a replacing verifier"),
+            None => {}
+        }
+        set
+    }
+
     /// Adds everything here that decides whether a peer is accepted to a policy digest.
     pub(crate) fn encode_policy(&self, policy: &mut PolicyEncoder) {
         let der = |items: &[_]| {

@@ -1206,6 +1206,71 @@ out:
     ftls_server_config_free(sc);
 }
 
+static void case_client_checks_need_client_auth(void)
+{
+    static const char *const settings[] = {"client CA", "CRL", "revocation policy",
+                                           "verify callback", "replacing verifier"};
+    unsigned calls = 0;
+    size_t i;
+    for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        ftls_server_config_builder *b = server_builder(0, NULL, NULL);
+        ftls_server_config *sc = NULL;
+        const char *named = NULL;
+        if (b == NULL) {
+            continue;
+        }
+        switch (i) {
+        case 0:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
+                                   b, cert_path("ca.pem")),
+                            FTLS_OK);
+            named = "client CA certificates";
+            break;
+        case 1:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_load_crl_file(b, cert_path("ca.crl.pem")),
+                            FTLS_OK);
+            named = "CRLs";
+            break;
+        case 2:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_revocation_policy(
+                                   b, FTLS_REVOCATION_ALLOW_UNKNOWN),
+                            FTLS_OK);
+            named = "a revocation policy";
+            break;
+        case 3:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(
+                                   b, count_verify_calls, &calls),
+                            FTLS_OK);
+            named = "a verify callback";
+            break;
+        default:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_dangerous_replace_client_verifier(
+                                   b, count_verify_calls, &calls),
+                            FTLS_OK);
+            named = "a replacing verifier";
+            break;
+        }
+        printf("# %s without client authentication\n", settings[i]);
+        if (CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &sc), FTLS_ERR_CONFIG)) {
+            CHECK_SB_DETAIL(b, "client authentication is off");
+            CHECK_SB_DETAIL(b, named);
+        }
+        CHECK(sc == NULL, "%s: no config was made", settings[i]);
+        /* With client authentication on (and anchors, unless the verifier is replaced), it builds. */
+        if (i != 4) {
+            CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
+                                   b, cert_path("ca.pem")),
+                            FTLS_OK);
+        }
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_auth(b, FTLS_CLIENT_AUTH_OPTIONAL),
+                        FTLS_OK);
+        CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &sc), FTLS_OK);
+        ftls_server_config_free(sc);
+        ftls_server_config_builder_free(b);
+    }
+    CHECK(calls == 0, "no callback ran (%u)", calls);
+}
+
 static const test_case cases[] = {
     {"resumption_is_on_by_default", case_resumption_is_on_by_default},
     {"each_client_config_has_its_own_cache", case_each_client_config_has_its_own_cache},
@@ -1230,6 +1295,7 @@ static const test_case cases[] = {
     {"crl_reload_ends_revoked_sessions", case_crl_reload_ends_revoked_sessions},
     {"same_policy_shares_sessions", case_same_policy_shares_sessions},
     {"client_config_rebuilt_with_other_trust", case_client_config_rebuilt_with_other_trust},
+    {"client_checks_need_client_auth", case_client_checks_need_client_auth},
 };
 
 int main(int argc, char **argv)
