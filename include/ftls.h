@@ -1920,7 +1920,9 @@ ftls_result ftls_connection_pending(ftls_connection *conn, size_t *out_pending);
  * in-memory cache, shared by all connections made from that config (from any thread): a
  * second connection to the same server name resumes the first one's session (TLS 1.3 tickets;
  * TLS 1.2 session IDs or tickets), skipping the certificate exchange. Sessions are never
- * written anywhere else.
+ * written anywhere else, so a session is offered only by the config whose trust anchors,
+ * pins, CRLs and verify callback accepted its server: a config built after changing them
+ * starts with an empty cache.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */

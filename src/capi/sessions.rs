@@ -41,7 +41,9 @@ const _: () = assert!(FTLS_TICKET_PREVIOUS_KEYS_MAX == MAX_PREVIOUS_KEYS);
 /// in-memory cache, shared by all connections made from that config (from any thread): a
 /// second connection to the same server name resumes the first one's session (TLS 1.3 tickets;
 /// TLS 1.2 session IDs or tickets), skipping the certificate exchange. Sessions are never
-/// written anywhere else.
+/// written anywhere else, so a session is offered only by the config whose trust anchors,
+/// pins, CRLs and verify callback accepted its server: a config built after changing them
+/// starts with an empty cache.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
 #[no_mangle]

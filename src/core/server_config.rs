@@ -131,9 +131,7 @@ impl ServerConfigBuilder {
             secrets,
         })
     }
-}
 
-impl ServerConfigBuilder {
     /// Client CAs, CRLs or a verify callback with client authentication off would never be
     /// used: anonymous clients would be accepted by a config that looks as if it checked them.
     fn refuse_client_checks_without_client_auth(&self) -> Result<(), Error> {

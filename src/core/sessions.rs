@@ -45,6 +45,22 @@ impl PolicyEncoder {
         }
     }
 
+    /// One member of a set made of several parts, each length-prefixed; an absent part
+    /// differs from an empty one.
+    pub(crate) fn member(parts: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut member = Vec::new();
+        for part in parts {
+            match part {
+                Some(bytes) => {
+                    member.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+                    member.extend_from_slice(bytes);
+                }
+                None => member.extend_from_slice(&u64::MAX.to_be_bytes()),
+            }
+        }
+        member
+    }
+
     /// The members of a set, each as a field with `label`, in a canonical order.
     pub(crate) fn set(&mut self, label: &str, mut members: Vec<Vec<u8>>) {
         members.sort_unstable();
@@ -64,7 +80,8 @@ impl PolicyEncoder {
 pub(crate) const DEFAULT_SESSION_CACHE: usize = 256;
 
 /// A client's resumption settings. Each config built gets its own in-memory store, shared by
-/// the connections made from that config.
+/// the connections made from that config and by nothing else: a session is only offered under
+/// the server verification that accepted it.
 #[derive(Clone, Debug)]
 pub struct ClientSessions {
     cache_size: usize,
@@ -301,6 +318,12 @@ mod tests {
         assert_eq!(set(&[b"one", b"two"]), set(&[b"two", b"one", b"two"]));
         assert_ne!(set(&[b"one"]), set(&[b"one", b"two"]));
         assert_ne!(set(&[]), digest(&[]));
+        let member = PolicyEncoder::member;
+        assert_ne!(
+            member(&[Some(b"ab"), Some(b"")]),
+            member(&[Some(b"a"), Some(b"b")])
+        );
+        assert_ne!(member(&[Some(b"")]), member(&[None]));
     }
 
     #[test]

@@ -47,6 +47,8 @@ const ISSUED_LEN: usize = 8;
 const SALT_LEN: usize = 16;
 const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = NAME_LEN + ISSUED_LEN;
+/// What a ticket is bound to: a policy digest.
+pub(crate) const CONTEXT_LEN: usize = 32;
 /// rustls' encoded sessions are far smaller; a TLS ticket cannot exceed 2^16 - 1 bytes anyway.
 const MAX_TICKET_LEN: usize = 0xffff;
 
@@ -95,8 +97,11 @@ fn single_use_nonce() -> aead::Nonce {
 }
 
 /// `name ‖ issued ‖ context`: what a ticket's tag also covers.
-fn additional_data(header: &[u8], context: &[u8]) -> Vec<u8> {
-    [header, context].concat()
+fn additional_data(header: &[u8], context: &[u8; CONTEXT_LEN]) -> [u8; HEADER_LEN + CONTEXT_LEN] {
+    let mut aad = [0u8; HEADER_LEN + CONTEXT_LEN];
+    aad[..HEADER_LEN].copy_from_slice(header);
+    aad[HEADER_LEN..].copy_from_slice(context);
+    aad
 }
 
 fn expand(prk: &hkdf::Prk, info: &[&[u8]], out: &mut [u8]) -> Option<()> {
@@ -111,7 +116,7 @@ impl hkdf::KeyType for OutputLen {
     }
 }
 
-/// A ticket key sequence with rotation: implements rustls' `ProducesTickets`.
+/// A ticket key sequence with rotation; configs use it through [`BoundTickets`].
 pub struct TicketKeys {
     lifetime: u32,
     previous_keys: usize,
@@ -191,7 +196,7 @@ impl TicketKeys {
     }
 
     /// Seals `plain` into a ticket issued at `now`, bound to `context`.
-    fn encrypt_at(&self, plain: &[u8], context: &[u8], now: u64) -> Option<Vec<u8>> {
+    fn encrypt_at(&self, plain: &[u8], context: &[u8; CONTEXT_LEN], now: u64) -> Option<Vec<u8>> {
         let mut salt = [0u8; SALT_LEN];
         rand::SystemRandom::new().fill(&mut salt).ok()?;
         self.seal(plain, context, now, salt)
@@ -200,7 +205,7 @@ impl TicketKeys {
     fn seal(
         &self,
         plain: &[u8],
-        context: &[u8],
+        context: &[u8; CONTEXT_LEN],
         now: u64,
         salt: [u8; SALT_LEN],
     ) -> Option<Vec<u8>> {
@@ -226,7 +231,7 @@ impl TicketKeys {
 
     /// The plaintext of a ticket bound to `context`, if one of the keys opens it and it has
     /// not expired at `now`.
-    fn decrypt_at(&self, ticket: &[u8], context: &[u8], now: u64) -> Option<Vec<u8>> {
+    fn decrypt_at(&self, ticket: &[u8], context: &[u8; CONTEXT_LEN], now: u64) -> Option<Vec<u8>> {
         if ticket.len() > MAX_TICKET_LEN || ticket.len() < HEADER_LEN + SALT_LEN + TAG_LEN {
             return None;
         }
@@ -277,7 +282,7 @@ fn unix_now() -> u64 {
 #[derive(Debug)]
 pub(crate) struct BoundTickets {
     pub(crate) keys: Arc<TicketKeys>,
-    pub(crate) context: [u8; 32],
+    pub(crate) context: [u8; CONTEXT_LEN],
 }
 
 impl rustls::server::ProducesTickets for BoundTickets {
@@ -311,10 +316,11 @@ impl fmt::Debug for TicketKeys {
 
 /// Stateless tickets under keys ftls makes itself and rotates every 6 hours (rustls' own
 /// ticketer): tickets live at most 12 hours, and only this config can open them, so they need
-/// no binding to its policy. Its nonces are sound: with aws-lc-rs it is AES-256-CBC with a
-/// random 128-bit IV and HMAC-SHA256 (no nonce whose repetition breaks the key); with ring,
-/// ChaCha20-Poly1305 with random 96-bit nonces under a key that encrypts for 6 hours in one
-/// process only, far below 2^32 tickets even at 100,000 a second (2^31).
+/// no binding to its policy. Its per-key use is bounded without a counter, because a key never
+/// leaves this config and encrypts for 6 hours only: with aws-lc-rs it is AES-256-CBC with a
+/// random 128-bit IV and HMAC-SHA256 (a repeated IV reveals nothing about the key); with ring,
+/// ChaCha20-Poly1305 with random 96-bit nonces, and even 100,000 tickets a second make only
+/// about 2^31 per key, where a repeated nonce has a probability near 2^-35.
 pub(crate) fn random_key_ticketer(
 ) -> Result<std::sync::Arc<dyn rustls::server::ProducesTickets>, Error> {
     #[cfg(feature = "aws-lc-rs")]
@@ -334,7 +340,7 @@ mod tests {
     use super::*;
 
     const NOW: u64 = 1_700_000_000;
-    const POLICY: &[u8] = &[7; 32];
+    const POLICY: &[u8; CONTEXT_LEN] = &[7; CONTEXT_LEN];
 
     fn key(byte: u8) -> [u8; TICKET_KEY_LEN] {
         [byte; TICKET_KEY_LEN]
@@ -354,8 +360,7 @@ mod tests {
     fn a_ticket_opens_only_under_the_context_it_was_bound_to() {
         let keys = TicketKeys::new(&key(1), 0, 3600).unwrap();
         let ticket = keys.encrypt_at(b"session", POLICY, NOW).unwrap();
-        assert!(keys.decrypt_at(&ticket, &[8; 32], NOW).is_none());
-        assert!(keys.decrypt_at(&ticket, &POLICY[..31], NOW).is_none());
+        assert!(keys.decrypt_at(&ticket, &[8; CONTEXT_LEN], NOW).is_none());
         assert!(keys.decrypt_at(&ticket, POLICY, NOW).is_some());
     }
 

@@ -1,6 +1,7 @@
 //! Trust anchors: the CA certificates a peer's chain must lead to.
 
 use super::error::{describe_io, Error, ResultCode::*};
+use super::sessions::PolicyEncoder;
 use super::{pem, source};
 use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
@@ -165,23 +166,11 @@ impl TrustAnchors {
             .roots
             .iter()
             .map(|anchor| {
-                let mut member = Vec::new();
-                let constraints = anchor.name_constraints.as_ref().map(|c| c.as_ref());
-                for part in [
+                PolicyEncoder::member(&[
                     Some(anchor.subject.as_ref()),
                     Some(anchor.subject_public_key_info.as_ref()),
-                    constraints,
-                ] {
-                    // Absent name constraints differ from empty ones.
-                    match part {
-                        Some(bytes) => {
-                            member.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
-                            member.extend_from_slice(bytes);
-                        }
-                        None => member.extend_from_slice(&u64::MAX.to_be_bytes()),
-                    }
-                }
-                member
+                    anchor.name_constraints.as_ref().map(|c| c.as_ref()),
+                ])
             })
             .collect()
     }

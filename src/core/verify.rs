@@ -213,13 +213,10 @@ impl PeerVerification {
 
     /// Adds everything here that decides whether a peer is accepted to a policy digest.
     pub(crate) fn encode_policy(&self, policy: &mut PolicyEncoder) {
-        let der = |items: &[_]| {
-            items
-                .iter()
-                .map(|i: &CertificateDer<'_>| i.to_vec())
-                .collect()
-        };
-        policy.set("pinned certificate", der(&self.pins));
+        policy.set(
+            "pinned certificate",
+            self.pins.iter().map(|pin| pin.to_vec()).collect(),
+        );
         policy.set(
             "CRL",
             self.crls.iter().map(|crl| crl.as_ref().to_vec()).collect(),

@@ -1256,6 +1256,8 @@ static void case_client_checks_need_client_auth(void)
             CHECK_SB_DETAIL(b, named);
         }
         CHECK(sc == NULL, "%s: no config was made", settings[i]);
+        ftls_server_config_free(sc);
+        sc = NULL;
         /* With client authentication on (and anchors, unless the verifier is replaced), it builds. */
         if (i != 4) {
             CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
