@@ -492,7 +492,9 @@ typedef struct ftls_session_value ftls_session_value;
 /**
  * Stateless ticket keys supplied by the application, with rotation. Create with
  * `ftls_ticketer_new()`, give to `ftls_server_config_builder_set_ticketer()`, free with
- * `ftls_ticketer_free()`. The configs using it may run on any threads; the calls on the
+ * `ftls_ticketer_free()`. Configs sharing a ticketer resume each other's sessions only when
+ * their client-authentication policies are the same (see
+ * `ftls_server_config_builder_set_ticketer()`). The configs using it may run on any threads; the calls on the
  * ticketer handle itself (`_rotate`, `_last_error`, `_free`) are made by one thread at a
  * time.
  */
@@ -1284,7 +1286,9 @@ ftls_result ftls_server_config_builder_load_identity_pem(ftls_server_config_buil
 /**
  * Chooses whether to ask clients for a certificate: `FTLS_CLIENT_AUTH_NONE` (default),
  * `FTLS_CLIENT_AUTH_OPTIONAL` or `FTLS_CLIENT_AUTH_REQUIRED`. The last two need client trust
- * anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`).
+ * anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`). With
+ * `FTLS_CLIENT_AUTH_NONE`, client CA certificates, CRLs, a revocation policy or a client verify
+ * callback make `ftls_server_config_builder_build()` fail: they would never be used.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown mode);
  * `FTLS_ERR_PANIC`.
@@ -1333,9 +1337,14 @@ ftls_result ftls_server_config_builder_set_alpn(ftls_server_config_builder *buil
  * consumed.
  *
  * On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
+ * A session made by a config resumes only on configs with the same client-authentication
+ * policy (see `ftls_server_config_builder_set_ticketer()`); each config built gets its own
+ * session cache and (with `ftls_server_config_builder_set_tickets()`) its own ticket keys.
+ *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
- * authentication without client trust anchors or a replacing verifier, or CRLs without
- * client trust anchors); `FTLS_ERR_PANIC`.
+ * authentication without client trust anchors or a replacing verifier, CRLs without client
+ * trust anchors, or client CA certificates, CRLs, a revocation policy or a client verify
+ * callback with client authentication off; the detail names what was set); `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_build(const ftls_server_config_builder *builder, ftls_server_config **out_config);
 
@@ -1499,7 +1508,10 @@ ftls_result ftls_server_config_builder_set_revocation_policy(ftls_server_config_
  * Adds an application check of client certificates that runs after ftls' verification
  * succeeded (see `ftls_verify_callback`; `server_name` is empty). NULL removes it (or a
  * replacing one). Thread and `userdata` rules as
- * `ftls_server_config_builder_set_client_hello_callback()`.
+ * `ftls_server_config_builder_set_client_hello_callback()`. Needs client authentication on
+ * (`ftls_server_config_builder_set_client_auth()`). Sessions are bound to the callback and
+ * `userdata`: a session made under another pair (or none) does not resume, the client gets a
+ * full handshake and this callback judges it.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
  */
@@ -1509,7 +1521,9 @@ ftls_result ftls_server_config_builder_set_client_verify_callback(ftls_server_co
  * DANGEROUS: replaces ftls' verification of client certificates by `callback`, whose verdict
  * alone decides (with no client CA loaded, `standard_result` is
  * `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
- * `ftls_server_config_builder_set_client_auth()`. Thread and `userdata` rules as
+ * `ftls_server_config_builder_set_client_auth()` (building fails with `FTLS_ERR_CONFIG`
+ * otherwise). Sessions are bound to the callback and `userdata`, as for
+ * `ftls_server_config_builder_set_client_verify_callback()`. Thread and `userdata` rules as
  * `ftls_server_config_builder_set_client_hello_callback()`.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
@@ -1906,7 +1920,9 @@ ftls_result ftls_connection_pending(ftls_connection *conn, size_t *out_pending);
  * in-memory cache, shared by all connections made from that config (from any thread): a
  * second connection to the same server name resumes the first one's session (TLS 1.3 tickets;
  * TLS 1.2 session IDs or tickets), skipping the certificate exchange. Sessions are never
- * written anywhere else.
+ * written anywhere else, so a session is offered only by the config whose trust anchors,
+ * pins, CRLs and verify callback accepted its server: a config built after changing them
+ * starts with an empty cache.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
@@ -1963,6 +1979,13 @@ ftls_result ftls_server_config_builder_set_tickets(ftls_server_config_builder *b
  * sessions. The builder and its configs keep their own reference: `ticketer` may be freed
  * afterwards.
  *
+ * A ticket resumes only on a config with the client-authentication policy of the config that
+ * issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), client CA
+ * certificates, CRLs, revocation policy, and client verify callback (the same function and
+ * `userdata`, hence never across processes). Any other config opens no such ticket and does a
+ * full handshake with all its checks: a config rebuilt after loading a CRL does not resume
+ * the sessions it would now refuse.
+ *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_set_ticketer(ftls_server_config_builder *builder, const ftls_ticketer *ticketer);
@@ -1997,8 +2020,10 @@ ftls_result ftls_server_config_builder_set_max_early_data(ftls_server_config_bui
  * `lifetime_seconds` for tickets to last their whole lifetime, and a short P to limit what a
  * stolen key exposes (e.g. lifetime 1 hour, rotation every 30 minutes, `previous_keys` 2).
  *
- * Tickets are AES-256-GCM encrypted; their first 16 bytes name the key (derived from it), so
- * every server knows which key a ticket needs.
+ * Tickets are AES-256-GCM encrypted, each under a key of its own derived from the current key
+ * and a random 128-bit salt, so no nonce repeats under a key however many servers share it and
+ * no limit on the number of tickets per key is needed. Their first 16 bytes name the key
+ * (derived from it), so every server knows which key a ticket needs.
  *
  * On success `*out_ticketer` owns a new ticketer: free it with `ftls_ticketer_free()`.
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`out_ticketer`, or `keys` NULL with
@@ -2051,6 +2076,12 @@ void ftls_ticketer_free(ftls_ticketer *ticketer);
  * every config built from this builder, and every connection made from those, is freed.
  * Replaces the in-memory cache (`ftls_server_config_builder_set_session_cache()` brings it
  * back).
+ *
+ * Each value starts with a 32-byte digest of the storing config's client-authentication
+ * policy (mode, client CA certificates, CRLs, revocation policy, client verify callback and
+ * its `userdata`); a config with another policy treats a session stored under a different one
+ * as not found (a take still removes it) and does a full handshake with all its checks. So
+ * several servers share sessions only when their policies are the same.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or any callback NULL; `userdata` may
  * be NULL); `FTLS_ERR_PANIC`.

@@ -126,6 +126,14 @@ impl CertificateCheck for CVerifyCallback {
             &subject,
         )
     }
+
+    /// The function and its userdata: the same pair is the same check.
+    fn identity(&self) -> Vec<u8> {
+        [self.callback as usize, self.userdata as usize]
+            .iter()
+            .flat_map(|address| address.to_ne_bytes())
+            .collect()
+    }
 }
 
 /// What a server's ClientHello callback sees. Everything it points to is valid only during the

@@ -123,7 +123,9 @@ pub extern "C" fn ftls_server_config_builder_load_identity_pem(
 
 /// Chooses whether to ask clients for a certificate: `FTLS_CLIENT_AUTH_NONE` (default),
 /// `FTLS_CLIENT_AUTH_OPTIONAL` or `FTLS_CLIENT_AUTH_REQUIRED`. The last two need client trust
-/// anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`).
+/// anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`). With
+/// `FTLS_CLIENT_AUTH_NONE`, client CA certificates, CRLs, a revocation policy or a client verify
+/// callback make `ftls_server_config_builder_build()` fail: they would never be used.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown mode);
 /// `FTLS_ERR_PANIC`.
@@ -223,9 +225,14 @@ pub extern "C" fn ftls_server_config_builder_set_alpn(
 /// consumed.
 ///
 /// On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
+/// A session made by a config resumes only on configs with the same client-authentication
+/// policy (see `ftls_server_config_builder_set_ticketer()`); each config built gets its own
+/// session cache and (with `ftls_server_config_builder_set_tickets()`) its own ticket keys.
+///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
-/// authentication without client trust anchors or a replacing verifier, or CRLs without
-/// client trust anchors); `FTLS_ERR_PANIC`.
+/// authentication without client trust anchors or a replacing verifier, CRLs without client
+/// trust anchors, or client CA certificates, CRLs, a revocation policy or a client verify
+/// callback with client authentication off; the detail names what was set); `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_server_config_builder_build(
     builder: *const ftls_server_config_builder,
@@ -567,7 +574,10 @@ pub extern "C" fn ftls_server_config_builder_set_revocation_policy(
 /// Adds an application check of client certificates that runs after ftls' verification
 /// succeeded (see `ftls_verify_callback`; `server_name` is empty). NULL removes it (or a
 /// replacing one). Thread and `userdata` rules as
-/// `ftls_server_config_builder_set_client_hello_callback()`.
+/// `ftls_server_config_builder_set_client_hello_callback()`. Needs client authentication on
+/// (`ftls_server_config_builder_set_client_auth()`). Sessions are bound to the callback and
+/// `userdata`: a session made under another pair (or none) does not resume, the client gets a
+/// full handshake and this callback judges it.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
 #[no_mangle]
@@ -592,7 +602,9 @@ pub extern "C" fn ftls_server_config_builder_set_client_verify_callback(
 /// DANGEROUS: replaces ftls' verification of client certificates by `callback`, whose verdict
 /// alone decides (with no client CA loaded, `standard_result` is
 /// `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
-/// `ftls_server_config_builder_set_client_auth()`. Thread and `userdata` rules as
+/// `ftls_server_config_builder_set_client_auth()` (building fails with `FTLS_ERR_CONFIG`
+/// otherwise). Sessions are bound to the callback and `userdata`, as for
+/// `ftls_server_config_builder_set_client_verify_callback()`. Thread and `userdata` rules as
 /// `ftls_server_config_builder_set_client_hello_callback()`.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.

@@ -41,7 +41,9 @@ const _: () = assert!(FTLS_TICKET_PREVIOUS_KEYS_MAX == MAX_PREVIOUS_KEYS);
 /// in-memory cache, shared by all connections made from that config (from any thread): a
 /// second connection to the same server name resumes the first one's session (TLS 1.3 tickets;
 /// TLS 1.2 session IDs or tickets), skipping the certificate exchange. Sessions are never
-/// written anywhere else.
+/// written anywhere else, so a session is offered only by the config whose trust anchors,
+/// pins, CRLs and verify callback accepted its server: a config built after changing them
+/// starts with an empty cache.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
 #[no_mangle]
@@ -116,6 +118,13 @@ pub extern "C" fn ftls_server_config_builder_set_tickets(
 /// sessions. The builder and its configs keep their own reference: `ticketer` may be freed
 /// afterwards.
 ///
+/// A ticket resumes only on a config with the client-authentication policy of the config that
+/// issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), client CA
+/// certificates, CRLs, revocation policy, and client verify callback (the same function and
+/// `userdata`, hence never across processes). Any other config opens no such ticket and does a
+/// full handshake with all its checks: a config rebuilt after loading a CRL does not resume
+/// the sessions it would now refuse.
+///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_server_config_builder_set_ticketer(
@@ -153,7 +162,9 @@ pub extern "C" fn ftls_server_config_builder_set_max_early_data(
 
 /// Stateless ticket keys supplied by the application, with rotation. Create with
 /// `ftls_ticketer_new()`, give to `ftls_server_config_builder_set_ticketer()`, free with
-/// `ftls_ticketer_free()`. The configs using it may run on any threads; the calls on the
+/// `ftls_ticketer_free()`. Configs sharing a ticketer resume each other's sessions only when
+/// their client-authentication policies are the same (see
+/// `ftls_server_config_builder_set_ticketer()`). The configs using it may run on any threads; the calls on the
 /// ticketer handle itself (`_rotate`, `_last_error`, `_free`) are made by one thread at a
 /// time.
 pub struct ftls_ticketer {
@@ -182,8 +193,10 @@ impl Handle for ftls_ticketer {
 /// `lifetime_seconds` for tickets to last their whole lifetime, and a short P to limit what a
 /// stolen key exposes (e.g. lifetime 1 hour, rotation every 30 minutes, `previous_keys` 2).
 ///
-/// Tickets are AES-256-GCM encrypted; their first 16 bytes name the key (derived from it), so
-/// every server knows which key a ticket needs.
+/// Tickets are AES-256-GCM encrypted, each under a key of its own derived from the current key
+/// and a random 128-bit salt, so no nonce repeats under a key however many servers share it and
+/// no limit on the number of tickets per key is needed. Their first 16 bytes name the key
+/// (derived from it), so every server knows which key a ticket needs.
 ///
 /// On success `*out_ticketer` owns a new ticketer: free it with `ftls_ticketer_free()`.
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`out_ticketer`, or `keys` NULL with
@@ -296,6 +309,12 @@ pub type ftls_session_get_callback = Option<
 /// every config built from this builder, and every connection made from those, is freed.
 /// Replaces the in-memory cache (`ftls_server_config_builder_set_session_cache()` brings it
 /// back).
+///
+/// Each value starts with a 32-byte digest of the storing config's client-authentication
+/// policy (mode, client CA certificates, CRLs, revocation policy, client verify callback and
+/// its `userdata`); a config with another policy treats a session stored under a different one
+/// as not found (a take still removes it) and does a full handshake with all its checks. So
+/// several servers share sessions only when their policies are the same.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or any callback NULL; `userdata` may
 /// be NULL); `FTLS_ERR_PANIC`.

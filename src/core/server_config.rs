@@ -7,7 +7,7 @@ use super::identity_choice::{HelloChooser, Identities, ServerIdentityResolver};
 use super::key_log::KeyLog;
 use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
-use super::sessions::ServerSessions;
+use super::sessions::{PolicyDigest, PolicyEncoder, ServerSessions};
 use super::trust::TrustAnchors;
 use super::verify::PeerVerification;
 use std::path::Path;
@@ -101,6 +101,7 @@ impl ServerConfigBuilder {
                 "a server needs a certificate chain and private key: load an identity first",
             ));
         }
+        self.refuse_client_checks_without_client_auth()?;
         let provider = self.negotiation.provider()?;
         let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(&self.negotiation.versions().to_rustls()?)
@@ -120,7 +121,8 @@ impl ServerConfigBuilder {
         }));
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.ignore_client_order = self.prefer_server_order;
-        self.sessions.apply(&mut config)?;
+        self.sessions
+            .apply(&mut config, self.client_policy_digest())?;
         let key_log = self.key_log.for_server(self.sessions.accepts_early_data());
         let secrets = Arc::new(SecretRouter::with_key_log(key_log));
         config.key_log = secrets.clone();
@@ -128,6 +130,44 @@ impl ServerConfigBuilder {
             rustls: Arc::new(config),
             secrets,
         })
+    }
+
+    /// Client CAs, CRLs or a verify callback with client authentication off would never be
+    /// used: anonymous clients would be accepted by a config that looks as if it checked them.
+    fn refuse_client_checks_without_client_auth(&self) -> Result<(), Error> {
+        if self.client_auth != ClientAuth::None {
+            return Ok(());
+        }
+        let mut set = self.client_verification.settings();
+        if !self.client_trust.is_empty() {
+            set.insert(0, "client CA certificates");
+        }
+        if set.is_empty() {
+            return Ok(());
+        }
+        Err(Error::new(
+            FTLS_ERR_CONFIG,
+            format!(
+                "client authentication is off, so what was set for verifying client \
+                 certificates would never be used ({}): set the client authentication mode to \
+                 optional or required, or remove it",
+                set.join(", ")
+            ),
+        ))
+    }
+
+    /// Everything that decides whether a client is accepted: sessions are bound to it.
+    fn client_policy_digest(&self) -> PolicyDigest {
+        let mut policy = PolicyEncoder::new();
+        let mode: &[u8] = match self.client_auth {
+            ClientAuth::None => b"none",
+            ClientAuth::Optional => b"optional",
+            ClientAuth::Required => b"required",
+        };
+        policy.field("client authentication", mode);
+        policy.set("trust anchor", self.client_trust.policy_members());
+        self.client_verification.encode_policy(&mut policy);
+        policy.finish()
     }
 }
 

@@ -1,19 +1,87 @@
 //! Session resumption and early data (0-RTT): what a client remembers of its servers, and
 //! how a server lets clients come back (a session cache, an external store, stateless tickets).
+//!
+//! A session resumes only under the client-authentication policy it was made under. rustls
+//! checks only the suite, the server name and extended master secret when it resumes, and a
+//! resumed client is not authenticated again: a session made where no certificate was asked
+//! for, or under other CA certificates, CRLs or verify callback, would otherwise skip the
+//! checks of the config that resumes it. Each server config therefore computes a digest of its
+//! policy when it is built ([`PolicyDigest`]), and whatever it shares with other configs (a
+//! ticketer's keys, an external store) carries the digest with each session: a session whose
+//! digest differs is not found, and the client gets a full handshake with every check. What
+//! is not shared (the in-memory cache, ftls' own ticket keys) is made per config and needs no
+//! binding. A client's sessions never leave the config that made them.
 
 use super::error::{Error, ResultCode::*};
-use super::tickets::{random_key_ticketer, TicketKeys};
+use super::tickets::{random_key_ticketer, BoundTickets, TicketKeys};
 use rustls::client::Resumption;
 use rustls::server::{
     NoServerSessionStorage, ProducesTickets, ServerSessionMemoryCache, StoresServerSessions,
 };
+use sha2::{Digest, Sha256};
 use std::sync::Arc;
+
+/// SHA-256 of a canonical encoding of everything that decides whether a server accepts a
+/// client: see [`PolicyEncoder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PolicyDigest(pub(crate) [u8; 32]);
+
+/// Builds a [`PolicyDigest`] from labelled fields. Each field is its label and its value,
+/// both length-prefixed, so that no two different policies encode alike; sets (anchors, CRLs)
+/// are sorted first, so that the order they were loaded in does not matter.
+pub(crate) struct PolicyEncoder(Sha256);
+
+impl PolicyEncoder {
+    pub(crate) fn new() -> Self {
+        let mut encoder = Self(Sha256::new());
+        encoder.field("ftls client-authentication policy", b"1");
+        encoder
+    }
+
+    pub(crate) fn field(&mut self, label: &str, value: &[u8]) {
+        for part in [label.as_bytes(), value] {
+            self.0.update((part.len() as u64).to_be_bytes());
+            self.0.update(part);
+        }
+    }
+
+    /// One member of a set made of several parts, each length-prefixed; an absent part
+    /// differs from an empty one.
+    pub(crate) fn member(parts: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut member = Vec::new();
+        for part in parts {
+            match part {
+                Some(bytes) => {
+                    member.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
+                    member.extend_from_slice(bytes);
+                }
+                None => member.extend_from_slice(&u64::MAX.to_be_bytes()),
+            }
+        }
+        member
+    }
+
+    /// The members of a set, each as a field with `label`, in a canonical order.
+    pub(crate) fn set(&mut self, label: &str, mut members: Vec<Vec<u8>>) {
+        members.sort_unstable();
+        members.dedup();
+        self.field(label, &(members.len() as u64).to_be_bytes());
+        for member in &members {
+            self.field(label, member);
+        }
+    }
+
+    pub(crate) fn finish(self) -> PolicyDigest {
+        PolicyDigest(self.0.finalize().into())
+    }
+}
 
 /// How many sessions a cache holds unless told otherwise (rustls' default).
 pub(crate) const DEFAULT_SESSION_CACHE: usize = 256;
 
 /// A client's resumption settings. Each config built gets its own in-memory store, shared by
-/// the connections made from that config.
+/// the connections made from that config and by nothing else: a session is only offered under
+/// the server verification that accepted it.
 #[derive(Clone, Debug)]
 pub struct ClientSessions {
     cache_size: usize,
@@ -130,18 +198,29 @@ impl ServerSessions {
         self.max_early_data > 0
     }
 
-    pub(crate) fn apply(&self, config: &mut rustls::ServerConfig) -> Result<(), Error> {
+    /// Sets the config's resumption; what other configs share is bound to `policy`.
+    pub(crate) fn apply(
+        &self,
+        config: &mut rustls::ServerConfig,
+        policy: PolicyDigest,
+    ) -> Result<(), Error> {
         let stateful = match &self.store {
             Store::Memory(0) => None,
             Store::Memory(size) => {
                 Some(ServerSessionMemoryCache::new(*size) as Arc<dyn StoresServerSessions>)
             }
-            Store::External(store) => Some(store.clone()),
+            Store::External(store) => Some(Arc::new(BoundStore {
+                store: store.clone(),
+                policy,
+            }) as Arc<dyn StoresServerSessions>),
         };
         let ticketer: Option<Arc<dyn ProducesTickets>> = match &self.tickets {
             Tickets::Off => None,
             Tickets::RandomKeys => Some(random_key_ticketer()?),
-            Tickets::Keys(keys) => Some(keys.clone()),
+            Tickets::Keys(keys) => Some(Arc::new(BoundTickets {
+                keys: keys.clone(),
+                context: policy.0,
+            })),
         };
         if self.max_early_data > 0 {
             // RFC 8446 §8: single-use tickets (taken from the store) are the anti-replay
@@ -170,5 +249,99 @@ impl ServerSessions {
         }
         config.max_early_data_size = self.max_early_data;
         Ok(())
+    }
+}
+
+/// An external store as one config uses it: each value is stored after the config's policy
+/// digest, and a value stored under another policy is not found.
+#[derive(Debug)]
+struct BoundStore {
+    store: Arc<dyn StoresServerSessions>,
+    policy: PolicyDigest,
+}
+
+impl BoundStore {
+    fn unwrap_value(&self, value: Option<Vec<u8>>) -> Option<Vec<u8>> {
+        let mut value = value?;
+        if !value.starts_with(&self.policy.0) {
+            return None;
+        }
+        value.drain(..self.policy.0.len());
+        Some(value)
+    }
+}
+
+impl StoresServerSessions for BoundStore {
+    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
+        self.store.put(key, [&self.policy.0[..], &value].concat())
+    }
+
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.unwrap_value(self.store.get(key))
+    }
+
+    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.unwrap_value(self.store.take(key))
+    }
+
+    fn can_cache(&self) -> bool {
+        self.store.can_cache()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest(fields: &[(&str, &[u8])]) -> PolicyDigest {
+        let mut encoder = PolicyEncoder::new();
+        for (label, value) in fields {
+            encoder.field(label, value);
+        }
+        encoder.finish()
+    }
+
+    #[test]
+    fn field_boundaries_are_part_of_the_encoding() {
+        assert_ne!(digest(&[("a", b"bc")]), digest(&[("ab", b"c")]));
+        assert_ne!(digest(&[("a", b"")]), digest(&[]));
+        assert_eq!(digest(&[("a", b"x")]), digest(&[("a", b"x")]));
+    }
+
+    #[test]
+    fn sets_ignore_order_and_repeats() {
+        let set = |members: &[&[u8]]| {
+            let mut encoder = PolicyEncoder::new();
+            encoder.set("ca", members.iter().map(|m| m.to_vec()).collect());
+            encoder.finish()
+        };
+        assert_eq!(set(&[b"one", b"two"]), set(&[b"two", b"one", b"two"]));
+        assert_ne!(set(&[b"one"]), set(&[b"one", b"two"]));
+        assert_ne!(set(&[]), digest(&[]));
+        let member = PolicyEncoder::member;
+        assert_ne!(
+            member(&[Some(b"ab"), Some(b"")]),
+            member(&[Some(b"a"), Some(b"b")])
+        );
+        assert_ne!(member(&[Some(b"")]), member(&[None]));
+    }
+
+    #[test]
+    fn a_shared_store_finds_only_sessions_of_the_same_policy() {
+        let shared: Arc<dyn StoresServerSessions> = ServerSessionMemoryCache::new(8);
+        let bound = |byte: u8| BoundStore {
+            store: shared.clone(),
+            policy: PolicyDigest([byte; 32]),
+        };
+        let (one, twin, other) = (bound(1), bound(1), bound(2));
+        assert!(one.put(b"id".to_vec(), b"session".to_vec()));
+        assert_eq!(twin.get(b"id").unwrap(), b"session");
+        assert!(other.get(b"id").is_none());
+        assert!(other.take(b"id").is_none());
+        // The other policy's take still used the session up.
+        assert!(one.get(b"id").is_none());
+        // A value put by something else, shorter than a digest: not found either.
+        shared.put(b"raw".to_vec(), b"x".to_vec());
+        assert!(one.get(b"raw").is_none());
     }
 }

@@ -6,10 +6,22 @@
 //! decrypt (the window), older ones are forgotten. A ticket also expires `lifetime` seconds
 //! after it was issued, whatever the keys.
 //!
-//! Ticket format: `name (16) ‖ issued (8, seconds since 1970, big endian) ‖ nonce (12) ‖
-//! AES-256-GCM ciphertext and tag`, with `name ‖ issued` as additional data. The name and the
-//! AEAD key are derived from the application's key with HKDF-SHA256, so servers with the same
-//! key agree on both, and the name tells which key a ticket needs.
+//! Ticket format: `name (16) ‖ issued (8, seconds since 1970, big endian) ‖ salt (16) ‖
+//! AES-256-GCM ciphertext and tag`. The name and a key-derivation key are derived from the
+//! application's key with HKDF-SHA256, so servers with the same key agree on both, and the name
+//! tells which key a ticket needs.
+//!
+//! Each ticket is sealed under a key of its own, HKDF-Expand(derivation key, salt) with a fresh
+//! random 128-bit salt, and a fixed nonce: each derived key seals exactly one ticket. A GCM
+//! nonce repeated under one key reveals the authentication key, and servers sharing a key
+//! cannot coordinate a counter; random 96-bit nonces under one key would need a cap of about
+//! 2^32 tickets per key across all servers together, which no server can count. Salts collide
+//! only after about 2^64 tickets, so no cap is needed and servers need no coordination.
+//!
+//! The additional data is `name ‖ issued ‖ context`, where the context (not stored in the
+//! ticket) is what the ticket is bound to, the client-authentication policy of the configs
+//! that share the keys (see the sessions module): a ticket made under another context fails
+//! authentication, and rustls falls back to a full handshake.
 
 #[cfg(feature = "aws-lc-rs")]
 use aws_lc_rs::{aead, hkdf, rand};
@@ -20,7 +32,7 @@ use super::error::Error;
 use rand::SecureRandom;
 use std::collections::VecDeque;
 use std::fmt;
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The length of one application-supplied ticket key: 32 bytes from a CSPRNG.
@@ -32,44 +44,68 @@ pub(crate) const MAX_PREVIOUS_KEYS: usize = 64;
 
 const NAME_LEN: usize = 16;
 const ISSUED_LEN: usize = 8;
-const NONCE_LEN: usize = 12;
+const SALT_LEN: usize = 16;
 const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = NAME_LEN + ISSUED_LEN;
+/// What a ticket is bound to: a policy digest.
+pub(crate) const CONTEXT_LEN: usize = 32;
 /// rustls' encoded sessions are far smaller; a TLS ticket cannot exceed 2^16 - 1 bytes anyway.
 const MAX_TICKET_LEN: usize = 0xffff;
 
-/// One key: its public name and the AEAD key derived from the application's secret.
+/// One key: its public name and the key that derives each ticket's AEAD key, both derived
+/// from the application's secret.
 struct TicketKey {
     name: [u8; NAME_LEN],
-    aead: aead::LessSafeKey,
+    derivation: hkdf::Prk,
 }
 
 impl TicketKey {
     fn derive(secret: &[u8]) -> Result<Self, Error> {
         let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"ftls session ticket key").extract(secret);
         let mut name = [0u8; NAME_LEN];
-        let mut key = [0u8; 32];
-        let derived = expand(&prk, b"key name", &mut name).and_then(|()| {
-            expand(&prk, b"aes-256-gcm key", &mut key)?;
-            aead::UnboundKey::new(&aead::AES_256_GCM, &key).ok()
-        });
-        key.fill(0);
-        let aead = derived.ok_or_else(|| {
+        let mut derivation = [0u8; 32];
+        let derived = expand(&prk, &[b"key name"], &mut name)
+            .and_then(|()| expand(&prk, &[b"ticket key derivation"], &mut derivation))
+            .map(|()| hkdf::Prk::new_less_safe(hkdf::HKDF_SHA256, &derivation));
+        derivation.fill(0);
+        let derivation = derived.ok_or_else(|| {
             Error::new(
                 super::error::ResultCode::FTLS_ERR_INTERNAL,
                 "deriving the ticket key failed",
             )
         })?;
-        Ok(Self {
-            name,
-            aead: aead::LessSafeKey::new(aead),
-        })
+        Ok(Self { name, derivation })
+    }
+
+    /// The AEAD key of the one ticket with this salt.
+    fn ticket_key(&self, salt: &[u8]) -> Option<aead::LessSafeKey> {
+        let mut key = [0u8; 32];
+        let unbound = expand(
+            &self.derivation,
+            &[b"aes-256-gcm ticket key", salt],
+            &mut key,
+        )
+        .and_then(|()| aead::UnboundKey::new(&aead::AES_256_GCM, &key).ok());
+        key.fill(0);
+        unbound.map(aead::LessSafeKey::new)
     }
 }
 
-fn expand(prk: &hkdf::Prk, info: &[u8], out: &mut [u8]) -> Option<()> {
-    let info = [info];
-    prk.expand(&info, OutputLen(out.len())).ok()?.fill(out).ok()
+/// Each ticket key seals one ticket only, so a constant nonce never repeats under a key.
+fn single_use_nonce() -> aead::Nonce {
+    aead::Nonce::assume_unique_for_key([0u8; 12])
+}
+
+/// `name ‖ issued ‖ context`: what a ticket's tag also covers.
+fn additional_data(header: &[u8], context: &[u8; CONTEXT_LEN]) -> [u8; HEADER_LEN + CONTEXT_LEN] {
+    let mut aad = [0u8; HEADER_LEN + CONTEXT_LEN];
+    aad[..HEADER_LEN].copy_from_slice(header);
+    aad[HEADER_LEN..].copy_from_slice(context);
+    aad
+}
+
+fn expand(prk: &hkdf::Prk, info: &[&[u8]], out: &mut [u8]) -> Option<()> {
+    prk.expand(info, OutputLen(out.len())).ok()?.fill(out).ok()
 }
 
 struct OutputLen(usize);
@@ -80,7 +116,7 @@ impl hkdf::KeyType for OutputLen {
     }
 }
 
-/// A ticket key sequence with rotation: implements rustls' `ProducesTickets`.
+/// A ticket key sequence with rotation; configs use it through [`BoundTickets`].
 pub struct TicketKeys {
     lifetime: u32,
     previous_keys: usize,
@@ -159,46 +195,64 @@ impl TicketKeys {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn encrypt_at(&self, plain: &[u8], now: u64) -> Option<Vec<u8>> {
+    /// Seals `plain` into a ticket issued at `now`, bound to `context`.
+    fn encrypt_at(&self, plain: &[u8], context: &[u8; CONTEXT_LEN], now: u64) -> Option<Vec<u8>> {
+        let mut salt = [0u8; SALT_LEN];
+        rand::SystemRandom::new().fill(&mut salt).ok()?;
+        self.seal(plain, context, now, salt)
+    }
+
+    fn seal(
+        &self,
+        plain: &[u8],
+        context: &[u8; CONTEXT_LEN],
+        now: u64,
+        salt: [u8; SALT_LEN],
+    ) -> Option<Vec<u8>> {
         let keys = self.read();
         let key = keys.front()?;
-        let mut nonce = [0u8; NONCE_LEN];
-        rand::SystemRandom::new().fill(&mut nonce).ok()?;
-        let mut ticket = Vec::with_capacity(HEADER_LEN + NONCE_LEN + plain.len() + TAG_LEN);
+        let mut ticket = Vec::with_capacity(HEADER_LEN + SALT_LEN + plain.len() + TAG_LEN);
         ticket.extend_from_slice(&key.name);
         ticket.extend_from_slice(&now.to_be_bytes());
-        ticket.extend_from_slice(&nonce);
-        let mut sealed = plain.to_vec();
-        key.aead
-            .seal_in_place_append_tag(
-                aead::Nonce::assume_unique_for_key(nonce),
-                aead::Aad::from(&ticket[..HEADER_LEN]),
-                &mut sealed,
+        let aad = additional_data(&ticket, context);
+        ticket.extend_from_slice(&salt);
+        ticket.extend_from_slice(plain);
+        let tag = key
+            .ticket_key(&salt)?
+            .seal_in_place_separate_tag(
+                single_use_nonce(),
+                aead::Aad::from(&aad),
+                &mut ticket[HEADER_LEN + SALT_LEN..],
             )
             .ok()?;
-        ticket.extend_from_slice(&sealed);
+        ticket.extend_from_slice(tag.as_ref());
         (ticket.len() <= MAX_TICKET_LEN).then_some(ticket)
     }
 
-    fn decrypt_at(&self, ticket: &[u8], now: u64) -> Option<Vec<u8>> {
-        if ticket.len() > MAX_TICKET_LEN || ticket.len() < HEADER_LEN + NONCE_LEN + TAG_LEN {
+    /// The plaintext of a ticket bound to `context`, if one of the keys opens it and it has
+    /// not expired at `now`.
+    fn decrypt_at(&self, ticket: &[u8], context: &[u8; CONTEXT_LEN], now: u64) -> Option<Vec<u8>> {
+        if ticket.len() > MAX_TICKET_LEN || ticket.len() < HEADER_LEN + SALT_LEN + TAG_LEN {
             return None;
         }
         let (header, rest) = ticket.split_at(HEADER_LEN);
-        let (nonce, sealed) = rest.split_at(NONCE_LEN);
+        let (salt, sealed) = rest.split_at(SALT_LEN);
         let (name, issued) = header.split_at(NAME_LEN);
         let issued = u64::from_be_bytes(issued.try_into().ok()?);
         if now.checked_sub(issued)? > u64::from(self.lifetime) {
             return None;
         }
-        let keys = self.read();
-        let key = keys.iter().find(|key| key.name[..] == *name)?;
+        let ticket_key = {
+            let keys = self.read();
+            keys.iter()
+                .find(|key| key.name[..] == *name)?
+                .ticket_key(salt)?
+        };
         let mut plain = sealed.to_vec();
-        let opened = key
-            .aead
+        let opened = ticket_key
             .open_in_place(
-                aead::Nonce::try_assume_unique_for_key(nonce).ok()?,
-                aead::Aad::from(header),
+                single_use_nonce(),
+                aead::Aad::from(additional_data(header, context)),
                 &mut plain,
             )
             .ok()?
@@ -223,21 +277,29 @@ fn unix_now() -> u64 {
         .map_or(0, |since| since.as_secs())
 }
 
-impl rustls::server::ProducesTickets for TicketKeys {
+/// A ticketer's keys as one config uses them: its tickets are bound to `context`, and only a
+/// config with the same context opens them.
+#[derive(Debug)]
+pub(crate) struct BoundTickets {
+    pub(crate) keys: Arc<TicketKeys>,
+    pub(crate) context: [u8; CONTEXT_LEN],
+}
+
+impl rustls::server::ProducesTickets for BoundTickets {
     fn enabled(&self) -> bool {
         true
     }
 
     fn lifetime(&self) -> u32 {
-        self.lifetime
+        self.keys.lifetime
     }
 
     fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
-        self.encrypt_at(plain, unix_now())
+        self.keys.encrypt_at(plain, &self.context, unix_now())
     }
 
     fn decrypt(&self, ticket: &[u8]) -> Option<Vec<u8>> {
-        self.decrypt_at(ticket, unix_now())
+        self.keys.decrypt_at(ticket, &self.context, unix_now())
     }
 }
 
@@ -253,7 +315,12 @@ impl fmt::Debug for TicketKeys {
 }
 
 /// Stateless tickets under keys ftls makes itself and rotates every 6 hours (rustls' own
-/// ticketer): tickets live at most 12 hours, and only this config can open them.
+/// ticketer): tickets live at most 12 hours, and only this config can open them, so they need
+/// no binding to its policy. Its per-key use is bounded without a counter, because a key never
+/// leaves this config and encrypts for 6 hours only: with aws-lc-rs it is AES-256-CBC with a
+/// random 128-bit IV and HMAC-SHA256 (a repeated IV reveals nothing about the key); with ring,
+/// ChaCha20-Poly1305 with random 96-bit nonces, and even 100,000 tickets a second make only
+/// about 2^31 per key, where a repeated nonce has a probability near 2^-35.
 pub(crate) fn random_key_ticketer(
 ) -> Result<std::sync::Arc<dyn rustls::server::ProducesTickets>, Error> {
     #[cfg(feature = "aws-lc-rs")]
@@ -273,6 +340,7 @@ mod tests {
     use super::*;
 
     const NOW: u64 = 1_700_000_000;
+    const POLICY: &[u8; CONTEXT_LEN] = &[7; CONTEXT_LEN];
 
     fn key(byte: u8) -> [u8; TICKET_KEY_LEN] {
         [byte; TICKET_KEY_LEN]
@@ -282,25 +350,56 @@ mod tests {
     fn servers_with_the_same_key_open_each_others_tickets() {
         let a = TicketKeys::new(&key(1), 1, 3600).unwrap();
         let b = TicketKeys::new(&key(1), 1, 3600).unwrap();
-        let ticket = a.encrypt_at(b"session", NOW).unwrap();
-        assert_eq!(b.decrypt_at(&ticket, NOW + 10).unwrap(), b"session");
+        let ticket = a.encrypt_at(b"session", POLICY, NOW).unwrap();
+        assert_eq!(b.decrypt_at(&ticket, POLICY, NOW + 10).unwrap(), b"session");
         let other = TicketKeys::new(&key(2), 1, 3600).unwrap();
-        assert!(other.decrypt_at(&ticket, NOW).is_none());
-        // Two tickets of the same session differ (random nonce).
-        assert_ne!(ticket, a.encrypt_at(b"session", NOW).unwrap());
+        assert!(other.decrypt_at(&ticket, POLICY, NOW).is_none());
+    }
+
+    #[test]
+    fn a_ticket_opens_only_under_the_context_it_was_bound_to() {
+        let keys = TicketKeys::new(&key(1), 0, 3600).unwrap();
+        let ticket = keys.encrypt_at(b"session", POLICY, NOW).unwrap();
+        assert!(keys.decrypt_at(&ticket, &[8; CONTEXT_LEN], NOW).is_none());
+        assert!(keys.decrypt_at(&ticket, POLICY, NOW).is_some());
+    }
+
+    #[test]
+    fn every_ticket_is_sealed_under_a_key_of_its_own() {
+        let keys = TicketKeys::new(&key(1), 0, 3600).unwrap();
+        let salt_of = |ticket: &[u8]| ticket[HEADER_LEN..HEADER_LEN + SALT_LEN].to_vec();
+        // Random salts: the same session sealed twice at the same second differs throughout.
+        let one = keys.encrypt_at(b"session", POLICY, NOW).unwrap();
+        let two = keys.encrypt_at(b"session", POLICY, NOW).unwrap();
+        assert_ne!(salt_of(&one), salt_of(&two));
+        assert_ne!(one[HEADER_LEN + SALT_LEN..], two[HEADER_LEN + SALT_LEN..]);
+        // The salt alone picks the key (the nonce is constant): another salt, another key,
+        // hence another keystream for the same plaintext; the same salt, the same ticket.
+        let a = keys.seal(b"session", POLICY, NOW, [1; SALT_LEN]).unwrap();
+        let b = keys.seal(b"session", POLICY, NOW, [2; SALT_LEN]).unwrap();
+        assert_ne!(a[HEADER_LEN + SALT_LEN..], b[HEADER_LEN + SALT_LEN..]);
+        assert_eq!(
+            a,
+            keys.seal(b"session", POLICY, NOW, [1; SALT_LEN]).unwrap()
+        );
+        assert_eq!(keys.decrypt_at(&b, POLICY, NOW).unwrap(), b"session");
+        // A ticket whose salt was swapped for another's does not open.
+        let mut swapped = a.clone();
+        swapped[HEADER_LEN..HEADER_LEN + SALT_LEN].copy_from_slice(&[2; SALT_LEN]);
+        assert!(keys.decrypt_at(&swapped, POLICY, NOW).is_none());
     }
 
     #[test]
     fn rotation_keeps_the_window_and_forgets_the_rest() {
         let keys = TicketKeys::new(&key(1), 1, 3600).unwrap();
-        let old = keys.encrypt_at(b"one", NOW).unwrap();
+        let old = keys.encrypt_at(b"one", POLICY, NOW).unwrap();
         keys.rotate(&key(2)).unwrap();
-        assert_eq!(keys.decrypt_at(&old, NOW).unwrap(), b"one");
-        let newer = keys.encrypt_at(b"two", NOW).unwrap();
+        assert_eq!(keys.decrypt_at(&old, POLICY, NOW).unwrap(), b"one");
+        let newer = keys.encrypt_at(b"two", POLICY, NOW).unwrap();
         assert_eq!(newer[..NAME_LEN], TicketKey::derive(&key(2)).unwrap().name);
         keys.rotate(&key(3)).unwrap();
-        assert!(keys.decrypt_at(&old, NOW).is_none());
-        assert_eq!(keys.decrypt_at(&newer, NOW).unwrap(), b"two");
+        assert!(keys.decrypt_at(&old, POLICY, NOW).is_none());
+        assert_eq!(keys.decrypt_at(&newer, POLICY, NOW).unwrap(), b"two");
         let err = keys.rotate(&key(2)).unwrap_err();
         assert!(err.detail().contains("already in use"), "{err}");
         assert!(keys.rotate(&key(4)[..31]).is_err());
@@ -309,33 +408,36 @@ mod tests {
     #[test]
     fn tickets_expire_after_their_lifetime() {
         let keys = TicketKeys::new(&key(1), 0, 60).unwrap();
-        let ticket = keys.encrypt_at(b"x", NOW).unwrap();
-        assert!(keys.decrypt_at(&ticket, NOW + 60).is_some());
-        assert!(keys.decrypt_at(&ticket, NOW + 61).is_none());
-        assert!(keys.decrypt_at(&ticket, NOW - 1).is_none());
+        let ticket = keys.encrypt_at(b"x", POLICY, NOW).unwrap();
+        assert!(keys.decrypt_at(&ticket, POLICY, NOW + 60).is_some());
+        assert!(keys.decrypt_at(&ticket, POLICY, NOW + 61).is_none());
+        assert!(keys.decrypt_at(&ticket, POLICY, NOW - 1).is_none());
     }
 
     #[test]
     fn tampered_or_short_tickets_are_refused() {
         let keys = TicketKeys::new(&key(1), 0, 60).unwrap();
-        let ticket = keys.encrypt_at(b"secret state", NOW).unwrap();
+        let ticket = keys.encrypt_at(b"secret state", POLICY, NOW).unwrap();
         for at in [
             0,
             NAME_LEN,
             HEADER_LEN,
-            HEADER_LEN + NONCE_LEN,
+            HEADER_LEN + SALT_LEN,
             ticket.len() - 1,
         ] {
             let mut bad = ticket.clone();
             bad[at] ^= 1;
-            assert!(keys.decrypt_at(&bad, NOW).is_none(), "flipped byte {at}");
+            assert!(
+                keys.decrypt_at(&bad, POLICY, NOW).is_none(),
+                "flipped byte {at}"
+            );
         }
-        for len in 0..HEADER_LEN + NONCE_LEN + TAG_LEN {
+        for len in 0..HEADER_LEN + SALT_LEN + TAG_LEN {
             assert!(keys
-                .decrypt_at(&ticket[..len.min(ticket.len())], NOW)
+                .decrypt_at(&ticket[..len.min(ticket.len())], POLICY, NOW)
                 .is_none());
         }
-        assert!(!format!("{keys:?}").contains("aead"));
+        assert!(!format!("{keys:?}").contains("derivation"));
     }
 
     #[test]

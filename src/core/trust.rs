@@ -1,6 +1,7 @@
 //! Trust anchors: the CA certificates a peer's chain must lead to.
 
 use super::error::{describe_io, Error, ResultCode::*};
+use super::sessions::PolicyEncoder;
 use super::{pem, source};
 use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
@@ -156,6 +157,22 @@ impl TrustAnchors {
 
     pub fn root_store(&self) -> Arc<RootCertStore> {
         Arc::new(self.store.clone())
+    }
+
+    /// Each anchor as webpki uses it (subject, public key, name constraints), encoded for a
+    /// policy digest.
+    pub(crate) fn policy_members(&self) -> Vec<Vec<u8>> {
+        self.store
+            .roots
+            .iter()
+            .map(|anchor| {
+                PolicyEncoder::member(&[
+                    Some(anchor.subject.as_ref()),
+                    Some(anchor.subject_public_key_info.as_ref()),
+                    anchor.name_constraints.as_ref().map(|c| c.as_ref()),
+                ])
+            })
+            .collect()
     }
 }
 

@@ -10,6 +10,7 @@
 use super::certificate::{describe_der, name_text, CertificateInfo};
 use super::error::{Error, ResultCode, ResultCode::*};
 use super::handshake_notes::{note_failure, note_ocsp_response};
+use super::sessions::PolicyEncoder;
 use super::trust::TrustAnchors;
 use super::{pem, source};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -64,6 +65,11 @@ pub struct CheckRequest<'a> {
 pub trait CertificateCheck: Send + Sync + fmt::Debug {
     /// `Ok` accepts; an error refuses, with an `FTLS_ERR_CERT_*` code and a detail.
     fn check(&self, request: &CheckRequest<'_>) -> Result<(), Error>;
+
+    /// What tells this check from others: two checks with the same identity judge alike
+    /// (e.g. a C callback's function and userdata). Sessions are bound to it, so a session
+    /// made under one check never resumes under another.
+    fn identity(&self) -> Vec<u8>;
 }
 
 /// A verdict reported as a number (as C callbacks do) turned into a result: 0 accepts, an
@@ -183,6 +189,62 @@ impl PeerVerification {
     /// Installs (or, with None, removes) the application check.
     pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
         self.check = check;
+    }
+
+    /// What is set here, named for a detail ("CRLs", "a verify callback"...).
+    pub(crate) fn settings(&self) -> Vec<&'static str> {
+        let mut set = Vec::new();
+        if !self.pins.is_empty() {
+            set.push("pinned certificates");
+        }
+        if !self.crls.is_empty() {
+            set.push("CRLs");
+        }
+        if self.revocation != RevocationPolicy::default() {
+            set.push("a revocation policy");
+        }
+        match &self.check {
+            Some((_, CheckMode::AfterVerification)) => set.push("a verify callback"),
+            Some((_, CheckMode::DangerousReplacement)) => set.push("a replacing verifier"),
+            None => {}
+        }
+        set
+    }
+
+    /// Adds everything here that decides whether a peer is accepted to a policy digest.
+    pub(crate) fn encode_policy(&self, policy: &mut PolicyEncoder) {
+        policy.set(
+            "pinned certificate",
+            self.pins.iter().map(|pin| pin.to_vec()).collect(),
+        );
+        policy.set(
+            "CRL",
+            self.crls.iter().map(|crl| crl.as_ref().to_vec()).collect(),
+        );
+        let RevocationPolicy {
+            end_entity_only,
+            allow_unknown_status,
+            enforce_crl_expiry,
+        } = self.revocation;
+        policy.field(
+            "revocation policy",
+            &[
+                u8::from(end_entity_only),
+                u8::from(allow_unknown_status),
+                u8::from(enforce_crl_expiry),
+            ],
+        );
+        match &self.check {
+            None => policy.field("check", b"none"),
+            Some((check, mode)) => {
+                let mode: &[u8] = match mode {
+                    CheckMode::AfterVerification => b"after verification",
+                    CheckMode::DangerousReplacement => b"replacing verification",
+                };
+                policy.field("check", mode);
+                policy.field("check identity", &check.identity());
+            }
+        }
     }
 
     fn replaces_standard(&self) -> bool {

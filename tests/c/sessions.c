@@ -3,7 +3,9 @@
  * (on by default, size 0 turns it off), the server's cache, stateless tickets with ftls' keys
  * and with the application's (two server configs sharing keys resume each other's sessions,
  * until the key rotates out of the window), an external session store over callbacks, TLS 1.3
- * tickets counted, and early data (0-RTT) with its refusals and a replay.
+ * tickets counted, early data (0-RTT) with its refusals and a replay, and sessions bound to
+ * the client-authentication policy they were made under (configs sharing a ticketer or a store
+ * resume each other's sessions only when their policies are the same).
  *
  * Usage: sessions CERT_DIR [CASE]
  */
@@ -890,6 +892,387 @@ out:
     ftls_server_config_free(sc);
 }
 
+/* ---- sessions bound to the client-authentication policy --------------------------------- */
+
+/* How the server configs of a policy case share resumption state. */
+typedef enum { SHARE_TICKETER, SHARE_STORE } sharing;
+
+static const char *const sharing_names[] = {"shared ticketer", "shared store"};
+
+#define FOR_EACH_SHARING(h) for ((h) = SHARE_TICKETER; (h) <= SHARE_STORE; (h)++)
+
+typedef struct {
+    ftls_ticketer *ticketer;
+    memory_store store;
+} shared_state;
+
+/* What decides whether a client is accepted. */
+typedef struct {
+    uint32_t client_auth;
+    const char *client_ca; /* file in cert_dir, or NULL */
+    const char *crl;       /* file in cert_dir, or NULL */
+    unsigned *verify_calls; /* non-NULL: a client verify callback counting its calls here */
+} client_policy;
+
+static int count_verify_calls(void *userdata, const ftls_verify_request *request, char *reason,
+                              size_t reason_len)
+{
+    (void)request;
+    (void)reason;
+    (void)reason_len;
+    (*(unsigned *)userdata)++;
+    return FTLS_OK;
+}
+
+static bool shared_state_init(shared_state *s)
+{
+    static const uint8_t key[FTLS_TICKET_KEY_LEN] = {42, 1, 2, 3};
+    memset(s, 0, sizeof *s);
+    return CHECK_RESULT(ftls_ticketer_new(key, sizeof key, 0, 3600, &s->ticketer), FTLS_OK);
+}
+
+static void shared_state_free(shared_state *s)
+{
+    ftls_ticketer_free(s->ticketer);
+    store_free(&s->store);
+}
+
+/* Sets `policy` on the builder, and the resumption state it shares with other configs. */
+static void set_policy_and_sharing(ftls_server_config_builder *b, const client_policy *policy,
+                                   sharing how, shared_state *shared)
+{
+    if (policy->client_ca != NULL) {
+        CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
+                               b, cert_path(policy->client_ca)),
+                        FTLS_OK);
+    }
+    if (policy->crl != NULL) {
+        CHECK_RESULT_SB(b, ftls_server_config_builder_load_crl_file(b, cert_path(policy->crl)),
+                        FTLS_OK);
+    }
+    if (policy->verify_calls != NULL) {
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(
+                               b, count_verify_calls, policy->verify_calls),
+                        FTLS_OK);
+    }
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_auth(b, policy->client_auth),
+                    FTLS_OK);
+    if (how == SHARE_TICKETER) {
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_session_cache(b, 0), FTLS_OK);
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_ticketer(b, shared->ticketer), FTLS_OK);
+    } else {
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_session_store(
+                               b, store_put, store_get, store_take, &shared->store),
+                        FTLS_OK);
+    }
+}
+
+static ftls_server_config *policy_server(uint32_t versions, const client_policy *policy,
+                                         sharing how, shared_state *shared)
+{
+    ftls_server_config_builder *b = server_builder(versions, NULL, NULL);
+    if (b != NULL) {
+        set_policy_and_sharing(b, policy, how, shared);
+    }
+    return build_server(b);
+}
+
+/* A client offering `versions`, with the identity in `cert` / `key` (NULL: anonymous). */
+static ftls_client_config *client_with(uint32_t versions, const char *cert, const char *key)
+{
+    ftls_client_config_builder *b = client_builder(versions);
+    if (b != NULL && cert != NULL) {
+        CHECK_RESULT_CB(b, ftls_client_config_builder_load_identity_file(b, cert_path(cert),
+                                                                         cert_path(key)),
+                        FTLS_OK);
+    }
+    return build_client(b);
+}
+
+/* As resumes(), and the server saw `certs` client certificates. */
+static void resumes_with_certs(const ftls_client_config *cc, const ftls_server_config *sc,
+                               bool expected, size_t certs, const char *label)
+{
+    tls_pair p;
+    size_t count = 99;
+    if (pair_connect(&p, cc, sc, label)) {
+        CHECK(ftls_connection_is_resumed(p.client) == expected &&
+                  ftls_connection_is_resumed(p.server) == expected,
+              "%s: %s", label, expected ? "resumed" : "full handshake");
+        if (CHECK_RESULT_CONN(p.server, ftls_connection_peer_certificate_count(p.server, &count),
+                              FTLS_OK)) {
+            CHECK(count == certs, "%s: the server saw %zu client certificate(s) (%zu)", label,
+                  certs, count);
+        }
+    }
+    pair_free(&p);
+}
+
+/* Connects once: the server refuses the client in a full handshake. */
+static void refused(const ftls_client_config *cc, const ftls_server_config *sc,
+                    ftls_result client_want, ftls_result server_want, const char *server_detail,
+                    const char *label)
+{
+    tls_pair p;
+    memset(&p, 0, sizeof p);
+    if (cc == NULL || sc == NULL || !pair_new(&p, cc, "localhost", sc)) {
+        setup_failed(__FILE__, __LINE__, "%s: no configs or connections", label);
+        return;
+    }
+    pair_pump(&p);
+    CHECK_CODE_CONN(label, p.client, p.client_result, client_want);
+    CHECK_CODE_CONN(label, p.server, p.server_result, server_want);
+    CHECK_CONN_DETAIL(p.server, server_detail);
+    CHECK(!ftls_connection_is_resumed(p.server), "%s: the server did not resume", label);
+    pair_free(&p);
+}
+
+static void case_anonymous_session_meets_client_auth(void)
+{
+    size_t i;
+    sharing how;
+    FOR_EACH_VERSION(i)
+    FOR_EACH_SHARING(how)
+    {
+        uint32_t v = both_versions[i].versions;
+        unsigned calls = 0;
+        client_policy open = {FTLS_CLIENT_AUTH_NONE, NULL, NULL, NULL};
+        client_policy required = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL};
+        shared_state shared;
+        ftls_server_config *sc_open = NULL, *sc_required = NULL;
+        ftls_client_config *anonymous = client_with(v, NULL, NULL);
+        ftls_client_config *certified = client_with(v, "client.pem", "client.key");
+        printf("# %s, %s\n", both_versions[i].name, sharing_names[how]);
+        required.verify_calls = &calls;
+        if (shared_state_init(&shared)) {
+            sc_open = policy_server(v, &open, how, &shared);
+            sc_required = policy_server(v, &required, how, &shared);
+        }
+        resumes_with_certs(anonymous, sc_open, false, 0, "anonymous, no client auth");
+        resumes_with_certs(anonymous, sc_open, true, 0, "anonymous, same config again");
+        refused(anonymous, sc_required, FTLS_ERR_CLIENT_CERT_REQUIRED,
+                FTLS_ERR_CLIENT_CERT_REQUIRED, "the peer sent no certificate",
+                "anonymous session offered where a client certificate is required");
+        CHECK(calls == 0, "no certificate, so no verify callback (%u calls)", calls);
+        resumes_with_certs(certified, sc_open, false, 0, "certified client, no client auth");
+        resumes_with_certs(certified, sc_required, false, 1,
+                           "its session offered where a certificate is required: full handshake "
+                           "with the certificate");
+        CHECK(calls == 1, "the verify callback judged the certificate (%u calls)", calls);
+        resumes_with_certs(certified, sc_required, true, 1,
+                           "a session made under client auth resumes under it, with its "
+                           "certificate");
+        CHECK(calls == 1, "a resumption calls no verify callback (%u calls)", calls);
+        ftls_client_config_free(anonymous);
+        ftls_client_config_free(certified);
+        ftls_server_config_free(sc_open);
+        ftls_server_config_free(sc_required);
+        shared_state_free(&shared);
+    }
+}
+
+static void case_session_under_one_ca_meets_another(void)
+{
+    size_t i;
+    sharing how;
+    FOR_EACH_VERSION(i)
+    FOR_EACH_SHARING(how)
+    {
+        uint32_t v = both_versions[i].versions;
+        client_policy ca = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL};
+        client_policy other_ca = {FTLS_CLIENT_AUTH_REQUIRED, "other-ca.pem", NULL, NULL};
+        shared_state shared;
+        ftls_server_config *sc_ca = NULL, *sc_other = NULL;
+        ftls_client_config *cc = client_with(v, "client.pem", "client.key");
+        printf("# %s, %s\n", both_versions[i].name, sharing_names[how]);
+        if (shared_state_init(&shared)) {
+            sc_ca = policy_server(v, &ca, how, &shared);
+            sc_other = policy_server(v, &other_ca, how, &shared);
+        }
+        resumes_with_certs(cc, sc_ca, false, 1, "client certified by ca.pem, trusted");
+        refused(cc, sc_other, FTLS_ERR_ALERT_RECEIVED, FTLS_ERR_CERT_UNKNOWN_ISSUER,
+                "unknown issuer", "its session offered to a server trusting only other-ca.pem");
+        ftls_client_config_free(cc);
+        ftls_server_config_free(sc_ca);
+        ftls_server_config_free(sc_other);
+        shared_state_free(&shared);
+    }
+}
+
+static void case_crl_reload_ends_revoked_sessions(void)
+{
+    size_t i;
+    sharing how;
+    FOR_EACH_VERSION(i)
+    FOR_EACH_SHARING(how)
+    {
+        uint32_t v = both_versions[i].versions;
+        client_policy policy = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL};
+        shared_state shared;
+        ftls_server_config_builder *b = server_builder(v, NULL, NULL);
+        ftls_server_config *before = NULL, *after = NULL;
+        ftls_client_config *revoked = client_with(v, "revoked-client.pem", "revoked-client.key");
+        ftls_client_config *good = client_with(v, "client.pem", "client.key");
+        printf("# %s, %s\n", both_versions[i].name, sharing_names[how]);
+        if (b == NULL || !shared_state_init(&shared)) {
+            ftls_server_config_builder_free(b);
+            b = NULL;
+        } else {
+            set_policy_and_sharing(b, &policy, how, &shared);
+            CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &before), FTLS_OK);
+            resumes_with_certs(revoked, before, false, 1, "not revoked yet");
+            resumes_with_certs(revoked, before, true, 1, "not revoked yet, resumed");
+            resumes_with_certs(good, before, false, 1, "a good client");
+            /* The usual reload: the same builder, one more CRL, a new config. */
+            CHECK_RESULT_SB(b, ftls_server_config_builder_load_crl_file(b, cert_path("ca.crl.pem")),
+                            FTLS_OK);
+            CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &after), FTLS_OK);
+            refused(revoked, after, FTLS_ERR_ALERT_RECEIVED, FTLS_ERR_CERT_REVOKED,
+                    "certificate revoked", "the revoked client's old session after the reload");
+            resumes_with_certs(good, after, false, 1,
+                               "the good client's old session: full handshake under the new CRL");
+            resumes_with_certs(good, after, true, 1, "then it resumes under the new config");
+            ftls_server_config_builder_free(b);
+            shared_state_free(&shared);
+        }
+        ftls_client_config_free(revoked);
+        ftls_client_config_free(good);
+        ftls_server_config_free(before);
+        ftls_server_config_free(after);
+    }
+}
+
+static void case_same_policy_shares_sessions(void)
+{
+    size_t i;
+    sharing how;
+    FOR_EACH_VERSION(i)
+    FOR_EACH_SHARING(how)
+    {
+        uint32_t v = both_versions[i].versions;
+        unsigned calls = 0, other_calls = 0;
+        client_policy policy = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", "ca.crl.pem", NULL};
+        client_policy other_userdata = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", "ca.crl.pem", NULL};
+        shared_state shared;
+        ftls_server_config_builder *b = server_builder(v, NULL, NULL);
+        ftls_server_config *first = NULL, *again = NULL, *twin = NULL, *other = NULL;
+        ftls_client_config *cc = client_with(v, "client.pem", "client.key");
+        printf("# %s, %s\n", both_versions[i].name, sharing_names[how]);
+        policy.verify_calls = &calls;
+        other_userdata.verify_calls = &other_calls;
+        if (b != NULL && shared_state_init(&shared)) {
+            set_policy_and_sharing(b, &policy, how, &shared);
+            CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &first), FTLS_OK);
+            CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &again), FTLS_OK);
+            twin = policy_server(v, &policy, how, &shared);
+            other = policy_server(v, &other_userdata, how, &shared);
+            resumes_with_certs(cc, first, false, 1, "first config");
+            resumes_with_certs(cc, again, true, 1, "a second config from the same builder");
+            resumes_with_certs(cc, twin, true, 1, "a config of another builder, same policy");
+            CHECK(calls == 1, "the verify callback ran once, in the full handshake (%u)", calls);
+            resumes_with_certs(cc, other, false, 1,
+                               "the same callback with other userdata is another policy");
+            CHECK(other_calls == 1, "its callback judged the client (%u calls)", other_calls);
+            shared_state_free(&shared);
+        }
+        ftls_server_config_builder_free(b);
+        ftls_client_config_free(cc);
+        ftls_server_config_free(first);
+        ftls_server_config_free(again);
+        ftls_server_config_free(twin);
+        ftls_server_config_free(other);
+    }
+}
+
+static void case_client_config_rebuilt_with_other_trust(void)
+{
+    ftls_client_config_builder *b = client_builder(0);
+    ftls_client_config *before = NULL, *after = NULL;
+    ftls_server_config *sc = build_server(server_builder(0, NULL, NULL));
+    if (b == NULL) {
+        goto out;
+    }
+    CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &before), FTLS_OK);
+    resumes(before, sc, false, "first connection");
+    resumes(before, sc, true, "same client config: resumed");
+    CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_file(b, cert_path("other-ca.pem")),
+                    FTLS_OK);
+    CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &after), FTLS_OK);
+    resumes(after, sc, false, "rebuilt with another trust policy: its sessions are not offered");
+out:
+    ftls_client_config_builder_free(b);
+    ftls_client_config_free(before);
+    ftls_client_config_free(after);
+    ftls_server_config_free(sc);
+}
+
+static void case_client_checks_need_client_auth(void)
+{
+    static const char *const settings[] = {"client CA", "CRL", "revocation policy",
+                                           "verify callback", "replacing verifier"};
+    unsigned calls = 0;
+    size_t i;
+    for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        ftls_server_config_builder *b = server_builder(0, NULL, NULL);
+        ftls_server_config *sc = NULL;
+        const char *named = NULL;
+        if (b == NULL) {
+            continue;
+        }
+        switch (i) {
+        case 0:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
+                                   b, cert_path("ca.pem")),
+                            FTLS_OK);
+            named = "client CA certificates";
+            break;
+        case 1:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_load_crl_file(b, cert_path("ca.crl.pem")),
+                            FTLS_OK);
+            named = "CRLs";
+            break;
+        case 2:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_revocation_policy(
+                                   b, FTLS_REVOCATION_ALLOW_UNKNOWN),
+                            FTLS_OK);
+            named = "a revocation policy";
+            break;
+        case 3:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(
+                                   b, count_verify_calls, &calls),
+                            FTLS_OK);
+            named = "a verify callback";
+            break;
+        default:
+            CHECK_RESULT_SB(b, ftls_server_config_builder_dangerous_replace_client_verifier(
+                                   b, count_verify_calls, &calls),
+                            FTLS_OK);
+            named = "a replacing verifier";
+            break;
+        }
+        printf("# %s without client authentication\n", settings[i]);
+        if (CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &sc), FTLS_ERR_CONFIG)) {
+            CHECK_SB_DETAIL(b, "client authentication is off");
+            CHECK_SB_DETAIL(b, named);
+        }
+        CHECK(sc == NULL, "%s: no config was made", settings[i]);
+        ftls_server_config_free(sc);
+        sc = NULL;
+        /* With client authentication on (and anchors, unless the verifier is replaced), it builds. */
+        if (i != 4) {
+            CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
+                                   b, cert_path("ca.pem")),
+                            FTLS_OK);
+        }
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_auth(b, FTLS_CLIENT_AUTH_OPTIONAL),
+                        FTLS_OK);
+        CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &sc), FTLS_OK);
+        ftls_server_config_free(sc);
+        ftls_server_config_builder_free(b);
+    }
+    CHECK(calls == 0, "no callback ran (%u)", calls);
+}
+
 static const test_case cases[] = {
     {"resumption_is_on_by_default", case_resumption_is_on_by_default},
     {"each_client_config_has_its_own_cache", case_each_client_config_has_its_own_cache},
@@ -909,6 +1292,12 @@ static const test_case cases[] = {
     {"early_data_refused", case_early_data_refused},
     {"replayed_early_data_is_refused", case_replayed_early_data_is_refused},
     {"early_data_config_errors", case_early_data_config_errors},
+    {"anonymous_session_meets_client_auth", case_anonymous_session_meets_client_auth},
+    {"session_under_one_ca_meets_another", case_session_under_one_ca_meets_another},
+    {"crl_reload_ends_revoked_sessions", case_crl_reload_ends_revoked_sessions},
+    {"same_policy_shares_sessions", case_same_policy_shares_sessions},
+    {"client_config_rebuilt_with_other_trust", case_client_config_rebuilt_with_other_trust},
+    {"client_checks_need_client_auth", case_client_checks_need_client_auth},
 };
 
 int main(int argc, char **argv)
