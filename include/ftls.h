@@ -559,7 +559,9 @@ typedef struct {
  * It runs once per full handshake, not for a resumed session (no certificate is exchanged
  * then), inside `ftls_connection_process_new_packets()` (or the fd calls), on whichever
  * thread drives the connection — for a shared config, on several threads at once: it and its
- * `userdata` must be thread-safe. It must not call ftls functions on that connection.
+ * `userdata` must be thread-safe. A call on that connection from inside it fails with
+ * `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
+ * running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_verify_callback)(void *userdata, const ftls_verify_request *request, char *reason, size_t reason_len);
 
@@ -590,8 +592,10 @@ typedef struct {
  * session.
  *
  * Runs inside `ftls_connection_process_new_packets()` on whichever thread drives the
- * connection, possibly on several at once: it and its `userdata` must be thread-safe. It must
- * not call ftls functions on that connection.
+ * connection, possibly on several at once: it and its `userdata` must be thread-safe.
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_client_certificate_callback)(void *userdata, const ftls_certificate_request *request);
 
@@ -630,8 +634,10 @@ typedef struct {
  * handshake too (`FTLS_ERR_HANDSHAKE_FAILURE`, the detail says what it returned).
  *
  * Runs inside `ftls_connection_process_new_packets()` on whichever thread drives the
- * connection, possibly on several at once: it and its `userdata` must be thread-safe. It must
- * not call ftls functions on that connection.
+ * connection, possibly on several at once: it and its `userdata` must be thread-safe.
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_client_hello_callback)(void *userdata, const ftls_client_hello *hello);
 
@@ -689,7 +695,9 @@ typedef struct {
 /**
  * Called for each handshake event, in order, from inside `ftls_connection_write_tls()` or
  * `ftls_connection_process_new_packets()` on the calling thread. `event` is valid only during
- * the call. The callback must not call ftls functions on the same connection.
+ * the call. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and
+ * changes nothing (`ftls_connection_free()` is put off until the running call returns). It must
+ * not throw a C++ exception or longjmp out.
  */
 typedef void (*ftls_handshake_callback)(void *userdata, const ftls_handshake_event *event);
 
@@ -698,8 +706,9 @@ typedef void (*ftls_handshake_callback)(void *userdata, const ftls_handshake_eve
  *
  * Return 0 and set `*out_n` to the number of bytes read (0 means end of stream), or return an
  * errno value (`EAGAIN`/`EWOULDBLOCK` when no data is available yet; ftls then reports
- * `FTLS_WANT_READ`). `*out_n` must not exceed `len`. Must not call ftls functions on the same
- * connection.
+ * `FTLS_WANT_READ`). `*out_n` must not exceed `len`. A call on that connection from inside it
+ * fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off
+ * until the running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_read_callback)(void *userdata, uint8_t *buf, size_t len, size_t *out_n);
 
@@ -708,7 +717,10 @@ typedef int (*ftls_read_callback)(void *userdata, uint8_t *buf, size_t len, size
  *
  * Return 0 and set `*out_n` to the number of bytes written (at most `len`), or return an
  * errno value (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports
- * `FTLS_WANT_WRITE`). Must not call ftls functions on the same connection.
+ * `FTLS_WANT_WRITE`; so does 0 bytes written: the transport could not take them now).
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t len, size_t *out_n);
 
@@ -719,9 +731,11 @@ typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t le
  *
  * Return 0 and set `*out_n` to the number of bytes written, counted from the start of
  * `bufs[0]` across the buffers in order (at most their total), or return an errno value
- * (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports `FTLS_WANT_WRITE`).
- * The buffers are ftls' own and valid only during the call. Must not call ftls functions on
- * the same connection.
+ * (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports `FTLS_WANT_WRITE`, as
+ * for 0 bytes written). The buffers are ftls' own and valid only during the call.
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_write_vectored_callback)(void *userdata, const ftls_bytes *bufs, size_t count, size_t *out_n);
 
@@ -729,7 +743,9 @@ typedef int (*ftls_write_vectored_callback)(void *userdata, const ftls_bytes *bu
  * Stores a session: `value` under `key` (both valid only during the call; copy them),
  * replacing any value stored under the same key. Return true if it was stored. The value
  * holds the session's secret: whoever reads it can impersonate the server to that client and
- * decrypt resumed connections, so protect the store accordingly.
+ * decrypt resumed connections, so protect the store accordingly. A call on that connection from
+ * inside it fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is
+ * put off until the running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef bool (*ftls_session_put_callback)(void *userdata, ftls_bytes key, ftls_bytes value);
 
@@ -737,7 +753,9 @@ typedef bool (*ftls_session_put_callback)(void *userdata, ftls_bytes key, ftls_b
  * Looks a session up by `key` (valid only during the call). If found, hand its bytes to
  * `ftls_session_value_set(value, ...)` and return true; otherwise return false. The take
  * callback must also remove the value from the store, atomically: TLS 1.3 tickets are single
- * use, and that is what stops replayed early data.
+ * use, and that is what stops replayed early data. A call on that connection from inside it fails
+ * with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
+ * running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef bool (*ftls_session_get_callback)(void *userdata, ftls_bytes key, ftls_session_value *value);
 
@@ -748,7 +766,9 @@ typedef bool (*ftls_session_get_callback)(void *userdata, ftls_bytes key, ftls_s
  * `CLIENT_TRAFFIC_SECRET_0 ...`, `SERVER_TRAFFIC_SECRET_0 ...`, `EXPORTER_SECRET ...` (TLS
  * 1.3). `line` is valid only during the call. Called on the thread driving the connection,
  * from inside the call that advanced its handshake; concurrently for connections on
- * different threads. Must not call ftls functions.
+ * different threads. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE`
+ * and changes nothing (`ftls_connection_free()` is put off until the running call returns). It
+ * must not throw a C++ exception or longjmp out.
  */
 typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
 
@@ -756,7 +776,9 @@ typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
  * Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
  * (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
  * during the call (neither rustls nor ftls logs keys). Called from any thread that uses ftls,
- * concurrently from several: it must be thread-safe. It must not call ftls functions.
+ * concurrently from several: it must be thread-safe. A call on a connection or builder whose
+ * call is logging fails with `FTLS_ERR_INVALID_STATE`, as does `ftls_set_log_callback()`;
+ * better call nothing. It must not throw a C++ exception or longjmp out.
  */
 typedef void (*ftls_log_callback)(void *userdata, uint32_t level, ftls_str target, ftls_str message);
 
@@ -1582,10 +1604,12 @@ ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback c
  * calling `callback` once (with `userdata`). `*out_n` receives the number of bytes written
  * (0 if nothing was pending). Call it while `ftls_connection_wants_write()` is true.
  *
- * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK, or reported
+ * 0 bytes written while bytes were pending: the transport could not take them now);
  * `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
- * except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works after a
- * fatal error, to send the alert.
+ * except after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
+ * connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
+ * after a fatal error, to send the alert.
  */
 ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback callback, void *userdata, size_t *out_n);
 
@@ -1597,10 +1621,12 @@ ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback
  * (0 if nothing was pending). A handshake callback sees the bytes as with
  * `ftls_connection_write_tls()`.
  *
- * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
- * `FTLS_ERR_IO` (the callback returned another errno, or reported more bytes than it was
- * given: the connection then stays failed, except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`. It still works after a fatal error, to send the alert.
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK, or reported
+ * 0 bytes written while bytes were pending); `FTLS_ERR_IO` (the callback returned another
+ * errno, or reported more bytes than it was given: the connection then stays failed, except
+ * after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
+ * connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
+ * after a fatal error, to send the alert.
  */
 ftls_result ftls_connection_write_tls_vectored(ftls_connection *conn, ftls_write_vectored_callback callback, void *userdata, size_t *out_n);
 
@@ -2295,8 +2321,9 @@ ftls_result ftls_server_config_builder_set_keylog_callback(ftls_server_config_bu
  * TRACE are verbose and slow; use them while investigating.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`max_level` above `FTLS_LOG_TRACE`);
- * `FTLS_ERR_INVALID_STATE` (a Rust program linking ftls as a crate installed its own logger
- * for the `log` crate); `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
+ * `FTLS_ERR_INVALID_STATE` (called from inside the log callback: nothing is changed; or a
+ * Rust program linking ftls as a crate installed its own logger for the `log` crate);
+ * `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
  * NULL.
  */
 ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, uint32_t max_level);

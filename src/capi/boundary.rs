@@ -5,16 +5,18 @@
 //! into the core. All `unsafe` dereferencing of C pointers happens in this file.
 
 use crate::core::{Error, ResultCategory, ResultCode};
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::ffi::{c_char, CStr};
 use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
 
 /// Where a handle keeps the detail of its most recent failure (for `_last_error`).
 ///
-/// A `Cell`, so that functions taking a `const` handle can record too (the contract already
-/// says a handle is used by one thread at a time), holding a box: 8 bytes in every handle,
-/// which counts for connections (issue 6), and most handles never fail.
+/// A `Cell` in the handle's [`Slot`], beside the value rather than inside it, so that a
+/// `_last_error` call made from inside a callback can read it while the outer call holds the
+/// value; a box: 8 bytes in every handle, which counts for connections, and most handles never
+/// fail.
 #[derive(Default)]
 pub(crate) struct LastError(Cell<Option<Box<Error>>>);
 
@@ -40,9 +42,129 @@ impl LastError {
     }
 }
 
-/// A handle type that can tell C the detail of its last failure.
+/// A handle type used by one thread at a time (connections, builders, ticketers,
+/// certificates): calls on it are refused while another call on it is running.
 pub(crate) trait Handle {
-    fn last_error(&self) -> &LastError;
+    /// What C calls it, for details: "connection", "builder"...
+    const KIND: &'static str;
+}
+
+/// A handle type that is never changed and may be used by any number of threads at once
+/// (configs): its calls only copy out what they need (reference-counted), so they never mark
+/// it busy, and freeing it from inside a callback is safe.
+pub(crate) trait SharedHandle {}
+
+/// Whether a call is running on a handle, and whether C asked to free it meanwhile.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Idle,
+    Busy,
+    FreeRequested,
+}
+
+/// The allocation behind every handle pointer C holds: C sees `*mut H` (an opaque type), the
+/// memory is a `Slot<H>`.
+///
+/// A call from inside a callback may reach the same handle while the outer call is using it.
+/// Making a second reference to the value then would be undefined behaviour, so every call goes
+/// through the slot: `state` and `last_error` are reached through a shared `&Slot` (both are
+/// `Cell`s), and only a call that found the slot idle and marked it busy makes a reference to
+/// the value, which sits in an `UnsafeCell` for that reason. A nested call sees `Busy` and is
+/// refused without touching the value; a nested free only asks, and the outer call frees the
+/// handle when it is done (see [`Entered`]). A `Cell`, not an atomic: a handle is used by one
+/// thread at a time, and this is on the per-record path.
+pub(crate) struct Slot<H> {
+    state: Cell<State>,
+    last_error: LastError,
+    value: UnsafeCell<H>,
+}
+
+/// The slot behind a handle pointer C passed, if not NULL.
+fn slot<'a, H>(ptr: *const H) -> Option<&'a Slot<H>> {
+    // SAFETY: the caller passes NULL or a pointer this library returned (a `Slot<H>` made by
+    // `into_handle`) and has not freed, used by one thread at a time (the header's contract).
+    // Only the slot's `Cell`s are reached through this shared reference; the value is reached
+    // through `Entered` alone.
+    unsafe { ptr.cast::<Slot<H>>().as_ref() }
+}
+
+/// A call running on a handle: made when the slot was idle, marks it busy until dropped. The
+/// drop makes it idle again (also after a caught panic), or frees the handle if a callback
+/// asked for that meanwhile.
+struct Entered<H> {
+    slot: NonNull<Slot<H>>,
+}
+
+impl<H> Entered<H> {
+    /// Marks the handle busy. Refused: `None` for NULL, the slot for a handle already in use
+    /// by a call further up the stack (then nothing is changed).
+    fn new<'a>(ptr: *const H) -> Result<Self, Option<&'a Slot<H>>> {
+        let slot = self::slot(ptr).ok_or(None)?;
+        if slot.state.get() != State::Idle {
+            return Err(Some(slot));
+        }
+        slot.state.set(State::Busy);
+        Ok(Self {
+            slot: NonNull::from(slot),
+        })
+    }
+}
+
+impl<H: Handle> Entered<H> {
+    /// As [`Entered::new`], for the exported function `call`: a refusal becomes its code, and
+    /// a handle in use gets a detail naming `call`.
+    fn for_call(ptr: *const H, call: &str) -> Result<Self, ResultCode> {
+        Self::new(ptr).map_err(|refused| match refused {
+            None => ResultCode::FTLS_ERR_NULL_ARGUMENT,
+            Some(slot) => {
+                let err = reentered(call, H::KIND);
+                slot.last_error.record(&err);
+                err.code()
+            }
+        })
+    }
+}
+
+impl<H> Entered<H> {
+    fn slot(&self) -> &Slot<H> {
+        // SAFETY: the slot stays allocated while it is busy: a free only asks (`free_handle`),
+        // and the memory goes only in `drop` below.
+        unsafe { self.slot.as_ref() }
+    }
+
+    /// Runs `body` with shared access to the value.
+    fn with<T>(&self, body: impl FnOnce(&H) -> T) -> T {
+        // SAFETY: the slot is busy for this call alone: no other reference to the value exists,
+        // and nested calls make none until it is idle again.
+        body(unsafe { &*self.slot().value.get() })
+    }
+
+    /// Runs `body` with exclusive access to the value.
+    fn with_mut<T>(&self, body: impl FnOnce(&mut H) -> T) -> T {
+        // SAFETY: as in `with`; this is the only reference to the value while it lives.
+        body(unsafe { &mut *self.slot().value.get() })
+    }
+}
+
+impl<H> Drop for Entered<H> {
+    fn drop(&mut self) {
+        if self.slot().state.replace(State::Idle) == State::FreeRequested {
+            let slot = self.slot.as_ptr();
+            // SAFETY: made by `into_handle` (Box::into_raw); a callback freed the handle while
+            // it was busy, so C no longer uses it, and no reference to it outlives this call.
+            let _ = run_caught(|| {
+                drop(unsafe { Box::from_raw(slot) });
+                Ok(())
+            });
+        }
+    }
+}
+
+/// The detail of a call refused because one on the same handle is running.
+fn reentered(call: &str, kind: &str) -> Error {
+    Error::invalid_state(format!(
+        "{call} called from inside a callback of this {kind} (a call on it is still running)"
+    ))
 }
 
 /// Turns a call's outcome into the code C sees. Statuses (would-block, closed) are not
@@ -89,88 +211,161 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), Error>) -> ResultCode {
     finish(run_caught(body), None)
 }
 
-/// Runs `body` on the handle behind `ptr` (NULL gives `FTLS_ERR_NULL_ARGUMENT`), catching
-/// panics and recording a failure's detail on the handle.
+/// Runs `body` on the handle behind `ptr` for the exported function `call` (NULL gives
+/// `FTLS_ERR_NULL_ARGUMENT`; a handle already in use by a call further up the stack gives
+/// `FTLS_ERR_INVALID_STATE`), catching panics and recording a failure's detail on the handle.
 pub(crate) fn with_handle<H: Handle>(
     ptr: *const H,
+    call: &str,
     body: impl FnOnce(&H) -> Result<(), Error>,
 ) -> ResultCode {
-    // SAFETY: the caller passes NULL or a pointer this library returned and has not freed,
-    // used by one thread at a time (the header's contract).
-    let Some(handle) = (unsafe { ptr.as_ref() }) else {
-        return ResultCode::FTLS_ERR_NULL_ARGUMENT;
-    };
-    finish(run_caught(|| body(handle)), Some(handle.last_error()))
-}
-
-/// As [`with_handle`], but a failure is not recorded on the handle: for the `_last_error()`
-/// functions, which must not overwrite the detail they are asked for.
-pub(crate) fn with_handle_unrecorded<H>(
-    ptr: *const H,
-    body: impl FnOnce(&H) -> Result<(), Error>,
-) -> ResultCode {
-    // SAFETY: as in `with_handle`.
-    let Some(handle) = (unsafe { ptr.as_ref() }) else {
-        return ResultCode::FTLS_ERR_NULL_ARGUMENT;
-    };
-    finish(run_caught(|| body(handle)), None)
+    match Entered::for_call(ptr, call) {
+        Ok(entered) => {
+            let outcome = run_caught(|| entered.with(body));
+            finish(outcome, Some(&entered.slot().last_error))
+        }
+        Err(code) => code,
+    }
 }
 
 /// As [`with_handle`], with mutable access.
 pub(crate) fn with_handle_mut<H: Handle>(
     ptr: *mut H,
+    call: &str,
     body: impl FnOnce(&mut H) -> Result<(), Error>,
 ) -> ResultCode {
-    // SAFETY: as in `with_handle`; the contract gives this call exclusive use of the handle.
-    let Some(handle) = (unsafe { ptr.as_mut() }) else {
-        return ResultCode::FTLS_ERR_NULL_ARGUMENT;
-    };
-    let outcome = run_caught(|| body(&mut *handle));
-    finish(outcome, Some(handle.last_error()))
+    match Entered::for_call(ptr, call) {
+        Ok(entered) => {
+            let outcome = run_caught(|| entered.with_mut(body));
+            finish(outcome, Some(&entered.slot().last_error))
+        }
+        Err(code) => code,
+    }
 }
 
 /// As [`with_handle_mut`], for a change that cannot fail (most setters).
-pub(crate) fn update<H: Handle>(ptr: *mut H, change: impl FnOnce(&mut H)) -> ResultCode {
-    with_handle_mut(ptr, |handle| {
+pub(crate) fn update<H: Handle>(
+    ptr: *mut H,
+    call: &str,
+    change: impl FnOnce(&mut H),
+) -> ResultCode {
+    with_handle_mut(ptr, call, |handle| {
         change(handle);
         Ok(())
     })
 }
 
-/// Runs a query returning a plain value (bool); NULL or a panic gives `fallback`.
-pub(crate) fn query<H, T>(ptr: *const H, fallback: T, body: impl FnOnce(&H) -> T) -> T {
-    // SAFETY: as in `with_handle`.
-    let Some(handle) = (unsafe { ptr.as_ref() }) else {
-        return fallback;
-    };
-    run_caught(|| Ok(body(handle))).unwrap_or(fallback)
+/// Runs a query returning a plain value (bool); NULL, a panic or a handle already in use by a
+/// call further up the stack gives `fallback`.
+pub(crate) fn query<H: Handle, T>(ptr: *const H, fallback: T, body: impl FnOnce(&H) -> T) -> T {
+    match Entered::new(ptr) {
+        Ok(entered) => run_caught(|| Ok(entered.with(body))).unwrap_or(fallback),
+        Err(_) => fallback,
+    }
 }
 
 /// As [`query`], for a query that needs mutable access to the handle.
-pub(crate) fn query_mut<H, T>(ptr: *mut H, fallback: T, body: impl FnOnce(&mut H) -> T) -> T {
-    // SAFETY: as in `with_handle_mut`.
-    let Some(handle) = (unsafe { ptr.as_mut() }) else {
-        return fallback;
-    };
-    run_caught(|| Ok(body(handle))).unwrap_or(fallback)
+pub(crate) fn query_mut<H: Handle, T>(
+    ptr: *mut H,
+    fallback: T,
+    body: impl FnOnce(&mut H) -> T,
+) -> T {
+    match Entered::new(ptr) {
+        Ok(entered) => run_caught(|| Ok(entered.with_mut(body))).unwrap_or(fallback),
+        Err(_) => fallback,
+    }
 }
 
-/// Moves a new object to the heap and gives C its handle.
+/// Runs `body` on the last error of the handle behind `ptr`, without recording anything: for
+/// the `_last_error()` functions, which must not overwrite the detail they are asked for. It
+/// works from inside a callback too, while a call on the handle is running: it reads only the
+/// slot, never the value.
+pub(crate) fn with_last_error<H: Handle>(
+    ptr: *const H,
+    body: impl FnOnce(&LastError) -> Result<(), Error>,
+) -> ResultCode {
+    let Some(slot) = slot(ptr) else {
+        return ResultCode::FTLS_ERR_NULL_ARGUMENT;
+    };
+    finish(run_caught(|| body(&slot.last_error)), None)
+}
+
+/// As [`with_last_error`], for a query returning a plain value; NULL or a panic gives
+/// `fallback`.
+pub(crate) fn query_last_error<H: Handle, T>(
+    ptr: *const H,
+    fallback: T,
+    body: impl FnOnce(&LastError) -> T,
+) -> T {
+    let Some(slot) = slot(ptr) else {
+        return fallback;
+    };
+    run_caught(|| Ok(body(&slot.last_error))).unwrap_or(fallback)
+}
+
+/// Moves a new object to the heap and gives C its handle: a pointer to its [`Slot`], typed as
+/// the handle C sees.
 pub(crate) fn into_handle<H>(value: H) -> *mut H {
-    Box::into_raw(Box::new(value))
+    let slot = Slot {
+        state: Cell::new(State::Idle),
+        last_error: LastError::default(),
+        value: UnsafeCell::new(value),
+    };
+    Box::into_raw(Box::new(slot)).cast::<H>()
 }
 
 /// Frees a handle made by [`into_handle`]; NULL does nothing. Panics in destructors are caught.
+/// Called from inside a callback while a call on the handle is running, it only asks: that
+/// call frees the handle when it is done, before it returns to C.
 pub(crate) fn free_handle<H>(ptr: *mut H) {
-    if ptr.is_null() {
+    let Some(slot) = slot(ptr.cast_const()) else {
         return;
+    };
+    match slot.state.get() {
+        State::Idle => {
+            let _ = run_caught(|| {
+                // SAFETY: made by `into_handle` (Box::into_raw of a `Slot<H>`), idle (no call
+                // holds it) and, per the contract, freed exactly once and not used afterwards.
+                drop(unsafe { Box::from_raw(ptr.cast::<Slot<H>>()) });
+                Ok(())
+            });
+        }
+        State::Busy => slot.state.set(State::FreeRequested),
+        State::FreeRequested => {}
     }
-    let _ = run_caught(|| {
-        // SAFETY: non-NULL, made by `into_handle` (Box::into_raw) and, per the contract, freed
-        // exactly once and not used afterwards.
-        drop(unsafe { Box::from_raw(ptr) });
-        Ok(())
-    });
+}
+
+/// A borrowed shared handle (a config) given as an argument, e.g. to a connection constructor:
+/// `body` copies out what the call needs. A shared handle is never marked busy (threads may
+/// use it at once) and never borrowed mutably, so a shared reference is sound; it lasts only
+/// for `body`, which must not call back into C (a callback could free the handle).
+pub(crate) fn with_shared_arg<H: SharedHandle, T>(
+    ptr: *const H,
+    name: &str,
+    body: impl FnOnce(&H) -> T,
+) -> Result<T, Error> {
+    let slot = slot(ptr).ok_or_else(|| null_argument(name))?;
+    // SAFETY: a live shared handle (the contract); nothing makes a `&mut` to its value.
+    Ok(body(unsafe { &*slot.value.get() }))
+}
+
+/// A borrowed handle other than the one the call is about, given as an argument (e.g. a
+/// ticketer given to a builder): `body` runs with it marked busy; a handle already in use by a
+/// call further up the stack is refused with `FTLS_ERR_INVALID_STATE`.
+pub(crate) fn with_arg<H: Handle, T>(
+    ptr: *const H,
+    name: &str,
+    body: impl FnOnce(&H) -> T,
+) -> Result<T, Error> {
+    match Entered::new(ptr) {
+        Ok(entered) => Ok(entered.with(body)),
+        Err(None) => Err(null_argument(name)),
+        Err(Some(_)) => Err(Error::invalid_state(format!(
+            "argument '{name}' is a {} a call further up the stack is still using (this call \
+             was made from inside one of its callbacks)",
+            H::KIND
+        ))),
+    }
 }
 
 /// Exactly what the `FTLS_ERR_NULL_ARGUMENT` detail should say.
@@ -204,15 +399,9 @@ pub(crate) fn optional_out<'a, T>(ptr: *mut T) -> Option<Out<'a, T>> {
     unsafe { ptr.cast::<MaybeUninit<T>>().as_mut() }.map(Out)
 }
 
-/// A borrowed handle argument other than the one the call is about (e.g. the config given to
-/// a connection constructor).
-pub(crate) fn arg<'a, T>(ptr: *const T, name: &str) -> Result<&'a T, Error> {
-    // SAFETY: NULL is rejected; otherwise a live handle from this library (the contract).
-    unsafe { ptr.as_ref() }.ok_or_else(|| null_argument(name))
-}
-
-/// As [`arg`], for an object the call fills in (e.g. a value handed to a callback).
-pub(crate) fn arg_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Error> {
+/// An object ftls handed to a callback, which the callback fills in through a call (e.g. a
+/// session value): not a handle, it lives on the stack of the call in progress.
+pub(crate) fn callback_object_mut<'a, T>(ptr: *mut T, name: &str) -> Result<&'a mut T, Error> {
     // SAFETY: NULL is rejected; otherwise a live object this library handed out for the call
     // in progress, used by the thread it was handed to (the header's contract).
     unsafe { ptr.as_mut() }.ok_or_else(|| null_argument(name))
