@@ -411,6 +411,11 @@ fn copy_free_vectored_writes_and_borrowed_reads() {
 }
 
 #[test]
+fn reentrant_calls_from_every_callback_kind() {
+    run_checks("reentrancy", &[&certs()], 250);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }
