@@ -530,3 +530,140 @@ pub(crate) fn text_from_callback_buffer(buffer: &[u8]) -> String {
     let end = buffer.iter().position(|b| *b == 0).unwrap_or(buffer.len());
     String::from_utf8_lossy(&buffer[..end]).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::rc::Rc;
+
+    /// A handle whose drop is counted.
+    struct Probe {
+        value: u32,
+        drops: Rc<Cell<u32>>,
+    }
+
+    impl Handle for Probe {
+        const KIND: &'static str = "probe";
+    }
+
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            self.drops.set(self.drops.get() + 1);
+        }
+    }
+
+    fn probe() -> (*mut Probe, Rc<Cell<u32>>) {
+        let drops = Rc::new(Cell::new(0));
+        let handle = into_handle(Probe {
+            value: 0,
+            drops: drops.clone(),
+        });
+        (handle, drops)
+    }
+
+    fn detail(ptr: *const Probe) -> String {
+        query_last_error(ptr, String::new(), LastError::detail)
+    }
+
+    #[test]
+    fn a_nested_call_is_refused_with_its_name_and_changes_nothing() {
+        let (handle, _) = probe();
+        let mut nested = None;
+        let mut nested_detail = String::new();
+        let outer = with_handle_mut(handle, "outer_call", |p| {
+            p.value = 1;
+            nested = Some(update(handle, "nested_call", |p| p.value = 2));
+            nested_detail = detail(handle);
+            assert!(
+                !query(handle, false, |_| true),
+                "a nested query gives its fallback"
+            );
+            let arg = with_arg(handle, "other", |p| p.value);
+            assert_eq!(arg.unwrap_err().code(), ResultCode::FTLS_ERR_INVALID_STATE);
+            p.value += 10;
+            Ok(())
+        });
+        assert_eq!(outer, ResultCode::FTLS_OK);
+        assert_eq!(nested, Some(ResultCode::FTLS_ERR_INVALID_STATE));
+        assert_eq!(
+            nested_detail,
+            "nested_call called from inside a callback of this probe (a call on it is still \
+             running)"
+        );
+        assert_eq!(query(handle, 0, |p| p.value), 11);
+        assert_eq!(with_arg(handle, "other", |p| p.value).unwrap(), 11);
+        free_handle(handle);
+    }
+
+    #[test]
+    fn a_nested_free_waits_for_the_running_call() {
+        let (handle, drops) = probe();
+        let mut dropped_inside = None;
+        let outer = with_handle(handle, "outer_call", |_| {
+            free_handle(handle);
+            free_handle(handle);
+            dropped_inside = Some(drops.get());
+            Err(Error::invalid_argument("the outer call's own failure"))
+        });
+        assert_eq!(dropped_inside, Some(0), "not freed while the call runs");
+        assert_eq!(
+            outer,
+            ResultCode::FTLS_ERR_INVALID_ARGUMENT,
+            "its result still returned"
+        );
+        assert_eq!(drops.get(), 1, "freed once, before returning");
+    }
+
+    #[test]
+    fn a_caught_panic_leaves_the_handle_idle() {
+        let (handle, drops) = probe();
+        let panicked = with_handle_mut(handle, "outer_call", |_| panic!("boom"));
+        assert_eq!(panicked, ResultCode::FTLS_ERR_PANIC);
+        assert_eq!(
+            update(handle, "next_call", |p| p.value = 5),
+            ResultCode::FTLS_OK
+        );
+        assert_eq!(query(handle, 0, |p| p.value), 5);
+        free_handle(handle);
+        assert_eq!(drops.get(), 1);
+    }
+
+    /// Every exported function names itself when it enters its handle, so that a refused
+    /// nested call's detail names the right function.
+    #[test]
+    fn each_exported_function_passes_its_own_name() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/capi");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.ends_with("boundary.rs") {
+                continue; // the tests above use names of their own
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (index, _) in text.match_indices('(') {
+                let before = &text[..index];
+                let callee_start = before
+                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .map_or(0, |i| i + 1);
+                let callee = &before[callee_start..];
+                let is_entry = ["with_handle", "with_handle_mut", "update", "move_tls"]
+                    .contains(&callee)
+                    && !before[..callee_start].ends_with('.')
+                    && !before[..callee_start].ends_with("fn ");
+                let mut args = text[index + 1..].splitn(3, ',');
+                let name = args.nth(1).map(str::trim).unwrap_or_default();
+                if !is_entry || !name.starts_with('"') {
+                    continue;
+                }
+                let function = before
+                    .rsplit("pub extern \"C\" fn ")
+                    .next()
+                    .and_then(|rest| rest.split('(').next())
+                    .unwrap_or_default();
+                assert_eq!(name.trim_matches('"'), function, "in {}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} calls found");
+    }
+}
