@@ -16,6 +16,14 @@
  * 7. No panic, abort or undefined behaviour reaches C: a Rust panic becomes FTLS_ERR_PANIC; a NULL
  *    where NULL is not allowed becomes FTLS_ERR_NULL_ARGUMENT; an out-of-range enum or flag value
  *    becomes FTLS_ERR_INVALID_ARGUMENT. Enums cross the boundary as plain integers and are checked.
+ * 8. Callbacks: a call on a connection, builder, ticketer or certificate made from inside one of
+ *    its own callbacks (while the call that ran the callback is still running) returns
+ *    FTLS_ERR_INVALID_STATE, with a detail naming the call, and changes nothing -- whatever codes
+ *    the function lists. Queries (bool or number results) give their fallback then; _last_error
+ *    and ftls_connection_last_os_error still work. A _free from inside is put off: the running
+ *    call finishes, frees the handle before returning its result, and the handle must not be
+ *    used again. Configs may be freed anywhere (reference-counted). A callback must not throw a
+ *    C++ exception or longjmp out through ftls (ftls.hpp's adapters catch and rethrow).
  *
  * ERRORS: every fallible function returns ftls_result (FTLS_OK == 0). The detail of a failure is
  * kept on the object that failed: ftls_connection_last_error(), ftls_*_builder_last_error().
@@ -1594,7 +1602,8 @@ ftls_result ftls_connection_set_handshake_callback(ftls_connection *conn, ftls_h
  * `FTLS_ERR_IO` (the callback returned another errno; the detail names it, or the callback
  * reported more bytes than asked; the connection then stays failed, except after `EINTR`,
  * which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
- * `ftls_connection_read()` first); the connection's earlier fatal error, if any;
+ * `ftls_connection_read()` first; or called from inside a callback of this connection: nothing
+ * is done); the connection's earlier fatal error, if any;
  * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback callback, void *userdata, size_t *out_n);
@@ -1640,25 +1649,27 @@ ftls_result ftls_connection_write_tls_vectored(ftls_connection *conn, ftls_write
  * `FTLS_ERR_DECRYPT`, `FTLS_ERR_CLIENT_CERT_REQUIRED`...), certificate errors
  * (`FTLS_ERR_CERT_UNKNOWN_ISSUER`, `FTLS_ERR_CERT_EXPIRED`, `FTLS_ERR_CERT_NAME_MISMATCH`...),
  * `FTLS_ERR_UNEXPECTED_EOF` (the transport ended during the handshake),
- * `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
+ * `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection: nothing is
+ * done), `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
  */
 ftls_result ftls_connection_process_new_packets(ftls_connection *conn);
 
 /**
  * True when the connection is ready for more TLS bytes from the transport (false after a
  * fatal error, after the peer's close_notify, or while decrypted data waits to be read).
- * NULL gives false.
+ * NULL, or a call from inside a callback of this connection, gives false.
  */
 bool ftls_connection_wants_read(const ftls_connection *conn);
 
 /**
  * True when TLS bytes are waiting to be written with `ftls_connection_write_tls()`.
- * NULL gives false.
+ * NULL, or a call from inside a callback of this connection, gives false.
  */
 bool ftls_connection_wants_write(const ftls_connection *conn);
 
 /**
- * True until the handshake is complete. NULL gives false.
+ * True until the handshake is complete. NULL, or a call from inside a callback of this
+ * connection, gives false.
  */
 bool ftls_connection_is_handshaking(const ftls_connection *conn);
 
@@ -1677,7 +1688,8 @@ bool ftls_connection_is_handshaking(const ftls_connection *conn);
  * `FTLS_ERR_IO` (fd: the system call failed, errno in `ftls_connection_last_os_error()`, e.g.
  * `ECONNRESET` when the peer reset the connection; `EINTR` is retried, never reported);
  * protocol and certificate errors while completing the handshake; the connection's fatal
- * error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ * error, if any; `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection:
+ * nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len, size_t *out_n);
 
@@ -1697,7 +1709,8 @@ ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len
  * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (nothing accepted: the buffer is full or the fd would
  * block); `FTLS_WANT_READ` (fd, during the handshake: wait for readable); `FTLS_ERR_IO` (fd:
  * errno in `ftls_connection_last_os_error()`, e.g. `EPIPE` or `ECONNRESET` when the peer is
- * gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent); protocol and
+ * gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent, or called
+ * from inside a callback of this connection: nothing is done); protocol and
  * certificate errors while completing the handshake; the connection's fatal error, if any;
  * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
@@ -1821,8 +1834,8 @@ ftls_result ftls_connection_peer_certificate(const ftls_connection *conn, size_t
 ftls_result ftls_connection_peer_ocsp_response(const ftls_connection *conn, ftls_bytes *out_response);
 
 /**
- * True when the handshake resumed an earlier session (no certificate exchange). NULL gives
- * false.
+ * True when the handshake resumed an earlier session (no certificate exchange). NULL, or a
+ * call from inside a callback of this connection, gives false.
  */
 bool ftls_connection_is_resumed(const ftls_connection *conn);
 
@@ -1831,7 +1844,8 @@ bool ftls_connection_is_resumed(const ftls_connection *conn);
  * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
  * length. The detail names the cause: rustls' error, the alert, the certificate problem with
  * names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
- * failure of this call itself is not recorded: the detail stays.
+ * failure of this call itself is not recorded: the detail stays. It works from inside the
+ * connection's callbacks too, e.g. to read why a nested call was refused.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
  * or `FTLS_ERR_PANIC`.
@@ -1840,14 +1854,17 @@ ftls_result ftls_connection_last_error(const ftls_connection *conn, char *buf, s
 
 /**
  * The OS error number (errno) behind the connection's most recent `FTLS_ERR_IO` failure, or 0
- * if its last failure was not an OS error (or there was none). NULL gives 0.
+ * if its last failure was not an OS error (or there was none). NULL gives 0. It works from
+ * inside the connection's callbacks too.
  */
 int32_t ftls_connection_last_os_error(const ftls_connection *conn);
 
 /**
  * Frees a connection. NULL does nothing. It does not send close_notify: call
  * `ftls_connection_send_close_notify()` and `ftls_connection_write_tls()` first for a clean
- * close.
+ * close. Called from inside one of the connection's callbacks, it is put off: the call that
+ * ran the callback finishes, frees the connection, then returns its result; the handle must
+ * not be used after this call either way.
  */
 void ftls_connection_free(ftls_connection *conn);
 
@@ -2136,7 +2153,8 @@ ftls_result ftls_connection_read_early_data(ftls_connection *conn, uint8_t *buf,
 
 /**
  * True when the server accepted the client's early data: a client knows once the handshake
- * is complete, a server once it has processed the ClientHello. False otherwise, and for NULL.
+ * is complete, a server once it has processed the ClientHello. False otherwise, for NULL, and
+ * from inside a callback of this connection.
  */
 bool ftls_connection_is_early_data_accepted(ftls_connection *conn);
 

@@ -113,7 +113,8 @@ pub extern "C" fn ftls_connection_set_handshake_callback(
 /// `FTLS_ERR_IO` (the callback returned another errno; the detail names it, or the callback
 /// reported more bytes than asked; the connection then stays failed, except after `EINTR`,
 /// which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
-/// `ftls_connection_read()` first); the connection's earlier fatal error, if any;
+/// `ftls_connection_read()` first; or called from inside a callback of this connection: nothing
+/// is done); the connection's earlier fatal error, if any;
 /// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_read_tls(
@@ -212,7 +213,8 @@ pub extern "C" fn ftls_connection_write_tls_vectored(
 /// `FTLS_ERR_DECRYPT`, `FTLS_ERR_CLIENT_CERT_REQUIRED`...), certificate errors
 /// (`FTLS_ERR_CERT_UNKNOWN_ISSUER`, `FTLS_ERR_CERT_EXPIRED`, `FTLS_ERR_CERT_NAME_MISMATCH`...),
 /// `FTLS_ERR_UNEXPECTED_EOF` (the transport ended during the handshake),
-/// `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
+/// `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection: nothing is
+/// done), `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_process_new_packets(conn: *mut ftls_connection) -> ResultCode {
     with_handle_mut(conn, "ftls_connection_process_new_packets", |c| {
@@ -222,20 +224,21 @@ pub extern "C" fn ftls_connection_process_new_packets(conn: *mut ftls_connection
 
 /// True when the connection is ready for more TLS bytes from the transport (false after a
 /// fatal error, after the peer's close_notify, or while decrypted data waits to be read).
-/// NULL gives false.
+/// NULL, or a call from inside a callback of this connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_wants_read(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.wants_read())
 }
 
 /// True when TLS bytes are waiting to be written with `ftls_connection_write_tls()`.
-/// NULL gives false.
+/// NULL, or a call from inside a callback of this connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_wants_write(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.wants_write())
 }
 
-/// True until the handshake is complete. NULL gives false.
+/// True until the handshake is complete. NULL, or a call from inside a callback of this
+/// connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_is_handshaking(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.is_handshaking())
@@ -255,7 +258,8 @@ pub extern "C" fn ftls_connection_is_handshaking(conn: *const ftls_connection) -
 /// `FTLS_ERR_IO` (fd: the system call failed, errno in `ftls_connection_last_os_error()`, e.g.
 /// `ECONNRESET` when the peer reset the connection; `EINTR` is retried, never reported);
 /// protocol and certificate errors while completing the handshake; the connection's fatal
-/// error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+/// error, if any; `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection:
+/// nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_read(
     conn: *mut ftls_connection,
@@ -286,7 +290,8 @@ pub extern "C" fn ftls_connection_read(
 /// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (nothing accepted: the buffer is full or the fd would
 /// block); `FTLS_WANT_READ` (fd, during the handshake: wait for readable); `FTLS_ERR_IO` (fd:
 /// errno in `ftls_connection_last_os_error()`, e.g. `EPIPE` or `ECONNRESET` when the peer is
-/// gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent); protocol and
+/// gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent, or called
+/// from inside a callback of this connection: nothing is done); protocol and
 /// certificate errors while completing the handshake; the connection's fatal error, if any;
 /// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
@@ -554,8 +559,8 @@ pub extern "C" fn ftls_connection_peer_ocsp_response(
     })
 }
 
-/// True when the handshake resumed an earlier session (no certificate exchange). NULL gives
-/// false.
+/// True when the handshake resumed an earlier session (no certificate exchange). NULL, or a
+/// call from inside a callback of this connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_is_resumed(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.is_resumed())
@@ -565,7 +570,8 @@ pub extern "C" fn ftls_connection_is_resumed(conn: *const ftls_connection) -> bo
 /// NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
 /// length. The detail names the cause: rustls' error, the alert, the certificate problem with
 /// names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
-/// failure of this call itself is not recorded: the detail stays.
+/// failure of this call itself is not recorded: the detail stays. It works from inside the
+/// connection's callbacks too, e.g. to read why a nested call was refused.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
 /// or `FTLS_ERR_PANIC`.
@@ -582,7 +588,8 @@ pub extern "C" fn ftls_connection_last_error(
 }
 
 /// The OS error number (errno) behind the connection's most recent `FTLS_ERR_IO` failure, or 0
-/// if its last failure was not an OS error (or there was none). NULL gives 0.
+/// if its last failure was not an OS error (or there was none). NULL gives 0. It works from
+/// inside the connection's callbacks too.
 #[no_mangle]
 pub extern "C" fn ftls_connection_last_os_error(conn: *const ftls_connection) -> i32 {
     query_last_error(conn, 0, |last| last.errno().unwrap_or(0))
@@ -590,7 +597,9 @@ pub extern "C" fn ftls_connection_last_os_error(conn: *const ftls_connection) ->
 
 /// Frees a connection. NULL does nothing. It does not send close_notify: call
 /// `ftls_connection_send_close_notify()` and `ftls_connection_write_tls()` first for a clean
-/// close.
+/// close. Called from inside one of the connection's callbacks, it is put off: the call that
+/// ran the callback finishes, frees the connection, then returns its result; the handle must
+/// not be used after this call either way.
 #[no_mangle]
 pub extern "C" fn ftls_connection_free(conn: *mut ftls_connection) {
     free_handle(conn);

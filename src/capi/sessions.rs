@@ -491,7 +491,8 @@ pub extern "C" fn ftls_connection_read_early_data(
 }
 
 /// True when the server accepted the client's early data: a client knows once the handshake
-/// is complete, a server once it has processed the ClientHello. False otherwise, and for NULL.
+/// is complete, a server once it has processed the ClientHello. False otherwise, for NULL, and
+/// from inside a callback of this connection.
 #[no_mangle]
 pub extern "C" fn ftls_connection_is_early_data_accepted(conn: *mut ftls_connection) -> bool {
     query_mut(conn, false, |c| c.conn.is_early_data_accepted())
