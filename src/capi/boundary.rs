@@ -49,9 +49,14 @@ pub(crate) trait Handle {
     const KIND: &'static str;
 }
 
-/// A handle type that is never changed and may be used by any number of threads at once
-/// (configs): its calls only copy out what they need (reference-counted), so they never mark
-/// it busy, and freeing it from inside a callback is safe.
+/// A handle type some calls change (connections, builders): only these are ever borrowed
+/// mutably, so that a [`SharedHandle`] never is.
+pub(crate) trait MutableHandle: Handle {}
+
+/// A handle type whose value is only ever read (configs, ticketers: what changes inside is
+/// reference-counted and synchronised), so that another call may read it as an argument from
+/// any thread, even while a call on it runs, without marking it busy: see
+/// [`with_shared_arg`].
 pub(crate) trait SharedHandle {}
 
 /// Whether a call is running on a handle, and whether C asked to free it meanwhile.
@@ -99,14 +104,15 @@ impl<H> Entered<H> {
     /// Marks the handle busy. Refused: `None` for NULL, the slot for a handle already in use
     /// by a call further up the stack (then nothing is changed).
     fn new<'a>(ptr: *const H) -> Result<Self, Option<&'a Slot<H>>> {
+        // Kept as the pointer C gave (not made from the reference below), so that the deferred
+        // free in `drop` deallocates through the pointer `into_handle` made.
+        let raw = NonNull::new(ptr.cast::<Slot<H>>().cast_mut()).ok_or(None)?;
         let slot = self::slot(ptr).ok_or(None)?;
         if slot.state.get() != State::Idle {
             return Err(Some(slot));
         }
         slot.state.set(State::Busy);
-        Ok(Self {
-            slot: NonNull::from(slot),
-        })
+        Ok(Self { slot: raw })
     }
 }
 
@@ -229,7 +235,7 @@ pub(crate) fn with_handle<H: Handle>(
 }
 
 /// As [`with_handle`], with mutable access.
-pub(crate) fn with_handle_mut<H: Handle>(
+pub(crate) fn with_handle_mut<H: MutableHandle>(
     ptr: *mut H,
     call: &str,
     body: impl FnOnce(&mut H) -> Result<(), Error>,
@@ -244,7 +250,7 @@ pub(crate) fn with_handle_mut<H: Handle>(
 }
 
 /// As [`with_handle_mut`], for a change that cannot fail (most setters).
-pub(crate) fn update<H: Handle>(
+pub(crate) fn update<H: MutableHandle>(
     ptr: *mut H,
     call: &str,
     change: impl FnOnce(&mut H),
@@ -265,7 +271,7 @@ pub(crate) fn query<H: Handle, T>(ptr: *const H, fallback: T, body: impl FnOnce(
 }
 
 /// As [`query`], for a query that needs mutable access to the handle.
-pub(crate) fn query_mut<H: Handle, T>(
+pub(crate) fn query_mut<H: MutableHandle, T>(
     ptr: *mut H,
     fallback: T,
     body: impl FnOnce(&mut H) -> T,
@@ -335,37 +341,20 @@ pub(crate) fn free_handle<H>(ptr: *mut H) {
     }
 }
 
-/// A borrowed shared handle (a config) given as an argument, e.g. to a connection constructor:
-/// `body` copies out what the call needs. A shared handle is never marked busy (threads may
-/// use it at once) and never borrowed mutably, so a shared reference is sound; it lasts only
-/// for `body`, which must not call back into C (a callback could free the handle).
+/// A borrowed shared handle (a config, a ticketer) given as an argument, e.g. to a connection
+/// constructor: `body` copies out what the call needs (reference-counted). Its value is never
+/// borrowed mutably, so a shared reference is sound even while another call reads it; the busy
+/// flag is left alone (threads may do this at once). The reference lasts only for `body`,
+/// which must not call back into C (a callback could free the handle).
 pub(crate) fn with_shared_arg<H: SharedHandle, T>(
     ptr: *const H,
     name: &str,
     body: impl FnOnce(&H) -> T,
 ) -> Result<T, Error> {
     let slot = slot(ptr).ok_or_else(|| null_argument(name))?;
-    // SAFETY: a live shared handle (the contract); nothing makes a `&mut` to its value.
+    // SAFETY: a live shared handle (the contract); nothing makes a `&mut` to the value of a
+    // `SharedHandle` (only `MutableHandle`s reach `Entered::with_mut`).
     Ok(body(unsafe { &*slot.value.get() }))
-}
-
-/// A borrowed handle other than the one the call is about, given as an argument (e.g. a
-/// ticketer given to a builder): `body` runs with it marked busy; a handle already in use by a
-/// call further up the stack is refused with `FTLS_ERR_INVALID_STATE`.
-pub(crate) fn with_arg<H: Handle, T>(
-    ptr: *const H,
-    name: &str,
-    body: impl FnOnce(&H) -> T,
-) -> Result<T, Error> {
-    match Entered::new(ptr) {
-        Ok(entered) => Ok(entered.with(body)),
-        Err(None) => Err(null_argument(name)),
-        Err(Some(_)) => Err(Error::invalid_state(format!(
-            "argument '{name}' is a {} a call further up the stack is still using (this call \
-             was made from inside one of its callbacks)",
-            H::KIND
-        ))),
-    }
 }
 
 /// Exactly what the `FTLS_ERR_NULL_ARGUMENT` detail should say.
@@ -546,6 +535,8 @@ mod tests {
         const KIND: &'static str = "probe";
     }
 
+    impl MutableHandle for Probe {}
+
     impl Drop for Probe {
         fn drop(&mut self) {
             self.drops.set(self.drops.get() + 1);
@@ -578,8 +569,6 @@ mod tests {
                 !query(handle, false, |_| true),
                 "a nested query gives its fallback"
             );
-            let arg = with_arg(handle, "other", |p| p.value);
-            assert_eq!(arg.unwrap_err().code(), ResultCode::FTLS_ERR_INVALID_STATE);
             p.value += 10;
             Ok(())
         });
@@ -591,8 +580,30 @@ mod tests {
              running)"
         );
         assert_eq!(query(handle, 0, |p| p.value), 11);
-        assert_eq!(with_arg(handle, "other", |p| p.value).unwrap(), 11);
         free_handle(handle);
+    }
+
+    /// Read-only, as a ticketer: readable as an argument while a call on it runs.
+    struct SharedProbe(u32);
+
+    impl Handle for SharedProbe {
+        const KIND: &'static str = "shared probe";
+    }
+
+    impl SharedHandle for SharedProbe {}
+
+    #[test]
+    fn a_shared_handle_is_read_as_an_argument_while_a_call_on_it_runs() {
+        let handle = into_handle(SharedProbe(7));
+        let mut read = None;
+        let outer = with_handle(handle, "outer_call", |_| {
+            read = Some(with_shared_arg(handle, "other", |p| p.0).unwrap());
+            free_handle(handle);
+            Ok(())
+        });
+        assert_eq!((outer, read), (ResultCode::FTLS_OK, Some(7)));
+        let null = with_shared_arg(std::ptr::null::<SharedProbe>(), "other", |p| p.0);
+        assert_eq!(null.unwrap_err().code(), ResultCode::FTLS_ERR_NULL_ARGUMENT);
     }
 
     #[test]

@@ -4,7 +4,8 @@ use super::borrowed::ftls_bytes;
 use super::boundary::optional_out;
 use super::boundary::{
     bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out, str_arg, update,
-    with_handle, with_handle_mut, with_last_error, with_shared_arg, Handle, SharedHandle,
+    with_handle, with_handle_mut, with_last_error, with_shared_arg, Handle, MutableHandle,
+    SharedHandle,
 };
 use super::builder_args::{
     alpn_from_args, identity_from_der, identity_from_files, identity_from_pem, key_password_arg,
@@ -36,6 +37,8 @@ pub struct ftls_client_config {
 impl Handle for ftls_client_config_builder {
     const KIND: &'static str = "builder";
 }
+
+impl MutableHandle for ftls_client_config_builder {}
 
 impl SharedHandle for ftls_client_config {}
 

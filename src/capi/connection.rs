@@ -4,7 +4,7 @@ use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
     buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out,
     query, query_last_error, str_arg, update, with_handle, with_handle_mut, with_last_error,
-    Handle,
+    Handle, MutableHandle,
 };
 use super::client_config::{client_config, ftls_client_config};
 use super::handshake_events::{self, ftls_handshake_callback};
@@ -34,6 +34,8 @@ pub struct ftls_connection {
 impl Handle for ftls_connection {
     const KIND: &'static str = "connection";
 }
+
+impl MutableHandle for ftls_connection {}
 
 fn new_connection(conn: Connection) -> *mut ftls_connection {
     into_handle(ftls_connection { conn })

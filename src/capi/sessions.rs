@@ -5,8 +5,8 @@
 use super::borrowed::ftls_bytes;
 use super::boundary::{
     buffer_arg, bytes_arg, callback_object_mut, copy_message, free_handle, guard, into_handle,
-    null_argument, out, query_mut, update, with_arg, with_handle, with_handle_mut, with_last_error,
-    Handle,
+    null_argument, out, query_mut, update, with_handle, with_handle_mut, with_last_error,
+    with_shared_arg, Handle, SharedHandle,
 };
 use super::client_config::ftls_client_config_builder;
 use super::connection::ftls_connection;
@@ -135,7 +135,7 @@ pub extern "C" fn ftls_server_config_builder_set_ticketer(
     ticketer: *const ftls_ticketer,
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_server_config_builder_set_ticketer", |b| {
-        let keys = with_arg(ticketer, "ticketer", |t| t.keys.clone())?;
+        let keys = with_shared_arg(ticketer, "ticketer", |t| t.keys.clone())?;
         b.builder.sessions.set_ticket_keys(keys);
         Ok(())
     })
@@ -177,6 +177,8 @@ pub struct ftls_ticketer {
 impl Handle for ftls_ticketer {
     const KIND: &'static str = "ticketer";
 }
+
+impl SharedHandle for ftls_ticketer {}
 
 /// Creates a ticketer from the application's keys. `keys` holds `keys_len` bytes: one or more
 /// keys of `FTLS_TICKET_KEY_LEN` bytes each, the current key first (it encrypts new tickets),
@@ -235,7 +237,7 @@ pub extern "C" fn ftls_ticketer_rotate(
     key: *const u8,
     key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(ticketer, "ftls_ticketer_rotate", |t| {
+    with_handle(ticketer, "ftls_ticketer_rotate", |t| {
         let key = bytes_arg(key, key_len, "key")?;
         t.keys.rotate(key)
     })
