@@ -25,7 +25,8 @@
  *   2. ftls_connection_read_tls() asks your read callback for TLS bytes, and
  *      ftls_connection_process_new_packets() digests them (handshake, decryption, alerts).
  *   3. A callback returns 0 with a count, or an errno: EAGAIN means "not now" and becomes
- *      FTLS_WANT_WRITE / FTLS_WANT_READ; a read count of 0 means the transport has ended.
+ *      FTLS_WANT_WRITE / FTLS_WANT_READ (a write count of 0 does too); a read count of 0
+ *      means the transport has ended.
  *   4. Application data goes in with ftls_connection_write() and comes out with
  *      ftls_connection_read(), as over an fd, but nothing moves until you move it.
  */

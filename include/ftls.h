@@ -16,6 +16,14 @@
  * 7. No panic, abort or undefined behaviour reaches C: a Rust panic becomes FTLS_ERR_PANIC; a NULL
  *    where NULL is not allowed becomes FTLS_ERR_NULL_ARGUMENT; an out-of-range enum or flag value
  *    becomes FTLS_ERR_INVALID_ARGUMENT. Enums cross the boundary as plain integers and are checked.
+ * 8. Callbacks: a call on a connection, builder, ticketer or certificate made from inside one of
+ *    its own callbacks (while the call that ran the callback is still running) returns
+ *    FTLS_ERR_INVALID_STATE, with a detail naming the call, and changes nothing -- whatever codes
+ *    the function lists. Queries (bool or number results) give their fallback then; _last_error
+ *    and ftls_connection_last_os_error still work. A _free from inside is put off: the running
+ *    call finishes, frees the handle before returning its result, and the handle must not be
+ *    used again. Configs may be freed anywhere (reference-counted). A callback must not throw a
+ *    C++ exception or longjmp out through ftls (ftls.hpp's adapters catch and rethrow).
  *
  * ERRORS: every fallible function returns ftls_result (FTLS_OK == 0). The detail of a failure is
  * kept on the object that failed: ftls_connection_last_error(), ftls_*_builder_last_error().
@@ -561,7 +569,9 @@ typedef struct {
  * It runs once per full handshake, not for a resumed session (no certificate is exchanged
  * then), inside `ftls_connection_process_new_packets()` (or the fd calls), on whichever
  * thread drives the connection — for a shared config, on several threads at once: it and its
- * `userdata` must be thread-safe. It must not call ftls functions on that connection.
+ * `userdata` must be thread-safe. A call on that connection from inside it fails with
+ * `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
+ * running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_verify_callback)(void *userdata, const ftls_verify_request *request, char *reason, size_t reason_len);
 
@@ -592,8 +602,10 @@ typedef struct {
  * session.
  *
  * Runs inside `ftls_connection_process_new_packets()` on whichever thread drives the
- * connection, possibly on several at once: it and its `userdata` must be thread-safe. It must
- * not call ftls functions on that connection.
+ * connection, possibly on several at once: it and its `userdata` must be thread-safe.
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_client_certificate_callback)(void *userdata, const ftls_certificate_request *request);
 
@@ -632,8 +644,10 @@ typedef struct {
  * handshake too (`FTLS_ERR_HANDSHAKE_FAILURE`, the detail says what it returned).
  *
  * Runs inside `ftls_connection_process_new_packets()` on whichever thread drives the
- * connection, possibly on several at once: it and its `userdata` must be thread-safe. It must
- * not call ftls functions on that connection.
+ * connection, possibly on several at once: it and its `userdata` must be thread-safe.
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_client_hello_callback)(void *userdata, const ftls_client_hello *hello);
 
@@ -691,7 +705,9 @@ typedef struct {
 /**
  * Called for each handshake event, in order, from inside `ftls_connection_write_tls()` or
  * `ftls_connection_process_new_packets()` on the calling thread. `event` is valid only during
- * the call. The callback must not call ftls functions on the same connection.
+ * the call. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and
+ * changes nothing (`ftls_connection_free()` is put off until the running call returns). It must
+ * not throw a C++ exception or longjmp out.
  */
 typedef void (*ftls_handshake_callback)(void *userdata, const ftls_handshake_event *event);
 
@@ -700,8 +716,9 @@ typedef void (*ftls_handshake_callback)(void *userdata, const ftls_handshake_eve
  *
  * Return 0 and set `*out_n` to the number of bytes read (0 means end of stream), or return an
  * errno value (`EAGAIN`/`EWOULDBLOCK` when no data is available yet; ftls then reports
- * `FTLS_WANT_READ`). `*out_n` must not exceed `len`. Must not call ftls functions on the same
- * connection.
+ * `FTLS_WANT_READ`). `*out_n` must not exceed `len`. A call on that connection from inside it
+ * fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off
+ * until the running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_read_callback)(void *userdata, uint8_t *buf, size_t len, size_t *out_n);
 
@@ -710,7 +727,10 @@ typedef int (*ftls_read_callback)(void *userdata, uint8_t *buf, size_t len, size
  *
  * Return 0 and set `*out_n` to the number of bytes written (at most `len`), or return an
  * errno value (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports
- * `FTLS_WANT_WRITE`). Must not call ftls functions on the same connection.
+ * `FTLS_WANT_WRITE`; so does 0 bytes written: the transport could not take them now).
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t len, size_t *out_n);
 
@@ -721,9 +741,11 @@ typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t le
  *
  * Return 0 and set `*out_n` to the number of bytes written, counted from the start of
  * `bufs[0]` across the buffers in order (at most their total), or return an errno value
- * (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports `FTLS_WANT_WRITE`).
- * The buffers are ftls' own and valid only during the call. Must not call ftls functions on
- * the same connection.
+ * (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports `FTLS_WANT_WRITE`, as
+ * for 0 bytes written). The buffers are ftls' own and valid only during the call.
+ * A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+ * nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+ * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_write_vectored_callback)(void *userdata, const ftls_bytes *bufs, size_t count, size_t *out_n);
 
@@ -731,7 +753,9 @@ typedef int (*ftls_write_vectored_callback)(void *userdata, const ftls_bytes *bu
  * Stores a session: `value` under `key` (both valid only during the call; copy them),
  * replacing any value stored under the same key. Return true if it was stored. The value
  * holds the session's secret: whoever reads it can impersonate the server to that client and
- * decrypt resumed connections, so protect the store accordingly.
+ * decrypt resumed connections, so protect the store accordingly. A call on that connection from
+ * inside it fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is
+ * put off until the running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef bool (*ftls_session_put_callback)(void *userdata, ftls_bytes key, ftls_bytes value);
 
@@ -739,7 +763,9 @@ typedef bool (*ftls_session_put_callback)(void *userdata, ftls_bytes key, ftls_b
  * Looks a session up by `key` (valid only during the call). If found, hand its bytes to
  * `ftls_session_value_set(value, ...)` and return true; otherwise return false. The take
  * callback must also remove the value from the store, atomically: TLS 1.3 tickets are single
- * use, and that is what stops replayed early data.
+ * use, and that is what stops replayed early data. A call on that connection from inside it fails
+ * with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
+ * running call returns). It must not throw a C++ exception or longjmp out.
  */
 typedef bool (*ftls_session_get_callback)(void *userdata, ftls_bytes key, ftls_session_value *value);
 
@@ -750,7 +776,9 @@ typedef bool (*ftls_session_get_callback)(void *userdata, ftls_bytes key, ftls_s
  * `CLIENT_TRAFFIC_SECRET_0 ...`, `SERVER_TRAFFIC_SECRET_0 ...`, `EXPORTER_SECRET ...` (TLS
  * 1.3). `line` is valid only during the call. Called on the thread driving the connection,
  * from inside the call that advanced its handshake; concurrently for connections on
- * different threads. Must not call ftls functions.
+ * different threads. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE`
+ * and changes nothing (`ftls_connection_free()` is put off until the running call returns). It
+ * must not throw a C++ exception or longjmp out.
  */
 typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
 
@@ -758,7 +786,9 @@ typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
  * Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
  * (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
  * during the call (neither rustls nor ftls logs keys). Called from any thread that uses ftls,
- * concurrently from several: it must be thread-safe. It must not call ftls functions.
+ * concurrently from several: it must be thread-safe. A call on a connection or builder whose
+ * call is logging fails with `FTLS_ERR_INVALID_STATE`, as does `ftls_set_log_callback()`;
+ * better call nothing. It must not throw a C++ exception or longjmp out.
  */
 typedef void (*ftls_log_callback)(void *userdata, uint32_t level, ftls_str target, ftls_str message);
 
@@ -1586,7 +1616,8 @@ ftls_result ftls_connection_set_handshake_callback(ftls_connection *conn, ftls_h
  * `FTLS_ERR_IO` (the callback returned another errno; the detail names it, or the callback
  * reported more bytes than asked; the connection then stays failed, except after `EINTR`,
  * which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
- * `ftls_connection_read()` first); the connection's earlier fatal error, if any;
+ * `ftls_connection_read()` first; or called from inside a callback of this connection: nothing
+ * is done); the connection's earlier fatal error, if any;
  * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback callback, void *userdata, size_t *out_n);
@@ -1596,10 +1627,12 @@ ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback c
  * calling `callback` once (with `userdata`). `*out_n` receives the number of bytes written
  * (0 if nothing was pending). Call it while `ftls_connection_wants_write()` is true.
  *
- * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK, or reported
+ * 0 bytes written while bytes were pending: the transport could not take them now);
  * `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
- * except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works after a
- * fatal error, to send the alert.
+ * except after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
+ * connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
+ * after a fatal error, to send the alert.
  */
 ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback callback, void *userdata, size_t *out_n);
 
@@ -1611,10 +1644,12 @@ ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback
  * (0 if nothing was pending). A handshake callback sees the bytes as with
  * `ftls_connection_write_tls()`.
  *
- * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
- * `FTLS_ERR_IO` (the callback returned another errno, or reported more bytes than it was
- * given: the connection then stays failed, except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`. It still works after a fatal error, to send the alert.
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK, or reported
+ * 0 bytes written while bytes were pending); `FTLS_ERR_IO` (the callback returned another
+ * errno, or reported more bytes than it was given: the connection then stays failed, except
+ * after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
+ * connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
+ * after a fatal error, to send the alert.
  */
 ftls_result ftls_connection_write_tls_vectored(ftls_connection *conn, ftls_write_vectored_callback callback, void *userdata, size_t *out_n);
 
@@ -1628,25 +1663,27 @@ ftls_result ftls_connection_write_tls_vectored(ftls_connection *conn, ftls_write
  * `FTLS_ERR_DECRYPT`, `FTLS_ERR_CLIENT_CERT_REQUIRED`...), certificate errors
  * (`FTLS_ERR_CERT_UNKNOWN_ISSUER`, `FTLS_ERR_CERT_EXPIRED`, `FTLS_ERR_CERT_NAME_MISMATCH`...),
  * `FTLS_ERR_UNEXPECTED_EOF` (the transport ended during the handshake),
- * `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
+ * `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection: nothing is
+ * done), `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
  */
 ftls_result ftls_connection_process_new_packets(ftls_connection *conn);
 
 /**
  * True when the connection is ready for more TLS bytes from the transport (false after a
  * fatal error, after the peer's close_notify, or while decrypted data waits to be read).
- * NULL gives false.
+ * NULL, or a call from inside a callback of this connection, gives false.
  */
 bool ftls_connection_wants_read(const ftls_connection *conn);
 
 /**
  * True when TLS bytes are waiting to be written with `ftls_connection_write_tls()`.
- * NULL gives false.
+ * NULL, or a call from inside a callback of this connection, gives false.
  */
 bool ftls_connection_wants_write(const ftls_connection *conn);
 
 /**
- * True until the handshake is complete. NULL gives false.
+ * True until the handshake is complete. NULL, or a call from inside a callback of this
+ * connection, gives false.
  */
 bool ftls_connection_is_handshaking(const ftls_connection *conn);
 
@@ -1665,7 +1702,8 @@ bool ftls_connection_is_handshaking(const ftls_connection *conn);
  * `FTLS_ERR_IO` (fd: the system call failed, errno in `ftls_connection_last_os_error()`, e.g.
  * `ECONNRESET` when the peer reset the connection; `EINTR` is retried, never reported);
  * protocol and certificate errors while completing the handshake; the connection's fatal
- * error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ * error, if any; `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection:
+ * nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len, size_t *out_n);
 
@@ -1685,7 +1723,8 @@ ftls_result ftls_connection_read(ftls_connection *conn, uint8_t *buf, size_t len
  * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (nothing accepted: the buffer is full or the fd would
  * block); `FTLS_WANT_READ` (fd, during the handshake: wait for readable); `FTLS_ERR_IO` (fd:
  * errno in `ftls_connection_last_os_error()`, e.g. `EPIPE` or `ECONNRESET` when the peer is
- * gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent); protocol and
+ * gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent, or called
+ * from inside a callback of this connection: nothing is done); protocol and
  * certificate errors while completing the handshake; the connection's fatal error, if any;
  * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
@@ -1809,8 +1848,8 @@ ftls_result ftls_connection_peer_certificate(const ftls_connection *conn, size_t
 ftls_result ftls_connection_peer_ocsp_response(const ftls_connection *conn, ftls_bytes *out_response);
 
 /**
- * True when the handshake resumed an earlier session (no certificate exchange). NULL gives
- * false.
+ * True when the handshake resumed an earlier session (no certificate exchange). NULL, or a
+ * call from inside a callback of this connection, gives false.
  */
 bool ftls_connection_is_resumed(const ftls_connection *conn);
 
@@ -1819,7 +1858,8 @@ bool ftls_connection_is_resumed(const ftls_connection *conn);
  * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
  * length. The detail names the cause: rustls' error, the alert, the certificate problem with
  * names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
- * failure of this call itself is not recorded: the detail stays.
+ * failure of this call itself is not recorded: the detail stays. It works from inside the
+ * connection's callbacks too, e.g. to read why a nested call was refused.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
  * or `FTLS_ERR_PANIC`.
@@ -1828,14 +1868,17 @@ ftls_result ftls_connection_last_error(const ftls_connection *conn, char *buf, s
 
 /**
  * The OS error number (errno) behind the connection's most recent `FTLS_ERR_IO` failure, or 0
- * if its last failure was not an OS error (or there was none). NULL gives 0.
+ * if its last failure was not an OS error (or there was none). NULL gives 0. It works from
+ * inside the connection's callbacks too.
  */
 int32_t ftls_connection_last_os_error(const ftls_connection *conn);
 
 /**
  * Frees a connection. NULL does nothing. It does not send close_notify: call
  * `ftls_connection_send_close_notify()` and `ftls_connection_write_tls()` first for a clean
- * close.
+ * close. Called from inside one of the connection's callbacks, it is put off: the call that
+ * ran the callback finishes, frees the connection, then returns its result; the handle must
+ * not be used after this call either way.
  */
 void ftls_connection_free(ftls_connection *conn);
 
@@ -2141,7 +2184,8 @@ ftls_result ftls_connection_read_early_data(ftls_connection *conn, uint8_t *buf,
 
 /**
  * True when the server accepted the client's early data: a client knows once the handshake
- * is complete, a server once it has processed the ClientHello. False otherwise, and for NULL.
+ * is complete, a server once it has processed the ClientHello. False otherwise, for NULL, and
+ * from inside a callback of this connection.
  */
 bool ftls_connection_is_early_data_accepted(ftls_connection *conn);
 
@@ -2326,8 +2370,9 @@ ftls_result ftls_server_config_builder_set_keylog_callback(ftls_server_config_bu
  * TRACE are verbose and slow; use them while investigating.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`max_level` above `FTLS_LOG_TRACE`);
- * `FTLS_ERR_INVALID_STATE` (a Rust program linking ftls as a crate installed its own logger
- * for the `log` crate); `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
+ * `FTLS_ERR_INVALID_STATE` (called from inside the log callback: nothing is changed; or a
+ * Rust program linking ftls as a crate installed its own logger for the `log` crate);
+ * `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
  * NULL.
  */
 ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, uint32_t max_level);

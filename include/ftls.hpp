@@ -24,14 +24,25 @@
  *
  * THREADS: as in ftls.h. Configs are immutable and may be shared (by const reference) among
  * threads; a builder or a connection is used by one thread at a time.
+ *
+ * CALLBACKS. ftls is not C++: an exception thrown through it would abort the process, and a
+ * longjmp out of a callback would skip its cleanup. The adapters here (connection::read_tls,
+ * write_tls, set_handshake_callback) therefore catch whatever a C++ callable throws, give ftls
+ * the callback's failure value instead (an I/O error for the transport; a handshake event has
+ * none, so the handshake goes on), and rethrow the exception, unchanged, from the wrapper call
+ * that ran the callback once ftls has returned. A C callback passed to ftls.h through get()
+ * must catch everything itself.
  */
 #ifndef FTLS_HPP
 #define FTLS_HPP
 
 #include <ftls.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -141,6 +152,74 @@ inline std::vector<const char *> c_strings(const std::vector<std::string> &proto
         pointers.push_back(protocol.c_str());
     }
     return pointers;
+}
+
+/* Where an exception thrown by a C++ callback waits while ftls, which it must not unwind
+ * through, finishes the call that ran the callback. The first one is kept. */
+class pending_exception {
+public:
+    void keep(std::exception_ptr exception) noexcept {
+        if (!pending_) {
+            pending_ = exception;
+        }
+    }
+    /* Rethrows the kept exception, if any (and forgets it). */
+    void rethrow() {
+        if (pending_) {
+            std::exception_ptr exception = pending_;
+            pending_ = nullptr;
+            std::rethrow_exception(exception);
+        }
+    }
+
+private:
+    std::exception_ptr pending_;
+};
+
+/* A transport callable for the duration of one read_tls / write_tls call. */
+template <typename F> struct transport_call {
+    F &callable;
+    pending_exception exception;
+};
+
+/* The C callbacks over a C++ transport callable: an exception becomes EIO (ftls then fails
+ * the call with FTLS_ERR_IO) and waits in `exception` for the wrapper to rethrow it. */
+template <typename Read>
+int read_through(void *userdata, std::uint8_t *buf, std::size_t len, std::size_t *out_n) {
+    transport_call<Read> *call = static_cast<transport_call<Read> *>(userdata);
+    try {
+        return call->callable(buf, len, *out_n);
+    } catch (...) {
+        call->exception.keep(std::current_exception());
+        return EIO;
+    }
+}
+
+template <typename Write>
+int write_through(void *userdata, const std::uint8_t *buf, std::size_t len, std::size_t *out_n) {
+    transport_call<Write> *call = static_cast<transport_call<Write> *>(userdata);
+    try {
+        return call->callable(buf, len, *out_n);
+    } catch (...) {
+        call->exception.keep(std::current_exception());
+        return EIO;
+    }
+}
+
+/* A connection's own callbacks, at a fixed address (ftls keeps it as userdata) while the
+ * connection object moves. */
+struct connection_callbacks {
+    std::function<void(const ftls_handshake_event &)> on_handshake;
+    pending_exception exception;
+};
+
+inline void handshake_through(void *userdata, const ftls_handshake_event *event) {
+    connection_callbacks *callbacks = static_cast<connection_callbacks *>(userdata);
+    try {
+        callbacks->on_handshake(*event);
+    } catch (...) {
+        callbacks->exception.keep(std::current_exception());
+    }
 }
 
 } // namespace detail
@@ -336,6 +415,46 @@ public:
         return io(ftls_connection_shutdown(get(), wait_for_peer));
     }
 
+    /* ftls.h's callback API with C++ callables (sans-I/O, as rustls): instead of an fd,
+     * read_tls takes TLS bytes from `read` and write_tls hands pending ones to `write`, each
+     * called once, as `int (std::uint8_t *buf, std::size_t len, std::size_t &n)` (write: a
+     * const buffer): put the count moved in `n` and return 0, or return an errno (EAGAIN gives
+     * status::want_read / want_write). Then process_new_packets(). An exception from the
+     * callable fails the connection as an I/O error would, and reaches the caller unchanged. */
+    template <typename Read> io_result read_tls(Read read) {
+        detail::transport_call<Read> call = {read, detail::pending_exception()};
+        std::size_t n = 0;
+        ftls_result result =
+            ftls_connection_read_tls(get(), detail::read_through<Read>, &call, &n);
+        call.exception.rethrow();
+        ftls::status s = io(result);
+        return io_result{s, s == ftls::status::ok ? n : 0};
+    }
+    template <typename Write> io_result write_tls(Write write) {
+        detail::transport_call<Write> call = {write, detail::pending_exception()};
+        std::size_t n = 0;
+        ftls_result result =
+            ftls_connection_write_tls(get(), detail::write_through<Write>, &call, &n);
+        call.exception.rethrow();
+        ftls::status s = io(result);
+        return io_result{s, s == ftls::status::ok ? n : 0};
+    }
+    /* Advances the handshake and decrypts what read_tls brought; throws the failure. */
+    void process_new_packets() { check(ftls_connection_process_new_packets(get())); }
+
+    /* Calls `callback` for each handshake event (see ftls_connection_set_handshake_callback:
+     * right after construction, before any I/O). An exception it throws does not stop the
+     * handshake: it is rethrown from the wrapper call during which the event came. */
+    connection &set_handshake_callback(std::function<void(const ftls_handshake_event &)> callback) {
+        if (!callbacks_) {
+            callbacks_.reset(new detail::connection_callbacks());
+        }
+        callbacks_->on_handshake = std::move(callback);
+        check(ftls_connection_set_handshake_callback(get(), detail::handshake_through,
+                                                     callbacks_.get()));
+        return *this;
+    }
+
     /* Decrypted bytes read() can return without touching the fd. */
     std::size_t pending() {
         std::size_t n = 0;
@@ -374,12 +493,20 @@ public:
     ftls_connection *get() const noexcept { return handle_.get(); }
 
 private:
+    /* After every call on the connection: first an exception a callback threw during it, then
+     * the call's own failure. */
     void check(ftls_result result) const {
+        if (callbacks_) {
+            callbacks_->exception.rethrow();
+        }
         detail::check(result, ftls_connection_last_error, get());
     }
 
     /* The non-failures become a status; everything else throws. */
     ftls::status io(ftls_result result) const {
+        if (callbacks_) {
+            callbacks_->exception.rethrow();
+        }
         switch (result) {
         case FTLS_WANT_READ:
             return ftls::status::want_read;
@@ -393,6 +520,8 @@ private:
         }
     }
 
+    /* Declared first, destroyed last: ftls may call them until the connection is freed. */
+    std::unique_ptr<detail::connection_callbacks> callbacks_;
     detail::handle<ftls_connection, ftls_connection_free> handle_;
 };
 

@@ -421,6 +421,11 @@ fn transport_and_callback_faults_at_every_call() {
 }
 
 #[test]
+fn reentrant_calls_from_every_callback_kind() {
+    run_checks("reentrancy", &[&certs()], 250);
+}
+
+#[test]
 fn fd_api_over_socketpairs_and_pipes() {
     run_checks("fd_io", &[&certs()], 60);
 }

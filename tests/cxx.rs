@@ -1,6 +1,6 @@
 //! The C++ side: include/ftls.hpp compiled as C++11 and C++17 (-Wall -Wextra -Wpedantic
-//! -Werror) into tests/cxx/wrapper.cpp, which checks the error model, ownership and a real
-//! handshake; the C++ example, cpp-examples/tls-get.cpp, against tls-server; and README.md's
+//! -Werror) into tests/cxx/wrapper.cpp, which checks the error model, ownership, a real
+//! handshake and callbacks that throw; the C++ example, cpp-examples/tls-get.cpp, against tls-server; and README.md's
 //! C++ snippet.
 
 mod support;

@@ -4,7 +4,7 @@
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
     bytes_arg, copy_message, free_handle, guard, into_handle, optional_out, out, with_handle,
-    with_handle_unrecorded, Handle, LastError,
+    with_last_error, Handle,
 };
 use super::connection::ftls_connection;
 use crate::core::certificate::{CertificateInfo, SanKind};
@@ -30,20 +30,14 @@ pub const FTLS_SAN_URI: u32 = 4;
 /// failed call records its detail on it); it may move between threads.
 pub struct ftls_certificate {
     info: CertificateInfo,
-    last_error: LastError,
 }
 
 impl Handle for ftls_certificate {
-    fn last_error(&self) -> &LastError {
-        &self.last_error
-    }
+    const KIND: &'static str = "certificate";
 }
 
 fn new_certificate(info: CertificateInfo) -> *mut ftls_certificate {
-    into_handle(ftls_certificate {
-        info,
-        last_error: LastError::default(),
-    })
+    into_handle(ftls_certificate { info })
 }
 
 /// Reads the peer's certificate number `index` of a connection (0 is the peer's own, then the
@@ -60,7 +54,7 @@ pub extern "C" fn ftls_certificate_new_from_peer(
     index: usize,
     out_cert: *mut *mut ftls_certificate,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_certificate_new_from_peer", |c| {
         let out_cert = out(out_cert, "out_cert")?;
         let der = c.peer_certificate_der(index)?;
         out_cert.set(new_certificate(CertificateInfo::parse(der)?));
@@ -116,7 +110,7 @@ pub extern "C" fn ftls_certificate_der(
     cert: *const ftls_certificate,
     out_der: *mut ftls_bytes,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_der", |c| {
         out(out_der, "out_der")?.set(ftls_bytes::new(c.info.der()));
         Ok(())
     })
@@ -131,7 +125,7 @@ pub extern "C" fn ftls_certificate_subject(
     cert: *const ftls_certificate,
     out_subject: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_subject", |c| {
         out(out_subject, "out_subject")?.set(ftls_str::new(c.info.subject()));
         Ok(())
     })
@@ -146,7 +140,7 @@ pub extern "C" fn ftls_certificate_issuer(
     cert: *const ftls_certificate,
     out_issuer: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_issuer", |c| {
         out(out_issuer, "out_issuer")?.set(ftls_str::new(c.info.issuer()));
         Ok(())
     })
@@ -161,7 +155,7 @@ pub extern "C" fn ftls_certificate_serial(
     cert: *const ftls_certificate,
     out_serial: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_serial", |c| {
         out(out_serial, "out_serial")?.set(ftls_str::new(c.info.serial()));
         Ok(())
     })
@@ -177,7 +171,7 @@ pub extern "C" fn ftls_certificate_validity(
     out_not_before: *mut i64,
     out_not_after: *mut i64,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_validity", |c| {
         let (not_before, not_after) = c.info.validity();
         if let Some(out) = optional_out(out_not_before) {
             out.set(not_before);
@@ -198,7 +192,7 @@ pub extern "C" fn ftls_certificate_san_count(
     cert: *const ftls_certificate,
     out_count: *mut usize,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_san_count", |c| {
         out(out_count, "out_count")?.set(c.info.subject_alt_names().len());
         Ok(())
     })
@@ -217,7 +211,7 @@ pub extern "C" fn ftls_certificate_san(
     out_type: *mut u32,
     out_value: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_san", |c| {
         let sans = c.info.subject_alt_names();
         let (kind, value) = sans.get(index).ok_or_else(|| {
             Error::invalid_argument(format!(
@@ -249,7 +243,7 @@ pub extern "C" fn ftls_certificate_sha256_fingerprint(
     cert: *const ftls_certificate,
     out_digest: *mut ftls_bytes,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_sha256_fingerprint", |c| {
         out(out_digest, "out_digest")?.set(ftls_bytes::new(c.info.sha256_fingerprint()));
         Ok(())
     })
@@ -266,7 +260,7 @@ pub extern "C" fn ftls_certificate_public_key(
     out_type: *mut ftls_str,
     out_bits: *mut u32,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_public_key", |c| {
         if let Some(out_type) = optional_out(out_type) {
             out_type.set(ftls_str::new(c.info.key_type()));
         }
@@ -291,7 +285,7 @@ pub extern "C" fn ftls_certificate_check_private_key(
     key: *const u8,
     key_len: usize,
 ) -> ResultCode {
-    with_handle(cert, |c| {
+    with_handle(cert, "ftls_certificate_check_private_key", |c| {
         let key = bytes_arg(key, key_len, "key")?;
         check_key_matches(c.info.der(), key, &default_provider())
     })
@@ -309,8 +303,8 @@ pub extern "C" fn ftls_certificate_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle_unrecorded(cert, |c| {
-        copy_message(&c.last_error.detail(), buf, buf_len, out_len)
+    with_last_error(cert, |last| {
+        copy_message(&last.detail(), buf, buf_len, out_len)
     })
 }
 

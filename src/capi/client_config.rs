@@ -3,8 +3,9 @@
 use super::borrowed::ftls_bytes;
 use super::boundary::optional_out;
 use super::boundary::{
-    arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out, str_arg,
-    update, with_handle, with_handle_mut, with_handle_unrecorded, Handle, LastError,
+    bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out, str_arg, update,
+    with_handle, with_handle_mut, with_last_error, with_shared_arg, Handle, MutableHandle,
+    SharedHandle,
 };
 use super::builder_args::{
     alpn_from_args, identity_from_der, identity_from_files, identity_from_pem, key_password_arg,
@@ -24,7 +25,6 @@ use std::sync::Arc;
 /// `ftls_client_config_builder_free()`. Used by one thread at a time.
 pub struct ftls_client_config_builder {
     pub(crate) builder: ClientConfigBuilder,
-    last_error: LastError,
 }
 
 /// An immutable client configuration made by `ftls_client_config_builder_build()`. Share it
@@ -35,10 +35,12 @@ pub struct ftls_client_config {
 }
 
 impl Handle for ftls_client_config_builder {
-    fn last_error(&self) -> &LastError {
-        &self.last_error
-    }
+    const KIND: &'static str = "builder";
 }
+
+impl MutableHandle for ftls_client_config_builder {}
+
+impl SharedHandle for ftls_client_config {}
 
 /// Creates a client config builder with the defaults: TLS 1.2 and 1.3, SNI on, no ALPN, no
 /// client certificate, and no trust anchors (add some before building).
@@ -54,7 +56,6 @@ pub extern "C" fn ftls_client_config_builder_new(
         let out_builder = out(out_builder, "out_builder")?;
         out_builder.set(into_handle(ftls_client_config_builder {
             builder: ClientConfigBuilder::new(),
-            last_error: LastError::default(),
         }));
         Ok(())
     })
@@ -72,7 +73,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_file(
     builder: *mut ftls_client_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_load_ca_file", |b| {
         let path = str_arg(path, "path")?;
         b.builder.add_trust_anchors_file(Path::new(path)).map(drop)
     })
@@ -89,7 +90,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_pem(
     pem: *const u8,
     pem_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_load_ca_pem", |b| {
         let pem = bytes_arg(pem, pem_len, "pem")?;
         b.builder.add_trust_anchors_pem(pem).map(drop)
     })
@@ -103,10 +104,14 @@ pub extern "C" fn ftls_client_config_builder_load_ca_pem(
 pub extern "C" fn ftls_client_config_builder_use_webpki_roots(
     builder: *mut ftls_client_config_builder,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.add_webpki_roots();
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_use_webpki_roots",
+        |b| {
+            b.builder.add_webpki_roots();
+            Ok(())
+        },
+    )
 }
 
 /// Sets the client certificate chain (PEM file, leaf first) and its private key (PEM file:
@@ -123,14 +128,18 @@ pub extern "C" fn ftls_client_config_builder_load_identity_file(
     cert_chain_path: *const c_char,
     private_key_path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_identity(identity_from_files(
-            cert_chain_path,
-            private_key_path,
-            b.builder.key_password.as_ref(),
-        )?);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_load_identity_file",
+        |b| {
+            b.builder.set_identity(identity_from_files(
+                cert_chain_path,
+                private_key_path,
+                b.builder.key_password.as_ref(),
+            )?);
+            Ok(())
+        },
+    )
 }
 
 /// As `ftls_client_config_builder_load_identity_file()`, from PEM text in memory.
@@ -146,16 +155,20 @@ pub extern "C" fn ftls_client_config_builder_load_identity_pem(
     private_key_pem: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_identity(identity_from_pem(
-            cert_chain_pem,
-            cert_chain_len,
-            private_key_pem,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_load_identity_pem",
+        |b| {
+            b.builder.set_identity(identity_from_pem(
+                cert_chain_pem,
+                cert_chain_len,
+                private_key_pem,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?);
+            Ok(())
+        },
+    )
 }
 
 /// Chooses the protocol versions to offer: `FTLS_PROTOCOL_TLS12`, `FTLS_PROTOCOL_TLS13`, or
@@ -168,7 +181,7 @@ pub extern "C" fn ftls_client_config_builder_set_versions(
     builder: *mut ftls_client_config_builder,
     protocols: u32,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_set_versions", |b| {
         b.builder
             .negotiation
             .set_versions(versions_from_flags(protocols)?)
@@ -187,7 +200,7 @@ pub extern "C" fn ftls_client_config_builder_set_alpn(
     protocols: *const *const c_char,
     count: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_set_alpn", |b| {
         b.builder
             .negotiation
             .set_alpn(alpn_from_args(protocols, count)?)
@@ -203,7 +216,9 @@ pub extern "C" fn ftls_client_config_builder_set_sni(
     builder: *mut ftls_client_config_builder,
     enable: bool,
 ) -> ResultCode {
-    update(builder, |b| b.builder.set_sni(enable))
+    update(builder, "ftls_client_config_builder_set_sni", |b| {
+        b.builder.set_sni(enable)
+    })
 }
 
 /// Makes an immutable client config from the builder's current settings. The builder is not
@@ -218,7 +233,7 @@ pub extern "C" fn ftls_client_config_builder_build(
     builder: *const ftls_client_config_builder,
     out_config: *mut *mut ftls_client_config,
 ) -> ResultCode {
-    with_handle(builder, |b| {
+    with_handle(builder, "ftls_client_config_builder_build", |b| {
         let out_config = out(out_config, "out_config")?;
         let config = b.builder.build()?;
         out_config.set(into_handle(ftls_client_config { config }));
@@ -240,8 +255,8 @@ pub extern "C" fn ftls_client_config_builder_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle_unrecorded(builder, |b| {
-        copy_message(&b.last_error.detail(), buf, buf_len, out_len)
+    with_last_error(builder, |last| {
+        copy_message(&last.detail(), buf, buf_len, out_len)
     })
 }
 
@@ -258,10 +273,11 @@ pub extern "C" fn ftls_client_config_free(config: *mut ftls_client_config) {
     free_handle(config);
 }
 
-pub(crate) fn client_config<'a>(
+/// A copy of the config behind `config` (reference-counted: cheap).
+pub(crate) fn client_config(
     config: *const ftls_client_config,
-) -> Result<&'a ClientConfig, crate::core::Error> {
-    Ok(&arg(config, "config")?.config)
+) -> Result<ClientConfig, crate::core::Error> {
+    with_shared_arg(config, "config", |c| c.config.clone())
 }
 
 /// Trusts the operating system's CA certificates, for connecting to public servers with the
@@ -281,13 +297,17 @@ pub extern "C" fn ftls_client_config_builder_use_system_roots(
     builder: *mut ftls_client_config_builder,
     out_count: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let count = b.builder.add_system_roots()?;
-        if let Some(out_count) = optional_out(out_count) {
-            out_count.set(count);
-        }
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_use_system_roots",
+        |b| {
+            let count = b.builder.add_system_roots()?;
+            if let Some(out_count) = optional_out(out_count) {
+                out_count.set(count);
+            }
+            Ok(())
+        },
+    )
 }
 
 /// Trusts the CA certificates of every PEM file in the directory `path` (not its
@@ -304,7 +324,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_dir(
     builder: *mut ftls_client_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_load_ca_dir", |b| {
         let path = str_arg(path, "path")?;
         b.builder.add_trust_anchors_dir(Path::new(path)).map(drop)
     })
@@ -320,7 +340,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_der(
     der: *const u8,
     der_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_load_ca_der", |b| {
         let der = bytes_arg(der, der_len, "der")?;
         b.builder.add_trust_anchor_der(der).map(drop)
     })
@@ -341,7 +361,7 @@ pub extern "C" fn ftls_client_config_builder_load_crl_file(
     builder: *mut ftls_client_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_load_crl_file", |b| {
         let path = str_arg(path, "path")?;
         b.builder
             .verification
@@ -359,7 +379,7 @@ pub extern "C" fn ftls_client_config_builder_load_crl_pem(
     pem: *const u8,
     pem_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_load_crl_pem", |b| {
         let pem = bytes_arg(pem, pem_len, "pem")?;
         b.builder.verification.add_crl_pem(pem).map(drop)
     })
@@ -374,7 +394,7 @@ pub extern "C" fn ftls_client_config_builder_load_crl_der(
     der: *const u8,
     der_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_client_config_builder_load_crl_der", |b| {
         let der = bytes_arg(der, der_len, "der")?;
         b.builder.verification.add_crl_der(der).map(drop)
     })
@@ -393,11 +413,15 @@ pub extern "C" fn ftls_client_config_builder_set_revocation_policy(
     builder: *mut ftls_client_config_builder,
     flags: u32,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let policy = revocation_policy_from_flags(flags)?;
-        b.builder.verification.set_revocation_policy(policy);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_revocation_policy",
+        |b| {
+            let policy = revocation_policy_from_flags(flags)?;
+            b.builder.verification.set_revocation_policy(policy);
+            Ok(())
+        },
+    )
 }
 
 /// Adds an application check of the server's certificate that runs after ftls' own
@@ -418,15 +442,19 @@ pub extern "C" fn ftls_client_config_builder_set_verify_callback(
     callback: ftls_verify_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.verification.set_check(callback.map(|callback| {
-            (
-                Arc::new(CVerifyCallback::new(callback, userdata)) as _,
-                CheckMode::AfterVerification,
-            )
-        }));
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_verify_callback",
+        |b| {
+            b.builder.verification.set_check(callback.map(|callback| {
+                (
+                    Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                    CheckMode::AfterVerification,
+                )
+            }));
+            Ok(())
+        },
+    )
 }
 
 /// DANGEROUS: replaces ftls' verification of the server's certificate by `callback`: its
@@ -444,14 +472,18 @@ pub extern "C" fn ftls_client_config_builder_dangerous_replace_verifier(
     callback: ftls_verify_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let callback = callback.ok_or_else(|| null_argument("callback"))?;
-        b.builder.verification.set_check(Some((
-            Arc::new(CVerifyCallback::new(callback, userdata)) as _,
-            CheckMode::DangerousReplacement,
-        )));
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_dangerous_replace_verifier",
+        |b| {
+            let callback = callback.ok_or_else(|| null_argument("callback"))?;
+            b.builder.verification.set_check(Some((
+                Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                CheckMode::DangerousReplacement,
+            )));
+            Ok(())
+        },
+    )
 }
 
 /// Trusts exactly the certificate(s) in the file at `path` (PEM, or one DER certificate) and
@@ -467,10 +499,14 @@ pub extern "C" fn ftls_client_config_builder_pin_certificate_file(
     builder: *mut ftls_client_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let path = str_arg(path, "path")?;
-        b.builder.verification.pin_file(Path::new(path)).map(drop)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_pin_certificate_file",
+        |b| {
+            let path = str_arg(path, "path")?;
+            b.builder.verification.pin_file(Path::new(path)).map(drop)
+        },
+    )
 }
 
 /// As `ftls_client_config_builder_pin_certificate_file()`, from PEM text in memory (copied).
@@ -483,10 +519,14 @@ pub extern "C" fn ftls_client_config_builder_pin_certificate_pem(
     pem: *const u8,
     pem_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let pem = bytes_arg(pem, pem_len, "pem")?;
-        b.builder.verification.pin_pem(pem).map(drop)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_pin_certificate_pem",
+        |b| {
+            let pem = bytes_arg(pem, pem_len, "pem")?;
+            b.builder.verification.pin_pem(pem).map(drop)
+        },
+    )
 }
 
 /// As `ftls_client_config_builder_pin_certificate_file()`, one DER certificate in memory.
@@ -498,12 +538,16 @@ pub extern "C" fn ftls_client_config_builder_pin_certificate_der(
     der: *const u8,
     der_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let der = bytes_arg(der, der_len, "der")?;
-        let cert = pem::der_certificate(der, "the pinned certificate DER data")?;
-        b.builder.verification.pin_certificate(cert);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_pin_certificate_der",
+        |b| {
+            let der = bytes_arg(der, der_len, "der")?;
+            let cert = pem::der_certificate(der, "the pinned certificate DER data")?;
+            b.builder.verification.pin_certificate(cert);
+            Ok(())
+        },
+    )
 }
 
 /// As `ftls_client_config_builder_load_identity_file()`, from DER in memory: `chain_len`
@@ -523,16 +567,20 @@ pub extern "C" fn ftls_client_config_builder_load_identity_der(
     private_key_der: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_identity(identity_from_der(
-            cert_chain,
-            cert_chain_len,
-            private_key_der,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_load_identity_der",
+        |b| {
+            b.builder.set_identity(identity_from_der(
+                cert_chain,
+                cert_chain_len,
+                private_key_der,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?);
+            Ok(())
+        },
+    )
 }
 
 /// Adds another client identity (chain file and key file, PEM or DER, as
@@ -550,15 +598,19 @@ pub extern "C" fn ftls_client_config_builder_add_identity_file(
     cert_chain_path: *const c_char,
     private_key_path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let identity = identity_from_files(
-            cert_chain_path,
-            private_key_path,
-            b.builder.key_password.as_ref(),
-        )?;
-        b.builder.identities.add(identity);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_add_identity_file",
+        |b| {
+            let identity = identity_from_files(
+                cert_chain_path,
+                private_key_path,
+                b.builder.key_password.as_ref(),
+            )?;
+            b.builder.identities.add(identity);
+            Ok(())
+        },
+    )
 }
 
 /// As `ftls_client_config_builder_add_identity_file()`, from PEM text in memory.
@@ -574,17 +626,21 @@ pub extern "C" fn ftls_client_config_builder_add_identity_pem(
     private_key_pem: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let identity = identity_from_pem(
-            cert_chain_pem,
-            cert_chain_len,
-            private_key_pem,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?;
-        b.builder.identities.add(identity);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_add_identity_pem",
+        |b| {
+            let identity = identity_from_pem(
+                cert_chain_pem,
+                cert_chain_len,
+                private_key_pem,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?;
+            b.builder.identities.add(identity);
+            Ok(())
+        },
+    )
 }
 
 /// As `ftls_client_config_builder_add_identity_file()`, from DER in memory (as
@@ -601,17 +657,21 @@ pub extern "C" fn ftls_client_config_builder_add_identity_der(
     private_key_der: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let identity = identity_from_der(
-            cert_chain,
-            cert_chain_len,
-            private_key_der,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?;
-        b.builder.identities.add(identity);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_add_identity_der",
+        |b| {
+            let identity = identity_from_der(
+                cert_chain,
+                cert_chain_len,
+                private_key_der,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?;
+            b.builder.identities.add(identity);
+            Ok(())
+        },
+    )
 }
 
 /// Lets `callback` choose the client certificate when a server asks for one: it sees the CA
@@ -627,12 +687,17 @@ pub extern "C" fn ftls_client_config_builder_set_client_certificate_callback(
     callback: ftls_client_certificate_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_certificate_chooser(
-            callback.map(|callback| Arc::new(CCertificateCallback::new(callback, userdata)) as _),
-        );
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_client_certificate_callback",
+        |b| {
+            b.builder.set_certificate_chooser(
+                callback
+                    .map(|callback| Arc::new(CCertificateCallback::new(callback, userdata)) as _),
+            );
+            Ok(())
+        },
+    )
 }
 
 /// Sets the password (NUL-terminated, copied; wiped from memory when no longer needed) that
@@ -647,8 +712,12 @@ pub extern "C" fn ftls_client_config_builder_set_private_key_password(
     builder: *mut ftls_client_config_builder,
     password: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.key_password = key_password_arg(password)?;
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_private_key_password",
+        |b| {
+            b.builder.key_password = key_password_arg(password)?;
+            Ok(())
+        },
+    )
 }

@@ -46,7 +46,9 @@ pub struct ftls_verify_request {
 /// It runs once per full handshake, not for a resumed session (no certificate is exchanged
 /// then), inside `ftls_connection_process_new_packets()` (or the fd calls), on whichever
 /// thread drives the connection — for a shared config, on several threads at once: it and its
-/// `userdata` must be thread-safe. It must not call ftls functions on that connection.
+/// `userdata` must be thread-safe. A call on that connection from inside it fails with
+/// `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
+/// running call returns). It must not throw a C++ exception or longjmp out.
 pub type ftls_verify_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -161,8 +163,10 @@ pub struct ftls_client_hello {
 /// handshake too (`FTLS_ERR_HANDSHAKE_FAILURE`, the detail says what it returned).
 ///
 /// Runs inside `ftls_connection_process_new_packets()` on whichever thread drives the
-/// connection, possibly on several at once: it and its `userdata` must be thread-safe. It must
-/// not call ftls functions on that connection.
+/// connection, possibly on several at once: it and its `userdata` must be thread-safe.
+/// A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+/// nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+/// throw a C++ exception or longjmp out.
 pub type ftls_client_hello_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, hello: *const ftls_client_hello) -> c_int>;
 
@@ -230,8 +234,10 @@ pub struct ftls_certificate_request {
 /// session.
 ///
 /// Runs inside `ftls_connection_process_new_packets()` on whichever thread drives the
-/// connection, possibly on several at once: it and its `userdata` must be thread-safe. It must
-/// not call ftls functions on that connection.
+/// connection, possibly on several at once: it and its `userdata` must be thread-safe.
+/// A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+/// nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+/// throw a C++ exception or longjmp out.
 pub type ftls_client_certificate_callback = Option<
     unsafe extern "C" fn(userdata: *mut c_void, request: *const ftls_certificate_request) -> c_int,
 >;

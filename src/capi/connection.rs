@@ -3,8 +3,8 @@
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
     buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out,
-    query, str_arg, update, with_handle, with_handle_mut, with_handle_unrecorded, Handle,
-    LastError,
+    query, query_last_error, str_arg, update, with_handle, with_handle_mut, with_last_error,
+    Handle, MutableHandle,
 };
 use super::client_config::{client_config, ftls_client_config};
 use super::handshake_events::{self, ftls_handshake_callback};
@@ -29,20 +29,16 @@ use std::ffi::{c_char, c_void};
 ///   exchange application data with `ftls_connection_read()` / `ftls_connection_write()`.
 pub struct ftls_connection {
     pub(crate) conn: Connection,
-    last_error: LastError,
 }
 
 impl Handle for ftls_connection {
-    fn last_error(&self) -> &LastError {
-        &self.last_error
-    }
+    const KIND: &'static str = "connection";
 }
 
+impl MutableHandle for ftls_connection {}
+
 fn new_connection(conn: Connection) -> *mut ftls_connection {
-    into_handle(ftls_connection {
-        conn,
-        last_error: LastError::default(),
-    })
+    into_handle(ftls_connection { conn })
 }
 
 /// Creates a client connection that will verify the server's certificate for `server_name`
@@ -65,7 +61,7 @@ pub extern "C" fn ftls_client_connection_new(
         let out_conn = out(out_conn, "out_conn")?;
         let config = client_config(config)?;
         let server_name = str_arg(server_name, "server_name")?;
-        out_conn.set(new_connection(Connection::client(config, server_name)?));
+        out_conn.set(new_connection(Connection::client(&config, server_name)?));
         Ok(())
     })
 }
@@ -83,7 +79,7 @@ pub extern "C" fn ftls_server_connection_new(
     guard(|| {
         let out_conn = out(out_conn, "out_conn")?;
         let config = server_config(config)?;
-        out_conn.set(new_connection(Connection::server(config)?));
+        out_conn.set(new_connection(Connection::server(&config)?));
         Ok(())
     })
 }
@@ -103,7 +99,7 @@ pub extern "C" fn ftls_connection_set_handshake_callback(
     callback: ftls_handshake_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, "ftls_connection_set_handshake_callback", |c| {
         let callback = callback.ok_or_else(|| null_argument("callback"))?;
         c.conn
             .set_handshake_trace(handshake_events::sink(callback, userdata))
@@ -119,7 +115,8 @@ pub extern "C" fn ftls_connection_set_handshake_callback(
 /// `FTLS_ERR_IO` (the callback returned another errno; the detail names it, or the callback
 /// reported more bytes than asked; the connection then stays failed, except after `EINTR`,
 /// which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
-/// `ftls_connection_read()` first); the connection's earlier fatal error, if any;
+/// `ftls_connection_read()` first; or called from inside a callback of this connection: nothing
+/// is done); the connection's earlier fatal error, if any;
 /// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_read_tls(
@@ -128,20 +125,25 @@ pub extern "C" fn ftls_connection_read_tls(
     userdata: *mut c_void,
     out_n: *mut usize,
 ) -> ResultCode {
-    move_tls(conn, callback, out_n, |conn, callback| {
-        conn.read_tls(&mut CallbackReader { callback, userdata })
-    })
+    move_tls(
+        conn,
+        "ftls_connection_read_tls",
+        callback,
+        out_n,
+        |conn, callback| conn.read_tls(&mut CallbackReader { callback, userdata }),
+    )
 }
 
 /// What the calls that move TLS bytes share: the callback and `out_n` checked, the count
 /// reported.
 fn move_tls<F>(
     conn: *mut ftls_connection,
+    call: &str,
     callback: Option<F>,
     out_n: *mut usize,
     body: impl FnOnce(&mut Connection, F) -> Result<usize, Error>,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, call, |c| {
         let callback = callback.ok_or_else(|| null_argument("callback"))?;
         let out_n = out(out_n, "out_n")?;
         out_n.set(body(&mut c.conn, callback)?);
@@ -153,10 +155,12 @@ fn move_tls<F>(
 /// calling `callback` once (with `userdata`). `*out_n` receives the number of bytes written
 /// (0 if nothing was pending). Call it while `ftls_connection_wants_write()` is true.
 ///
-/// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
+/// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK, or reported
+/// 0 bytes written while bytes were pending: the transport could not take them now);
 /// `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
-/// except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works after a
-/// fatal error, to send the alert.
+/// except after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
+/// connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
+/// after a fatal error, to send the alert.
 #[no_mangle]
 pub extern "C" fn ftls_connection_write_tls(
     conn: *mut ftls_connection,
@@ -164,9 +168,13 @@ pub extern "C" fn ftls_connection_write_tls(
     userdata: *mut c_void,
     out_n: *mut usize,
 ) -> ResultCode {
-    move_tls(conn, callback, out_n, |conn, callback| {
-        conn.write_tls(&mut CallbackWriter { callback, userdata })
-    })
+    move_tls(
+        conn,
+        "ftls_connection_write_tls",
+        callback,
+        out_n,
+        |conn, callback| conn.write_tls(&mut CallbackWriter { callback, userdata }),
+    )
 }
 
 /// As `ftls_connection_write_tls()`, handing the transport every queued record at once: one
@@ -176,10 +184,12 @@ pub extern "C" fn ftls_connection_write_tls(
 /// (0 if nothing was pending). A handshake callback sees the bytes as with
 /// `ftls_connection_write_tls()`.
 ///
-/// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
-/// `FTLS_ERR_IO` (the callback returned another errno, or reported more bytes than it was
-/// given: the connection then stays failed, except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`. It still works after a fatal error, to send the alert.
+/// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK, or reported
+/// 0 bytes written while bytes were pending); `FTLS_ERR_IO` (the callback returned another
+/// errno, or reported more bytes than it was given: the connection then stays failed, except
+/// after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
+/// connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
+/// after a fatal error, to send the alert.
 #[no_mangle]
 pub extern "C" fn ftls_connection_write_tls_vectored(
     conn: *mut ftls_connection,
@@ -187,9 +197,13 @@ pub extern "C" fn ftls_connection_write_tls_vectored(
     userdata: *mut c_void,
     out_n: *mut usize,
 ) -> ResultCode {
-    move_tls(conn, callback, out_n, |conn, callback| {
-        conn.write_tls(&mut VectoredCallbackWriter { callback, userdata })
-    })
+    move_tls(
+        conn,
+        "ftls_connection_write_tls_vectored",
+        callback,
+        out_n,
+        |conn, callback| conn.write_tls(&mut VectoredCallbackWriter { callback, userdata }),
+    )
 }
 
 /// Processes the TLS bytes read so far: advances the handshake (verifying the peer's
@@ -201,28 +215,32 @@ pub extern "C" fn ftls_connection_write_tls_vectored(
 /// `FTLS_ERR_DECRYPT`, `FTLS_ERR_CLIENT_CERT_REQUIRED`...), certificate errors
 /// (`FTLS_ERR_CERT_UNKNOWN_ISSUER`, `FTLS_ERR_CERT_EXPIRED`, `FTLS_ERR_CERT_NAME_MISMATCH`...),
 /// `FTLS_ERR_UNEXPECTED_EOF` (the transport ended during the handshake),
-/// `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
+/// `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection: nothing is
+/// done), `FTLS_ERR_NULL_ARGUMENT`, `FTLS_ERR_PANIC`. Details: `ftls_connection_last_error()`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_process_new_packets(conn: *mut ftls_connection) -> ResultCode {
-    with_handle_mut(conn, |c| c.conn.process_new_packets())
+    with_handle_mut(conn, "ftls_connection_process_new_packets", |c| {
+        c.conn.process_new_packets()
+    })
 }
 
 /// True when the connection is ready for more TLS bytes from the transport (false after a
 /// fatal error, after the peer's close_notify, or while decrypted data waits to be read).
-/// NULL gives false.
+/// NULL, or a call from inside a callback of this connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_wants_read(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.wants_read())
 }
 
 /// True when TLS bytes are waiting to be written with `ftls_connection_write_tls()`.
-/// NULL gives false.
+/// NULL, or a call from inside a callback of this connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_wants_write(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.wants_write())
 }
 
-/// True until the handshake is complete. NULL gives false.
+/// True until the handshake is complete. NULL, or a call from inside a callback of this
+/// connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_is_handshaking(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.is_handshaking())
@@ -242,7 +260,8 @@ pub extern "C" fn ftls_connection_is_handshaking(conn: *const ftls_connection) -
 /// `FTLS_ERR_IO` (fd: the system call failed, errno in `ftls_connection_last_os_error()`, e.g.
 /// `ECONNRESET` when the peer reset the connection; `EINTR` is retried, never reported);
 /// protocol and certificate errors while completing the handshake; the connection's fatal
-/// error, if any; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+/// error, if any; `FTLS_ERR_INVALID_STATE` (called from inside a callback of this connection:
+/// nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_read(
     conn: *mut ftls_connection,
@@ -250,7 +269,7 @@ pub extern "C" fn ftls_connection_read(
     len: usize,
     out_n: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, "ftls_connection_read", |c| {
         let out_n = out(out_n, "out_n")?;
         let buf = buffer_arg(buf, len, "buf")?;
         out_n.set(c.conn.read(buf)?);
@@ -273,7 +292,8 @@ pub extern "C" fn ftls_connection_read(
 /// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (nothing accepted: the buffer is full or the fd would
 /// block); `FTLS_WANT_READ` (fd, during the handshake: wait for readable); `FTLS_ERR_IO` (fd:
 /// errno in `ftls_connection_last_os_error()`, e.g. `EPIPE` or `ECONNRESET` when the peer is
-/// gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent); protocol and
+/// gone; never a `SIGPIPE`); `FTLS_ERR_INVALID_STATE` (close_notify already sent, or called
+/// from inside a callback of this connection: nothing is done); protocol and
 /// certificate errors while completing the handshake; the connection's fatal error, if any;
 /// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
@@ -283,7 +303,7 @@ pub extern "C" fn ftls_connection_write(
     len: usize,
     out_n: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, "ftls_connection_write", |c| {
         let out_n = out(out_n, "out_n")?;
         let data = bytes_arg(buf, len, "buf")?;
         out_n.set(c.conn.write(data)?);
@@ -311,7 +331,7 @@ pub extern "C" fn ftls_connection_read_borrowed(
     conn: *mut ftls_connection,
     out_data: *mut ftls_bytes,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, "ftls_connection_read_borrowed", |c| {
         let out_data = out(out_data, "out_data")?;
         out_data.set(ftls_bytes::new(c.conn.read_borrowed()?));
         Ok(())
@@ -326,7 +346,7 @@ pub extern "C" fn ftls_connection_read_borrowed(
 /// is consumed); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_consume(conn: *mut ftls_connection, n: usize) -> ResultCode {
-    with_handle_mut(conn, |c| c.conn.consume(n))
+    with_handle_mut(conn, "ftls_connection_consume", |c| c.conn.consume(n))
 }
 
 /// Queues a close_notify alert, the clean end of this side's data; send it with
@@ -337,7 +357,9 @@ pub extern "C" fn ftls_connection_consume(conn: *mut ftls_connection, n: usize) 
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_send_close_notify(conn: *mut ftls_connection) -> ResultCode {
-    update(conn, |c| c.conn.send_close_notify())
+    update(conn, "ftls_connection_send_close_notify", |c| {
+        c.conn.send_close_notify()
+    })
 }
 
 fn not_negotiated(what: &str) -> Error {
@@ -353,7 +375,7 @@ pub extern "C" fn ftls_connection_protocol_version(
     conn: *const ftls_connection,
     out_version: *mut u16,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_protocol_version", |c| {
         let out_version = out(out_version, "out_version")?;
         let version = c
             .conn
@@ -373,7 +395,7 @@ pub extern "C" fn ftls_connection_protocol_version_name(
     conn: *const ftls_connection,
     out_name: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_protocol_version_name", |c| {
         let out_name = out(out_name, "out_name")?;
         let version = c
             .conn
@@ -395,7 +417,7 @@ pub extern "C" fn ftls_connection_cipher_suite(
     out_id: *mut u16,
     out_name: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_cipher_suite", |c| {
         let (id, name) = c
             .conn
             .cipher_suite()
@@ -420,7 +442,7 @@ pub extern "C" fn ftls_connection_key_exchange_group(
     conn: *const ftls_connection,
     out_name: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_key_exchange_group", |c| {
         let out_name = out(out_name, "out_name")?;
         let group = c
             .conn
@@ -440,7 +462,7 @@ pub extern "C" fn ftls_connection_alpn_protocol(
     conn: *const ftls_connection,
     out_protocol: *mut ftls_bytes,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_alpn_protocol", |c| {
         let out_protocol = out(out_protocol, "out_protocol")?;
         out_protocol.set(
             c.conn
@@ -461,7 +483,7 @@ pub extern "C" fn ftls_connection_sni_server_name(
     conn: *const ftls_connection,
     out_name: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_sni_server_name", |c| {
         let out_name = out(out_name, "out_name")?;
         let name = c.conn.sni_server_name()?;
         out_name.set(name.map_or(ftls_str::empty(), ftls_str::new));
@@ -478,7 +500,7 @@ pub extern "C" fn ftls_connection_peer_certificate_count(
     conn: *const ftls_connection,
     out_count: *mut usize,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_peer_certificate_count", |c| {
         let out_count = out(out_count, "out_count")?;
         out_count.set(c.conn.peer_certificates().len());
         Ok(())
@@ -496,7 +518,7 @@ pub extern "C" fn ftls_connection_peer_certificate(
     index: usize,
     out_der: *mut ftls_bytes,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_peer_certificate", |c| {
         let out_der = out(out_der, "out_der")?;
         out_der.set(ftls_bytes::new(c.peer_certificate_der(index)?));
         Ok(())
@@ -528,7 +550,7 @@ pub extern "C" fn ftls_connection_peer_ocsp_response(
     conn: *const ftls_connection,
     out_response: *mut ftls_bytes,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_peer_ocsp_response", |c| {
         let out_response = out(out_response, "out_response")?;
         out_response.set(
             c.conn
@@ -539,8 +561,8 @@ pub extern "C" fn ftls_connection_peer_ocsp_response(
     })
 }
 
-/// True when the handshake resumed an earlier session (no certificate exchange). NULL gives
-/// false.
+/// True when the handshake resumed an earlier session (no certificate exchange). NULL, or a
+/// call from inside a callback of this connection, gives false.
 #[no_mangle]
 pub extern "C" fn ftls_connection_is_resumed(conn: *const ftls_connection) -> bool {
     query(conn, false, |c| c.conn.is_resumed())
@@ -550,7 +572,8 @@ pub extern "C" fn ftls_connection_is_resumed(conn: *const ftls_connection) -> bo
 /// NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
 /// length. The detail names the cause: rustls' error, the alert, the certificate problem with
 /// names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
-/// failure of this call itself is not recorded: the detail stays.
+/// failure of this call itself is not recorded: the detail stays. It works from inside the
+/// connection's callbacks too, e.g. to read why a nested call was refused.
 ///
 /// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
 /// or `FTLS_ERR_PANIC`.
@@ -561,21 +584,24 @@ pub extern "C" fn ftls_connection_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle_unrecorded(conn, |c| {
-        copy_message(&c.last_error.detail(), buf, buf_len, out_len)
+    with_last_error(conn, |last| {
+        copy_message(&last.detail(), buf, buf_len, out_len)
     })
 }
 
 /// The OS error number (errno) behind the connection's most recent `FTLS_ERR_IO` failure, or 0
-/// if its last failure was not an OS error (or there was none). NULL gives 0.
+/// if its last failure was not an OS error (or there was none). NULL gives 0. It works from
+/// inside the connection's callbacks too.
 #[no_mangle]
 pub extern "C" fn ftls_connection_last_os_error(conn: *const ftls_connection) -> i32 {
-    query(conn, 0, |c| c.last_error.errno().unwrap_or(0))
+    query_last_error(conn, 0, |last| last.errno().unwrap_or(0))
 }
 
 /// Frees a connection. NULL does nothing. It does not send close_notify: call
 /// `ftls_connection_send_close_notify()` and `ftls_connection_write_tls()` first for a clean
-/// close.
+/// close. Called from inside one of the connection's callbacks, it is put off: the call that
+/// ran the callback finishes, frees the connection, then returns its result; the handle must
+/// not be used after this call either way.
 #[no_mangle]
 pub extern "C" fn ftls_connection_free(conn: *mut ftls_connection) {
     free_handle(conn);

@@ -22,7 +22,7 @@ use crate::core::ResultCode;
 /// `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_set_fd(conn: *mut ftls_connection, fd: i32) -> ResultCode {
-    with_handle_mut(conn, |c| c.conn.set_fds(fd, fd))
+    with_handle_mut(conn, "ftls_connection_set_fd", |c| c.conn.set_fds(fd, fd))
 }
 
 /// As `ftls_connection_set_fd()`, with separate fds for reading and writing (e.g. a pair of
@@ -36,7 +36,9 @@ pub extern "C" fn ftls_connection_set_fds(
     read_fd: i32,
     write_fd: i32,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| c.conn.set_fds(read_fd, write_fd))
+    with_handle_mut(conn, "ftls_connection_set_fds", |c| {
+        c.conn.set_fds(read_fd, write_fd)
+    })
 }
 
 /// Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
@@ -51,7 +53,7 @@ pub extern "C" fn ftls_connection_set_fds(
 /// (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_handshake(conn: *mut ftls_connection) -> ResultCode {
-    with_handle_mut(conn, |c| c.conn.handshake())
+    with_handle_mut(conn, "ftls_connection_handshake", |c| c.conn.handshake())
 }
 
 /// Sends every queued TLS byte over the fd (data accepted by a short
@@ -62,7 +64,7 @@ pub extern "C" fn ftls_connection_handshake(conn: *mut ftls_connection) -> Resul
 /// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_flush(conn: *mut ftls_connection) -> ResultCode {
-    with_handle_mut(conn, |c| c.conn.flush())
+    with_handle_mut(conn, "ftls_connection_flush", |c| c.conn.flush())
 }
 
 /// Ends the connection cleanly: sends close_notify (once; during the handshake it completes the
@@ -80,7 +82,9 @@ pub extern "C" fn ftls_connection_shutdown(
     conn: *mut ftls_connection,
     wait_for_peer: bool,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| c.conn.shutdown(wait_for_peer))
+    with_handle_mut(conn, "ftls_connection_shutdown", |c| {
+        c.conn.shutdown(wait_for_peer)
+    })
 }
 
 /// The number of decrypted bytes `ftls_connection_read()` can return without touching the
@@ -93,7 +97,7 @@ pub extern "C" fn ftls_connection_pending(
     conn: *mut ftls_connection,
     out_pending: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, "ftls_connection_pending", |c| {
         let out_pending = out(out_pending, "out_pending")?;
         out_pending.set(c.conn.pending());
         Ok(())

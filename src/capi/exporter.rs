@@ -33,7 +33,7 @@ pub extern "C" fn ftls_connection_export_keying_material(
     context_len: usize,
     use_context: bool,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_export_keying_material", |c| {
         let label = bytes_arg(label, label_len, "label")?;
         let context = if use_context {
             Some(bytes_arg(context, context_len, "context")?)

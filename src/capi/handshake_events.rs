@@ -47,7 +47,9 @@ pub struct ftls_handshake_event {
 
 /// Called for each handshake event, in order, from inside `ftls_connection_write_tls()` or
 /// `ftls_connection_process_new_packets()` on the calling thread. `event` is valid only during
-/// the call. The callback must not call ftls functions on the same connection.
+/// the call. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and
+/// changes nothing (`ftls_connection_free()` is put off until the running call returns). It must
+/// not throw a C++ exception or longjmp out.
 pub type ftls_handshake_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const ftls_handshake_event)>;
 

@@ -17,7 +17,9 @@ use std::sync::Arc;
 /// `CLIENT_TRAFFIC_SECRET_0 ...`, `SERVER_TRAFFIC_SECRET_0 ...`, `EXPORTER_SECRET ...` (TLS
 /// 1.3). `line` is valid only during the call. Called on the thread driving the connection,
 /// from inside the call that advanced its handshake; concurrently for connections on
-/// different threads. Must not call ftls functions.
+/// different threads. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE`
+/// and changes nothing (`ftls_connection_free()` is put off until the running call returns). It
+/// must not throw a C++ exception or longjmp out.
 pub type ftls_keylog_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, line: ftls_str)>;
 
 fn file(key_log: &mut KeyLog, path: *const c_char) -> Result<(), Error> {
@@ -72,7 +74,9 @@ pub extern "C" fn ftls_client_config_builder_set_keylog_file(
     builder: *mut ftls_client_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| file(&mut b.builder.key_log, path))
+    with_handle_mut(builder, "ftls_client_config_builder_set_keylog_file", |b| {
+        file(&mut b.builder.key_log, path)
+    })
 }
 
 /// Honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it is set (and
@@ -88,7 +92,11 @@ pub extern "C" fn ftls_client_config_builder_set_keylog_file(
 pub extern "C" fn ftls_client_config_builder_set_keylog_from_env(
     builder: *mut ftls_client_config_builder,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| b.builder.key_log.set_file_from_env().map(drop))
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_keylog_from_env",
+        |b| b.builder.key_log.set_file_from_env().map(drop),
+    )
 }
 
 /// Hands each TLS secret of every connection made from configs built from this builder to
@@ -106,9 +114,11 @@ pub extern "C" fn ftls_client_config_builder_set_keylog_callback(
     callback: ftls_keylog_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        self::callback(&mut b.builder.key_log, callback, userdata)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_keylog_callback",
+        |b| self::callback(&mut b.builder.key_log, callback, userdata),
+    )
 }
 
 /// As `ftls_client_config_builder_set_keylog_file()`, for a server: a server and its client
@@ -121,7 +131,9 @@ pub extern "C" fn ftls_server_config_builder_set_keylog_file(
     builder: *mut ftls_server_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| file(&mut b.builder.key_log, path))
+    with_handle_mut(builder, "ftls_server_config_builder_set_keylog_file", |b| {
+        file(&mut b.builder.key_log, path)
+    })
 }
 
 /// As `ftls_client_config_builder_set_keylog_from_env()`, for a server.
@@ -131,7 +143,11 @@ pub extern "C" fn ftls_server_config_builder_set_keylog_file(
 pub extern "C" fn ftls_server_config_builder_set_keylog_from_env(
     builder: *mut ftls_server_config_builder,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| b.builder.key_log.set_file_from_env().map(drop))
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_keylog_from_env",
+        |b| b.builder.key_log.set_file_from_env().map(drop),
+    )
 }
 
 /// As `ftls_client_config_builder_set_keylog_callback()`, for a server.
@@ -143,7 +159,9 @@ pub extern "C" fn ftls_server_config_builder_set_keylog_callback(
     callback: ftls_keylog_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        self::callback(&mut b.builder.key_log, callback, userdata)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_keylog_callback",
+        |b| self::callback(&mut b.builder.key_log, callback, userdata),
+    )
 }

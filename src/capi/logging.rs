@@ -5,6 +5,7 @@ use super::boundary::guard;
 use crate::core::logging::{set_log_sink, LogSink};
 use crate::core::{Error, ResultCode};
 use log::{Level, LevelFilter};
+use std::cell::Cell;
 use std::ffi::c_void;
 
 /// Log level: nothing (for `ftls_set_log_callback()`'s `max_level`).
@@ -23,7 +24,9 @@ pub const FTLS_LOG_TRACE: u32 = 5;
 /// Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
 /// (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
 /// during the call (neither rustls nor ftls logs keys). Called from any thread that uses ftls,
-/// concurrently from several: it must be thread-safe. It must not call ftls functions.
+/// concurrently from several: it must be thread-safe. A call on a connection or builder whose
+/// call is logging fails with `FTLS_ERR_INVALID_STATE`, as does `ftls_set_log_callback()`;
+/// better call nothing. It must not throw a C++ exception or longjmp out.
 pub type ftls_log_callback = Option<
     unsafe extern "C" fn(userdata: *mut c_void, level: u32, target: ftls_str, message: ftls_str),
 >;
@@ -65,8 +68,37 @@ unsafe impl Send for CallbackTarget {}
 // SAFETY: as above; concurrent calls are part of the documented contract.
 unsafe impl Sync for CallbackTarget {}
 
+thread_local! {
+    /// Whether this thread is inside the log callback. The callback runs holding the log's
+    /// read lock, which `ftls_set_log_callback()` must take for writing: called on the same
+    /// thread it would wait for itself forever, so it is refused instead. Per thread, because
+    /// the callback runs on whichever thread logs, and another thread may well replace it
+    /// meanwhile (it then waits for the callback to return, as documented).
+    static IN_LOG_CALLBACK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as inside the log callback until dropped (also when unwinding).
+struct InsideCallback;
+
+impl InsideCallback {
+    fn enter() -> Option<Self> {
+        (!IN_LOG_CALLBACK.with(|inside| inside.replace(true))).then_some(Self)
+    }
+}
+
+impl Drop for InsideCallback {
+    fn drop(&mut self) {
+        IN_LOG_CALLBACK.with(|inside| inside.set(false));
+    }
+}
+
 impl CallbackTarget {
     fn call(&self, level: Level, module: &str, message: &str) {
+        // A message logged by an ftls call made from inside the callback is dropped: the
+        // callback is not re-entered.
+        let Some(_inside) = InsideCallback::enter() else {
+            return;
+        };
         // SAFETY: a non-NULL C function given by the caller; both strings live until it
         // returns.
         unsafe {
@@ -91,8 +123,9 @@ impl CallbackTarget {
 /// TRACE are verbose and slow; use them while investigating.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`max_level` above `FTLS_LOG_TRACE`);
-/// `FTLS_ERR_INVALID_STATE` (a Rust program linking ftls as a crate installed its own logger
-/// for the `log` crate); `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
+/// `FTLS_ERR_INVALID_STATE` (called from inside the log callback: nothing is changed; or a
+/// Rust program linking ftls as a crate installed its own logger for the `log` crate);
+/// `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
 /// NULL.
 #[no_mangle]
 pub extern "C" fn ftls_set_log_callback(
@@ -101,6 +134,12 @@ pub extern "C" fn ftls_set_log_callback(
     max_level: u32,
 ) -> ResultCode {
     guard(|| {
+        if IN_LOG_CALLBACK.with(Cell::get) {
+            return Err(Error::invalid_state(
+                "ftls_set_log_callback called from inside the log callback: the callback cannot \
+                 be replaced while it runs",
+            ));
+        }
         let max_level = level_filter(max_level)?;
         let sink: Option<LogSink> = callback.map(|callback| {
             let target = CallbackTarget { callback, userdata };

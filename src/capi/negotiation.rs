@@ -137,10 +137,14 @@ pub extern "C" fn ftls_client_config_builder_set_cipher_suites(
     names: *const *const c_char,
     count: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let names = str_array_arg(names, count, "names")?;
-        b.builder.negotiation.set_cipher_suites(&names)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_cipher_suites",
+        |b| {
+            let names = str_array_arg(names, count, "names")?;
+            b.builder.negotiation.set_cipher_suites(&names)
+        },
+    )
 }
 
 /// Chooses the cipher suites the server accepts, by name as
@@ -155,10 +159,14 @@ pub extern "C" fn ftls_server_config_builder_set_cipher_suites(
     names: *const *const c_char,
     count: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let names = str_array_arg(names, count, "names")?;
-        b.builder.negotiation.set_cipher_suites(&names)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_cipher_suites",
+        |b| {
+            let names = str_array_arg(names, count, "names")?;
+            b.builder.negotiation.set_cipher_suites(&names)
+        },
+    )
 }
 
 /// Chooses the key-exchange groups the client offers, most preferred first: `count` names such
@@ -176,10 +184,14 @@ pub extern "C" fn ftls_client_config_builder_set_key_exchange_groups(
     names: *const *const c_char,
     count: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let names = str_array_arg(names, count, "names")?;
-        b.builder.negotiation.set_key_exchange_groups(&names)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_key_exchange_groups",
+        |b| {
+            let names = str_array_arg(names, count, "names")?;
+            b.builder.negotiation.set_key_exchange_groups(&names)
+        },
+    )
 }
 
 /// Chooses the key-exchange groups the server accepts, by name as
@@ -193,10 +205,14 @@ pub extern "C" fn ftls_server_config_builder_set_key_exchange_groups(
     names: *const *const c_char,
     count: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let names = str_array_arg(names, count, "names")?;
-        b.builder.negotiation.set_key_exchange_groups(&names)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_key_exchange_groups",
+        |b| {
+            let names = str_array_arg(names, count, "names")?;
+            b.builder.negotiation.set_key_exchange_groups(&names)
+        },
+    )
 }
 
 /// Picks the cipher suite by the server's order of preference (on; OpenSSL's
@@ -209,5 +225,9 @@ pub extern "C" fn ftls_server_config_builder_set_prefer_server_order(
     builder: *mut ftls_server_config_builder,
     enable: bool,
 ) -> ResultCode {
-    update(builder, |b| b.builder.set_prefer_server_order(enable))
+    update(
+        builder,
+        "ftls_server_config_builder_set_prefer_server_order",
+        |b| b.builder.set_prefer_server_order(enable),
+    )
 }

@@ -2,8 +2,9 @@
 
 use super::borrowed::ftls_bytes;
 use super::boundary::{
-    arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out, str_arg,
-    with_handle, with_handle_mut, with_handle_unrecorded, Handle, LastError,
+    bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out, str_arg,
+    with_handle, with_handle_mut, with_last_error, with_shared_arg, Handle, MutableHandle,
+    SharedHandle,
 };
 use super::builder_args::{
     alpn_from_args, identity_from_der, identity_from_files, identity_from_pem, key_password_arg,
@@ -36,7 +37,6 @@ pub const FTLS_UNKNOWN_NAME_REFUSE: u32 = 1;
 /// `ftls_server_config_builder_free()`. Used by one thread at a time.
 pub struct ftls_server_config_builder {
     pub(crate) builder: ServerConfigBuilder,
-    last_error: LastError,
 }
 
 /// An immutable server configuration made by `ftls_server_config_builder_build()`. Share it
@@ -47,10 +47,12 @@ pub struct ftls_server_config {
 }
 
 impl Handle for ftls_server_config_builder {
-    fn last_error(&self) -> &LastError {
-        &self.last_error
-    }
+    const KIND: &'static str = "builder";
 }
+
+impl MutableHandle for ftls_server_config_builder {}
+
+impl SharedHandle for ftls_server_config {}
 
 /// Creates a server config builder with the defaults: TLS 1.2 and 1.3, no ALPN, no client
 /// authentication, and no certificate (load an identity before building).
@@ -66,7 +68,6 @@ pub extern "C" fn ftls_server_config_builder_new(
         let out_builder = out(out_builder, "out_builder")?;
         out_builder.set(into_handle(ftls_server_config_builder {
             builder: ServerConfigBuilder::new(),
-            last_error: LastError::default(),
         }));
         Ok(())
     })
@@ -86,14 +87,18 @@ pub extern "C" fn ftls_server_config_builder_load_identity_file(
     cert_chain_path: *const c_char,
     private_key_path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_identity(identity_from_files(
-            cert_chain_path,
-            private_key_path,
-            b.builder.key_password.as_ref(),
-        )?);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_load_identity_file",
+        |b| {
+            b.builder.set_identity(identity_from_files(
+                cert_chain_path,
+                private_key_path,
+                b.builder.key_password.as_ref(),
+            )?);
+            Ok(())
+        },
+    )
 }
 
 /// As `ftls_server_config_builder_load_identity_file()`, from PEM text in memory (copied).
@@ -109,16 +114,20 @@ pub extern "C" fn ftls_server_config_builder_load_identity_pem(
     private_key_pem: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_identity(identity_from_pem(
-            cert_chain_pem,
-            cert_chain_len,
-            private_key_pem,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_load_identity_pem",
+        |b| {
+            b.builder.set_identity(identity_from_pem(
+                cert_chain_pem,
+                cert_chain_len,
+                private_key_pem,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?);
+            Ok(())
+        },
+    )
 }
 
 /// Chooses whether to ask clients for a certificate: `FTLS_CLIENT_AUTH_NONE` (default),
@@ -134,7 +143,7 @@ pub extern "C" fn ftls_server_config_builder_set_client_auth(
     builder: *mut ftls_server_config_builder,
     mode: u32,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_server_config_builder_set_client_auth", |b| {
         let mode = match mode {
             FTLS_CLIENT_AUTH_NONE => ClientAuth::None,
             FTLS_CLIENT_AUTH_OPTIONAL => ClientAuth::Optional,
@@ -160,12 +169,16 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_file(
     builder: *mut ftls_server_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let path = str_arg(path, "path")?;
-        b.builder
-            .add_client_trust_anchors_file(Path::new(path))
-            .map(drop)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_load_client_ca_file",
+        |b| {
+            let path = str_arg(path, "path")?;
+            b.builder
+                .add_client_trust_anchors_file(Path::new(path))
+                .map(drop)
+        },
+    )
 }
 
 /// Trusts every CA certificate in `pem_len` bytes of PEM text for verifying client
@@ -179,10 +192,14 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_pem(
     pem: *const u8,
     pem_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let pem = bytes_arg(pem, pem_len, "pem")?;
-        b.builder.add_client_trust_anchors_pem(pem).map(drop)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_load_client_ca_pem",
+        |b| {
+            let pem = bytes_arg(pem, pem_len, "pem")?;
+            b.builder.add_client_trust_anchors_pem(pem).map(drop)
+        },
+    )
 }
 
 /// Chooses the protocol versions to accept: `FTLS_PROTOCOL_TLS12`, `FTLS_PROTOCOL_TLS13`, or
@@ -195,7 +212,7 @@ pub extern "C" fn ftls_server_config_builder_set_versions(
     builder: *mut ftls_server_config_builder,
     protocols: u32,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_server_config_builder_set_versions", |b| {
         b.builder
             .negotiation
             .set_versions(versions_from_flags(protocols)?)
@@ -214,7 +231,7 @@ pub extern "C" fn ftls_server_config_builder_set_alpn(
     protocols: *const *const c_char,
     count: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_server_config_builder_set_alpn", |b| {
         b.builder
             .negotiation
             .set_alpn(alpn_from_args(protocols, count)?)
@@ -238,7 +255,7 @@ pub extern "C" fn ftls_server_config_builder_build(
     builder: *const ftls_server_config_builder,
     out_config: *mut *mut ftls_server_config,
 ) -> ResultCode {
-    with_handle(builder, |b| {
+    with_handle(builder, "ftls_server_config_builder_build", |b| {
         let out_config = out(out_config, "out_config")?;
         let config = b.builder.build()?;
         out_config.set(into_handle(ftls_server_config { config }));
@@ -257,8 +274,8 @@ pub extern "C" fn ftls_server_config_builder_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle_unrecorded(builder, |b| {
-        copy_message(&b.last_error.detail(), buf, buf_len, out_len)
+    with_last_error(builder, |last| {
+        copy_message(&last.detail(), buf, buf_len, out_len)
     })
 }
 
@@ -274,10 +291,9 @@ pub extern "C" fn ftls_server_config_free(config: *mut ftls_server_config) {
     free_handle(config);
 }
 
-pub(crate) fn server_config<'a>(
-    config: *const ftls_server_config,
-) -> Result<&'a ServerConfig, Error> {
-    Ok(&arg(config, "config")?.config)
+/// A copy of the config behind `config` (reference-counted: cheap).
+pub(crate) fn server_config(config: *const ftls_server_config) -> Result<ServerConfig, Error> {
+    with_shared_arg(config, "config", |c| c.config.clone())
 }
 
 /// As `ftls_server_config_builder_load_identity_file()`, from DER in memory: `chain_len`
@@ -297,16 +313,20 @@ pub extern "C" fn ftls_server_config_builder_load_identity_der(
     private_key_der: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_identity(identity_from_der(
-            cert_chain,
-            cert_chain_len,
-            private_key_der,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_load_identity_der",
+        |b| {
+            b.builder.set_identity(identity_from_der(
+                cert_chain,
+                cert_chain_len,
+                private_key_der,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?);
+            Ok(())
+        },
+    )
 }
 
 /// Adds another identity (chain and key files, PEM or DER, as
@@ -328,15 +348,19 @@ pub extern "C" fn ftls_server_config_builder_add_identity_file(
     cert_chain_path: *const c_char,
     private_key_path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let identity = identity_from_files(
-            cert_chain_path,
-            private_key_path,
-            b.builder.key_password.as_ref(),
-        )?;
-        b.builder.identities.add(identity);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_add_identity_file",
+        |b| {
+            let identity = identity_from_files(
+                cert_chain_path,
+                private_key_path,
+                b.builder.key_password.as_ref(),
+            )?;
+            b.builder.identities.add(identity);
+            Ok(())
+        },
+    )
 }
 
 /// As `ftls_server_config_builder_add_identity_file()`, from PEM text in memory.
@@ -352,17 +376,21 @@ pub extern "C" fn ftls_server_config_builder_add_identity_pem(
     private_key_pem: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let identity = identity_from_pem(
-            cert_chain_pem,
-            cert_chain_len,
-            private_key_pem,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?;
-        b.builder.identities.add(identity);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_add_identity_pem",
+        |b| {
+            let identity = identity_from_pem(
+                cert_chain_pem,
+                cert_chain_len,
+                private_key_pem,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?;
+            b.builder.identities.add(identity);
+            Ok(())
+        },
+    )
 }
 
 /// As `ftls_server_config_builder_add_identity_file()`, from DER in memory (as
@@ -379,17 +407,21 @@ pub extern "C" fn ftls_server_config_builder_add_identity_der(
     private_key_der: *const u8,
     private_key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let identity = identity_from_der(
-            cert_chain,
-            cert_chain_len,
-            private_key_der,
-            private_key_len,
-            b.builder.key_password.as_ref(),
-        )?;
-        b.builder.identities.add(identity);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_add_identity_der",
+        |b| {
+            let identity = identity_from_der(
+                cert_chain,
+                cert_chain_len,
+                private_key_der,
+                private_key_len,
+                b.builder.key_password.as_ref(),
+            )?;
+            b.builder.identities.add(identity);
+            Ok(())
+        },
+    )
 }
 
 /// What the server does when the client asks for a server name that none of its identities'
@@ -405,18 +437,22 @@ pub extern "C" fn ftls_server_config_builder_set_unknown_server_name(
     builder: *mut ftls_server_config_builder,
     mode: u32,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.refuse_unknown_name = match mode {
-            FTLS_UNKNOWN_NAME_USE_DEFAULT => false,
-            FTLS_UNKNOWN_NAME_REFUSE => true,
-            other => {
-                return Err(Error::invalid_argument(format!(
-                    "unknown-name mode {other} is not one of FTLS_UNKNOWN_NAME_*"
-                )))
-            }
-        };
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_unknown_server_name",
+        |b| {
+            b.builder.refuse_unknown_name = match mode {
+                FTLS_UNKNOWN_NAME_USE_DEFAULT => false,
+                FTLS_UNKNOWN_NAME_REFUSE => true,
+                other => {
+                    return Err(Error::invalid_argument(format!(
+                        "unknown-name mode {other} is not one of FTLS_UNKNOWN_NAME_*"
+                    )))
+                }
+            };
+            Ok(())
+        },
+    )
 }
 
 /// Lets `callback` choose the identity for each ClientHello: it sees the server name, the
@@ -434,12 +470,16 @@ pub extern "C" fn ftls_server_config_builder_set_client_hello_callback(
     callback: ftls_client_hello_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.set_hello_chooser(
-            callback.map(|callback| Arc::new(CHelloCallback::new(callback, userdata)) as _),
-        );
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_client_hello_callback",
+        |b| {
+            b.builder.set_hello_chooser(
+                callback.map(|callback| Arc::new(CHelloCallback::new(callback, userdata)) as _),
+            );
+            Ok(())
+        },
+    )
 }
 
 /// Staples `response_len` bytes at `response` (a DER OCSPResponse from your CA's responder,
@@ -457,15 +497,19 @@ pub extern "C" fn ftls_server_config_builder_set_ocsp_response(
     response: *const u8,
     response_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let response = bytes_arg(response, response_len, "response")?;
-        let identities = &mut b.builder.identities;
-        let stapled = identities
-            .get(identity)
-            .ok_or_else(|| identities.no_such(identity))?
-            .with_ocsp_response(response.to_vec());
-        identities.replace(identity, stapled)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_ocsp_response",
+        |b| {
+            let response = bytes_arg(response, response_len, "response")?;
+            let identities = &mut b.builder.identities;
+            let stapled = identities
+                .get(identity)
+                .ok_or_else(|| identities.no_such(identity))?
+                .with_ocsp_response(response.to_vec());
+            identities.replace(identity, stapled)
+        },
+    )
 }
 
 /// Trusts the CA certificates of every PEM file in the directory `path` for verifying client
@@ -478,12 +522,16 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_dir(
     builder: *mut ftls_server_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let path = str_arg(path, "path")?;
-        b.builder
-            .add_client_trust_anchors_dir(Path::new(path))
-            .map(drop)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_load_client_ca_dir",
+        |b| {
+            let path = str_arg(path, "path")?;
+            b.builder
+                .add_client_trust_anchors_dir(Path::new(path))
+                .map(drop)
+        },
+    )
 }
 
 /// Trusts one DER-encoded CA certificate for verifying client certificates.
@@ -496,10 +544,14 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_der(
     der: *const u8,
     der_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let der = bytes_arg(der, der_len, "der")?;
-        b.builder.add_client_trust_anchor_der(der).map(drop)
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_load_client_ca_der",
+        |b| {
+            let der = bytes_arg(der, der_len, "der")?;
+            b.builder.add_client_trust_anchor_der(der).map(drop)
+        },
+    )
 }
 
 /// Adds the CRLs of the file at `path` (PEM `X509 CRL` sections, or one DER CRL) to the checks
@@ -514,7 +566,7 @@ pub extern "C" fn ftls_server_config_builder_load_crl_file(
     builder: *mut ftls_server_config_builder,
     path: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_server_config_builder_load_crl_file", |b| {
         let path = str_arg(path, "path")?;
         b.builder
             .client_verification
@@ -532,7 +584,7 @@ pub extern "C" fn ftls_server_config_builder_load_crl_pem(
     pem: *const u8,
     pem_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_server_config_builder_load_crl_pem", |b| {
         let pem = bytes_arg(pem, pem_len, "pem")?;
         b.builder.client_verification.add_crl_pem(pem).map(drop)
     })
@@ -547,7 +599,7 @@ pub extern "C" fn ftls_server_config_builder_load_crl_der(
     der: *const u8,
     der_len: usize,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
+    with_handle_mut(builder, "ftls_server_config_builder_load_crl_der", |b| {
         let der = bytes_arg(der, der_len, "der")?;
         b.builder.client_verification.add_crl_der(der).map(drop)
     })
@@ -564,11 +616,15 @@ pub extern "C" fn ftls_server_config_builder_set_revocation_policy(
     builder: *mut ftls_server_config_builder,
     flags: u32,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let policy = revocation_policy_from_flags(flags)?;
-        b.builder.client_verification.set_revocation_policy(policy);
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_revocation_policy",
+        |b| {
+            let policy = revocation_policy_from_flags(flags)?;
+            b.builder.client_verification.set_revocation_policy(policy);
+            Ok(())
+        },
+    )
 }
 
 /// Adds an application check of client certificates that runs after ftls' verification
@@ -586,17 +642,21 @@ pub extern "C" fn ftls_server_config_builder_set_client_verify_callback(
     callback: ftls_verify_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder
-            .client_verification
-            .set_check(callback.map(|callback| {
-                (
-                    Arc::new(CVerifyCallback::new(callback, userdata)) as _,
-                    CheckMode::AfterVerification,
-                )
-            }));
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_client_verify_callback",
+        |b| {
+            b.builder
+                .client_verification
+                .set_check(callback.map(|callback| {
+                    (
+                        Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                        CheckMode::AfterVerification,
+                    )
+                }));
+            Ok(())
+        },
+    )
 }
 
 /// DANGEROUS: replaces ftls' verification of client certificates by `callback`, whose verdict
@@ -614,14 +674,18 @@ pub extern "C" fn ftls_server_config_builder_dangerous_replace_client_verifier(
     callback: ftls_verify_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let callback = callback.ok_or_else(|| null_argument("callback"))?;
-        b.builder.client_verification.set_check(Some((
-            Arc::new(CVerifyCallback::new(callback, userdata)) as _,
-            CheckMode::DangerousReplacement,
-        )));
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_dangerous_replace_client_verifier",
+        |b| {
+            let callback = callback.ok_or_else(|| null_argument("callback"))?;
+            b.builder.client_verification.set_check(Some((
+                Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                CheckMode::DangerousReplacement,
+            )));
+            Ok(())
+        },
+    )
 }
 
 /// Sets the password (NUL-terminated, copied; wiped from memory when no longer needed) that
@@ -635,8 +699,12 @@ pub extern "C" fn ftls_server_config_builder_set_private_key_password(
     builder: *mut ftls_server_config_builder,
     password: *const c_char,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        b.builder.key_password = key_password_arg(password)?;
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_private_key_password",
+        |b| {
+            b.builder.key_password = key_password_arg(password)?;
+            Ok(())
+        },
+    )
 }

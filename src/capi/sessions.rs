@@ -4,9 +4,9 @@
 
 use super::borrowed::ftls_bytes;
 use super::boundary::{
-    arg, arg_mut, buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle,
-    null_argument, out, query_mut, update, with_handle, with_handle_mut, with_handle_unrecorded,
-    Handle, LastError,
+    buffer_arg, bytes_arg, callback_object_mut, copy_message, free_handle, guard, into_handle,
+    null_argument, out, query_mut, update, with_handle, with_handle_mut, with_last_error,
+    with_shared_arg, Handle, SharedHandle,
 };
 use super::client_config::ftls_client_config_builder;
 use super::connection::ftls_connection;
@@ -51,7 +51,11 @@ pub extern "C" fn ftls_client_config_builder_set_session_cache(
     builder: *mut ftls_client_config_builder,
     size: usize,
 ) -> ResultCode {
-    update(builder, |b| b.builder.sessions.set_cache_size(size))
+    update(
+        builder,
+        "ftls_client_config_builder_set_session_cache",
+        |b| b.builder.sessions.set_cache_size(size),
+    )
 }
 
 /// Turns early data (TLS 1.3 0-RTT) on or off (the default). When on, a connection resuming a
@@ -71,7 +75,9 @@ pub extern "C" fn ftls_client_config_builder_set_early_data(
     builder: *mut ftls_client_config_builder,
     enable: bool,
 ) -> ResultCode {
-    update(builder, |b| b.builder.sessions.set_early_data(enable))
+    update(builder, "ftls_client_config_builder_set_early_data", |b| {
+        b.builder.sessions.set_early_data(enable)
+    })
 }
 
 // ---- server ------------------------------------------------------------------------------
@@ -89,7 +95,11 @@ pub extern "C" fn ftls_server_config_builder_set_session_cache(
     builder: *mut ftls_server_config_builder,
     size: usize,
 ) -> ResultCode {
-    update(builder, |b| b.builder.sessions.set_cache_size(size))
+    update(
+        builder,
+        "ftls_server_config_builder_set_session_cache",
+        |b| b.builder.sessions.set_cache_size(size),
+    )
 }
 
 /// Turns stateless session tickets on or off (the default). When on, the server keeps no
@@ -109,7 +119,9 @@ pub extern "C" fn ftls_server_config_builder_set_tickets(
     builder: *mut ftls_server_config_builder,
     enable: bool,
 ) -> ResultCode {
-    update(builder, |b| b.builder.sessions.set_tickets(enable))
+    update(builder, "ftls_server_config_builder_set_tickets", |b| {
+        b.builder.sessions.set_tickets(enable)
+    })
 }
 
 /// Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`).
@@ -131,9 +143,9 @@ pub extern "C" fn ftls_server_config_builder_set_ticketer(
     builder: *mut ftls_server_config_builder,
     ticketer: *const ftls_ticketer,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let ticketer = arg(ticketer, "ticketer")?;
-        b.builder.sessions.set_ticket_keys(ticketer.keys.clone());
+    with_handle_mut(builder, "ftls_server_config_builder_set_ticketer", |b| {
+        let keys = with_shared_arg(ticketer, "ticketer", |t| t.keys.clone())?;
+        b.builder.sessions.set_ticket_keys(keys);
         Ok(())
     })
 }
@@ -153,9 +165,11 @@ pub extern "C" fn ftls_server_config_builder_set_max_early_data(
     builder: *mut ftls_server_config_builder,
     max_bytes: u32,
 ) -> ResultCode {
-    update(builder, |b| {
-        b.builder.sessions.set_max_early_data(max_bytes)
-    })
+    update(
+        builder,
+        "ftls_server_config_builder_set_max_early_data",
+        |b| b.builder.sessions.set_max_early_data(max_bytes),
+    )
 }
 
 // ---- ticketer ----------------------------------------------------------------------------
@@ -169,14 +183,13 @@ pub extern "C" fn ftls_server_config_builder_set_max_early_data(
 /// time.
 pub struct ftls_ticketer {
     keys: Arc<TicketKeys>,
-    last_error: LastError,
 }
 
 impl Handle for ftls_ticketer {
-    fn last_error(&self) -> &LastError {
-        &self.last_error
-    }
+    const KIND: &'static str = "ticketer";
 }
+
+impl SharedHandle for ftls_ticketer {}
 
 /// Creates a ticketer from the application's keys. `keys` holds `keys_len` bytes: one or more
 /// keys of `FTLS_TICKET_KEY_LEN` bytes each, the current key first (it encrypts new tickets),
@@ -218,7 +231,6 @@ pub extern "C" fn ftls_ticketer_new(
         let keys = TicketKeys::new(keys, previous_keys, lifetime_seconds)?;
         out_ticketer.set(into_handle(ftls_ticketer {
             keys: Arc::new(keys),
-            last_error: LastError::default(),
         }));
         Ok(())
     })
@@ -238,7 +250,7 @@ pub extern "C" fn ftls_ticketer_rotate(
     key: *const u8,
     key_len: usize,
 ) -> ResultCode {
-    with_handle_mut(ticketer, |t| {
+    with_handle(ticketer, "ftls_ticketer_rotate", |t| {
         let key = bytes_arg(key, key_len, "key")?;
         t.keys.rotate(key)
     })
@@ -256,8 +268,8 @@ pub extern "C" fn ftls_ticketer_last_error(
     buf_len: usize,
     out_len: *mut usize,
 ) -> ResultCode {
-    with_handle_unrecorded(ticketer, |t| {
-        copy_message(&t.last_error.detail(), buf, buf_len, out_len)
+    with_last_error(ticketer, |last| {
+        copy_message(&last.detail(), buf, buf_len, out_len)
     })
 }
 
@@ -279,14 +291,18 @@ pub struct ftls_session_value {
 /// Stores a session: `value` under `key` (both valid only during the call; copy them),
 /// replacing any value stored under the same key. Return true if it was stored. The value
 /// holds the session's secret: whoever reads it can impersonate the server to that client and
-/// decrypt resumed connections, so protect the store accordingly.
+/// decrypt resumed connections, so protect the store accordingly. A call on that connection from
+/// inside it fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is
+/// put off until the running call returns). It must not throw a C++ exception or longjmp out.
 pub type ftls_session_put_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, key: ftls_bytes, value: ftls_bytes) -> bool>;
 
 /// Looks a session up by `key` (valid only during the call). If found, hand its bytes to
 /// `ftls_session_value_set(value, ...)` and return true; otherwise return false. The take
 /// callback must also remove the value from the store, atomically: TLS 1.3 tickets are single
-/// use, and that is what stops replayed early data.
+/// use, and that is what stops replayed early data. A call on that connection from inside it fails
+/// with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
+/// running call returns). It must not throw a C++ exception or longjmp out.
 pub type ftls_session_get_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -326,16 +342,20 @@ pub extern "C" fn ftls_server_config_builder_set_session_store(
     take: ftls_session_get_callback,
     userdata: *mut c_void,
 ) -> ResultCode {
-    with_handle_mut(builder, |b| {
-        let store = CallbackStore {
-            put: put.ok_or_else(|| null_argument("put"))?,
-            get: get.ok_or_else(|| null_argument("get"))?,
-            take: take.ok_or_else(|| null_argument("take"))?,
-            userdata,
-        };
-        b.builder.sessions.set_store(Arc::new(store));
-        Ok(())
-    })
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_session_store",
+        |b| {
+            let store = CallbackStore {
+                put: put.ok_or_else(|| null_argument("put"))?,
+                get: get.ok_or_else(|| null_argument("get"))?,
+                take: take.ok_or_else(|| null_argument("take"))?,
+                userdata,
+            };
+            b.builder.sessions.set_store(Arc::new(store));
+            Ok(())
+        },
+    )
 }
 
 /// From inside a get or take callback: hands ftls the session found, `len` bytes at `data`
@@ -350,7 +370,7 @@ pub extern "C" fn ftls_session_value_set(
     len: usize,
 ) -> ResultCode {
     guard(|| {
-        let value = arg_mut(value, "value")?;
+        let value = callback_object_mut(value, "value")?;
         value.value = Some(bytes_arg(data, len, "data")?.to_vec());
         Ok(())
     })
@@ -431,7 +451,7 @@ pub extern "C" fn ftls_connection_tls13_tickets_received(
     conn: *const ftls_connection,
     out_count: *mut u32,
 ) -> ResultCode {
-    with_handle(conn, |c| {
+    with_handle(conn, "ftls_connection_tls13_tickets_received", |c| {
         let out_count = out(out_count, "out_count")?;
         out_count.set(c.conn.tls13_tickets_received()?);
         Ok(())
@@ -459,7 +479,7 @@ pub extern "C" fn ftls_connection_write_early_data(
     len: usize,
     out_n: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, "ftls_connection_write_early_data", |c| {
         let out_n = out(out_n, "out_n")?;
         let data = bytes_arg(buf, len, "buf")?;
         out_n.set(c.conn.write_early_data(data)?);
@@ -483,7 +503,7 @@ pub extern "C" fn ftls_connection_read_early_data(
     len: usize,
     out_n: *mut usize,
 ) -> ResultCode {
-    with_handle_mut(conn, |c| {
+    with_handle_mut(conn, "ftls_connection_read_early_data", |c| {
         let out_n = out(out_n, "out_n")?;
         let buf = buffer_arg(buf, len, "buf")?;
         out_n.set(c.conn.read_early_data(buf)?);
@@ -492,7 +512,8 @@ pub extern "C" fn ftls_connection_read_early_data(
 }
 
 /// True when the server accepted the client's early data: a client knows once the handshake
-/// is complete, a server once it has processed the ClientHello. False otherwise, and for NULL.
+/// is complete, a server once it has processed the ClientHello. False otherwise, for NULL, and
+/// from inside a callback of this connection.
 #[no_mangle]
 pub extern "C" fn ftls_connection_is_early_data_accepted(conn: *mut ftls_connection) -> bool {
     query_mut(conn, false, |c| c.conn.is_early_data_accepted())

@@ -8,8 +8,9 @@ use std::io::{self, IoSlice};
 ///
 /// Return 0 and set `*out_n` to the number of bytes read (0 means end of stream), or return an
 /// errno value (`EAGAIN`/`EWOULDBLOCK` when no data is available yet; ftls then reports
-/// `FTLS_WANT_READ`). `*out_n` must not exceed `len`. Must not call ftls functions on the same
-/// connection.
+/// `FTLS_WANT_READ`). `*out_n` must not exceed `len`. A call on that connection from inside it
+/// fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off
+/// until the running call returns). It must not throw a C++ exception or longjmp out.
 pub type ftls_read_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -23,7 +24,10 @@ pub type ftls_read_callback = Option<
 ///
 /// Return 0 and set `*out_n` to the number of bytes written (at most `len`), or return an
 /// errno value (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports
-/// `FTLS_WANT_WRITE`). Must not call ftls functions on the same connection.
+/// `FTLS_WANT_WRITE`; so does 0 bytes written: the transport could not take them now).
+/// A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+/// nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+/// throw a C++ exception or longjmp out.
 pub type ftls_write_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -39,9 +43,11 @@ pub type ftls_write_callback = Option<
 ///
 /// Return 0 and set `*out_n` to the number of bytes written, counted from the start of
 /// `bufs[0]` across the buffers in order (at most their total), or return an errno value
-/// (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports `FTLS_WANT_WRITE`).
-/// The buffers are ftls' own and valid only during the call. Must not call ftls functions on
-/// the same connection.
+/// (`EAGAIN`/`EWOULDBLOCK` when the transport is full; ftls then reports `FTLS_WANT_WRITE`, as
+/// for 0 bytes written). The buffers are ftls' own and valid only during the call.
+/// A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE` and changes
+/// nothing (`ftls_connection_free()` is put off until the running call returns). It must not
+/// throw a C++ exception or longjmp out.
 pub type ftls_write_vectored_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,

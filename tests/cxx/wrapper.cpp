@@ -5,14 +5,18 @@
 //
 // The error model (exceptions with code, category, name and detail; would-block and
 // close_notify as statuses), ownership (moves, configs outliving nothing) and a handshake with
-// data both ways and a clean close, over a socketpair. Prints one line per check and
+// data both ways and a clean close, over a socketpair; C++ callables as transport and
+// handshake callbacks, whose exceptions reach the caller instead of aborting the process
+// (ftls is not C++: nothing may unwind through it). Prints one line per check and
 // "SUMMARY: N checks, M failed"; exits 0 when every check passed.
 
 #include <ftls.hpp> // first: the header must stand on its own
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <fcntl.h>
 #include <string>
 #include <sys/socket.h>
@@ -198,6 +202,143 @@ void untrusted_server(ftls::connection &client) {
     check(contains(detail, "issuer"), "the detail explains: " + detail);
 }
 
+// ---- C++ callables as ftls callbacks: exceptions never unwind through ftls ----------------
+
+struct from_callback : std::runtime_error {
+    from_callback() : std::runtime_error("thrown by a callback") {}
+};
+
+// One direction of an in-memory transport, as lambdas for read_tls / write_tls.
+struct memory_pipe {
+    std::string bytes;
+
+    int write(const std::uint8_t *buf, std::size_t len, std::size_t &n) {
+        bytes.append(reinterpret_cast<const char *>(buf), len);
+        n = len;
+        return 0;
+    }
+    int read(std::uint8_t *buf, std::size_t len, std::size_t &n) {
+        if (bytes.empty()) {
+            return EAGAIN;
+        }
+        n = bytes.size() < len ? bytes.size() : len;
+        std::memcpy(buf, bytes.data(), n);
+        bytes.erase(0, n);
+        return 0;
+    }
+};
+
+// Moves everything `from` has to say into `to` (write_tls, read_tls, process_new_packets).
+void send(ftls::connection &from, memory_pipe &pipe, ftls::connection &to) {
+    while (from.wants_write()) {
+        from.write_tls([&](const std::uint8_t *buf, std::size_t len, std::size_t &n) {
+            return pipe.write(buf, len, n);
+        });
+    }
+    while (!pipe.bytes.empty()) {
+        to.read_tls(
+            [&](std::uint8_t *buf, std::size_t len, std::size_t &n) { return pipe.read(buf, len, n); });
+        to.process_new_packets();
+    }
+}
+
+struct memory_pair {
+    ftls::connection client;
+    ftls::connection server;
+    memory_pipe to_server, to_client;
+
+    explicit memory_pair(const std::string &certs)
+        : client(ftls::client_config_builder().load_ca_file(certs + "/ca.pem").build(),
+                 "localhost"),
+          server(ftls::server_config_builder()
+                     .load_identity_file(certs + "/server.pem", certs + "/server.key")
+                     .build()) {}
+
+    bool handshake() {
+        for (int round = 0; round < 10 && (client.is_handshaking() || server.is_handshaking());
+             ++round) {
+            send(client, to_server, server);
+            send(server, to_client, client);
+        }
+        return !client.is_handshaking() && !server.is_handshaking();
+    }
+};
+
+// Runs `action`, which must throw from_callback (not ftls::error, and without aborting).
+template <typename Action> void expect_callback_exception(const std::string &what, Action action) {
+    try {
+        action();
+        check(false, what + ": the callback's exception reaches the caller");
+    } catch (const from_callback &) {
+        check(true, what + ": the callback's exception reaches the caller unchanged");
+    } catch (const std::exception &e) {
+        check(false, what + ": expected the callback's own exception, got: " + e.what());
+    }
+}
+
+void callables_as_transport_and_handshake_callbacks(const std::string &certs) {
+    try {
+        memory_pair pair(certs);
+        check(pair.handshake(), "a handshake over read_tls / write_tls with lambdas");
+        const char ping[] = "ping";
+        pair.client.write(ping, 4);
+        send(pair.client, pair.to_server, pair.server);
+        char buf[8];
+        ftls::io_result got = pair.server.read(buf, sizeof buf);
+        check(got.status == ftls::status::ok && std::string(buf, got.bytes) == "ping",
+              "data flows over the lambdas");
+    } catch (const std::exception &e) {
+        check(false, std::string("the in-memory pair: ") + e.what());
+    }
+}
+
+void a_throwing_write_callback_fails_the_call(const std::string &certs) {
+    memory_pair pair(certs);
+    expect_callback_exception("write_tls", [&] {
+        pair.client.write_tls(
+            [](const std::uint8_t *, std::size_t, std::size_t &) -> int { throw from_callback(); });
+    });
+    std::string detail = expect_error("the next read_tls", FTLS_ERR_IO, [&] {
+        pair.client.read_tls([](std::uint8_t *, std::size_t, std::size_t &) { return EAGAIN; });
+    });
+    check(!detail.empty(), "the connection failed as after an I/O error: " + detail);
+}
+
+void a_throwing_read_callback_fails_the_call(const std::string &certs) {
+    memory_pair pair(certs);
+    send(pair.client, pair.to_server, pair.server);
+    expect_callback_exception("read_tls", [&] {
+        pair.server.read_tls(
+            [](std::uint8_t *, std::size_t, std::size_t &) -> int { throw from_callback(); });
+    });
+}
+
+void a_throwing_handshake_callback_does_not_stop_the_handshake(const std::string &certs) {
+    memory_pair pair(certs);
+    int events = 0;
+    pair.client.set_handshake_callback([&](const ftls_handshake_event &) {
+        if (++events == 1) {
+            throw from_callback();
+        }
+    });
+    expect_callback_exception("the write_tls during which the handshake callback threw", [&] {
+        pair.client.write_tls([&](const std::uint8_t *buf, std::size_t len, std::size_t &n) {
+            return pair.to_server.write(buf, len, n);
+        });
+    });
+    check(!pair.to_server.bytes.empty(), "the ClientHello went out all the same");
+    try {
+        send(pair.server, pair.to_client, pair.client); // nothing yet: the server has not read
+        send(pair.client, pair.to_server, pair.server);
+        check(pair.handshake(), "the handshake completes afterwards");
+        check(events > 1, "later events still arrive (" + std::to_string(events) + ")");
+        ftls::connection moved = std::move(pair.client);
+        check(moved.protocol_version() == "TLSv1.3", "the callback survives a move");
+    } catch (const std::exception &e) {
+        check(false, std::string("after the exception: ") + e.what());
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -215,6 +356,10 @@ int main(int argc, char **argv) {
     // The client trusts another CA than the one that issued the server's certificate.
     outcome = against_server(certs, "other-ca.pem", untrusted_server);
     check(outcome == "FTLS_ERR_ALERT_RECEIVED", "the server hears the alert: " + outcome);
+    callables_as_transport_and_handshake_callbacks(certs);
+    a_throwing_write_callback_fails_the_call(certs);
+    a_throwing_read_callback_fails_the_call(certs);
+    a_throwing_handshake_callback_does_not_stop_the_handshake(certs);
     std::printf("SUMMARY: %d checks, %d failed\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

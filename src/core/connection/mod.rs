@@ -234,8 +234,11 @@ impl Connection {
     }
 
     /// Writes buffered TLS bytes to the transport (one call, possibly vectored). Returns how many
-    /// were written; `Ok(0)` when nothing was pending.
+    /// were written; `Ok(0)` when nothing was pending. A transport that takes none of the
+    /// pending bytes gives `FTLS_WANT_WRITE`, as one that would block: a caller looping while
+    /// `wants_write` must not see success with nothing done.
     pub fn write_tls(&mut self, transport: &mut dyn Write) -> Result<usize, Error> {
+        let pending = self.tls.wants_write();
         let observer = observer_of(&mut self.rare);
         let mut tap = WriteTap {
             inner: transport,
@@ -244,6 +247,10 @@ impl Connection {
         let result = self.tls.write_tls(&mut tap);
         self.deliver_trace();
         match result {
+            Ok(0) if pending => Err(Error::new(
+                FTLS_WANT_WRITE,
+                "the transport took none of the pending TLS bytes (it reported 0 bytes written)",
+            )),
             Ok(n) => {
                 if n > 0 {
                     self.note_transport_used();
