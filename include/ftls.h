@@ -24,6 +24,10 @@
  *    call finishes, frees the handle before returning its result, and the handle must not be
  *    used again. Configs may be freed anywhere (reference-counted). A callback must not throw a
  *    C++ exception or longjmp out through ftls (ftls.hpp's adapters catch and rethrow).
+ * 9. Sessions: a session resumes only under the client-authentication policy it was made under
+ *    (mode, client CAs, CRLs, revocation policy, verify callback and its userdata). A server
+ *    config with another policy that shares the ticketer or session store does a full handshake
+ *    with every check; a client never offers a session outside the config that made it.
  *
  * ERRORS: every fallible function returns ftls_result (FTLS_OK == 0). The detail of a failure is
  * kept on the object that failed: ftls_connection_last_error(), ftls_*_builder_last_error().
