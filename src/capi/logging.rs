@@ -2,10 +2,9 @@
 
 use super::borrowed::ftls_str;
 use super::boundary::guard;
-use crate::core::logging::{set_log_sink, LogSink};
+use crate::core::logging::{inside_sink, set_log_sink, LogSink};
 use crate::core::{Error, ResultCode};
 use log::{Level, LevelFilter};
-use std::cell::Cell;
 use std::ffi::c_void;
 
 /// Log level: nothing (for `ftls_set_log_callback()`'s `max_level`).
@@ -68,37 +67,8 @@ unsafe impl Send for CallbackTarget {}
 // SAFETY: as above; concurrent calls are part of the documented contract.
 unsafe impl Sync for CallbackTarget {}
 
-thread_local! {
-    /// Whether this thread is inside the log callback. The callback runs holding the log's
-    /// read lock, which `ftls_set_log_callback()` must take for writing: called on the same
-    /// thread it would wait for itself forever, so it is refused instead. Per thread, because
-    /// the callback runs on whichever thread logs, and another thread may well replace it
-    /// meanwhile (it then waits for the callback to return, as documented).
-    static IN_LOG_CALLBACK: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Marks this thread as inside the log callback until dropped (also when unwinding).
-struct InsideCallback;
-
-impl InsideCallback {
-    fn enter() -> Option<Self> {
-        (!IN_LOG_CALLBACK.with(|inside| inside.replace(true))).then_some(Self)
-    }
-}
-
-impl Drop for InsideCallback {
-    fn drop(&mut self) {
-        IN_LOG_CALLBACK.with(|inside| inside.set(false));
-    }
-}
-
 impl CallbackTarget {
     fn call(&self, level: Level, module: &str, message: &str) {
-        // A message logged by an ftls call made from inside the callback is dropped: the
-        // callback is not re-entered.
-        let Some(_inside) = InsideCallback::enter() else {
-            return;
-        };
         // SAFETY: a non-NULL C function given by the caller; both strings live until it
         // returns.
         unsafe {
@@ -134,7 +104,9 @@ pub extern "C" fn ftls_set_log_callback(
     max_level: u32,
 ) -> ResultCode {
     guard(|| {
-        if IN_LOG_CALLBACK.with(Cell::get) {
+        // The callback runs holding the log's read lock, which replacing it takes for
+        // writing: on the same thread that would wait for itself forever.
+        if inside_sink() {
             return Err(Error::invalid_state(
                 "ftls_set_log_callback called from inside the log callback: the callback cannot \
                  be replaced while it runs",

@@ -6,9 +6,15 @@
 //! another sink, or none, swaps what the bridge calls. Once [`set_log_sink`] returns, the old
 //! sink is no longer running and will not be called again: calls hold a read lock, the swap
 //! takes the write lock.
+//!
+//! The sink is never re-entered: a message logged by code the sink runs (an ftls call made from
+//! inside the C callback) is dropped before the lock is taken again, since a second read lock on
+//! the same thread would wait behind a writer waiting for the first. Replacing the sink from
+//! inside it would wait for itself: [`inside_sink`] lets the caller refuse that instead.
 
 use super::error::Error;
 use log::{Level, LevelFilter, Log, Metadata, Record};
+use std::cell::Cell;
 use std::sync::{OnceLock, RwLock};
 
 /// Receives one log message: its level, its target (the module, e.g. `rustls::client::hs`)
@@ -16,6 +22,33 @@ use std::sync::{OnceLock, RwLock};
 pub type LogSink = Box<dyn Fn(Level, &str, &str) + Send + Sync>;
 
 static SINK: RwLock<Option<LogSink>> = RwLock::new(None);
+
+thread_local! {
+    /// Whether this thread is running the sink. Per thread: the sink runs on whichever thread
+    /// logs, and another thread may replace it meanwhile (waiting for it to return).
+    static IN_SINK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the calling thread is inside the sink (so must not replace it).
+pub fn inside_sink() -> bool {
+    IN_SINK.with(Cell::get)
+}
+
+/// Marks this thread as inside the sink until dropped (also when unwinding); None if it
+/// already is.
+struct InsideSink;
+
+impl InsideSink {
+    fn enter() -> Option<Self> {
+        (!IN_SINK.with(|inside| inside.replace(true))).then_some(Self)
+    }
+}
+
+impl Drop for InsideSink {
+    fn drop(&mut self) {
+        IN_SINK.with(|inside| inside.set(false));
+    }
+}
 
 struct Bridge;
 
@@ -28,6 +61,9 @@ impl Log for Bridge {
         if !self.enabled(record.metadata()) {
             return;
         }
+        let Some(_inside) = InsideSink::enter() else {
+            return;
+        };
         let sink = SINK.read().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(sink) = sink.as_ref() {
             let text = record.args().to_string();
@@ -72,7 +108,7 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     #[test]
-    fn messages_up_to_the_level_reach_the_sink_until_it_is_removed() {
+    fn messages_up_to_the_level_reach_the_sink_until_it_is_removed_and_never_re_enter_it() {
         let seen = Arc::new(Mutex::new(Vec::<(Level, String, String)>::new()));
         let sink = seen.clone();
         set_log_sink(
@@ -93,6 +129,30 @@ mod tests {
         assert_eq!(
             ours,
             vec![&(Level::Info, "ftls::test".to_owned(), "hello 42".to_owned())]
+        );
+        drop(seen);
+
+        // A message logged from inside the sink is dropped, not delivered again (which would
+        // take the read lock a second time on this thread), and the sink knows it is inside.
+        let calls = Arc::new(Mutex::new(Vec::<(String, bool)>::new()));
+        let sink = calls.clone();
+        set_log_sink(
+            Some(Box::new(move |_, target, text| {
+                if target != "ftls::nested" {
+                    return;
+                }
+                sink.lock().unwrap().push((text.to_owned(), inside_sink()));
+                log::info!(target: "ftls::nested", "from inside the sink");
+            })),
+            LevelFilter::Info,
+        )
+        .unwrap();
+        log::info!(target: "ftls::nested", "from outside");
+        set_log_sink(None, LevelFilter::Off).unwrap();
+        assert!(!inside_sink());
+        assert_eq!(
+            *calls.lock().unwrap(),
+            vec![("from outside".to_owned(), true)]
         );
     }
 }
