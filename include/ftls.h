@@ -2315,8 +2315,9 @@ ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, ui
  * TLS 1.3 no context and an empty context give the same bytes; in TLS 1.2 they differ.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (the handshake is not complete);
- * `FTLS_ERR_INVALID_ARGUMENT` (`out_len` 0, or more than the protocol can derive: 255 hash
- * lengths in TLS 1.3); `FTLS_ERR_NULL_ARGUMENT` (`conn`, or a buffer NULL with a non-zero
+ * `FTLS_ERR_INVALID_ARGUMENT` (`out_len` 0, or more than 255 hash lengths of the
+ * negotiated suite: what TLS 1.3 can derive, applied to TLS 1.2 too; checked before anything is
+ * allocated); `FTLS_ERR_NULL_ARGUMENT` (`conn`, or a buffer NULL with a non-zero
  * length); `FTLS_ERR_PANIC`. On failure `out` is left untouched.
  */
 ftls_result ftls_connection_export_keying_material(const ftls_connection *conn, uint8_t *out, size_t out_len, const uint8_t *label, size_t label_len, const uint8_t *context, size_t context_len, bool use_context);
