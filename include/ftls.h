@@ -1573,7 +1573,12 @@ ftls_result ftls_connection_set_handshake_callback(ftls_connection *conn, ftls_h
  * reported more bytes than asked; the connection then stays failed, except after `EINTR`,
  * which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
  * `ftls_connection_read()` first); the connection's earlier fatal error, if any;
- * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. When the connection's receive buffer is full,
+ * it first processes what it holds (as `ftls_connection_process_new_packets()`, whose
+ * failures it then returns) and reads again; still full during the handshake means the
+ * peer's handshake message is larger than ftls accepts (64 KiB with its record headers):
+ * `FTLS_ERR_BAD_MESSAGE`, the connection fails, and `ftls_connection_write_tls()` sends the
+ * decode_error alert.
  */
 ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback callback, void *userdata, size_t *out_n);
 
@@ -1585,7 +1590,8 @@ ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback c
  * Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
  * `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
  * except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works after a
- * fatal error, to send the alert.
+ * fatal error, to send the alert: rustls' own, or the one ftls writes for the errors rustls
+ * sends none for (while this side's records are still plaintext).
  */
 ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback callback, void *userdata, size_t *out_n);
 
@@ -1837,7 +1843,10 @@ void ftls_connection_free(ftls_connection *conn);
  * any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
  * also wait for writability and then call `ftls_connection_flush()`, because an accepted
  * write or a queued alert may still be waiting to go out. Remember that decrypted data already
- * buffered (`ftls_connection_pending()`) does not make the fd readable.
+ * buffered (`ftls_connection_pending()`) does not make the fd readable. Once the connection
+ * has failed, every one of these calls writes the fatal alert that tells the peer why before
+ * it returns the error (as far as the fd takes it), so closing the fd after a failed call
+ * does not leave the peer with a bare end of stream.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
  * `FTLS_ERR_PANIC`.
@@ -1857,7 +1866,8 @@ ftls_result ftls_connection_set_fds(ftls_connection *conn, int32_t read_fd, int3
  * Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
  * `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
  * again. When the handshake fails, the alert telling the peer why is sent before the error is
- * returned (if the socket takes it at once; `ftls_connection_flush()` retries).
+ * returned (if the socket takes it at once; `ftls_connection_flush()` or any later fd call
+ * retries).
  *
  * Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
  * the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed

@@ -120,7 +120,12 @@ pub extern "C" fn ftls_connection_set_handshake_callback(
 /// reported more bytes than asked; the connection then stays failed, except after `EINTR`,
 /// which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
 /// `ftls_connection_read()` first); the connection's earlier fatal error, if any;
-/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. When the connection's receive buffer is full,
+/// it first processes what it holds (as `ftls_connection_process_new_packets()`, whose
+/// failures it then returns) and reads again; still full during the handshake means the
+/// peer's handshake message is larger than ftls accepts (64 KiB with its record headers):
+/// `FTLS_ERR_BAD_MESSAGE`, the connection fails, and `ftls_connection_write_tls()` sends the
+/// decode_error alert.
 #[no_mangle]
 pub extern "C" fn ftls_connection_read_tls(
     conn: *mut ftls_connection,
@@ -156,7 +161,8 @@ fn move_tls<F>(
 /// Returns `FTLS_OK`; `FTLS_WANT_WRITE` (the callback returned EAGAIN/EWOULDBLOCK);
 /// `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
 /// except after `EINTR`); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works after a
-/// fatal error, to send the alert.
+/// fatal error, to send the alert: rustls' own, or the one ftls writes for the errors rustls
+/// sends none for (while this side's records are still plaintext).
 #[no_mangle]
 pub extern "C" fn ftls_connection_write_tls(
     conn: *mut ftls_connection,

@@ -34,6 +34,32 @@ impl From<rustls::Error> for Error {
     }
 }
 
+impl Error {
+    /// As `From<rustls::Error>`, knowing whether the handshake was still running: rustls
+    /// reports a close_notify it refused the same way before the handshake completed (too
+    /// early) and after it (only an invalid alert level is refused then, and rustls has
+    /// answered it with illegal_parameter).
+    pub(crate) fn from_rustls(err: rustls::Error, handshaking: bool) -> Self {
+        match err {
+            rustls::Error::AlertReceived(AlertDescription::CloseNotify) if !handshaking => {
+                Error::new(
+                    FTLS_ERR_BAD_MESSAGE,
+                    "the peer sent close_notify with an invalid alert level (neither warning \
+                     nor fatal): refused with an illegal_parameter alert",
+                )
+            }
+            rustls::Error::InvalidMessage(rustls::InvalidMessage::HandshakePayloadTooLarge) => {
+                Error::new(
+                    FTLS_ERR_BAD_MESSAGE,
+                    "the peer sent a handshake message larger than the 65535 bytes rustls \
+                     accepts (HandshakePayloadTooLarge)",
+                )
+            }
+            err => err.into(),
+        }
+    }
+}
+
 fn general_code(err: &rustls::Error) -> ResultCode {
     match err {
         rustls::Error::InvalidMessage(_) | rustls::Error::PeerSentOversizedRecord => {

@@ -1,0 +1,229 @@
+//! Hostile peers: inputs that must be refused with an alert the peer can read.
+
+use super::*;
+use crate::core::ResultCode;
+use std::io::{Read, Write};
+
+/// A record of `content_type` holding `payload`.
+fn record(content_type: u8, payload: &[u8]) -> Vec<u8> {
+    let mut out = vec![content_type, 3, 3];
+    out.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The ClientHello of a fresh client built from `client`, as one handshake message with a
+/// padding extension of `padding` bytes appended.
+fn client_hello_message(client: &ClientConfigBuilder, padding: usize) -> Vec<u8> {
+    let mut c = Connection::client(&client.build().unwrap(), "localhost").unwrap();
+    let mut wire = Vec::new();
+    while c.wants_write() {
+        c.write_tls(&mut wire).unwrap();
+    }
+    assert_eq!(wire[0], 22);
+    let len = u16::from_be_bytes([wire[3], wire[4]]) as usize;
+    assert_eq!(wire.len(), 5 + len, "one record");
+    let mut body = wire[5 + 4..].to_vec();
+    // version, random, session id, suites, compression, then the extensions' length.
+    let mut at = 2 + 32;
+    at += 1 + body[at] as usize;
+    at += 2 + u16::from_be_bytes([body[at], body[at + 1]]) as usize;
+    at += 1 + body[at] as usize;
+    let ext_len = u16::from_be_bytes([body[at], body[at + 1]]) as usize;
+    let new_ext_len = ext_len + 4 + padding;
+    body[at..at + 2].copy_from_slice(&(new_ext_len as u16).to_be_bytes());
+    body.extend_from_slice(&[0, 21]);
+    body.extend_from_slice(&(padding as u16).to_be_bytes());
+    body.resize(body.len() + padding, 0);
+    let mut message = vec![1];
+    message.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+    message.extend_from_slice(&body);
+    message
+}
+
+/// `message` cut into handshake records of at most 16384 bytes.
+fn handshake_records(message: &[u8]) -> Vec<u8> {
+    handshake_records_of(message, 16384)
+}
+
+fn handshake_records_of(message: &[u8], size: usize) -> Vec<u8> {
+    message
+        .chunks(size)
+        .flat_map(|chunk| record(22, chunk))
+        .collect()
+}
+
+/// The first alert record among plaintext records: (level, description).
+fn alert_in(mut wire: &[u8]) -> Option<(u8, u8)> {
+    while wire.len() >= 5 {
+        let len = u16::from_be_bytes([wire[3], wire[4]]) as usize;
+        let payload = wire.get(5..5 + len)?;
+        if wire[0] == 21 && len == 2 {
+            return Some((payload[0], payload[1]));
+        }
+        wire = &wire[5 + len..];
+    }
+    None
+}
+
+/// What a server sends back to `wire` over the callback path (read_tls / write_tls), and how
+/// it failed.
+fn answer_in_memory(server: &ServerConfigBuilder, wire: &[u8]) -> (Vec<u8>, Result<(), Error>) {
+    let mut s = Connection::server(&server.build().unwrap()).unwrap();
+    let mut input = wire;
+    let result = loop {
+        if input.is_empty() {
+            break Ok(());
+        }
+        if let Err(err) = s.read_tls(&mut input).and_then(|_| s.process_new_packets()) {
+            break Err(err);
+        }
+    };
+    let mut answer = Vec::new();
+    while s.wants_write() {
+        s.write_tls(&mut answer).expect("write to a Vec");
+    }
+    (answer, result)
+}
+
+/// The same over a socket with the fd calls: the peer sends `wire`, the server's handshake
+/// fails; what did the peer receive?
+fn answer_over_fd(server: &ServerConfigBuilder, wire: &[u8]) -> (Vec<u8>, Result<(), Error>) {
+    use std::os::fd::AsRawFd;
+    let (mut peer, ours) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+    peer.write_all(wire)
+        .expect("the socket buffer takes the whole hello");
+    peer.shutdown(std::net::Shutdown::Write).unwrap();
+    let result = {
+        let mut s = Connection::server(&server.build().unwrap()).unwrap();
+        s.set_fds(ours.as_raw_fd(), ours.as_raw_fd()).unwrap();
+        s.handshake()
+    };
+    // Everything the server sent is in the socket by now (the calls write synchronously):
+    // read it before the server's socket closes with unread input, which would reset it.
+    peer.set_nonblocking(true).unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match peer.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => break,
+            Err(err) => panic!("reading the answer: {err}"),
+        }
+    }
+    drop(ours);
+    (answer, result)
+}
+
+/// Both paths refuse `wire` with `code`, a detail containing `detail`, and send the peer a
+/// fatal alert `description`.
+fn refused_with_alert(
+    server: &ServerConfigBuilder,
+    wire: &[u8],
+    code: ResultCode,
+    detail: &str,
+    description: u8,
+) {
+    for (path, (answer, result)) in [
+        ("callbacks", answer_in_memory(server, wire)),
+        ("fd", answer_over_fd(server, wire)),
+    ] {
+        let err = result.expect_err(path);
+        assert_eq!(err.code(), code, "{path}: {err}");
+        assert!(err.detail().contains(detail), "{path}: {err}");
+        assert_eq!(
+            alert_in(&answer),
+            Some((2, description)),
+            "{path}: {answer:?}"
+        );
+    }
+}
+
+fn server() -> ServerConfigBuilder {
+    server_builder("server.pem", "server.key")
+}
+
+#[test]
+fn a_client_hello_as_large_as_rustls_takes_is_answered() {
+    let base = client_hello_message(&client_builder(), 0).len();
+    for size in [65447, 65513] {
+        let wire = handshake_records(&client_hello_message(&client_builder(), size - base));
+        for (path, (answer, result)) in [
+            ("callbacks", answer_in_memory(&server(), &wire)),
+            ("fd", answer_over_fd(&server(), &wire)),
+        ] {
+            // The fd handshake then meets the end of stream: the hello itself was taken.
+            if path == "callbacks" {
+                result.expect("accepted");
+            }
+            assert_eq!(
+                answer.first(),
+                Some(&22),
+                "{path} {size}: a ServerHello came back"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_oversized_client_hello_is_refused_with_an_alert() {
+    let base = client_hello_message(&client_builder(), 0).len();
+    // Too large for rustls' buffer with its record headers; then too large a message outright.
+    let in_small_records =
+        handshake_records_of(&client_hello_message(&client_builder(), 65433 - base), 1000);
+    refused_with_alert(
+        &server(),
+        &in_small_records,
+        FTLS_ERR_BAD_MESSAGE,
+        "handshake message is too large",
+        50,
+    );
+    let too_large = handshake_records(&client_hello_message(&client_builder(), 70000 - base));
+    refused_with_alert(
+        &server(),
+        &too_large,
+        FTLS_ERR_BAD_MESSAGE,
+        "larger than the 65535 bytes",
+        50,
+    );
+}
+
+#[test]
+fn records_interleaved_with_a_fragmented_client_hello_are_refused_with_an_alert() {
+    let message = client_hello_message(&client_builder(), 0);
+    let (first, rest) = message.split_at(100);
+    let mut wire = record(22, first);
+    wire.extend(record(20, &[1]));
+    wire.extend(record(22, rest));
+    refused_with_alert(
+        &server(),
+        &wire,
+        FTLS_ERR_PROTOCOL,
+        "MessageInterleavedWithHandshakeMessage",
+        10,
+    );
+}
+
+#[test]
+fn too_many_warning_alerts_are_refused_with_an_alert() {
+    let mut client = client_builder();
+    client
+        .negotiation
+        .set_versions(Versions {
+            tls12: true,
+            tls13: false,
+        })
+        .unwrap();
+    let mut wire = handshake_records(&client_hello_message(&client, 0));
+    for _ in 0..5 {
+        wire.extend(record(21, &[1, 90]));
+    }
+    refused_with_alert(
+        &server(),
+        &wire,
+        FTLS_ERR_PROTOCOL,
+        "TooManyWarningAlertsReceived",
+        10,
+    );
+}
