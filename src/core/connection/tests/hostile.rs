@@ -227,3 +227,91 @@ fn too_many_warning_alerts_are_refused_with_an_alert() {
         10,
     );
 }
+
+/// An ftls server after a TLS 1.3 handshake with a plain rustls client whose traffic secrets
+/// are extracted, and a function that encrypts a record as that client would send it next
+/// (`typ` is the inner content type).
+fn established_with_raw_client() -> (
+    Connection,
+    impl FnMut(rustls::ContentType, &[u8]) -> Vec<u8>,
+) {
+    use rustls::crypto::cipher::{OutboundChunks, OutboundPlainMessage};
+    use rustls::ConnectionTrafficSecrets::*;
+    let mut config = (*client_builder().build().unwrap().rustls).clone();
+    config.enable_secret_extraction = true;
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut client = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let mut s = Connection::server(&server().build().unwrap()).unwrap();
+    while client.is_handshaking() || client.wants_write() || s.wants_write() {
+        let mut wire = Vec::new();
+        while client.wants_write() {
+            client.write_tls(&mut wire).unwrap();
+        }
+        let mut input = &wire[..];
+        while !input.is_empty() {
+            s.read_tls(&mut input).unwrap();
+            s.process_new_packets().unwrap();
+        }
+        let mut back = Vec::new();
+        while s.wants_write() {
+            s.write_tls(&mut back).unwrap();
+        }
+        let mut input = &back[..];
+        while !input.is_empty() {
+            client.read_tls(&mut input).unwrap();
+            client.process_new_packets().unwrap();
+        }
+    }
+    let aead = client
+        .negotiated_cipher_suite()
+        .unwrap()
+        .tls13()
+        .unwrap()
+        .aead_alg;
+    let (mut seq, secrets) = client.dangerous_extract_secrets().unwrap().tx;
+    let (Aes128Gcm { key, iv } | Aes256Gcm { key, iv } | Chacha20Poly1305 { key, iv }) = secrets
+    else {
+        unreachable!("a TLS 1.3 AEAD")
+    };
+    let mut encrypter = aead.encrypter(key, iv);
+    let encrypt = move |typ, payload: &[u8]| {
+        let message = OutboundPlainMessage {
+            typ,
+            version: rustls::ProtocolVersion::TLSv1_2,
+            payload: OutboundChunks::Single(payload),
+        };
+        let record = encrypter.encrypt(message, seq).unwrap().encode();
+        seq += 1;
+        record
+    };
+    (s, encrypt)
+}
+
+#[test]
+fn an_invalid_alert_level_after_the_handshake_is_named_as_such() {
+    let (mut s, mut encrypt) = established_with_raw_client();
+    // Level 3 (neither warning nor fatal), close_notify.
+    let record = encrypt(rustls::ContentType::Alert, &[3, 0]);
+    s.read_tls(&mut &record[..]).unwrap();
+    let err = s.process_new_packets().unwrap_err();
+    assert_eq!(err.code(), FTLS_ERR_BAD_MESSAGE, "{err}");
+    assert!(
+        err.detail()
+            .contains("close_notify with an invalid alert level"),
+        "{err}"
+    );
+    assert!(s.wants_write(), "rustls' illegal_parameter alert is queued");
+}
+
+/// The record is encrypted, so ftls cannot write the unexpected_message alert rustls omits
+/// here (see `alerts`): the connection fails with a clear error.
+#[test]
+fn an_illegal_inner_content_type_fails_the_connection() {
+    let (mut s, mut encrypt) = established_with_raw_client();
+    // Inner plaintext all zeros: no content type at all.
+    let record = encrypt(rustls::ContentType::Unknown(0), b"");
+    s.read_tls(&mut &record[..]).unwrap();
+    let err = s.process_new_packets().unwrap_err();
+    assert_eq!(err.code(), FTLS_ERR_PROTOCOL, "{err}");
+    assert!(err.detail().contains("IllegalTlsInnerPlaintext"), "{err}");
+}
