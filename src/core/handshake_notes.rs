@@ -20,6 +20,9 @@ pub struct Notes {
     pub failure: Option<Error>,
     /// The OCSP response the server stapled (client side), as the verifier saw it.
     pub ocsp_response: Option<Vec<u8>>,
+    /// The client's hello carried TLS_FALLBACK_SCSV and this server supports TLS 1.3 (server
+    /// side): if TLS 1.2 was negotiated, the client was downgraded.
+    pub fallback_signalled: bool,
 }
 
 thread_local! {
@@ -66,6 +69,15 @@ pub fn note_failure(err: Error) {
     CURRENT.with(|slot| {
         if let Some(notes) = slot.borrow_mut().as_mut() {
             notes.failure.get_or_insert(err);
+        }
+    });
+}
+
+/// Records that the client signalled a fallback to a server that supports TLS 1.3.
+pub fn note_fallback_signalled() {
+    CURRENT.with(|slot| {
+        if let Some(notes) = slot.borrow_mut().as_mut() {
+            notes.fallback_signalled = true;
         }
     });
 }

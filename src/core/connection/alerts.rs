@@ -16,14 +16,17 @@ use std::io::{self, Write};
 pub(super) struct OwnAlert {
     record: [u8; 7],
     written: u8,
+    /// Sent instead of what rustls queued (which the peer must never see), not after it.
+    instead: bool,
 }
 
 impl OwnAlert {
     /// content type alert (21), legacy version TLS 1.2, length 2, level fatal (2).
-    fn fatal(description: AlertDescription) -> Self {
+    fn fatal(description: AlertDescription, instead: bool) -> Self {
         Self {
             record: [21, 3, 3, 0, 2, 2, u8::from(description)],
             written: 0,
+            instead,
         }
     }
 
@@ -59,9 +62,34 @@ impl Connection {
     /// records are still plaintext.
     pub(super) fn fail_alerting(&mut self, err: Error, alert: AlertDescription) -> Error {
         if self.sends_plaintext() {
-            self.rare_mut().own_alert = Some(OwnAlert::fatal(alert));
+            self.rare_mut().own_alert = Some(OwnAlert::fatal(alert, false));
         }
         self.fail(err)
+    }
+
+    /// The client signalled a fallback (TLS_FALLBACK_SCSV) yet TLS 1.2 was negotiated with a
+    /// server that supports TLS 1.3: someone removed TLS 1.3 from the client's offer (RFC 7507).
+    /// rustls has queued its first flight already; the peer gets inappropriate_fallback
+    /// instead, before anything else (nothing has gone out yet).
+    pub(super) fn refuse_fallback(&mut self) -> Error {
+        self.rare_mut().own_alert = Some(OwnAlert::fatal(
+            AlertDescription::InappropriateFallback,
+            true,
+        ));
+        self.fail(Error::new(
+            crate::core::ResultCode::FTLS_ERR_PROTOCOL,
+            "the client signalled a fallback (TLS_FALLBACK_SCSV) and offered at most TLS 1.2, \
+             but this server supports TLS 1.3: a downgrade, refused with the \
+             inappropriate_fallback alert (RFC 7507)",
+        ))
+    }
+
+    /// Whether rustls' queued output must be held back (see `OwnAlert::instead`).
+    pub(super) fn rustls_output_withheld(&self) -> bool {
+        self.rare
+            .as_ref()
+            .and_then(|rare| rare.own_alert.as_ref())
+            .is_some_and(|alert| alert.instead)
     }
 
     /// Whether this side has not started encrypting its records.

@@ -270,7 +270,9 @@ impl Connection {
     /// Writes buffered TLS bytes to the transport (one call, possibly vectored). Returns how many
     /// were written; `Ok(0)` when nothing was pending.
     pub fn write_tls(&mut self, transport: &mut dyn Write) -> Result<usize, Error> {
-        let result = if !self.tls.wants_write() && self.own_alert_pending() {
+        let result = if self.rustls_output_withheld()
+            || (!self.tls.wants_write() && self.own_alert_pending())
+        {
             self.write_own_alert(transport)
         } else {
             let observer = observer_of(&mut self.rare);
@@ -305,6 +307,7 @@ impl Connection {
         if let Some(response) = notes.ocsp_response {
             self.rare_mut().peer_ocsp_response = Some(response);
         }
+        let fallback_signalled = notes.fallback_signalled;
         // A verifier or resolver of ours explained the failure better than rustls' variant.
         let result = result.map_err(|err| {
             let alert = alerts::missing_alert(&err);
@@ -321,6 +324,11 @@ impl Connection {
             Some(alert) => self.fail_alerting(err, alert),
             None => self.fail(err),
         })?;
+        if fallback_signalled
+            && self.tls.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2)
+        {
+            return Err(self.refuse_fallback());
+        }
         self.plaintext_pending = saturating_u32(state.plaintext_bytes_to_read());
         self.release_deferred_close_notify();
         self.shrink_receive_buffer();
@@ -448,7 +456,7 @@ impl Connection {
     }
 
     pub fn wants_write(&self) -> bool {
-        self.tls.wants_write() || self.own_alert_pending()
+        (self.tls.wants_write() && !self.rustls_output_withheld()) || self.own_alert_pending()
     }
 
     pub fn is_handshaking(&self) -> bool {

@@ -12,9 +12,12 @@ fn record(content_type: u8, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The ClientHello of a fresh client built from `client`, as one handshake message with a
-/// padding extension of `padding` bytes appended.
-fn client_hello_message(client: &ClientConfigBuilder, padding: usize) -> Vec<u8> {
+/// The ClientHello of a fresh client built from `client`, as one handshake message, after
+/// `edit` changed its cipher suites and extensions (type, body).
+fn client_hello_edited(
+    client: &ClientConfigBuilder,
+    edit: impl FnOnce(&mut Vec<u16>, &mut Vec<(u16, Vec<u8>)>),
+) -> Vec<u8> {
     let mut c = Connection::client(&client.build().unwrap(), "localhost").unwrap();
     let mut wire = Vec::new();
     while c.wants_write() {
@@ -23,22 +26,64 @@ fn client_hello_message(client: &ClientConfigBuilder, padding: usize) -> Vec<u8>
     assert_eq!(wire[0], 22);
     let len = u16::from_be_bytes([wire[3], wire[4]]) as usize;
     assert_eq!(wire.len(), 5 + len, "one record");
-    let mut body = wire[5 + 4..].to_vec();
-    // version, random, session id, suites, compression, then the extensions' length.
-    let mut at = 2 + 32;
-    at += 1 + body[at] as usize;
-    at += 2 + u16::from_be_bytes([body[at], body[at + 1]]) as usize;
-    at += 1 + body[at] as usize;
-    let ext_len = u16::from_be_bytes([body[at], body[at + 1]]) as usize;
-    let new_ext_len = ext_len + 4 + padding;
-    body[at..at + 2].copy_from_slice(&(new_ext_len as u16).to_be_bytes());
-    body.extend_from_slice(&[0, 21]);
-    body.extend_from_slice(&(padding as u16).to_be_bytes());
-    body.resize(body.len() + padding, 0);
+    let body = &wire[5 + 4..];
+    let u16_at = |at: usize| u16::from_be_bytes([body[at], body[at + 1]]);
+    // version, random, session id; suites; compression; extensions.
+    let suites_at = 2 + 32 + 1 + body[2 + 32] as usize;
+    let suites_len = u16_at(suites_at) as usize;
+    let mut suites: Vec<u16> = (0..suites_len / 2)
+        .map(|i| u16_at(suites_at + 2 + 2 * i))
+        .collect();
+    let compression_at = suites_at + 2 + suites_len;
+    let extensions_at = compression_at + 1 + body[compression_at] as usize;
+    let mut extensions = Vec::new();
+    let mut at = extensions_at + 2;
+    while at < body.len() {
+        let (typ, len) = (u16_at(at), u16_at(at + 2) as usize);
+        extensions.push((typ, body[at + 4..at + 4 + len].to_vec()));
+        at += 4 + len;
+    }
+    edit(&mut suites, &mut extensions);
+    let mut out = body[..suites_at].to_vec();
+    out.extend_from_slice(&((suites.len() * 2) as u16).to_be_bytes());
+    suites
+        .iter()
+        .for_each(|s| out.extend_from_slice(&s.to_be_bytes()));
+    out.extend_from_slice(&body[compression_at..extensions_at]);
+    let encoded: Vec<u8> = extensions
+        .iter()
+        .flat_map(|(typ, data)| {
+            let mut e = typ.to_be_bytes().to_vec();
+            e.extend_from_slice(&(data.len() as u16).to_be_bytes());
+            e.extend_from_slice(data);
+            e
+        })
+        .collect();
+    out.extend_from_slice(&(encoded.len() as u16).to_be_bytes());
+    out.extend_from_slice(&encoded);
     let mut message = vec![1];
-    message.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
-    message.extend_from_slice(&body);
+    message.extend_from_slice(&(out.len() as u32).to_be_bytes()[1..]);
+    message.extend_from_slice(&out);
     message
+}
+
+/// The ClientHello with a padding extension of `padding` bytes appended.
+fn client_hello_message(client: &ClientConfigBuilder, padding: usize) -> Vec<u8> {
+    client_hello_edited(client, |_, extensions| {
+        extensions.push((21, vec![0; padding]))
+    })
+}
+
+fn tls12_client() -> ClientConfigBuilder {
+    let mut client = client_builder();
+    client
+        .negotiation
+        .set_versions(Versions {
+            tls12: true,
+            tls13: false,
+        })
+        .unwrap();
+    client
 }
 
 /// `message` cut into handshake records of at most 16384 bytes.
@@ -207,15 +252,7 @@ fn records_interleaved_with_a_fragmented_client_hello_are_refused_with_an_alert(
 
 #[test]
 fn too_many_warning_alerts_are_refused_with_an_alert() {
-    let mut client = client_builder();
-    client
-        .negotiation
-        .set_versions(Versions {
-            tls12: true,
-            tls13: false,
-        })
-        .unwrap();
-    let mut wire = handshake_records(&client_hello_message(&client, 0));
+    let mut wire = handshake_records(&client_hello_message(&tls12_client(), 0));
     for _ in 0..5 {
         wire.extend(record(21, &[1, 90]));
     }
@@ -314,4 +351,44 @@ fn an_illegal_inner_content_type_fails_the_connection() {
     let err = s.process_new_packets().unwrap_err();
     assert_eq!(err.code(), FTLS_ERR_PROTOCOL, "{err}");
     assert!(err.detail().contains("IllegalTlsInnerPlaintext"), "{err}");
+}
+
+#[test]
+fn a_fallback_to_tls12_is_refused_by_a_server_that_supports_tls13() {
+    let with_scsv = |client: &ClientConfigBuilder| {
+        handshake_records(&client_hello_edited(client, |suites, _| {
+            suites.push(0x5600)
+        }))
+    };
+    let downgraded = with_scsv(&tls12_client());
+    for (path, (answer, result)) in [
+        ("callbacks", answer_in_memory(&server(), &downgraded)),
+        ("fd", answer_over_fd(&server(), &downgraded)),
+    ] {
+        let err = result.expect_err(path);
+        assert_eq!(err.code(), FTLS_ERR_PROTOCOL, "{path}: {err}");
+        assert!(err.detail().contains("TLS_FALLBACK_SCSV"), "{path}: {err}");
+        assert!(
+            err.detail().contains("inappropriate_fallback"),
+            "{path}: {err}"
+        );
+        // The alert alone: no ServerHello before it.
+        assert_eq!(answer, [21, 3, 3, 0, 2, 2, 86], "{path}");
+    }
+    // A server limited to TLS 1.2 is not downgraded: it answers.
+    let mut tls12_server = server();
+    tls12_server
+        .negotiation
+        .set_versions(Versions {
+            tls12: true,
+            tls13: false,
+        })
+        .unwrap();
+    let (answer, result) = answer_in_memory(&tls12_server, &downgraded);
+    result.expect("a TLS 1.2 server takes the fallback");
+    assert_eq!(answer.first(), Some(&22), "a ServerHello");
+    // Nor is a client that still offers TLS 1.3.
+    let (answer, result) = answer_in_memory(&server(), &with_scsv(&client_builder()));
+    result.expect("TLS 1.3 is negotiated");
+    assert_eq!(answer.first(), Some(&22), "a ServerHello");
 }
