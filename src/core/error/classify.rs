@@ -55,6 +55,11 @@ impl Error {
                      accepts (HandshakePayloadTooLarge)",
                 )
             }
+            rustls::Error::General(text) if text == "incompatible signing key" => Error::new(
+                FTLS_ERR_HANDSHAKE_FAILURE,
+                "this server's private key cannot sign with any signature scheme the client \
+                 offered for the chosen cipher suite (rustls: incompatible signing key)",
+            ),
             err => err.into(),
         }
     }

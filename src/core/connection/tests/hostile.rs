@@ -392,3 +392,22 @@ fn a_fallback_to_tls12_is_refused_by_a_server_that_supports_tls13() {
     result.expect("TLS 1.3 is negotiated");
     assert_eq!(answer.first(), Some(&22), "a ServerHello");
 }
+
+#[test]
+fn a_tls12_client_whose_schemes_the_key_cannot_sign_with_gets_an_alert() {
+    // server.key is P-256; the client offers only ecdsa_secp384r1_sha384 (0x0503).
+    let hello = client_hello_edited(&tls12_client(), |_, extensions| {
+        for (typ, data) in extensions.iter_mut() {
+            if *typ == 13 {
+                *data = vec![0, 2, 5, 3];
+            }
+        }
+    });
+    refused_with_alert(
+        &server(),
+        &handshake_records(&hello),
+        FTLS_ERR_HANDSHAKE_FAILURE,
+        "cannot sign with any signature scheme the client offered",
+        40,
+    );
+}
