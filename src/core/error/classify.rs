@@ -207,9 +207,14 @@ fn certificate_error(err: &CertificateError) -> Error {
     Error::new(code, detail)
 }
 
-/// A name from the certificate as a person writes it. rustls renders them in Rust debug form
-/// (`DnsName("localhost")`, `IpAddress(0::1)`); anything else is kept as it is.
+/// A name from the certificate as a person writes it, escaped (it is the peer's text). rustls
+/// renders them in Rust debug form (`DnsName("localhost")`, `IpAddress(0::1)`) but copies the
+/// name's bytes verbatim; anything else is kept as it is.
 fn presented_name(name: &str) -> String {
+    super::escape_peer_text(&unescaped_presented_name(name)).into_owned()
+}
+
+fn unescaped_presented_name(name: &str) -> String {
     if let Some(dns) = name
         .strip_prefix("DnsName(\"")
         .and_then(|rest| rest.strip_suffix("\")"))
@@ -231,6 +236,22 @@ fn presented_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_a_certificate_presents_are_escaped() {
+        assert_eq!(
+            presented_name("DnsName(\"x\ny.example\")"),
+            "x\\0ay.example"
+        );
+        assert_eq!(
+            presented_name("DnsName(\"a\u{1b}[31m\u{85}b\")"),
+            "a\\1b[31m\\u{0085}b"
+        );
+        assert_eq!(
+            presented_name("DnsName(\"plain.example\")"),
+            "plain.example"
+        );
+    }
 
     #[test]
     fn alert_names_follow_the_rfc_spelling() {

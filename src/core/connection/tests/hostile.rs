@@ -411,3 +411,38 @@ fn a_tls12_client_whose_schemes_the_key_cannot_sign_with_gets_an_alert() {
         40,
     );
 }
+
+#[test]
+fn a_name_mismatch_detail_escapes_the_names_the_certificate_presents() {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair, SanType};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let mut leaf = CertificateParams::new(Vec::<String>::new()).unwrap();
+    leaf.subject_alt_names = vec![
+        SanType::DnsName("x\ny.example".try_into().unwrap()),
+        SanType::DnsName("ok.example".try_into().unwrap()),
+    ];
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = leaf.signed_by(&leaf_key, &ca).unwrap();
+    let provider = crate::core::provider::default_provider();
+    let identity = Identity::from_pem(
+        leaf.pem().as_bytes(),
+        leaf_key.serialize_pem().as_bytes(),
+        &provider,
+    )
+    .unwrap();
+    let mut server = ServerConfigBuilder::new();
+    server.set_identity(identity);
+    let mut client = ClientConfigBuilder::new();
+    client.add_trust_anchors_pem(ca.pem().as_bytes()).unwrap();
+    let (_, _, client_err, _) = connect(&client, &server, "localhost");
+    let err = client_err.expect("the name does not match");
+    assert_eq!(err.code(), FTLS_ERR_CERT_NAME_MISMATCH, "{err}");
+    assert!(
+        err.detail()
+            .contains("valid for: x\\0ay.example, ok.example"),
+        "{err}"
+    );
+    assert!(!err.detail().contains('\n'), "{err}");
+}
