@@ -93,7 +93,9 @@ pub extern "C" fn ftls_server_connection_new(
 /// `ftls_handshake_event`). Set it right after creating the connection, before any I/O.
 /// `userdata` is passed to each call and must stay valid while the connection lives. TLS 1.3
 /// messages after ServerHello are encrypted on the wire; ftls decrypts its own copy with the
-/// handshake keys to name them. Setting it again replaces the earlier callback.
+/// handshake keys to name them. A TLS 1.3 server also reports the NewSessionTicket messages it
+/// sends right after the handshake (before the `COMPLETE` event); a client does not see the
+/// tickets it receives afterwards. Setting it again replaces the earlier callback.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`conn` or `callback`); `FTLS_ERR_INVALID_STATE`
 /// (TLS bytes were already read or written: the trace would miss the start); `FTLS_ERR_PANIC`.
