@@ -217,8 +217,8 @@ impl Connection {
             Some(n) => Ok(n),
             None if self.plaintext_pending > 0 || !self.tls.is_handshaking() => {
                 Err(Error::invalid_state(format!(
-                    "cannot take more TLS data now: {} bytes of plaintext are waiting: read \
-                     them first",
+                    "cannot take more TLS data now ({} bytes of plaintext are waiting): read \
+                     the pending plaintext first",
                     self.plaintext_pending
                 )))
             }
