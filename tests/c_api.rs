@@ -458,6 +458,11 @@ fn fd_api_over_socketpairs_and_pipes() {
 // The header on its own
 // ------------------------------------------------------------------------------------------
 
+#[test]
+fn hostile_peers_get_a_fatal_alert() {
+    run_checks("hostile_peers", &[&certs()], 35);
+}
+
 fn compile(compiler: &str, args: &[&str], what: &str) {
     run_tool(Command::new(compiler).args(args).current_dir(root()), what);
 }
