@@ -446,3 +446,18 @@ fn a_name_mismatch_detail_escapes_the_names_the_certificate_presents() {
     );
     assert!(!err.detail().contains('\n'), "{err}");
 }
+
+#[test]
+fn reading_more_before_processing_is_not_refused() {
+    // rustls' buffer holds one record until the handshake message is known to span more:
+    // reading on without processing used to fail with "message buffer full".
+    let base = client_hello_message(&client_builder(), 0).len();
+    let wire = handshake_records(&client_hello_message(&client_builder(), 40000 - base));
+    let mut s = Connection::server(&server().build().unwrap()).unwrap();
+    let mut input = &wire[..];
+    while !input.is_empty() {
+        s.read_tls(&mut input).expect("read on");
+    }
+    s.process_new_packets().expect("the hello is whole");
+    assert!(s.wants_write(), "a ServerHello is ready");
+}
