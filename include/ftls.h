@@ -1603,7 +1603,9 @@ ftls_result ftls_server_connection_new(const ftls_server_config *config, ftls_co
  * `ftls_handshake_event`). Set it right after creating the connection, before any I/O.
  * `userdata` is passed to each call and must stay valid while the connection lives. TLS 1.3
  * messages after ServerHello are encrypted on the wire; ftls decrypts its own copy with the
- * handshake keys to name them. Setting it again replaces the earlier callback.
+ * handshake keys to name them. A TLS 1.3 server also reports the NewSessionTicket messages it
+ * sends right after the handshake (before the `COMPLETE` event); a client does not see the
+ * tickets it receives afterwards. Setting it again replaces the earlier callback.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`conn` or `callback`); `FTLS_ERR_INVALID_STATE`
  * (TLS bytes were already read or written: the trace would miss the start); `FTLS_ERR_PANIC`.
@@ -1621,8 +1623,12 @@ ftls_result ftls_connection_set_handshake_callback(ftls_connection *conn, ftls_h
  * reported more bytes than asked; the connection then stays failed, except after `EINTR`,
  * which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
  * `ftls_connection_read()` first; or called from inside a callback of this connection: nothing
- * is done); the connection's earlier fatal error, if any;
- * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ * is done); the connection's earlier fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`. When the connection's receive buffer is full, it first processes what it
+ * holds (as `ftls_connection_process_new_packets()`, whose failures it then returns) and reads
+ * again; still full during the handshake means the peer's handshake message is larger than
+ * ftls accepts (64 KiB with its record headers): `FTLS_ERR_BAD_MESSAGE`, the connection fails,
+ * and `ftls_connection_write_tls()` sends the decode_error alert.
  */
 ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback callback, void *userdata, size_t *out_n);
 
@@ -1636,7 +1642,8 @@ ftls_result ftls_connection_read_tls(ftls_connection *conn, ftls_read_callback c
  * `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
  * except after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
  * connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
- * after a fatal error, to send the alert.
+ * after a fatal error, to send the alert: rustls' own, or the one ftls writes for the errors
+ * rustls sends none for (while this side's records are still plaintext).
  */
 ftls_result ftls_connection_write_tls(ftls_connection *conn, ftls_write_callback callback, void *userdata, size_t *out_n);
 
@@ -1898,7 +1905,10 @@ void ftls_connection_free(ftls_connection *conn);
  * any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
  * also wait for writability and then call `ftls_connection_flush()`, because an accepted
  * write or a queued alert may still be waiting to go out. Remember that decrypted data already
- * buffered (`ftls_connection_pending()`) does not make the fd readable.
+ * buffered (`ftls_connection_pending()`) does not make the fd readable. Once the connection
+ * has failed, every one of these calls writes the fatal alert that tells the peer why before
+ * it returns the error (as far as the fd takes it), so closing the fd after a failed call
+ * does not leave the peer with a bare end of stream.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
  * `FTLS_ERR_PANIC`.
@@ -1918,7 +1928,8 @@ ftls_result ftls_connection_set_fds(ftls_connection *conn, int32_t read_fd, int3
  * Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
  * `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
  * again. When the handshake fails, the alert telling the peer why is sent before the error is
- * returned (if the socket takes it at once; `ftls_connection_flush()` retries).
+ * returned (if the socket takes it at once; `ftls_connection_flush()` or any later fd call
+ * retries).
  *
  * Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
  * the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed
@@ -2395,8 +2406,9 @@ ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, ui
  * TLS 1.3 no context and an empty context give the same bytes; in TLS 1.2 they differ.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (the handshake is not complete);
- * `FTLS_ERR_INVALID_ARGUMENT` (`out_len` 0, or more than the protocol can derive: 255 hash
- * lengths in TLS 1.3); `FTLS_ERR_NULL_ARGUMENT` (`conn`, or a buffer NULL with a non-zero
+ * `FTLS_ERR_INVALID_ARGUMENT` (`out_len` 0, or more than 255 hash lengths of the
+ * negotiated suite: what TLS 1.3 can derive, applied to TLS 1.2 too; checked before anything is
+ * allocated); `FTLS_ERR_NULL_ARGUMENT` (`conn`, or a buffer NULL with a non-zero
  * length); `FTLS_ERR_PANIC`. On failure `out` is left untouched.
  */
 ftls_result ftls_connection_export_keying_material(const ftls_connection *conn, uint8_t *out, size_t out_len, const uint8_t *label, size_t label_len, const uint8_t *context, size_t context_len, bool use_context);

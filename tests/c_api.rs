@@ -30,7 +30,8 @@ fn certs() -> String {
 /// The test certificates plus, in `openssl/` beside them, what users make with the openssl
 /// command and rcgen does not: a self-signed certificate from `openssl req -x509` (to pin),
 /// encrypted private keys as `openssl pkcs8` writes them, CA directories in OpenSSL's hashed
-/// layout, and what `openssl x509` says about san-all.pem (to compare ftls' inspection with).
+/// layout, and what `openssl x509` says about san-all.pem (to compare ftls' inspection with);
+/// and encrypted keys with hostile parameters that openssl would not write.
 fn certs_with_openssl_files() -> String {
     static MADE: std::sync::OnceLock<()> = std::sync::OnceLock::new();
     MADE.get_or_init(|| {
@@ -101,6 +102,7 @@ fn certs_with_openssl_files() -> String {
             "-out",
             "server-enc-key.der",
         ]);
+        write_hostile_encrypted_keys(&dir);
         let hash = openssl(&["x509", "-hash", "-noout", "-in", &cert("ca.pem")]);
         let hash = hash.trim();
         let copy = |from: &str, to: &str| {
@@ -130,6 +132,43 @@ fn certs_with_openssl_files() -> String {
         std::fs::write(dir.join("san-all.facts"), facts).expect("write");
     });
     certs()
+}
+
+/// Encrypted keys whose key-derivation parameters would abort the process or burn minutes of
+/// CPU if they were obeyed (openssl refuses to write them: made with the pkcs8 crate). The
+/// ciphertext is junk: derivation must be refused before it is reached.
+fn write_hostile_encrypted_keys(dir: &Path) {
+    use pkcs8::der::{pem::LineEnding, EncodePem};
+    use pkcs8::pkcs5::pbes2::{EncryptionScheme, Kdf, Parameters, Pbkdf2Params, ScryptParams};
+    let iv = [7u8; 16];
+    let scrypt = |n, r, p| {
+        Kdf::Scrypt(ScryptParams {
+            salt: b"saltsalt",
+            cost_parameter: n,
+            block_size: r,
+            parallelization: p,
+            key_length: None,
+        })
+    };
+    let mut pbkdf2 = Pbkdf2Params::hmac_with_sha256(2048, b"saltsalt").expect("params");
+    pbkdf2.iteration_count = 2_000_000_000;
+    for (name, kdf) in [
+        ("hostile-scrypt-memory.key", scrypt(1 << 30, 8, 1)),
+        ("hostile-scrypt-work.key", scrypt(1024, 127, 127)),
+        ("hostile-pbkdf2.key", Kdf::Pbkdf2(pbkdf2)),
+    ] {
+        let pem = pkcs8::EncryptedPrivateKeyInfo {
+            encryption_algorithm: Parameters {
+                kdf,
+                encryption: EncryptionScheme::Aes256Cbc { iv: &iv },
+            }
+            .into(),
+            encrypted_data: &[0x55; 48],
+        }
+        .to_pem(LineEnding::LF)
+        .expect("encode");
+        std::fs::write(dir.join(name), pem).expect("write");
+    }
 }
 
 fn read(path: impl AsRef<Path>) -> String {
@@ -433,6 +472,11 @@ fn fd_api_over_socketpairs_and_pipes() {
 // ------------------------------------------------------------------------------------------
 // The header on its own
 // ------------------------------------------------------------------------------------------
+
+#[test]
+fn hostile_peers_get_a_fatal_alert() {
+    run_checks("hostile_peers", &[&certs()], 35);
+}
 
 fn compile(compiler: &str, args: &[&str], what: &str) {
     run_tool(Command::new(compiler).args(args).current_dir(root()), what);

@@ -89,7 +89,9 @@ pub extern "C" fn ftls_server_connection_new(
 /// `ftls_handshake_event`). Set it right after creating the connection, before any I/O.
 /// `userdata` is passed to each call and must stay valid while the connection lives. TLS 1.3
 /// messages after ServerHello are encrypted on the wire; ftls decrypts its own copy with the
-/// handshake keys to name them. Setting it again replaces the earlier callback.
+/// handshake keys to name them. A TLS 1.3 server also reports the NewSessionTicket messages it
+/// sends right after the handshake (before the `COMPLETE` event); a client does not see the
+/// tickets it receives afterwards. Setting it again replaces the earlier callback.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`conn` or `callback`); `FTLS_ERR_INVALID_STATE`
 /// (TLS bytes were already read or written: the trace would miss the start); `FTLS_ERR_PANIC`.
@@ -116,8 +118,12 @@ pub extern "C" fn ftls_connection_set_handshake_callback(
 /// reported more bytes than asked; the connection then stays failed, except after `EINTR`,
 /// which may be retried); `FTLS_ERR_INVALID_STATE` (plaintext is waiting: call
 /// `ftls_connection_read()` first; or called from inside a callback of this connection: nothing
-/// is done); the connection's earlier fatal error, if any;
-/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+/// is done); the connection's earlier fatal error, if any; `FTLS_ERR_NULL_ARGUMENT`;
+/// `FTLS_ERR_PANIC`. When the connection's receive buffer is full, it first processes what it
+/// holds (as `ftls_connection_process_new_packets()`, whose failures it then returns) and reads
+/// again; still full during the handshake means the peer's handshake message is larger than
+/// ftls accepts (64 KiB with its record headers): `FTLS_ERR_BAD_MESSAGE`, the connection fails,
+/// and `ftls_connection_write_tls()` sends the decode_error alert.
 #[no_mangle]
 pub extern "C" fn ftls_connection_read_tls(
     conn: *mut ftls_connection,
@@ -160,7 +166,8 @@ fn move_tls<F>(
 /// `FTLS_ERR_IO` (the callback returned another errno: the connection then stays failed,
 /// except after `EINTR`); `FTLS_ERR_INVALID_STATE` (called from inside a callback of this
 /// connection: nothing is done); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. It still works
-/// after a fatal error, to send the alert.
+/// after a fatal error, to send the alert: rustls' own, or the one ftls writes for the errors
+/// rustls sends none for (while this side's records are still plaintext).
 #[no_mangle]
 pub extern "C" fn ftls_connection_write_tls(
     conn: *mut ftls_connection,

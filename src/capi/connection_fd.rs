@@ -16,7 +16,10 @@ use crate::core::ResultCode;
 /// any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
 /// also wait for writability and then call `ftls_connection_flush()`, because an accepted
 /// write or a queued alert may still be waiting to go out. Remember that decrypted data already
-/// buffered (`ftls_connection_pending()`) does not make the fd readable.
+/// buffered (`ftls_connection_pending()`) does not make the fd readable. Once the connection
+/// has failed, every one of these calls writes the fatal alert that tells the peer why before
+/// it returns the error (as far as the fd takes it), so closing the fd after a failed call
+/// does not leave the peer with a bare end of stream.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
 /// `FTLS_ERR_PANIC`.
@@ -44,7 +47,8 @@ pub extern "C" fn ftls_connection_set_fds(
 /// Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
 /// `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
 /// again. When the handshake fails, the alert telling the peer why is sent before the error is
-/// returned (if the socket takes it at once; `ftls_connection_flush()` retries).
+/// returned (if the socket takes it at once; `ftls_connection_flush()` or any later fd call
+/// retries).
 ///
 /// Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
 /// the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed

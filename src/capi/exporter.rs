@@ -18,8 +18,9 @@ use crate::core::ResultCode;
 /// TLS 1.3 no context and an empty context give the same bytes; in TLS 1.2 they differ.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (the handshake is not complete);
-/// `FTLS_ERR_INVALID_ARGUMENT` (`out_len` 0, or more than the protocol can derive: 255 hash
-/// lengths in TLS 1.3); `FTLS_ERR_NULL_ARGUMENT` (`conn`, or a buffer NULL with a non-zero
+/// `FTLS_ERR_INVALID_ARGUMENT` (`out_len` 0, or more than 255 hash lengths of the
+/// negotiated suite: what TLS 1.3 can derive, applied to TLS 1.2 too; checked before anything is
+/// allocated); `FTLS_ERR_NULL_ARGUMENT` (`conn`, or a buffer NULL with a non-zero
 /// length); `FTLS_ERR_PANIC`. On failure `out` is left untouched.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)] // mirrors SSL_export_keying_material, argument for argument
@@ -40,6 +41,8 @@ pub extern "C" fn ftls_connection_export_keying_material(
         } else {
             None
         };
+        // Before anything is allocated: a huge `out_len` must be refused, not attempted.
+        c.conn.check_export_len(out_len)?;
         let out = buffer_arg(out, out_len, "out")?;
         let mut derived = vec![0u8; out.len()];
         c.conn

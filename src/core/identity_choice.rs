@@ -6,12 +6,12 @@
 //! `load_identity` (the default), 1, 2... those added with `add_identity`, in order.
 
 use super::error::{Error, ResultCode::*};
-use super::handshake_notes::note_failure;
+use super::handshake_notes::{note_failure, note_fallback_signalled};
 use super::identity::Identity;
 use rustls::client::ResolvesClientCert;
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
-use rustls::SignatureScheme;
+use rustls::{CipherSuite, SignatureScheme};
 use std::fmt;
 use std::sync::Arc;
 
@@ -166,6 +166,9 @@ fn usable<'a>(
     candidates.find(supports).or(Some(first))
 }
 
+/// RFC 7507's signalling cipher suite value: the client is retrying with a lower version.
+const TLS_FALLBACK_SCSV: u16 = 0x5600;
+
 /// The server's certificate resolver.
 #[derive(Debug)]
 pub struct ServerIdentityResolver {
@@ -173,6 +176,9 @@ pub struct ServerIdentityResolver {
     /// Refuse a server name that no identity's certificate names (instead of the default).
     pub refuse_unknown_name: bool,
     pub chooser: Option<Arc<dyn HelloChooser>>,
+    /// The server supports TLS 1.3: a client that signals a fallback (TLS_FALLBACK_SCSV,
+    /// RFC 7507) and then negotiates TLS 1.2 was downgraded, and is refused.
+    pub refuse_fallback: bool,
 }
 
 impl ServerIdentityResolver {
@@ -200,6 +206,11 @@ impl ServerIdentityResolver {
 
 impl ResolvesServerCert for ServerIdentityResolver {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let fallback = |suite: &CipherSuite| u16::from(*suite) == TLS_FALLBACK_SCSV;
+        if self.refuse_fallback && hello.cipher_suites().iter().any(fallback) {
+            // The version is not known here: the connection checks it (see `Notes`).
+            note_fallback_signalled();
+        }
         let schemes = hello.signature_schemes();
         let choice = match &self.chooser {
             None => IdentityChoice::Automatic,

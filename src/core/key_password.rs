@@ -25,6 +25,58 @@ fn unsupported_scheme(what: &str, which: &str) -> Error {
     )
 }
 
+/// scrypt's memory, as OpenSSL bounds it (`EVP_PBE_scrypt`'s default `maxmem`): its formula
+/// counts 128·r·p bytes for B and 128·r·(N + 2) for V.
+const SCRYPT_MAX_MEMORY: u128 = 32 * 1024 * 1024;
+/// scrypt's work, N·r·p: 8 times `openssl pkcs8 -scrypt`'s N = 16384, r = 8, p = 1. The memory
+/// bound alone still lets r = p = 127 burn a minute of CPU.
+const SCRYPT_MAX_WORK: u128 = 1 << 20;
+/// PBKDF2 iterations: far above what tools write (OpenSSL 2048, 600 000 advised for
+/// PBKDF2-HMAC-SHA256 by OWASP), a few seconds of CPU at most.
+const PBKDF2_MAX_ITERATIONS: u32 = 10_000_000;
+
+/// The key derivation's parameters come from the file, unauthenticated: refuse those that
+/// would take more memory or CPU than any sane key needs, before deriving anything.
+fn check_kdf_cost(kdf: &pkcs8::pkcs5::pbes2::Kdf<'_>, what: &str) -> Result<(), Error> {
+    let refuse = |why: String| {
+        Err(Error::new(
+            FTLS_ERR_UNSUPPORTED_KEY,
+            format!(
+                "{what} is encrypted with key derivation parameters ftls refuses: {why}; \
+                 re-encrypt it with 'openssl pkcs8 -topk8 -v2 aes-256-cbc'"
+            ),
+        ))
+    };
+    if let Some(params) = kdf.scrypt() {
+        let (n, r, p) = (
+            u128::from(params.cost_parameter),
+            u128::from(params.block_size),
+            u128::from(params.parallelization),
+        );
+        let memory = 128 * r * p + 128 * r * (n + 2);
+        if memory > SCRYPT_MAX_MEMORY {
+            return refuse(format!(
+                "scrypt N={n}, r={r}, p={p} needs {memory} bytes of memory, more than the \
+                 limit of {SCRYPT_MAX_MEMORY} (32 MiB, as OpenSSL)"
+            ));
+        }
+        if n * r * p > SCRYPT_MAX_WORK {
+            return refuse(format!(
+                "scrypt N={n}, r={r}, p={p}: N*r*p is more than the limit of {SCRYPT_MAX_WORK}"
+            ));
+        }
+    }
+    if let Some(params) = kdf.pbkdf2() {
+        if params.iteration_count > PBKDF2_MAX_ITERATIONS {
+            return refuse(format!(
+                "{} PBKDF2 iterations, more than the limit of {PBKDF2_MAX_ITERATIONS}",
+                params.iteration_count
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The password for encrypted private keys. Never printed.
 #[derive(Clone)]
 pub struct KeyPassword(Zeroizing<Vec<u8>>);
@@ -76,6 +128,9 @@ impl KeyPassword {
         let Ok(info) = EncryptedPrivateKeyInfo::from_der(der) else {
             return Ok(None);
         };
+        if let Some(kdf) = info.encryption_algorithm.pbes2().map(|params| &params.kdf) {
+            check_kdf_cost(kdf, what)?;
+        }
         match info.decrypt(self.0.as_slice()) {
             Ok(document) => Ok(Some(pkcs8_key(document.as_bytes().to_vec()))),
             Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::UnsupportedAlgorithm {
@@ -91,5 +146,78 @@ impl KeyPassword {
     /// Whether DER looks like an encrypted PKCS#8 key (to say so when no password was given).
     pub fn looks_encrypted(der: &[u8]) -> bool {
         EncryptedPrivateKeyInfo::from_der(der).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pkcs8::der::Encode;
+    use pkcs8::pkcs5::pbes2::{EncryptionScheme, Kdf, Parameters, Pbkdf2Params, ScryptParams};
+
+    /// An EncryptedPrivateKeyInfo with the given KDF; the ciphertext is junk (it must never be
+    /// reached).
+    fn encrypted_with(kdf: Kdf<'_>) -> Vec<u8> {
+        let iv = [7u8; 16];
+        let params = Parameters {
+            kdf,
+            encryption: EncryptionScheme::Aes256Cbc { iv: &iv },
+        };
+        EncryptedPrivateKeyInfo {
+            encryption_algorithm: params.into(),
+            encrypted_data: &[0x55; 48],
+        }
+        .to_der()
+        .unwrap()
+    }
+
+    fn scrypt(n: u64, r: u16, p: u16) -> Vec<u8> {
+        encrypted_with(Kdf::Scrypt(ScryptParams {
+            salt: b"saltsalt",
+            cost_parameter: n,
+            block_size: r,
+            parallelization: p,
+            key_length: None,
+        }))
+    }
+
+    fn refused(der: &[u8]) -> Error {
+        KeyPassword::new(b"pw")
+            .decrypt_der(der, "key.pem")
+            .expect_err("refused before deriving")
+    }
+
+    #[test]
+    fn costly_key_derivations_are_refused_before_deriving() {
+        // N = 2^30: 128 GiB of memory (the allocation aborted the process).
+        let err = refused(&scrypt(1 << 30, 8, 1));
+        assert_eq!(err.code(), FTLS_ERR_UNSUPPORTED_KEY);
+        assert!(
+            err.detail().contains("scrypt N=1073741824, r=8, p=1 needs"),
+            "{err}"
+        );
+        assert!(err.detail().contains("limit of 33554432 (32 MiB"), "{err}");
+        // r = p = 127 fits in the memory bound with a small N, but is a minute of CPU.
+        let err = refused(&scrypt(1024, 127, 127));
+        assert!(
+            err.detail()
+                .contains("N*r*p is more than the limit of 1048576"),
+            "{err}"
+        );
+        let mut pbkdf2 = Pbkdf2Params::hmac_with_sha256(2048, b"saltsalt").unwrap();
+        pbkdf2.iteration_count = u32::MAX;
+        let err = refused(&encrypted_with(Kdf::Pbkdf2(pbkdf2)));
+        assert_eq!(err.code(), FTLS_ERR_UNSUPPORTED_KEY);
+        assert!(
+            err.detail()
+                .contains("4294967295 PBKDF2 iterations, more than the limit of 10000000"),
+            "{err}"
+        );
+        assert!(err.detail().starts_with("key.pem is encrypted"), "{err}");
+        // At the limits, derivation goes ahead (and the junk then fails to decrypt).
+        pbkdf2.iteration_count = 2048;
+        for der in [encrypted_with(Kdf::Pbkdf2(pbkdf2)), scrypt(16384, 8, 1)] {
+            assert_eq!(refused(&der).code(), FTLS_ERR_BAD_PASSWORD);
+        }
     }
 }

@@ -118,6 +118,7 @@ impl ServerConfigBuilder {
             identities: self.identities.clone(),
             refuse_unknown_name: self.refuse_unknown_name,
             chooser: self.hello_chooser.clone(),
+            refuse_fallback: self.negotiation.versions().tls13,
         }));
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.ignore_client_order = self.prefer_server_order;

@@ -8,7 +8,7 @@
 //! application said — in the handshake notes.
 
 use super::certificate::{describe_der, name_text, CertificateInfo};
-use super::error::{Error, ResultCode, ResultCode::*};
+use super::error::{escape_peer_text, Error, ResultCode, ResultCode::*};
 use super::handshake_notes::{note_failure, note_ocsp_response};
 use super::sessions::PolicyEncoder;
 use super::trust::TrustAnchors;
@@ -76,6 +76,7 @@ pub trait CertificateCheck: Send + Sync + fmt::Debug {
 /// `FTLS_ERR_CERT_*` code refuses for that reason, anything else refuses as
 /// `FTLS_ERR_CERT_REJECTED`.
 pub fn verdict_from_number(number: i64, reason: &str, subject: &str) -> Result<(), Error> {
+    let subject = escape_peer_text(subject);
     let reason = if reason.trim().is_empty() {
         "no reason given".to_owned()
     } else {
@@ -524,7 +525,7 @@ fn verify_pinned(
                 FTLS_ERR_CERT_UNKNOWN_ISSUER,
                 format!(
                     "the peer's certificate {} is not one of the {} pinned certificate(s)",
-                    describe_der(end_entity.as_ref()),
+                    escape_peer_text(&describe_der(end_entity.as_ref())),
                     pins.len()
                 ),
             ),
@@ -553,8 +554,10 @@ fn verify_pinned(
     };
     match date_error {
         Some(err) => Err(Failure {
-            detail: Error::from(rustls::Error::InvalidCertificate(err.clone()))
-                .context(format!("pinned certificate {}", info.describe())),
+            detail: Error::from(rustls::Error::InvalidCertificate(err.clone())).context(format!(
+                "pinned certificate {}",
+                escape_peer_text(&info.describe())
+            )),
             rustls: err,
         }),
         None => Ok(()),
@@ -620,7 +623,7 @@ impl RevocationIndex {
             };
             Some(format!(
                 "certificate revoked: the {which} {} is listed in the CRL of {crl_issuer}",
-                cert.describe()
+                escape_peer_text(&cert.describe())
             ))
         })
     }
@@ -747,6 +750,13 @@ mod tests {
         assert_eq!(
             revoked.detail(),
             "the verification callback refused CN=x: stolen key"
+        );
+        // The subject is the peer's: a C1 control (a terminal's CSI) is escaped as well.
+        let err =
+            verdict_from_number(FTLS_ERR_CERT_REJECTED as i64, "no", "CN=a\u{9b}2J").unwrap_err();
+        assert_eq!(
+            err.detail(),
+            "the verification callback refused CN=a\\u{009b}2J: no"
         );
         for garbage in [-1, 1, 100, 12345, i64::from(i32::MIN)] {
             let err = verdict_from_number(garbage, "", "CN=x").unwrap_err();

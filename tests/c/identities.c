@@ -10,7 +10,8 @@
  *   CERT_DIR/openssl holds what tests/c_api.rs made with openssl: server-enc.key (PBES2,
  *   AES-256-CBC), server-scrypt.key, server-pbes1.key (PBE-SHA1-3DES, unsupported),
  *   server-enc-key.der (encrypted DER), all with the password below, and san-all.facts
- *   (`openssl x509 -serial -fingerprint -sha256` of san-all.pem).
+ *   (`openssl x509 -serial -fingerprint -sha256` of san-all.pem); and hostile-*.key, encrypted
+ *   keys whose scrypt or PBKDF2 parameters ask for a TiB or minutes of CPU.
  */
 #include "check.h"
 #include "pump.h"
@@ -554,6 +555,30 @@ static void case_encrypted_private_keys(void)
                                b, cert_path("server.pem"), cert_path("openssl/server-pbes1.key")),
                         FTLS_ERR_UNSUPPORTED_KEY)) {
         CHECK_SB_DETAIL(b, "unsupported scheme");
+    }
+    /* Key derivation parameters come from the file: costly ones are refused before deriving
+     * (N = 2^30 aborted the process; r = p = 127 or 2e9 PBKDF2 iterations ran for minutes). */
+    {
+        static const struct {
+            const char *file, *detail;
+        } hostile[] = {
+            {"openssl/hostile-scrypt-memory.key",
+             "scrypt N=1073741824, r=8, p=1 needs 1099511630848 bytes of memory, more than the "
+             "limit of 33554432 (32 MiB, as OpenSSL)"},
+            {"openssl/hostile-scrypt-work.key",
+             "scrypt N=1024, r=127, p=127: N*r*p is more than the limit of 1048576"},
+            {"openssl/hostile-pbkdf2.key",
+             "2000000000 PBKDF2 iterations, more than the limit of 10000000"},
+        };
+        size_t i;
+        for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+            if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_file(
+                                       b, cert_path("server.pem"), cert_path(hostile[i].file)),
+                                FTLS_ERR_UNSUPPORTED_KEY)) {
+                CHECK_SB_DETAIL(b, "key derivation parameters ftls refuses");
+                CHECK_SB_DETAIL(b, hostile[i].detail);
+            }
+        }
     }
     /* NULL forgets the password; a password must be UTF-8. */
     CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, NULL), FTLS_OK);

@@ -494,6 +494,18 @@ static void exporter_for(uint32_t versions, const char *name)
             free(big);
         }
     }
+    {
+        /* A length far beyond the limit is refused before anything is allocated (it used to
+         * abort the process): `other` is only 32 bytes, and is not touched. */
+        size_t huge = (size_t)1 << (sizeof(size_t) > 4 ? 36 : 30);
+        memset(other, 0xaa, sizeof other);
+        if (CHECK_RESULT_CONN(p.client, export_into(p.client, other, huge, LABEL, NULL, false),
+                              FTLS_ERR_INVALID_ARGUMENT)) {
+            CHECK_CONN_DETAIL(p.client, "at most 12240");
+            CHECK_CONN_DETAIL(p.client, "255 hash lengths of TLS_");
+            CHECK(other[0] == 0xaa && other[31] == 0xaa, "%s: out untouched", name);
+        }
+    }
     /* A failed export does not fail the connection. */
     CHECK(!ftls_connection_is_handshaking(p.client) &&
               export_into(p.client, other, 32, LABEL, "ctx", true) == FTLS_OK &&

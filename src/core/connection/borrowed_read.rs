@@ -17,7 +17,7 @@ impl Connection {
     /// it reads the fd as needed.
     pub fn read_borrowed(&mut self) -> Result<&[u8], Error> {
         match self.fds {
-            Some(fds) => self.wait_for_plaintext_over_fd(fds)?,
+            Some(fds) => self.alerting_on_failure(fds, Self::wait_for_plaintext_over_fd)?,
             None => self.check_plaintext_available()?,
         }
         self.tls.reader().into_first_chunk().map_err(|err| {

@@ -42,15 +42,17 @@ impl Connection {
 
     /// Runs the handshake to completion over the fds.
     pub fn handshake(&mut self) -> Result<(), Error> {
-        let mut fds = self.bound_fds()?;
-        self.check_not_failed()?;
-        loop {
-            self.flush_to(&mut fds)?;
-            if !self.tls.is_handshaking() {
-                return Ok(());
+        let fds = self.bound_fds()?;
+        self.alerting_on_failure(fds, |conn, mut fds| {
+            conn.check_not_failed()?;
+            loop {
+                conn.flush_to(&mut fds)?;
+                if !conn.tls.is_handshaking() {
+                    return Ok(());
+                }
+                conn.fill_from(&mut fds)?;
             }
-            self.fill_from(&mut fds)?;
-        }
+        })
     }
 
     /// Sends every queued TLS byte; `FTLS_WANT_WRITE` if the fd would block first.
@@ -62,7 +64,11 @@ impl Connection {
     /// Sends close_notify (once) and, if `wait_for_peer`, reads until the peer's close_notify,
     /// discarding data that arrives meanwhile. Call again after a would-block.
     pub fn shutdown(&mut self, wait_for_peer: bool) -> Result<(), Error> {
-        let mut fds = self.bound_fds()?;
+        let fds = self.bound_fds()?;
+        self.alerting_on_failure(fds, |conn, fds| conn.shutdown_over_fd(fds, wait_for_peer))
+    }
+
+    fn shutdown_over_fd(&mut self, mut fds: FdTransport, wait_for_peer: bool) -> Result<(), Error> {
         self.send_close_notify();
         if self.tls.is_handshaking() {
             // The close_notify waits for the handshake (see `send_close_notify`): finish it.
@@ -131,23 +137,34 @@ impl Connection {
     }
 
     fn flush_to(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
-        while self.tls.wants_write() {
+        while self.wants_write() {
             self.write_tls(fds)?;
         }
         Ok(())
     }
 
     /// Reads once from the fd and processes what arrived. End of stream is recorded; the
-    /// caller then sees close_notify, truncation or a handshake cut short. When processing
-    /// fails, the alert rustls queued goes out before the error is reported, so the peer
-    /// learns why instead of seeing a bare EOF.
+    /// caller then sees close_notify, truncation or a handshake cut short.
     pub(super) fn fill_from(&mut self, fds: &mut FdTransport) -> Result<(), Error> {
         if !self.transport_eof {
             self.read_tls(fds)?;
         }
-        self.process_new_packets().inspect_err(|_| {
-            // Best effort: a full or broken socket must not hide the real error.
-            let _ = self.flush_to(fds);
+        self.process_new_packets()
+    }
+
+    /// Runs one fd call; once the connection has failed, the alert that tells the peer why
+    /// goes out before the error is reported (again on every later call, until the fd took
+    /// it), so the peer does not see a bare end of stream.
+    pub(super) fn alerting_on_failure<T>(
+        &mut self,
+        mut fds: FdTransport,
+        call: impl FnOnce(&mut Self, FdTransport) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        call(self, fds).inspect_err(|_| {
+            if self.failure().is_some() {
+                // Best effort: a full or broken socket must not hide the real error.
+                let _ = self.flush_to(&mut fds);
+            }
         })
     }
 }

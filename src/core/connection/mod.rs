@@ -2,6 +2,7 @@
 //! `read_tls` / `write_tls`), or over file descriptors (`set_fds`, then `handshake`, `read`,
 //! `write`, `shutdown` do the I/O, see `fd_io`).
 
+mod alerts;
 mod borrowed_read;
 mod fd_io;
 mod resumption;
@@ -99,6 +100,8 @@ struct Rare {
     early_secret: Option<EarlySecret>,
     /// The OCSP response the server stapled (client side), once the verifier saw it.
     peer_ocsp_response: Option<Vec<u8>>,
+    /// A fatal alert rustls did not send, for ftls to write (see `alerts`).
+    own_alert: Option<alerts::OwnAlert>,
 }
 
 impl Connection {
@@ -199,8 +202,40 @@ impl Connection {
 
     /// Reads TLS bytes from the transport once. `Ok(0)` means the transport reached end of
     /// stream. Would-block from the transport is `FTLS_WANT_READ`.
+    ///
+    /// When rustls' buffers are full, what they hold is processed first and the read retried:
+    /// a caller that read twice without processing is not refused for it. If they are still
+    /// full, either plaintext waits to be read (`FTLS_ERR_INVALID_STATE`), or the peer's
+    /// handshake message is larger than rustls can hold: the connection fails, with an alert.
     pub fn read_tls(&mut self, transport: &mut dyn Read) -> Result<usize, Error> {
         self.check_not_failed()?;
+        if let Some(n) = self.read_tls_once(transport)? {
+            return Ok(n);
+        }
+        self.process_new_packets()?;
+        match self.read_tls_once(transport)? {
+            Some(n) => Ok(n),
+            None if self.plaintext_pending > 0 || !self.tls.is_handshaking() => {
+                Err(Error::invalid_state(format!(
+                    "cannot take more TLS data now ({} bytes of plaintext are waiting): read \
+                     the pending plaintext first",
+                    self.plaintext_pending
+                )))
+            }
+            None => Err(self.fail_alerting(
+                Error::new(
+                    FTLS_ERR_BAD_MESSAGE,
+                    "the peer's handshake message is too large: with the records that carry it, \
+                     it does not fit in the 65535 bytes rustls allows for one handshake message",
+                ),
+                rustls::AlertDescription::DecodeError,
+            )),
+        }
+    }
+
+    /// One `read_tls` of rustls; `Ok(None)` when rustls refused before reading (its buffers
+    /// are full).
+    fn read_tls_once(&mut self, transport: &mut dyn Read) -> Result<Option<usize>, Error> {
         let observer = observer_of(&mut self.rare);
         let mut tap = ReadTap {
             inner: transport,
@@ -217,19 +252,18 @@ impl Connection {
         match result {
             Ok(0) => {
                 self.transport_eof = true;
-                Ok(0)
+                Ok(Some(0))
             }
-            Ok(n) => Ok(n),
-            Err(err) => Err(match transport_error {
+            Ok(n) => Ok(Some(n)),
+            Err(_) => match transport_error {
                 Some(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    Error::new(FTLS_WANT_READ, "the transport has no data yet")
+                    Err(Error::new(FTLS_WANT_READ, "the transport has no data yet"))
                 }
-                Some(err) => self.transport_failed(Error::io("reading from the transport", &err)),
-                // rustls refused before reading: its plaintext buffer is full.
-                None => Error::invalid_state(format!(
-                    "cannot take more TLS data now ({err}): read the pending plaintext first"
-                )),
-            }),
+                Some(err) => {
+                    Err(self.transport_failed(Error::io("reading from the transport", &err)))
+                }
+                None => Ok(None),
+            },
         }
     }
 
@@ -238,14 +272,21 @@ impl Connection {
     /// pending bytes gives `FTLS_WANT_WRITE`, as one that would block: a caller looping while
     /// `wants_write` must not see success with nothing done.
     pub fn write_tls(&mut self, transport: &mut dyn Write) -> Result<usize, Error> {
-        let pending = self.tls.wants_write();
-        let observer = observer_of(&mut self.rare);
-        let mut tap = WriteTap {
-            inner: transport,
-            observer,
+        let pending = self.wants_write();
+        let result = if self.rustls_output_withheld()
+            || (!self.tls.wants_write() && self.own_alert_pending())
+        {
+            self.write_own_alert(transport)
+        } else {
+            let observer = observer_of(&mut self.rare);
+            let mut tap = WriteTap {
+                inner: transport,
+                observer,
+            };
+            let result = self.tls.write_tls(&mut tap);
+            self.deliver_trace();
+            result
         };
-        let result = self.tls.write_tls(&mut tap);
-        self.deliver_trace();
         match result {
             Ok(0) if pending => Err(Error::new(
                 FTLS_WANT_WRITE,
@@ -273,13 +314,28 @@ impl Connection {
         if let Some(response) = notes.ocsp_response {
             self.rare_mut().peer_ocsp_response = Some(response);
         }
+        let fallback_signalled = notes.fallback_signalled;
         // A verifier or resolver of ours explained the failure better than rustls' variant.
-        let result = result.map_err(|err| notes.failure.unwrap_or_else(|| err.into()));
+        let result = result.map_err(|err| {
+            let alert = alerts::missing_alert(&err);
+            let described = notes
+                .failure
+                .unwrap_or_else(|| Error::from_rustls(err, self.tls.is_handshaking()));
+            (described, alert)
+        });
         if let Some(observer) = observer_of(&mut self.rare) {
             observer.decode_incoming();
         }
         self.deliver_trace();
-        let state = result.map_err(|err| self.fail(err))?;
+        let state = result.map_err(|(err, alert)| match alert {
+            Some(alert) => self.fail_alerting(err, alert),
+            None => self.fail(err),
+        })?;
+        if fallback_signalled
+            && self.tls.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2)
+        {
+            return Err(self.refuse_fallback());
+        }
         self.plaintext_pending = saturating_u32(state.plaintext_bytes_to_read());
         self.release_deferred_close_notify();
         self.shrink_receive_buffer();
@@ -298,7 +354,7 @@ impl Connection {
     /// handshake first).
     pub fn read(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
         match self.fds {
-            Some(fds) => self.read_over_fd(fds, buf),
+            Some(fds) => self.alerting_on_failure(fds, |conn, fds| conn.read_over_fd(fds, buf)),
             None => self.read_buffered(buf),
         }
     }
@@ -335,7 +391,7 @@ impl Connection {
     /// With fds set, also sends it (see `fd_io` for the short-write rule).
     pub fn write(&mut self, data: &[u8]) -> Result<usize, Error> {
         match self.fds {
-            Some(fds) => self.write_over_fd(fds, data),
+            Some(fds) => self.alerting_on_failure(fds, |conn, fds| conn.write_over_fd(fds, data)),
             None => self.write_buffered(data),
         }
     }
@@ -407,7 +463,7 @@ impl Connection {
     }
 
     pub fn wants_write(&self) -> bool {
-        self.tls.wants_write()
+        (self.tls.wants_write() && !self.rustls_output_withheld()) || self.own_alert_pending()
     }
 
     pub fn is_handshaking(&self) -> bool {

@@ -88,16 +88,7 @@ impl Connection {
         label: &[u8],
         context: Option<&[u8]>,
     ) -> Result<(), Error> {
-        if out.is_empty() {
-            return Err(Error::invalid_argument(
-                "the output length is 0: ask for at least one byte of keying material",
-            ));
-        }
-        if self.tls.is_handshaking() {
-            return Err(Error::invalid_state(
-                "keying material can be exported only once the handshake is complete",
-            ));
-        }
+        self.check_export_len(out.len())?;
         let len = out.len();
         self.tls
             .export_keying_material(out, label, context)
@@ -107,5 +98,38 @@ impl Connection {
                     "cannot export {len} bytes of keying material: {err}"
                 ))
             })
+    }
+
+    /// Whether `len` bytes of keying material can be exported now: the handshake is complete
+    /// and `len` is between 1 and 255 hash lengths of the negotiated suite. That is what TLS 1.3
+    /// can derive; TLS 1.2's PRF has no limit of its own and gets the same one, so that a huge
+    /// length is refused before anything is allocated or computed.
+    pub fn check_export_len(&self, len: usize) -> Result<(), Error> {
+        if len == 0 {
+            return Err(Error::invalid_argument(
+                "the output length is 0: ask for at least one byte of keying material",
+            ));
+        }
+        let suite = match self.tls.negotiated_cipher_suite() {
+            Some(suite) if !self.tls.is_handshaking() => suite,
+            _ => {
+                return Err(Error::invalid_state(
+                    "keying material can be exported only once the handshake is complete",
+                ))
+            }
+        };
+        let hash = match suite {
+            rustls::SupportedCipherSuite::Tls12(suite) => suite.common.hash_provider,
+            rustls::SupportedCipherSuite::Tls13(suite) => suite.common.hash_provider,
+        };
+        let limit = 255 * hash.output_len();
+        if len > limit {
+            return Err(Error::invalid_argument(format!(
+                "cannot export {len} bytes of keying material: at most {limit} (255 hash \
+                 lengths of {}) can be derived",
+                crate::core::protocol::suite_name(suite.suite())
+            )));
+        }
+        Ok(())
     }
 }

@@ -255,6 +255,7 @@ fn eof_during_the_handshake_is_unexpected_eof() {
 }
 
 /// Handshake traces, using the harness above.
+mod hostile;
 mod resumption;
 mod trace;
 

@@ -34,6 +34,37 @@ impl From<rustls::Error> for Error {
     }
 }
 
+impl Error {
+    /// As `From<rustls::Error>`, knowing whether the handshake was still running: rustls
+    /// reports a close_notify it refused the same way before the handshake completed (too
+    /// early) and after it (only an invalid alert level is refused then, and rustls has
+    /// answered it with illegal_parameter).
+    pub(crate) fn from_rustls(err: rustls::Error, handshaking: bool) -> Self {
+        match err {
+            rustls::Error::AlertReceived(AlertDescription::CloseNotify) if !handshaking => {
+                Error::new(
+                    FTLS_ERR_BAD_MESSAGE,
+                    "the peer sent close_notify with an invalid alert level (neither warning \
+                     nor fatal): refused with an illegal_parameter alert",
+                )
+            }
+            rustls::Error::InvalidMessage(rustls::InvalidMessage::HandshakePayloadTooLarge) => {
+                Error::new(
+                    FTLS_ERR_BAD_MESSAGE,
+                    "the peer sent a handshake message larger than the 65535 bytes rustls \
+                     accepts (HandshakePayloadTooLarge)",
+                )
+            }
+            rustls::Error::General(text) if text == "incompatible signing key" => Error::new(
+                FTLS_ERR_HANDSHAKE_FAILURE,
+                "this server's private key cannot sign with any signature scheme the client \
+                 offered for the chosen cipher suite (rustls: incompatible signing key)",
+            ),
+            err => err.into(),
+        }
+    }
+}
+
 fn general_code(err: &rustls::Error) -> ResultCode {
     match err {
         rustls::Error::InvalidMessage(_) | rustls::Error::PeerSentOversizedRecord => {
@@ -176,9 +207,14 @@ fn certificate_error(err: &CertificateError) -> Error {
     Error::new(code, detail)
 }
 
-/// A name from the certificate as a person writes it. rustls renders them in Rust debug form
-/// (`DnsName("localhost")`, `IpAddress(0::1)`); anything else is kept as it is.
+/// A name from the certificate as a person writes it, escaped (it is the peer's text). rustls
+/// renders them in Rust debug form (`DnsName("localhost")`, `IpAddress(0::1)`) but copies the
+/// name's bytes verbatim; anything else is kept as it is.
 fn presented_name(name: &str) -> String {
+    super::escape_peer_text(&unescaped_presented_name(name)).into_owned()
+}
+
+fn unescaped_presented_name(name: &str) -> String {
     if let Some(dns) = name
         .strip_prefix("DnsName(\"")
         .and_then(|rest| rest.strip_suffix("\")"))
@@ -200,6 +236,22 @@ fn presented_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_a_certificate_presents_are_escaped() {
+        assert_eq!(
+            presented_name("DnsName(\"x\ny.example\")"),
+            "x\\0ay.example"
+        );
+        assert_eq!(
+            presented_name("DnsName(\"a\u{1b}[31m\u{85}b\")"),
+            "a\\1b[31m\\u{0085}b"
+        );
+        assert_eq!(
+            presented_name("DnsName(\"plain.example\")"),
+            "plain.example"
+        );
+    }
 
     #[test]
     fn alert_names_follow_the_rfc_spelling() {

@@ -20,6 +20,26 @@ pub struct Error {
     os_error: Option<i32>,
 }
 
+/// Text that came from a peer (a certificate's names, a server name, an ALPN protocol), made
+/// safe to put in a detail that ends up in logs: control characters (newlines, escapes, C1
+/// controls) and line separators become visible escapes, `\0a` style for ASCII as in the
+/// subject names that RFC 4514 renders, so a peer cannot forge log lines.
+pub fn escape_peer_text(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if c.is_ascii_control() => escaped.push_str(&format!("\\{:02x}", c as u8)),
+            c if unsafe_char(c) => escaped.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 /// The core's result type.
 pub type Result<T> = std::result::Result<T, Error>;
 

@@ -217,6 +217,9 @@ enum StreamState {
     },
     /// TLS 1.2 after ChangeCipherSpec: the next handshake record is the encrypted Finished.
     Tls12FinishedNext,
+    /// A TLS 1.3 server's own records after its Finished: NewSessionTickets under its first
+    /// application traffic key, until the first record that is not a handshake message.
+    Tickets { decrypter: Option<RecordDecrypter> },
     /// This direction's Finished has passed; what follows is application traffic.
     Finished,
 }
@@ -396,6 +399,9 @@ impl Stream {
     /// Whether an application_data record can be decoded now: loads the TLS 1.3 decrypter
     /// once rustls has logged this direction's handshake secret.
     fn key_ready(&mut self, shared: &mut Shared) -> Result<bool, GiveUp> {
+        if let StreamState::Tickets { decrypter: None } = self.state {
+            return self.tickets_key_ready(shared);
+        }
         let StreamState::Handshake { decrypter: None } = self.state else {
             return Ok(true);
         };
@@ -411,6 +417,22 @@ impl Stream {
         let decrypter = RecordDecrypter::new(suite, secret.as_bytes())
             .ok_or(GiveUp("cannot derive the handshake traffic keys"))?;
         self.state = StreamState::Handshake {
+            decrypter: Some(decrypter),
+        };
+        Ok(true)
+    }
+
+    /// As `key_ready`, for the records after a TLS 1.3 server's Finished.
+    fn tickets_key_ready(&mut self, shared: &mut Shared) -> Result<bool, GiveUp> {
+        let suite = shared
+            .tls13_suite
+            .ok_or(GiveUp("tickets before a TLS 1.3 ServerHello"))?;
+        let Some(secret) = shared.take_application_secret() else {
+            return Ok(false);
+        };
+        let decrypter = RecordDecrypter::new(suite, secret.as_bytes())
+            .ok_or(GiveUp("cannot derive the application traffic keys"))?;
+        self.state = StreamState::Tickets {
             decrypter: Some(decrypter),
         };
         Ok(true)
@@ -535,6 +557,23 @@ impl Stream {
             }
             (
                 ContentType::ApplicationData,
+                StreamState::Tickets {
+                    decrypter: Some(decrypter),
+                },
+            ) => {
+                let opened = decrypter
+                    .open(header, body)
+                    .ok_or(GiveUp("a protected record does not decrypt"))?;
+                if ContentType::from_byte(opened.content_type) == Some(ContentType::Handshake) {
+                    self.handshake_bytes(shared, &opened.content)
+                } else {
+                    // Application data: the tickets are over.
+                    self.state = StreamState::Finished;
+                    Ok(())
+                }
+            }
+            (
+                ContentType::ApplicationData,
                 StreamState::Handshake {
                     decrypter: Some(decrypter),
                 },
@@ -597,10 +636,21 @@ impl Stream {
                     shared.learn_from(server_hello)?;
                 }
             }
-            HandshakeMessage::Finished => self.state = StreamState::Finished,
+            HandshakeMessage::Finished => self.state = self.after_finished(shared),
             _ => {}
         }
         shared.report(self.direction, kind, message.body.len())
+    }
+
+    /// A TLS 1.3 server goes on reading its own records for the NewSessionTickets it sends
+    /// after the handshake; otherwise this direction's handshake is over.
+    fn after_finished(&self, shared: &Shared) -> StreamState {
+        let own_server_records = self.direction == Direction::Sent && self.author == Side::Server;
+        if own_server_records && shared.version == Some(Version::Tls13) {
+            StreamState::Tickets { decrypter: None }
+        } else {
+            StreamState::Finished
+        }
     }
 }
 
@@ -653,6 +703,13 @@ impl Shared {
             }
             _ => registration.take(TrafficSecret::ClientEarly),
         }
+    }
+
+    /// The server's first application traffic secret, once rustls logged it.
+    fn take_application_secret(&self) -> Option<Secret> {
+        self.registration
+            .as_ref()?
+            .take(TrafficSecret::ServerApplication)
     }
 
     /// The handshake traffic secret protecting what `author` sends, once rustls logged it.

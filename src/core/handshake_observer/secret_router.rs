@@ -95,10 +95,12 @@ struct Waiting {
     client_early: Option<Secret>,
     client_handshake: Option<Secret>,
     server_handshake: Option<Secret>,
+    server_application: Option<Secret>,
 }
 
 /// The secrets a registration can ask for: the TLS 1.3 traffic secrets that protect handshake
-/// messages (the early one protects early data and EndOfEarlyData).
+/// messages (the early one protects early data and EndOfEarlyData; the server's first
+/// application one its NewSessionTickets).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TrafficSecret {
     /// Protects the client's early data (0-RTT) and its EndOfEarlyData message.
@@ -107,6 +109,8 @@ pub(crate) enum TrafficSecret {
     ClientHandshake,
     /// Protects the server's handshake messages after ServerHello.
     ServerHandshake,
+    /// Protects what the server sends after its Finished: NewSessionTickets, then data.
+    ServerApplication,
 }
 
 impl TrafficSecret {
@@ -116,6 +120,7 @@ impl TrafficSecret {
             "CLIENT_EARLY_TRAFFIC_SECRET" => Some(Self::ClientEarly),
             "CLIENT_HANDSHAKE_TRAFFIC_SECRET" => Some(Self::ClientHandshake),
             "SERVER_HANDSHAKE_TRAFFIC_SECRET" => Some(Self::ServerHandshake),
+            "SERVER_TRAFFIC_SECRET_0" => Some(Self::ServerApplication),
             _ => None,
         }
     }
@@ -127,6 +132,7 @@ impl Waiting {
             TrafficSecret::ClientEarly => &mut self.client_early,
             TrafficSecret::ClientHandshake => &mut self.client_handshake,
             TrafficSecret::ServerHandshake => &mut self.server_handshake,
+            TrafficSecret::ServerApplication => &mut self.server_application,
         }
     }
 }

@@ -68,11 +68,20 @@ fn traced_handshake(
 }
 
 /// Checks the client's messages against `expected` exactly, the server's view as its mirror
-/// image (same messages, same lengths, directions swapped), and that each side ends with
+/// image (same messages, same lengths, directions swapped) followed by the TLS 1.3 tickets it
+/// sent after the handshake (as many as the client received), and that each side ends with
 /// exactly one `Complete` describing the connection. Returns the client's events.
 fn check(traced: &Traced, expected: &[(Direction, HandshakeMessage)]) -> Vec<HandshakeEvent> {
     let client_events = messages_then_complete(&traced.client_trace, &traced.client);
-    let server_events = messages_then_complete(&traced.server_trace, &traced.server);
+    let mut server_events = messages_then_complete(&traced.server_trace, &traced.server);
+    let tickets = traced.client.tls13_tickets_received().unwrap() as usize;
+    let tickets_sent = server_events.split_off(server_events.len() - tickets);
+    assert!(
+        tickets_sent
+            .iter()
+            .all(|e| e.direction == Sent && e.message == NewSessionTicket && e.length > 0),
+        "the server's trace ends with the {tickets} tickets it sent: {tickets_sent:?}"
+    );
     let seen: Vec<_> = client_events
         .iter()
         .map(|e| (e.direction, e.message))
@@ -234,6 +243,32 @@ fn tls12_full_handshake_with_rsa_server() {
     let traced = traced_handshake(&client, &server, "localhost", pump);
     check(&traced, TLS12_FULL);
     assert_eq!(traced.client.protocol_version(), Some("TLSv1.2"));
+}
+
+#[test]
+fn tls12_server_with_tickets_shows_its_new_session_ticket() {
+    let mut client = client_builder();
+    tls12_only(&mut client.negotiation);
+    let mut server = server_builder("server.pem", "server.key");
+    server.sessions.set_tickets(true);
+    let (client, server) = build(&client, &server);
+    let traced = traced_handshake(&client, &server, "localhost", pump);
+    check(
+        &traced,
+        &[
+            (Sent, ClientHello),
+            (Received, ServerHello),
+            (Received, Certificate),
+            (Received, ServerKeyExchange),
+            (Received, ServerHelloDone),
+            (Sent, ClientKeyExchange),
+            (Sent, ChangeCipherSpec),
+            (Sent, Finished),
+            (Received, NewSessionTicket),
+            (Received, ChangeCipherSpec),
+            (Received, Finished),
+        ],
+    );
 }
 
 #[test]
@@ -401,7 +436,12 @@ fn tracing_one_side_only_and_no_tracing_both_work() {
     let server_recording = record_trace(&mut s);
     assert_eq!(pump(&mut c, &mut s), (None, None));
     let server_events = messages_then_complete(&steps(&server_recording), &s);
-    assert_eq!(server_events.len(), TLS13_FULL.len());
+    let tickets = c.tls13_tickets_received().unwrap() as usize;
+    assert!(tickets > 0, "the server sends TLS 1.3 tickets");
+    assert_eq!(server_events.len(), TLS13_FULL.len() + tickets);
+    assert!(server_events[TLS13_FULL.len()..]
+        .iter()
+        .all(|e| (e.direction, e.message) == (Sent, NewSessionTicket)));
 
     let mut c = Connection::client(&client, "localhost").unwrap();
     let mut s = Connection::server(&server).unwrap();
