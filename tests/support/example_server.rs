@@ -3,7 +3,7 @@
 
 use super::{deadline, example, wrapped};
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -89,8 +89,24 @@ impl ExampleServer {
     /// Starts `tls-server ARGS --port 0` and waits for its `listening on ADDR:PORT` line.
     pub fn start(args: &[&str]) -> ExampleServer {
         let mut cmd = wrapped(&example("tls-server"));
-        cmd.args(args)
-            .args(["--port", "0"])
+        cmd.args(args);
+        Self::spawn(cmd)
+    }
+
+    /// As [`ExampleServer::start`], with at most `max_fds` file descriptors (`ulimit -n`).
+    pub fn start_with_fd_limit(args: &[&str], max_fds: u32) -> ExampleServer {
+        let server = wrapped(&example("tls-server"));
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("ulimit -n {max_fds} && exec \"$0\" \"$@\""))
+            .arg(server.get_program())
+            .args(server.get_args())
+            .args(args);
+        Self::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> ExampleServer {
+        cmd.args(["--port", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

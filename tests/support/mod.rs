@@ -264,6 +264,23 @@ fn read_all(mut source: impl std::io::Read) -> Vec<u8> {
     bytes
 }
 
+/// Reads until the peer closes the connection (end of stream or reset); returns what it sent.
+/// Panics if it is still open after [`deadline`].
+pub fn read_until_closed(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    use std::io::Read;
+    stream.set_read_timeout(Some(deadline())).expect("timeout");
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return received,
+            Ok(n) => received.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return received,
+            Err(e) => panic!("the server did not close the connection: {e}"),
+        }
+    }
+}
+
 /// The default deadline for one program run; generous for valgrind.
 pub fn deadline() -> Duration {
     if under_wrapper() {
