@@ -176,6 +176,17 @@ pub fn under_wrapper() -> bool {
     std::env::var("FTLS_TEST_WRAPPER").is_ok_and(|w| !w.trim().is_empty())
 }
 
+/// `tls-server` as [`wrapped`] runs it. Under the wrapper its handshake deadline (10 s by
+/// default, from accept) is stretched to 120 s: valgrind makes a handshake many times slower,
+/// and tests run in parallel. A `--handshake-timeout` given after this one wins.
+pub fn tls_server_command() -> Command {
+    let mut cmd = wrapped(&example("tls-server"));
+    if under_wrapper() {
+        cmd.args(["--handshake-timeout", "120"]);
+    }
+    cmd
+}
+
 /// A command for one of our C programs, run under `$FTLS_TEST_WRAPPER` (e.g.
 /// `valgrind --error-exitcode=99 --leak-check=full`) when CI sets it.
 pub fn wrapped(program: &Path) -> Command {
