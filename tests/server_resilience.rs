@@ -372,7 +372,7 @@ fn a_request_ending_in_a_bare_lf_is_answered() {
         b"GET / HTTP/1.1\nHost: localhost\n\r\n",
         b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
     ];
-    let server = start_server(&["--max-conns", &requests.len().to_string()]);
+    let mut server = start_server(&["--max-conns", &requests.len().to_string()]);
     for request in requests {
         let output = run_with_input(
             &mut tls_client(&example("tls-client"), &server, &["--stdin"]),
@@ -381,9 +381,10 @@ fn a_request_ending_in_a_bare_lf_is_answered() {
         );
         assert!(
             output.status.success() && output.stdout.starts_with(b"HTTP/1.1 200 OK\r\n"),
-            "{:?} was not answered: {}",
+            "{:?} was not answered: {}\n--- the server:\n{}",
             String::from_utf8_lossy(request),
-            describe(&output)
+            describe(&output),
+            server.log_so_far()
         );
     }
     server.finish();
