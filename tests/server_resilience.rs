@@ -649,6 +649,14 @@ fn hostile_clients_read_a_fatal_alert_before_the_end() {
             "no cipher suite in common",
             tls12_client_hello(&[RSA_RC4_128_SHA], &[ECDSA_SECP256R1_SHA256]),
         ),
+        (
+            "a record of an unknown content type after a valid ClientHello",
+            [
+                tls12_client_hello(&[ECDHE_ECDSA_AES128_GCM_SHA256], &[ECDSA_SECP256R1_SHA256]),
+                vec![0x99, 0x03, 0x03, 0x00, 0x04, 0xde, 0xad, 0xbe, 0xef],
+            ]
+            .concat(),
+        ),
     ]);
 }
 
