@@ -4,6 +4,7 @@
  *   tls-server --cert CHAIN.pem --key KEY.pem [--host ADDR] [--port N]
  *              [--client-ca CA.pem [--require-client-cert]] [--alpn P1,P2]
  *              [--tls12 | --tls13] [--echo] [--max-conns N] [--keylog FILE] [--trace]
+ *              [--handshake-timeout S] [--idle-timeout S]
  *
  * Every socket is non-blocking and one poll() loop serves them all, so a client that stalls
  * never delays another. Each connection is a small state machine driven by ftls' fd calls
@@ -12,6 +13,15 @@
  * ftls_connection_wants_write() is true) and is resumed from where it stopped. A connection
  * that never has to wait (its client sends without pause) yields after STEPS_PER_TURN steps,
  * so it cannot starve the others either. The connection table grows as needed.
+ *
+ * Slow and hostile clients: every connection has one deadline at a time. The handshake must be
+ * complete --handshake-timeout seconds after accept, however the client paces its bytes; an
+ * HTTP request must be complete --idle-timeout seconds after the handshake; an established
+ * connection on which no plaintext moves for --idle-timeout seconds is closed. Out of file
+ * descriptors, new clients are refused at once (a spare descriptor is kept for that) while
+ * established ones are served on. The last bytes of a connection (the response, close_notify,
+ * or the alert that tells a failed client why) are sent before the socket is shut, within a
+ * short deadline, so a client that never reads cannot hold the connection either.
  *
  * HTTP mode (default): read a request head, answer 200 OK with a text body that names the
  * negotiated version, cipher suite and ALPN, send close_notify, close.
@@ -48,17 +58,25 @@
  * until the client reads some of its echo: the client's own flow control, not our memory,
  * absorbs a client that writes faster than it reads. */
 #define ECHO_BACKLOG 65536
-/* A connection that shows no activity for this long is dropped, so stalled clients cannot
- * hold resources forever. */
-#define IDLE_TIMEOUT_MS 60000
-#define IDLE_TIMEOUT_TEXT "60 s"
-/* After our last byte, how long we keep draining the client before closing (see linger). */
+/* Defaults of --handshake-timeout and --idle-timeout, in seconds, as the usage text shows
+ * them: stalled or trickling clients cannot hold resources forever. */
+#define HANDSHAKE_TIMEOUT_TEXT "10"
+#define IDLE_TIMEOUT_TEXT "60"
+/* The longest timeout the options take: one day, in seconds. */
+#define MAX_TIMEOUT_S 86400.0
+/* How long a connection's last words (close_notify after a timeout, the alert after a failure)
+ * may take to go out, and after them how long we keep draining the client before closing
+ * (see linger). */
 #define LINGER_TIMEOUT_MS 2000
 /* The most steps a connection takes per turn of the loop: one whose client never stops sending
  * (so never blocks) must let the others run too. */
 #define STEPS_PER_TURN 64
-/* How long to wait before accepting again when out of file descriptors. */
+/* How long to wait before accepting again when out of file descriptors and memory (the spare
+ * descriptor refuses clients promptly; this is the fallback when even that fails). */
 #define ACCEPT_RETRY_MS 1000
+/* The most clients accepted (or refused) per turn of the loop: a flood of connections must not
+ * keep the established ones from being served. */
+#define ACCEPTS_PER_TURN 64
 #define MAX_ALPN 16
 #define DETAIL_SIZE 512
 /* "[IPv6 address]:port" */
@@ -68,6 +86,7 @@ static const char USAGE[] =
     "usage: " PROGRAM " --cert CHAIN.pem --key KEY.pem [--host ADDR] [--port N]\n"
     "                  [--client-ca CA.pem [--require-client-cert]] [--alpn P1,P2]\n"
     "                  [--tls12 | --tls13] [--echo] [--max-conns N] [--keylog FILE] [--trace]\n"
+    "                  [--handshake-timeout S] [--idle-timeout S]\n"
     "\n"
     "  --cert, --key          the server's certificate chain and private key (PEM)\n"
     "  --host ADDR            address to listen on (default " DEFAULT_HOST "; IPv6 works)\n"
@@ -81,6 +100,12 @@ static const char USAGE[] =
     "  --keylog FILE          append the TLS secrets to FILE (NSS key log format, as\n"
     "                         Wireshark reads): anyone with the file can decrypt the traffic\n"
     "  --trace                print each handshake step to stderr\n"
+    "  --handshake-timeout S  close a connection whose handshake is not complete S seconds\n"
+    "                         after it was accepted, however it paces its bytes (default\n"
+    "                         " HANDSHAKE_TIMEOUT_TEXT "; fractions such as 0.5 work)\n"
+    "  --idle-timeout S       after the handshake, close a connection on which no data moves\n"
+    "                         for S seconds; in HTTP mode the whole request must also arrive\n"
+    "                         within S seconds of the handshake (default " IDLE_TIMEOUT_TEXT ")\n"
     "\n"
     "When ready it prints one line, \"listening on ADDR:PORT\", to stdout.\n";
 
@@ -96,6 +121,10 @@ struct options {
     bool trace;
     uint32_t versions;
     unsigned long max_conns; /* 0: serve forever */
+    int64_t handshake_timeout_ms;
+    int64_t idle_timeout_ms;
+    const char *handshake_timeout_text; /* the option's value, for log lines */
+    const char *idle_timeout_text;
     char *alpn_storage;      /* the --alpn argument, split in place */
     const char *alpn[MAX_ALPN];
     size_t alpn_count;
@@ -108,6 +137,7 @@ enum phase {
     PHASE_SEND_RESPONSE,
     PHASE_ECHO,
     PHASE_CLOSE_NOTIFY,
+    PHASE_FLUSH, /* after a failure: the alert ftls still holds goes out */
     PHASE_LINGER,
 };
 
@@ -118,7 +148,7 @@ struct conn {
     ftls_connection *tls;
     enum phase phase;
     short events;        /* what poll() should wait for */
-    int64_t deadline_ms; /* idle or linger deadline, on the monotonic clock */
+    int64_t deadline_ms; /* the current phase's deadline, on the monotonic clock */
     /* HTTP: the request, then the response. Echo: the backlog, bytes [start, end). */
     uint8_t *buf;
     size_t cap, start, end;
@@ -135,6 +165,7 @@ struct server {
     size_t count, capacity;
     unsigned long accepted, finished;
     int64_t accept_resume_ms; /* non-zero: accepting is paused until then (out of fds) */
+    int spare_fd;             /* given up to refuse a client when out of fds; -1 if none */
 };
 
 /* What a step function tells the driver. */
@@ -150,6 +181,11 @@ static int64_t now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The descriptor kept in reserve to refuse clients when all others are in use. */
+static int open_spare_fd(void) {
+    return open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 static bool set_nonblocking(int fd) {
@@ -171,9 +207,12 @@ static void format_address(const struct sockaddr *addr, socklen_t len, char *out
     }
 }
 
+/* A request head ends with an empty line. Lines end with CRLF, or with a bare LF, which
+ * HTTP/1.1 allows recipients to accept (RFC 9112, section 2.2): "\n\n" or "\n\r\n". */
 static bool contains_request_end(const uint8_t *buf, size_t from, size_t end) {
-    for (size_t i = from; i + 4 <= end; i++) {
-        if (memcmp(buf + i, "\r\n\r\n", 4) == 0) {
+    for (size_t i = from; i + 2 <= end; i++) {
+        if (buf[i] == '\n' &&
+            (buf[i + 1] == '\n' || (buf[i + 1] == '\r' && i + 3 <= end && buf[i + 2] == '\n'))) {
             return true;
         }
     }
@@ -227,11 +266,27 @@ static bool parse_count(const char *arg, unsigned long max, unsigned long *out) 
     return true;
 }
 
+/* A timeout in seconds, fractions allowed ("0.5"), from 1 ms to MAX_TIMEOUT_S. */
+static bool parse_seconds(const char *arg, int64_t *out_ms) {
+    char *end = NULL;
+    errno = 0;
+    double seconds = strtod(arg, &end);
+    /* The comparisons are false for NaN, so it is refused too. */
+    if (errno != 0 || end == arg || *end != '\0' ||
+        !(seconds >= 0.001 && seconds <= MAX_TIMEOUT_S)) {
+        return false;
+    }
+    *out_ms = (int64_t)(seconds * 1000.0 + 0.5);
+    return true;
+}
+
 /* Returns -1 to go on, or the exit status (0 after --help). */
 static int parse_options(int argc, char **argv, struct options *opts) {
     opts->host = DEFAULT_HOST;
     opts->port = DEFAULT_PORT;
     opts->versions = FTLS_PROTOCOL_ALL;
+    opts->handshake_timeout_text = HANDSHAKE_TIMEOUT_TEXT;
+    opts->idle_timeout_text = IDLE_TIMEOUT_TEXT;
     bool tls12 = false, tls13 = false;
 
     for (int i = 1; i < argc; i++) {
@@ -244,6 +299,8 @@ static int parse_options(int argc, char **argv, struct options *opts) {
         else if (strcmp(flag, "--port") == 0) value_of = &opts->port;
         else if (strcmp(flag, "--client-ca") == 0) value_of = &opts->client_ca;
         else if (strcmp(flag, "--keylog") == 0) value_of = &opts->keylog;
+        else if (strcmp(flag, "--handshake-timeout") == 0) value_of = &opts->handshake_timeout_text;
+        else if (strcmp(flag, "--idle-timeout") == 0) value_of = &opts->idle_timeout_text;
         bool takes_value = value_of != NULL || strcmp(flag, "--alpn") == 0 ||
                            strcmp(flag, "--max-conns") == 0;
         if (takes_value && i + 1 == argc) {
@@ -296,6 +353,14 @@ static int parse_options(int argc, char **argv, struct options *opts) {
     }
     if (!parse_count(opts->port, 65535, &port)) {
         return usage_error("--port needs a number from 0 to 65535, not ", opts->port);
+    }
+    if (!parse_seconds(opts->handshake_timeout_text, &opts->handshake_timeout_ms)) {
+        return usage_error("--handshake-timeout needs seconds from 0.001 to 86400, not ",
+                           opts->handshake_timeout_text);
+    }
+    if (!parse_seconds(opts->idle_timeout_text, &opts->idle_timeout_ms)) {
+        return usage_error("--idle-timeout needs seconds from 0.001 to 86400, not ",
+                           opts->idle_timeout_text);
     }
     return -1;
 }
@@ -451,6 +516,17 @@ static bool want(ftls_result r, short *events) {
     return false;
 }
 
+/* Moves a connection to `phase`, which must be over within `timeout_ms` from now. */
+static void enter(struct conn *c, enum phase phase, int64_t timeout_ms) {
+    c->phase = phase;
+    c->deadline_ms = now_ms() + timeout_ms;
+}
+
+/* Data moved: an established connection is not idle, its deadline moves on. */
+static void made_progress(const struct options *opts, struct conn *c) {
+    c->deadline_ms = now_ms() + opts->idle_timeout_ms;
+}
+
 /*
  * The last phase of every connection. Closing a socket that still has unread input makes
  * the kernel send a reset, and a reset can destroy our last bytes (the response, the
@@ -460,15 +536,20 @@ static bool want(ftls_result r, short *events) {
  */
 static void start_linger(struct conn *c) {
     shutdown(c->fd, SHUT_WR);
-    c->phase = PHASE_LINGER;
-    c->deadline_ms = now_ms() + LINGER_TIMEOUT_MS;
+    enter(c, PHASE_LINGER, LINGER_TIMEOUT_MS);
 }
 
-/* Logs a failed connection and moves on to closing it. (The fd calls have already sent the
- * alert that tells the client why; lingering makes sure it is not lost to a reset.) */
+/* Logs a failed connection and moves on to closing it. The fd calls send the alert that tells
+ * the client why as the error happens, if the socket takes it; if it does not (the client is
+ * not reading), ftls still holds it, and it goes out first (PHASE_FLUSH), within a short
+ * deadline. Lingering then makes sure it is not lost to a reset. */
 static enum step fail(struct conn *c, const char *what, ftls_result result) {
     log_failure(c, what, result);
-    start_linger(c);
+    if (ftls_connection_wants_write(c->tls)) {
+        enter(c, PHASE_FLUSH, LINGER_TIMEOUT_MS);
+    } else {
+        start_linger(c);
+    }
     return STEP_AGAIN;
 }
 
@@ -486,7 +567,7 @@ static enum step wait_or_fail(struct conn *c, ftls_result r, const char *what) {
     return STEP_WAIT;
 }
 
-static void prepare_response(struct conn *c) {
+static void prepare_response(const struct options *opts, struct conn *c) {
     ftls_str version = {"?", 1}, suite = {"?", 1}, group = {"none", 4};
     ftls_bytes alpn = {NULL, 0};
     size_t peer_certs = 0;
@@ -524,10 +605,10 @@ static void prepare_response(struct conn *c) {
                      body_len, body);
     c->start = 0;
     c->end = n > 0 && (size_t)n < c->cap ? (size_t)n : 0;
-    c->phase = PHASE_SEND_RESPONSE;
+    enter(c, PHASE_SEND_RESPONSE, opts->idle_timeout_ms);
 }
 
-static void prepare_refusal(struct conn *c) {
+static void prepare_refusal(const struct options *opts, struct conn *c) {
     static const char refusal[] = "HTTP/1.1 431 Request Header Fields Too Large\r\n"
                                   "Content-Length: 0\r\n"
                                   "Connection: close\r\n"
@@ -535,7 +616,7 @@ static void prepare_refusal(struct conn *c) {
     memcpy(c->buf, refusal, sizeof refusal - 1);
     c->start = 0;
     c->end = sizeof refusal - 1;
-    c->phase = PHASE_SEND_RESPONSE;
+    enter(c, PHASE_SEND_RESPONSE, opts->idle_timeout_ms);
 }
 
 static enum step step_handshake(const struct options *opts, struct conn *c) {
@@ -543,16 +624,18 @@ static enum step step_handshake(const struct options *opts, struct conn *c) {
     if (r != FTLS_OK) {
         return wait_or_fail(c, r, "handshake");
     }
-    c->phase = opts->echo ? PHASE_ECHO : PHASE_READ_REQUEST;
+    /* In HTTP mode the whole request must arrive by this deadline: a client that trickles it
+     * byte by byte does not extend it. */
+    enter(c, opts->echo ? PHASE_ECHO : PHASE_READ_REQUEST, opts->idle_timeout_ms);
     return STEP_AGAIN;
 }
 
-static enum step step_read_request(struct conn *c) {
+static enum step step_read_request(const struct options *opts, struct conn *c) {
     size_t n = 0;
     ftls_result r = ftls_connection_read(c->tls, c->buf + c->end, c->cap - c->end, &n);
     if (r == FTLS_CLOSED) {
         log_problem(c, "the client closed before sending a complete request");
-        c->phase = PHASE_CLOSE_NOTIFY;
+        enter(c, PHASE_CLOSE_NOTIFY, opts->idle_timeout_ms);
         return STEP_AGAIN;
     }
     if (r != FTLS_OK) {
@@ -562,29 +645,30 @@ static enum step step_read_request(struct conn *c) {
     size_t from = c->end >= 3 ? c->end - 3 : 0;
     c->end += n;
     if (contains_request_end(c->buf, from, c->end)) {
-        prepare_response(c);
+        prepare_response(opts, c);
     } else if (c->end == c->cap) {
         log_problem(c, "request head too long: refused with 431");
-        prepare_refusal(c);
+        prepare_refusal(opts, c);
     }
     return STEP_AGAIN;
 }
 
-static enum step step_send_response(struct conn *c) {
+static enum step step_send_response(const struct options *opts, struct conn *c) {
     size_t n = 0;
     ftls_result r = ftls_connection_write(c->tls, c->buf + c->start, c->end - c->start, &n);
     if (r != FTLS_OK) {
         return wait_or_fail(c, r, "sending the response");
     }
     c->start += n;
+    made_progress(opts, c);
     if (c->start == c->end) {
-        c->phase = PHASE_CLOSE_NOTIFY;
+        c->phase = PHASE_CLOSE_NOTIFY; /* with the same deadline: the client must read it */
     }
     return STEP_AGAIN;
 }
 
 /* Sends the backlog and reads more while there is room; waits on whatever blocked both. */
-static enum step step_echo(struct conn *c) {
+static enum step step_echo(const struct options *opts, struct conn *c) {
     short events = 0;
     bool progress = false;
     size_t n = 0;
@@ -631,6 +715,9 @@ static enum step step_echo(struct conn *c) {
         }
     }
 
+    if (progress) {
+        made_progress(opts, c);
+    }
     if (c->peer_closed && c->start == c->end) {
         c->phase = PHASE_CLOSE_NOTIFY;
         return STEP_AGAIN;
@@ -648,6 +735,16 @@ static enum step step_close_notify(struct conn *c) {
         return wait_or_fail(c, r, "sending close_notify");
     }
     start_linger(c);
+    return STEP_AGAIN;
+}
+
+/* Sends what ftls still holds after a failure; whatever the outcome, then closes. */
+static enum step step_flush(struct conn *c) {
+    if (ftls_connection_flush(c->tls) == FTLS_WANT_WRITE) {
+        c->events = POLLOUT;
+        return STEP_WAIT;
+    }
+    start_linger(c); /* all sent, or the socket broke: nothing more can go out */
     return STEP_AGAIN;
 }
 
@@ -674,10 +771,11 @@ static enum step drive(const struct options *opts, struct conn *c) {
         enum step step = STEP_DONE;
         switch (c->phase) {
         case PHASE_HANDSHAKE: step = step_handshake(opts, c); break;
-        case PHASE_READ_REQUEST: step = step_read_request(c); break;
-        case PHASE_SEND_RESPONSE: step = step_send_response(c); break;
-        case PHASE_ECHO: step = step_echo(c); break;
+        case PHASE_READ_REQUEST: step = step_read_request(opts, c); break;
+        case PHASE_SEND_RESPONSE: step = step_send_response(opts, c); break;
+        case PHASE_ECHO: step = step_echo(opts, c); break;
         case PHASE_CLOSE_NOTIFY: step = step_close_notify(c); break;
+        case PHASE_FLUSH: step = step_flush(c); break;
         case PHASE_LINGER: step = step_linger(c); break;
         }
         if (step != STEP_AGAIN) {
@@ -687,6 +785,43 @@ static enum step drive(const struct options *opts, struct conn *c) {
     }
     c->runnable = true; /* its turn is over: the others run, then it goes on without waiting */
     return STEP_WAIT;
+}
+
+/* The connection's deadline has passed: what that means depends on its phase. */
+static enum step expire(const struct options *opts, struct conn *c) {
+    char problem[160] = "";
+    switch (c->phase) {
+    case PHASE_HANDSHAKE:
+        /* Nothing to say goodbye with: TLS is not set up. */
+        snprintf(problem, sizeof problem,
+                 "closed: handshake not complete %s s after accept (--handshake-timeout)",
+                 opts->handshake_timeout_text);
+        log_problem(c, problem);
+        return STEP_DONE;
+    case PHASE_READ_REQUEST:
+        snprintf(problem, sizeof problem,
+                 "closed: no complete request %s s after the handshake (--idle-timeout)",
+                 opts->idle_timeout_text);
+        break;
+    case PHASE_SEND_RESPONSE:
+    case PHASE_ECHO:
+        snprintf(problem, sizeof problem, "closed: no data moved for %s s (--idle-timeout)",
+                 opts->idle_timeout_text);
+        break;
+    case PHASE_CLOSE_NOTIFY:
+        log_problem(c, "closed before close_notify could be sent: the client does not read");
+        return STEP_DONE;
+    case PHASE_FLUSH:
+        log_problem(c, "closed before the alert could be sent: the client does not read");
+        return STEP_DONE;
+    case PHASE_LINGER:
+        return STEP_DONE;
+    }
+    /* Established: close_notify tells the client that we ended the connection on purpose (it
+     * was not cut). It gets a short deadline of its own, and is sent at once. */
+    log_problem(c, problem);
+    enter(c, PHASE_CLOSE_NOTIFY, LINGER_TIMEOUT_MS);
+    return drive(opts, c);
 }
 
 /* ---- the connection table --------------------------------------------------------------- */
@@ -733,8 +868,8 @@ static void add_conn(struct server *s, int fd, const struct sockaddr *addr, sock
     c->fd = fd;
     c->buf = buf;
     c->cap = cap;
-    c->phase = PHASE_HANDSHAKE;
-    c->deadline_ms = now_ms() + IDLE_TIMEOUT_MS;
+    /* The handshake's deadline is absolute: bytes that trickle in do not move it. */
+    enter(c, PHASE_HANDSHAKE, s->opts->handshake_timeout_ms);
     format_address(addr, len, c->peer, sizeof c->peer);
 
     ftls_result r = ftls_server_connection_new(s->config, &c->tls);
@@ -771,13 +906,59 @@ static void remove_conn(struct server *s, size_t i) {
     s->conns[i] = s->conns[--s->count];
     s->finished++;
     s->accept_resume_ms = 0; /* a file descriptor was freed */
+    if (s->spare_fd < 0) {
+        s->spare_fd = open_spare_fd();
+    }
+}
+
+/* With --max-conns, once that many clients were accepted, later ones are refused at once
+ * rather than left waiting. */
+static void stop_accepting_if_enough(struct server *s) {
+    if (s->opts->max_conns != 0 && s->accepted == s->opts->max_conns) {
+        close(s->listen_fd);
+        s->listen_fd = -1;
+    }
+}
+
+/*
+ * Out of file descriptors, the client at the head of the listen queue would wait unanswered
+ * until one is freed, and every client after it too. Instead the spare descriptor kept for
+ * this is given up for a moment: the client is accepted and its socket closed at once, so it
+ * learns promptly that it was refused (end of stream, or a reset if it had sent something),
+ * while the established connections are served on. It counts as a finished connection.
+ * Returns false, with errno set, if no client was refused.
+ */
+static bool refuse_for_lack_of_fds(struct server *s) {
+    if (s->spare_fd < 0) {
+        return false;
+    }
+    close(s->spare_fd);
+    struct sockaddr_storage addr;
+    socklen_t len = sizeof addr;
+    int fd = accept(s->listen_fd, (struct sockaddr *)&addr, &len);
+    int accept_errno = errno;
+    if (fd >= 0) {
+        char peer[ADDRESS_SIZE];
+        format_address((struct sockaddr *)&addr, len, peer, sizeof peer);
+        close(fd);
+        unsigned long id = ++s->accepted;
+        s->finished++;
+        fprintf(stderr, PROGRAM ": [conn %lu] %s: refused: out of file descriptors\n", id, peer);
+    }
+    s->spare_fd = open_spare_fd();
+    errno = accept_errno;
+    return fd >= 0;
 }
 
 static void accept_clients(struct server *s) {
-    while (s->listen_fd >= 0) {
+    for (int n = 0; n < ACCEPTS_PER_TURN && s->listen_fd >= 0; n++) {
         struct sockaddr_storage addr;
         socklen_t len = sizeof addr;
         int fd = accept(s->listen_fd, (struct sockaddr *)&addr, &len);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE) && refuse_for_lack_of_fds(s)) {
+            stop_accepting_if_enough(s);
+            continue;
+        }
         if (fd < 0) {
             switch (errno) {
             case EAGAIN:
@@ -792,7 +973,8 @@ static void accept_clients(struct server *s) {
             case ENFILE:
             case ENOBUFS:
             case ENOMEM:
-                /* The pending client stays queued; retry when a connection closes, or soon. */
+                /* No spare descriptor, or no memory: the pending client stays queued; retry
+                 * when a connection closes, or soon. */
                 fprintf(stderr, PROGRAM ": accept: %s (pausing)\n", strerror(errno));
                 s->accept_resume_ms = now_ms() + ACCEPT_RETRY_MS;
                 return;
@@ -802,11 +984,7 @@ static void accept_clients(struct server *s) {
             }
         }
         add_conn(s, fd, (struct sockaddr *)&addr, len);
-        if (s->opts->max_conns != 0 && s->accepted == s->opts->max_conns) {
-            /* Enough: later clients are refused at once rather than left waiting. */
-            close(s->listen_fd);
-            s->listen_fd = -1;
-        }
+        stop_accepting_if_enough(s);
     }
 }
 
@@ -858,16 +1036,11 @@ static int serve(struct server *s) {
         for (size_t i = s->count; i-- > 0;) {
             struct conn *c = s->conns[i];
             enum step step = STEP_WAIT;
-            if (s->pollfds[1 + i].revents != 0 || c->runnable) {
-                if (c->phase != PHASE_LINGER) {
-                    c->deadline_ms = now + IDLE_TIMEOUT_MS;
-                }
+            /* The deadline first: a client that keeps sending must not outrun it. */
+            if (now >= c->deadline_ms) {
+                step = expire(opts, c);
+            } else if (s->pollfds[1 + i].revents != 0 || c->runnable) {
                 step = drive(opts, c);
-            } else if (now >= c->deadline_ms) {
-                if (c->phase != PHASE_LINGER) {
-                    log_problem(c, "closed: no activity for " IDLE_TIMEOUT_TEXT);
-                }
-                step = STEP_DONE;
             }
             if (step == STEP_DONE) {
                 remove_conn(s, i);
@@ -904,11 +1077,13 @@ int main(int argc, char **argv) {
     memset(&s, 0, sizeof s);
     s.opts = &opts;
     s.listen_fd = -1;
+    s.spare_fd = -1;
     status = 1;
     if ((s.config = build_config(&opts)) == NULL || !reserve(&s) ||
         (s.listen_fd = open_listener(opts.host, opts.port)) < 0) {
         goto out;
     }
+    s.spare_fd = open_spare_fd(); /* without it, accept pauses when out of descriptors */
 
     struct sockaddr_storage addr;
     socklen_t len = sizeof addr;
@@ -932,6 +1107,9 @@ out:
     free(s.pollfds);
     if (s.listen_fd >= 0) {
         close(s.listen_fd);
+    }
+    if (s.spare_fd >= 0) {
+        close(s.spare_fd);
     }
     ftls_server_config_free(s.config);
     free(opts.alpn_storage);

@@ -13,8 +13,8 @@ use std::process::{Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use support::{
-    cert, deadline, example, key_log_lines, run_with_input, run_with_timeout, scratch_dir, wrapped,
-    ExampleServer,
+    cert, deadline, example, key_log_lines, read_until_closed, run_with_input, run_with_timeout,
+    scratch_dir, wrapped, ExampleServer,
 };
 
 // ---- running the examples ---------------------------------------------------------------
@@ -1142,6 +1142,22 @@ fn server_bad_arguments_and_files_exit_1_naming_the_cause() {
             &["--cert", &pem, "--key", &key, "--alpn", "h2,,x"],
             "--alpn",
         ),
+        (
+            &["--cert", &pem, "--key", &key, "--handshake-timeout", "0"],
+            "--handshake-timeout needs seconds from 0.001 to 86400, not 0",
+        ),
+        (
+            &["--cert", &pem, "--key", &key, "--handshake-timeout", "nan"],
+            "--handshake-timeout needs seconds",
+        ),
+        (
+            &["--cert", &pem, "--key", &key, "--idle-timeout", "2s"],
+            "--idle-timeout needs seconds from 0.001 to 86400, not 2s",
+        ),
+        (
+            &["--cert", &pem, "--key", &key, "--idle-timeout", "1e9"],
+            "--idle-timeout needs seconds",
+        ),
     ];
     for (args, needle) in cases {
         let output = run_with_timeout(wrapped(&example("tls-server")).args(*args), deadline());
@@ -1249,21 +1265,6 @@ fn a_response_cut_without_close_notify_is_a_failure() {
 }
 
 // ---- robustness of the server ---------------------------------------------------------------
-
-/// Reads until the server closes the connection; returns what it sent.
-fn read_until_closed(stream: &mut TcpStream) -> Vec<u8> {
-    stream.set_read_timeout(Some(deadline())).expect("timeout");
-    let mut received = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match stream.read(&mut buf) {
-            Ok(0) => return received,
-            Ok(n) => received.extend_from_slice(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return received,
-            Err(e) => panic!("the server did not close the connection: {e}"),
-        }
-    }
-}
 
 #[test]
 fn plaintext_http_gets_an_alert_and_the_server_keeps_serving() {

@@ -152,7 +152,7 @@ fn start_tls_server(
     max_conns: &str,
     extra: &[&str],
 ) -> Server {
-    let mut cmd = wrapped(&example("tls-server"));
+    let mut cmd = support::tls_server_command();
     cmd.args(["--cert", &cert(creds.server_chain)])
         .args(["--key", &cert(creds.server_key)])
         .args(["--port", "0", "--max-conns", max_conns, version.ftls_flag()])

@@ -52,7 +52,7 @@ fn compile_readme_client() -> std::path::PathBuf {
 
 /// tls-server on a free port, exiting 0 by itself after `conns` connections.
 fn tls_server(conns: &str) -> Server {
-    let mut server = wrapped(&example("tls-server"));
+    let mut server = support::tls_server_command();
     server
         .args(["--cert", &cert("server.pem"), "--key", &cert("server.key")])
         .args(["--port", "0", "--max-conns", conns]);

@@ -1,9 +1,9 @@
 //! `tls-server` run as a test runs it: on a free port, its stderr collected line by line, and
 //! required to exit 0 by itself (`--max-conns`), so that under valgrind every run is checked.
 
-use super::{deadline, example, wrapped};
+use super::{deadline, example, tls_server_command};
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -88,9 +88,27 @@ pub struct ExampleServer {
 impl ExampleServer {
     /// Starts `tls-server ARGS --port 0` and waits for its `listening on ADDR:PORT` line.
     pub fn start(args: &[&str]) -> ExampleServer {
-        let mut cmd = wrapped(&example("tls-server"));
-        cmd.args(args)
-            .args(["--port", "0"])
+        let mut cmd = tls_server_command();
+        cmd.args(args);
+        Self::spawn(cmd)
+    }
+
+    /// As [`ExampleServer::start`], with at most `max_fds` file descriptors (`ulimit -n`).
+    ///
+    /// Never under `FTLS_TEST_WRAPPER`: valgrind keeps descriptors of its own below the limit,
+    /// and when the kernel gives an accepted socket a descriptor above the program's share,
+    /// valgrind closes it itself and the program never sees that client.
+    pub fn start_with_fd_limit(args: &[&str], max_fds: u32) -> ExampleServer {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("ulimit -n {max_fds} && exec \"$0\" \"$@\""))
+            .arg(example("tls-server"))
+            .args(args);
+        Self::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> ExampleServer {
+        cmd.args(["--port", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -136,6 +154,11 @@ impl ExampleServer {
     /// Waits until the server logs a line containing `needle`, and returns that line.
     pub fn wait_for_log(&mut self, needle: &str) -> String {
         self.log.wait_for(needle)
+    }
+
+    /// What the server logged so far, without waiting (for failure messages).
+    pub fn log_so_far(&mut self) -> String {
+        self.log.so_far()
     }
 
     /// Waits for the server to exit by itself (`--max-conns`), asserts it exited 0 (which

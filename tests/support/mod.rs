@@ -192,6 +192,17 @@ pub fn under_wrapper() -> bool {
     std::env::var("FTLS_TEST_WRAPPER").is_ok_and(|w| !w.trim().is_empty())
 }
 
+/// `tls-server` as [`wrapped`] runs it. Under the wrapper its handshake deadline (10 s by
+/// default, from accept) is stretched to 120 s: valgrind makes a handshake many times slower,
+/// and tests run in parallel. A `--handshake-timeout` given after this one wins.
+pub fn tls_server_command() -> Command {
+    let mut cmd = wrapped(&example("tls-server"));
+    if under_wrapper() {
+        cmd.args(["--handshake-timeout", "120"]);
+    }
+    cmd
+}
+
 /// A command for one of our C programs, run under `$FTLS_TEST_WRAPPER` (e.g.
 /// `valgrind --error-exitcode=99 --leak-check=full`) when CI sets it.
 pub fn wrapped(program: &Path) -> Command {
@@ -278,6 +289,23 @@ fn read_all(mut source: impl std::io::Read) -> Vec<u8> {
     let mut bytes = Vec::new();
     let _ = source.read_to_end(&mut bytes);
     bytes
+}
+
+/// Reads until the peer closes the connection (end of stream or reset); returns what it sent.
+/// Panics if it is still open after [`deadline`].
+pub fn read_until_closed(stream: &mut std::net::TcpStream) -> Vec<u8> {
+    use std::io::Read;
+    stream.set_read_timeout(Some(deadline())).expect("timeout");
+    let mut received = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return received,
+            Ok(n) => received.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return received,
+            Err(e) => panic!("the server did not close the connection: {e}"),
+        }
+    }
 }
 
 /// The default deadline for one program run; generous for valgrind.
