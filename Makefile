@@ -43,7 +43,7 @@ TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli py
 		cmake pkg-config update-ca-certificates \
 		openssl/ssl.h
 
-.PHONY: all lib examples certs demo test tools install clean bench bench-build fuzz FORCE
+.PHONY: all lib examples certs demo test tools install clean bench bench-build fuzz soak races FORCE
 
 all: lib examples
 
@@ -81,6 +81,18 @@ tools:
 test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
 	$(CARGO) test -p ftls-fuzz --test replay
+
+# The soak (README, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'
+# --seconds (default 600), its memory and descriptors sampled; e.g. SOAK_ARGS="--seconds 60".
+SOAK_ARGS ?=
+soak: all $(BUILD)/certs/server.pem
+	$(CARGO) build --quiet --release $(CARGO_FEATURES) --example soak
+	$(TARGET_DIR)/release/examples/soak $(SOAK_ARGS) $(BUILD)
+
+# The race check (README, "Races"): tests/c/threads.c under ThreadSanitizer with libftls and
+# its std instrumented too (nightly toolchain).
+races:
+	./scripts/races
 
 # The fuzzing campaign (README, "Fuzzing"): every target of fuzz/ for FUZZ_SECONDS (default
 # 180) under libFuzzer on the nightly toolchain, then executions, coverage and findings per
