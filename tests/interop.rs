@@ -11,37 +11,8 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use support::{
     cert, example, key_log_lines, run_with_timeout, scratch_dir, stderr_text, stdout_text, wrapped,
-    Server,
+    Server, Version,
 };
-
-#[derive(Clone, Copy, Debug)]
-enum Version {
-    Tls12,
-    Tls13,
-}
-
-impl Version {
-    fn ftls_flag(self) -> &'static str {
-        match self {
-            Version::Tls12 => "--tls12",
-            Version::Tls13 => "--tls13",
-        }
-    }
-
-    fn openssl_flag(self) -> &'static str {
-        match self {
-            Version::Tls12 => "-tls1_2",
-            Version::Tls13 => "-tls1_3",
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Version::Tls12 => "TLSv1.2",
-            Version::Tls13 => "TLSv1.3",
-        }
-    }
-}
 
 /// Server and client credentials of one key type, all issued by the test CA.
 #[derive(Clone, Copy, Debug)]

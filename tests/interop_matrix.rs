@@ -26,7 +26,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Instant;
-use support::{cert, deadline, example, root, run_with_input, wrapped};
+use support::{cert, deadline, example, root, run_with_input, wrapped, Version};
 
 const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 
@@ -43,57 +43,6 @@ impl Peer {
 
     fn has_server(self) -> bool {
         self != Peer::Curl
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Version {
-    Tls12,
-    Tls13,
-}
-
-impl Version {
-    /// What tls-server's answer and the peers' status pages say.
-    fn name(self) -> &'static str {
-        match self {
-            Version::Tls12 => "TLSv1.2",
-            Version::Tls13 => "TLSv1.3",
-        }
-    }
-
-    fn ftls_flag(self) -> &'static str {
-        match self {
-            Version::Tls12 => "--tls12",
-            Version::Tls13 => "--tls13",
-        }
-    }
-
-    fn openssl_flag(self) -> &'static str {
-        match self {
-            Version::Tls12 => "-tls1_2",
-            Version::Tls13 => "-tls1_3",
-        }
-    }
-
-    fn gnutls_priority(self) -> &'static str {
-        match self {
-            Version::Tls12 => "NORMAL:-VERS-ALL:+VERS-TLS1.2",
-            Version::Tls13 => "NORMAL:-VERS-ALL:+VERS-TLS1.3",
-        }
-    }
-
-    fn python_arg(self) -> &'static str {
-        match self {
-            Version::Tls12 => "1.2",
-            Version::Tls13 => "1.3",
-        }
-    }
-
-    fn curl_args(self) -> [&'static str; 3] {
-        match self {
-            Version::Tls12 => ["--tlsv1.2", "--tls-max", "1.2"],
-            Version::Tls13 => ["--tlsv1.3", "--tls-max", "1.3"],
-        }
     }
 }
 

@@ -10,9 +10,12 @@
 #[path = "../../tools/certs.rs"]
 mod certs;
 mod example_server;
+mod tls_version;
 
 #[allow(unused_imports)] // each test binary uses a different subset
 pub use example_server::{ExampleServer, Lines};
+#[allow(unused_imports)] // each test binary uses a different subset
+pub use tls_version::Version;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
