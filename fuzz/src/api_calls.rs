@@ -1,5 +1,6 @@
 //! The C API driven by an arbitrary sequence of calls on a few handles, with arbitrary
-//! arguments, and callbacks that answer with garbage: what a careless C caller can do without
+//! arguments, callbacks that answer with garbage and callbacks that call back into their own
+//! connection: what a careless C caller can do without
 //! breaking the contract (it never frees a handle twice, never passes a freed one, and never
 //! lies about the size of a buffer: those are the caller's undefined behaviour, not ftls').
 
@@ -92,6 +93,72 @@ unsafe extern "C" fn write_garbage(
         let answers = &*userdata.cast::<Answers>();
         *out_n = (len / 2).saturating_add(answers.transport_extra);
         answers.transport_result
+    }
+}
+
+/// A connection's own callback calling back into it, as a careless C program might: ftls must
+/// refuse the nested call, or put a nested free off until the outer call returns.
+struct Reentry {
+    conn: *mut ftls_connection,
+    /// The world's `Answers`, for the nested call's own callback (never run if ftls refuses).
+    answers: *mut c_void,
+    how: u8,
+    freed: bool,
+}
+
+unsafe extern "C" fn read_reentering(
+    userdata: *mut c_void,
+    _buf: *mut u8,
+    _len: usize,
+    _out_n: *mut usize,
+) -> c_int {
+    // SAFETY: `userdata` is the `Reentry` the harness passed to this very call.
+    let reentry = unsafe { &mut *userdata.cast::<Reentry>() };
+    reenter(reentry);
+    libc_eagain()
+}
+
+unsafe extern "C" fn write_reentering(
+    userdata: *mut c_void,
+    _buf: *const u8,
+    _len: usize,
+    _out_n: *mut usize,
+) -> c_int {
+    // SAFETY: as in `read_reentering`.
+    let reentry = unsafe { &mut *userdata.cast::<Reentry>() };
+    reenter(reentry);
+    libc_eagain()
+}
+
+fn reenter(reentry: &mut Reentry) {
+    let conn = reentry.conn;
+    let mut n = 0;
+    let mut buf = [0u8; 16];
+    match reentry.how % 6 {
+        0 => check(ftls_connection_read_tls(
+            conn,
+            Some(read_garbage),
+            reentry.answers,
+            &mut n,
+        )),
+        1 => check(ftls_connection_write_tls(
+            conn,
+            Some(write_garbage),
+            reentry.answers,
+            &mut n,
+        )),
+        2 => check(ftls_connection_process_new_packets(conn)),
+        3 => check(ftls_connection_read(
+            conn,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut n,
+        )),
+        4 => check(ftls_connection_write(conn, buf.as_ptr(), buf.len(), &mut n)),
+        _ => {
+            ftls_connection_free(conn);
+            reentry.freed = true;
+        }
     }
 }
 
@@ -228,7 +295,7 @@ impl World {
     fn step(&mut self, input: &mut Input) {
         let pki = pki();
         let answers = self.answers_ptr();
-        match input.byte() % 32 {
+        match input.byte() % 33 {
             0 => {
                 ftls_client_config_builder_free(self.client_builder);
                 check(ftls_client_config_builder_new(&mut self.client_builder));
@@ -520,6 +587,41 @@ impl World {
                     keys.as_ptr(),
                     keys.len(),
                 ));
+            }
+            31 => {
+                let pick = input.byte();
+                let mut reentry = Reentry {
+                    conn: self.connection(pick),
+                    answers,
+                    how: input.byte(),
+                    freed: false,
+                };
+                let userdata = (&mut reentry as *mut Reentry).cast::<c_void>();
+                let mut n = 0;
+                if pick & 2 == 0 {
+                    check(ftls_connection_read_tls(
+                        reentry.conn,
+                        Some(read_reentering),
+                        userdata,
+                        &mut n,
+                    ));
+                } else {
+                    check(ftls_connection_write_tls(
+                        reentry.conn,
+                        Some(write_reentering),
+                        userdata,
+                        &mut n,
+                    ));
+                }
+                if reentry.freed {
+                    // Freed as the outer call returned: the handle is gone.
+                    let conn = if pick & 1 == 0 {
+                        &mut self.client
+                    } else {
+                        &mut self.server
+                    };
+                    *conn = null_mut();
+                }
             }
             _ => {
                 let mut n = 0;

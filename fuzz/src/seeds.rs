@@ -238,6 +238,15 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                     b'e', b'l', b'l', b'o', 17, 7, 18, 1, 64, 22, 1, 0, 0, 20, 0, 17, 7,
                 ],
             ),
+            // A handshake, then callbacks calling back into their own connection: a nested
+            // read, write, process and free, on both sides.
+            named(
+                "reentering-callbacks",
+                vec![
+                    0, 1, 2, 3, 13, 14, 15, 0, 16, 17, 7, 17, 7, 17, 7, 17, 7, 31, 0, 0, 31, 1, 2,
+                    31, 2, 1, 31, 3, 3, 31, 0, 4, 31, 1, 5, 31, 0, 5, 17, 7,
+                ],
+            ),
             // The same with mutual authentication and tickets.
             named(
                 "mutual-with-tickets",
