@@ -179,6 +179,12 @@
 #define FTLS_SESSION_CACHE_DEFAULT 256
 
 /**
+ * The largest session cache, client and server (ftls' in-memory caches are allocated whole
+ * when the config is built).
+ */
+#define FTLS_SESSION_CACHE_MAX 1048576
+
+/**
  * The length of one ticket key: `FTLS_TICKET_KEY_LEN` bytes from a cryptographically secure
  * random generator, the same on every server that should resume the others' sessions.
  */
@@ -1982,7 +1988,8 @@ ftls_result ftls_connection_pending(ftls_connection *conn, size_t *out_pending);
  * pins, CRLs and verify callback accepted its server: a config built after changing them
  * starts with an empty cache.
  *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
+ * nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_client_config_builder_set_session_cache(ftls_client_config_builder *builder, size_t size);
 
@@ -2010,7 +2017,8 @@ ftls_result ftls_client_config_builder_set_early_data(ftls_client_config_builder
  * are sent at all. Each config built gets its own cache. Replaces a store set with
  * `ftls_server_config_builder_set_session_store()`.
  *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
+ * nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_set_session_cache(ftls_server_config_builder *builder, size_t size);
 

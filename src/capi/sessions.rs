@@ -11,7 +11,7 @@ use super::boundary::{
 use super::client_config::ftls_client_config_builder;
 use super::connection::ftls_connection;
 use super::server_config::ftls_server_config_builder;
-use crate::core::sessions::DEFAULT_SESSION_CACHE;
+use crate::core::sessions::{DEFAULT_SESSION_CACHE, MAX_SESSION_CACHE};
 use crate::core::tickets::{TicketKeys, MAX_PREVIOUS_KEYS, MAX_TICKET_LIFETIME, TICKET_KEY_LEN};
 use crate::core::ResultCode;
 use rustls::server::StoresServerSessions;
@@ -21,6 +21,9 @@ use std::sync::Arc;
 
 /// The number of sessions a session cache holds by default, client and server.
 pub const FTLS_SESSION_CACHE_DEFAULT: usize = 256;
+/// The largest session cache, client and server (ftls' in-memory caches are allocated whole
+/// when the config is built).
+pub const FTLS_SESSION_CACHE_MAX: usize = 1048576;
 /// The length of one ticket key: `FTLS_TICKET_KEY_LEN` bytes from a cryptographically secure
 /// random generator, the same on every server that should resume the others' sessions.
 pub const FTLS_TICKET_KEY_LEN: usize = 32;
@@ -30,6 +33,7 @@ pub const FTLS_TICKET_LIFETIME_MAX: u32 = 604800;
 pub const FTLS_TICKET_PREVIOUS_KEYS_MAX: usize = 64;
 
 const _: () = assert!(FTLS_SESSION_CACHE_DEFAULT == DEFAULT_SESSION_CACHE);
+const _: () = assert!(FTLS_SESSION_CACHE_MAX == MAX_SESSION_CACHE);
 const _: () = assert!(FTLS_TICKET_KEY_LEN == TICKET_KEY_LEN);
 const _: () = assert!(FTLS_TICKET_LIFETIME_MAX == MAX_TICKET_LIFETIME);
 const _: () = assert!(FTLS_TICKET_PREVIOUS_KEYS_MAX == MAX_PREVIOUS_KEYS);
@@ -45,13 +49,14 @@ const _: () = assert!(FTLS_TICKET_PREVIOUS_KEYS_MAX == MAX_PREVIOUS_KEYS);
 /// pins, CRLs and verify callback accepted its server: a config built after changing them
 /// starts with an empty cache.
 ///
-/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
+/// nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_client_config_builder_set_session_cache(
     builder: *mut ftls_client_config_builder,
     size: usize,
 ) -> ResultCode {
-    update(
+    with_handle_mut(
         builder,
         "ftls_client_config_builder_set_session_cache",
         |b| b.builder.sessions.set_cache_size(size),
@@ -89,13 +94,14 @@ pub extern "C" fn ftls_client_config_builder_set_early_data(
 /// are sent at all. Each config built gets its own cache. Replaces a store set with
 /// `ftls_server_config_builder_set_session_store()`.
 ///
-/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
+/// nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_server_config_builder_set_session_cache(
     builder: *mut ftls_server_config_builder,
     size: usize,
 ) -> ResultCode {
-    update(
+    with_handle_mut(
         builder,
         "ftls_server_config_builder_set_session_cache",
         |b| b.builder.sessions.set_cache_size(size),

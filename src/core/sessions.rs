@@ -78,6 +78,20 @@ impl PolicyEncoder {
 
 /// How many sessions a cache holds unless told otherwise (rustls' default).
 pub(crate) const DEFAULT_SESSION_CACHE: usize = 256;
+/// The largest session cache: rustls allocates a cache's whole capacity when the config is
+/// built (about 80 bytes a session), so a size from a careless caller could exhaust memory or
+/// overflow the table's capacity.
+pub(crate) const MAX_SESSION_CACHE: usize = 1 << 20;
+
+/// `size` as a session cache size, or why not.
+fn cache_size(size: usize) -> Result<usize, Error> {
+    if size > MAX_SESSION_CACHE {
+        return Err(Error::invalid_argument(format!(
+            "a session cache of {size} sessions is above the limit of {MAX_SESSION_CACHE}"
+        )));
+    }
+    Ok(size)
+}
 
 /// A client's resumption settings. Each config built gets its own in-memory store, shared by
 /// the connections made from that config and by nothing else: a session is only offered under
@@ -98,9 +112,11 @@ impl Default for ClientSessions {
 }
 
 impl ClientSessions {
-    /// Keeps sessions for up to `size` servers (names); 0 turns resumption off.
-    pub fn set_cache_size(&mut self, size: usize) {
-        self.cache_size = size;
+    /// Keeps sessions for up to `size` servers (names); 0 turns resumption off. Refused above
+    /// [`MAX_SESSION_CACHE`].
+    pub fn set_cache_size(&mut self, size: usize) -> Result<(), Error> {
+        self.cache_size = cache_size(size)?;
+        Ok(())
     }
 
     /// Offers early data (0-RTT) when resuming a session whose server allows it.
@@ -164,9 +180,10 @@ impl Default for ServerSessions {
 
 impl ServerSessions {
     /// An in-memory session cache of `size` sessions (replacing an external store); 0 keeps
-    /// none.
-    pub fn set_cache_size(&mut self, size: usize) {
-        self.store = Store::Memory(size);
+    /// none. Refused above [`MAX_SESSION_CACHE`].
+    pub fn set_cache_size(&mut self, size: usize) -> Result<(), Error> {
+        self.store = Store::Memory(cache_size(size)?);
+        Ok(())
     }
 
     /// Keeps sessions in the application's store instead of memory.

@@ -1206,6 +1206,52 @@ out:
     ftls_server_config_free(sc);
 }
 
+/* A session cache is allocated whole when the config is built: a size beyond
+ * FTLS_SESSION_CACHE_MAX is refused by the setter, and nothing changes. */
+static void case_session_cache_size_is_bounded(void)
+{
+    ftls_client_config_builder *cb = client_builder(0);
+    ftls_server_config_builder *sb = server_builder(0, NULL, NULL);
+    ftls_client_config *cc = NULL;
+    ftls_server_config *sc = NULL;
+    tls_pair p;
+    if (cb == NULL || sb == NULL) {
+        ftls_client_config_builder_free(cb);
+        ftls_server_config_builder_free(sb);
+        return;
+    }
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_session_cache(cb, (size_t)1 << 40),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_CB_DETAIL(cb, "above the limit of 1048576");
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_session_cache(sb, SIZE_MAX),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_SB_DETAIL(sb, "above the limit of 1048576");
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_session_cache(cb, FTLS_SESSION_CACHE_MAX + 1),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_session_cache(cb, FTLS_SESSION_CACHE_MAX),
+                    FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_session_cache(sb, FTLS_SESSION_CACHE_MAX),
+                    FTLS_OK);
+    /* The default caches are still what the refused calls left: resumption works. */
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_session_cache(cb, 16), FTLS_OK);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_session_cache(cb, SIZE_MAX),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_session_cache(sb, 16), FTLS_OK);
+    cc = build_client(cb);
+    sc = build_server(sb);
+    if (cc != NULL && sc != NULL && pair_new(&p, cc, "localhost", sc)) {
+        CHECK(pair_handshake(&p), "a handshake with the bounded caches");
+        pair_free(&p);
+        if (pair_new(&p, cc, "localhost", sc)) {
+            CHECK(pair_handshake(&p) && ftls_connection_is_resumed(p.client),
+                  "the second connection resumes");
+            pair_free(&p);
+        }
+    }
+    ftls_client_config_free(cc);
+    ftls_server_config_free(sc);
+}
+
 static void case_client_checks_need_client_auth(void)
 {
     static const char *const settings[] = {"client CA", "CRL", "revocation policy",
@@ -1275,6 +1321,7 @@ static void case_client_checks_need_client_auth(void)
 
 static const test_case cases[] = {
     {"resumption_is_on_by_default", case_resumption_is_on_by_default},
+    {"session_cache_size_is_bounded", case_session_cache_size_is_bounded},
     {"each_client_config_has_its_own_cache", case_each_client_config_has_its_own_cache},
     {"client_cache_off", case_client_cache_off},
     {"client_cache_of_one_server", case_client_cache_of_one_server},

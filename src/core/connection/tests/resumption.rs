@@ -21,7 +21,7 @@ fn versions(tls12: bool, tls13: bool) -> Versions {
 fn ticket_server(keys: &Arc<TicketKeys>, versions: Versions) -> ServerConfig {
     let mut builder = server_builder("server.pem", "server.key");
     builder.negotiation.set_versions(versions).unwrap();
-    builder.sessions.set_cache_size(0);
+    builder.sessions.set_cache_size(0).unwrap();
     builder.sessions.set_ticket_keys(keys.clone());
     builder.build().expect("server config")
 }
@@ -77,7 +77,7 @@ fn tls13_tickets_are_counted_and_none_come_without_resumption() {
         FTLS_ERR_INVALID_STATE
     );
     let mut stateless = server_builder("server.pem", "server.key");
-    stateless.sessions.set_cache_size(0);
+    stateless.sessions.set_cache_size(0).unwrap();
     let (c, _) = handshake(&client, &stateless.build().unwrap());
     assert_eq!(c.tls13_tickets_received().unwrap(), 0);
     stateless.sessions.set_tickets(true);
@@ -118,7 +118,7 @@ fn early_data_reaches_the_server_once() {
 fn inconsistent_session_settings_are_config_errors() {
     let mut client = client_builder();
     client.sessions.set_early_data(true);
-    client.sessions.set_cache_size(0);
+    client.sessions.set_cache_size(0).unwrap();
     assert_eq!(client.build().unwrap_err().code(), FTLS_ERR_CONFIG);
     let mut server = server_builder("server.pem", "server.key");
     server.sessions.set_max_early_data(10);
@@ -126,7 +126,7 @@ fn inconsistent_session_settings_are_config_errors() {
     let err = server.build().unwrap_err();
     assert!(err.detail().contains("stateless tickets"), "{err}");
     server.sessions.set_tickets(false);
-    server.sessions.set_cache_size(0);
+    server.sessions.set_cache_size(0).unwrap();
     assert_eq!(server.build().unwrap_err().code(), FTLS_ERR_CONFIG);
 }
 
