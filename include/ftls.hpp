@@ -51,7 +51,7 @@
 
 namespace ftls {
 
-/* The library's version and its dependencies', e.g. "ftls 0.1.0 (rustls 0.23.46, ring 0.17.14)". */
+/* The library's version and its dependencies', e.g. "ftls 1.0.0 (rustls 0.23.46, ring 0.17.14)". */
 inline std::string version() { return ftls_version(); }
 
 /* A failed ftls call: what() reads "<meaning>: <detail> (<FTLS_ERR_NAME>)". */

@@ -30,8 +30,9 @@ pub struct ftls_verify_request {
     /// Client side: the OCSP response the server stapled, DER; empty if none.
     pub ocsp_response: ftls_bytes,
     /// What ftls' own verification concluded: always `FTLS_OK` for a callback set with
-    /// `_set_verify_callback()` (it runs only after success); for a dangerous replacing
-    /// callback, `FTLS_OK` or the failure (e.g. `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
+    /// `_set_verify_callback()` (it runs only after success); for an insecure verifier
+    /// (`_set_insecure_verifier()`), `FTLS_OK` or the failure (e.g.
+    /// `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
     pub standard_result: ResultCode,
     /// The detail of `standard_result`'s failure; empty on `FTLS_OK`.
     pub standard_detail: ftls_str,
@@ -156,8 +157,8 @@ pub struct ftls_client_hello {
     pub cipher_suites_len: usize,
 }
 
-/// Chooses the server's identity for a ClientHello: return an identity number (0 the one set
-/// with `_load_identity_*`, 1, 2... those added with `_add_identity_*`, in order),
+/// Chooses the server's identity for a ClientHello: return an identity number (0, 1, 2... in
+/// the order `ftls_server_config_builder_add_identity()` added them),
 /// `FTLS_IDENTITY_AUTO` (choose by server name, as without a callback) or `FTLS_IDENTITY_NONE`
 /// (refuse the handshake). Any other value, or a number with no identity, refuses the
 /// handshake too (`FTLS_ERR_HANDSHAKE_FAILURE`, the detail says what it returned).
@@ -226,8 +227,8 @@ pub struct ftls_certificate_request {
     pub signature_schemes_len: usize,
 }
 
-/// Chooses the client certificate when a server asks for one: return an identity number (0
-/// the one set with `_load_identity_*`, 1, 2... those added with `_add_identity_*`),
+/// Chooses the client certificate when a server asks for one: return an identity number (0,
+/// 1, 2... in the order `ftls_client_config_builder_add_identity()` added them),
 /// `FTLS_IDENTITY_AUTO` (the first identity whose key suits the server's signature schemes) or
 /// `FTLS_IDENTITY_NONE` (send no certificate; the server decides whether to go on). Any other
 /// value, or a number with no identity, sends no certificate either. Not called for a resumed
