@@ -11,10 +11,11 @@ use crate::core::identity_choice::{
     CertificateRequestChooser, CertificateRequestSummary, HelloChooser, HelloSummary,
     IdentityChoice,
 };
-use crate::core::verify::{verdict_from_number, CertificateCheck, CheckRequest};
+use crate::core::verify::{verdict_from_number, CertificateCheck, CheckMode, CheckRequest};
 use crate::core::{Error, ResultCode};
 use std::ffi::{c_char, c_int, c_void};
 use std::fmt;
+use std::sync::Arc;
 
 /// What a verification callback is asked to judge. Everything it points to is valid only
 /// during the callback.
@@ -83,10 +84,17 @@ impl fmt::Debug for CVerifyCallback {
     }
 }
 
-impl CVerifyCallback {
-    pub(crate) fn new(callback: VerifyFn, userdata: *mut c_void) -> Self {
-        Self { callback, userdata }
-    }
+/// The check a C verify callback makes, after or instead of the standard verification; None
+/// for a NULL callback.
+pub(crate) fn verify_check(
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+    mode: CheckMode,
+) -> Option<(Arc<dyn CertificateCheck>, CheckMode)> {
+    callback.map(|callback| {
+        let check: Arc<dyn CertificateCheck> = Arc::new(CVerifyCallback { callback, userdata });
+        (check, mode)
+    })
 }
 
 impl CertificateCheck for CVerifyCallback {

@@ -6,7 +6,7 @@ use super::boundary::{
 };
 use super::builder_args::{alpn_from_args, versions_from_flags};
 use super::config_callbacks::{
-    ftls_client_hello_callback, ftls_verify_callback, CHelloCallback, CVerifyCallback,
+    ftls_client_hello_callback, ftls_verify_callback, verify_check, CHelloCallback,
 };
 use super::identity::{ftls_identity, loaded_identity};
 use super::keylog::{self, ftls_keylog_callback};
@@ -161,12 +161,11 @@ pub extern "C" fn ftls_server_config_builder_set_verify_callback(
         builder,
         "ftls_server_config_builder_set_verify_callback",
         |b| {
-            b.builder.set_check(callback.map(|callback| {
-                (
-                    Arc::new(CVerifyCallback::new(callback, userdata)) as _,
-                    CheckMode::AfterVerification,
-                )
-            }));
+            b.builder.set_check(verify_check(
+                callback,
+                userdata,
+                CheckMode::AfterVerification,
+            ));
             Ok(())
         },
     )
@@ -192,11 +191,9 @@ pub extern "C" fn ftls_server_config_builder_set_insecure_verifier(
         builder,
         "ftls_server_config_builder_set_insecure_verifier",
         |b| {
-            let callback = callback.ok_or_else(|| null_argument("callback"))?;
-            b.builder.set_check(Some((
-                Arc::new(CVerifyCallback::new(callback, userdata)) as _,
-                CheckMode::DangerousReplacement,
-            )));
+            let check = verify_check(callback, userdata, CheckMode::DangerousReplacement)
+                .ok_or_else(|| null_argument("callback"))?;
+            b.builder.set_check(Some(check));
             Ok(())
         },
     )
