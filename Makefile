@@ -1,6 +1,6 @@
 # ftls: `make` builds the library and the examples; `make demo` shows a handshake;
 # `make test` builds and runs every test; `make install PREFIX=... [DESTDIR=...]` installs the
-# library, the headers, and the pkg-config and CMake package files. See README.md.
+# library, the headers, and the pkg-config and CMake package files. See README.md and docs/.
 
 CARGO    ?= cargo
 CC       ?= cc
@@ -82,25 +82,25 @@ test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
 	$(CARGO) test -p ftls-fuzz --test replay
 
-# The soak (README, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'
+# The soak (docs/testing.md, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'
 # --seconds (default 600), its memory and descriptors sampled; e.g. SOAK_ARGS="--seconds 60".
 SOAK_ARGS ?=
 soak: all $(BUILD)/certs/server.pem
 	$(CARGO) build --quiet --release $(CARGO_FEATURES) --example soak
 	$(TARGET_DIR)/release/examples/soak $(SOAK_ARGS) $(BUILD)
 
-# The race check (README, "Races"): tests/c/threads.c under ThreadSanitizer with libftls and
+# The race check (docs/testing.md, "Races"): tests/c/threads.c under ThreadSanitizer with libftls and
 # its std instrumented too (nightly toolchain).
 races:
 	./scripts/races
 
-# The fuzzing campaign (README, "Fuzzing"): every target of fuzz/ for FUZZ_SECONDS (default
+# The fuzzing campaign (docs/testing.md, "Fuzzing"): every target of fuzz/ for FUZZ_SECONDS (default
 # 180) under libFuzzer on the nightly toolchain, then executions, coverage and findings per
 # target. `make test` replays the seeds and committed regression inputs on stable.
 fuzz:
 	./scripts/fuzz
 
-# The benchmark (README, "Performance"): ftls through its C API, OpenSSL's libssl, rustls
+# The benchmark (docs/performance.md): ftls through its C API, OpenSSL's libssl, rustls
 # natively, interleaved over rounds, one table of medians. BENCH_ARGS passes options to the
 # driver (bench/run.rs), e.g. BENCH_ARGS="--rounds 3 --bulk-mib 256". Always the default
 # provider (aws-lc-rs): the native rustls program uses it directly. jemalloc is preloaded for

@@ -280,7 +280,7 @@ fn the_exported_symbols_are_the_committed_abi() {
         "the library's ABI differs from abi/ftls.symbols.\nexported, not in the list: \
          {added:?}\nin the list, no longer exported: {removed:?}\nIf the change is meant, update \
          abi/ftls.symbols in the same commit; a removal breaks programs already linked (see \
-         README.md, Install, for the soname rule)."
+         docs/guide.md, Install, for the soname rule)."
     );
 }
 
