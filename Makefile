@@ -149,7 +149,8 @@ docs:
 # libftls.a needs; PREFIX/share/man/man3: a man page per function, ftls.h(3) and the structs';
 # PREFIX/share/doc/ftls/html: the same as HTML. Existing files are removed first, never
 # overwritten in place: a program running meanwhile keeps its mapped copy. The documentation is
-# made afresh in a directory of this install's own, so that installs may run side by side.
+# made afresh in a directory of this install's own, so that installs may run side by side, and
+# a warning of the generator does not stop the install (`make docs` fails on one).
 INSTALL_LIB  := $(DESTDIR)$(PREFIX)/lib
 INSTALL_MAN3 := $(DESTDIR)$(PREFIX)/share/man/man3
 INSTALL_HTML := $(DESTDIR)$(PREFIX)/share/doc/ftls/html
@@ -173,7 +174,8 @@ install: lib
 	$(SUBSTITUTE) packaging/ftlsConfig.cmake.in > $(INSTALL_LIB)/cmake/ftls/ftlsConfig.cmake
 	$(SUBSTITUTE) packaging/ftlsConfigVersion.cmake.in \
 		> $(INSTALL_LIB)/cmake/ftls/ftlsConfigVersion.cmake
-	docs=$$(mktemp -d $(BUILD)/install-docs.XXXXXX) && ./scripts/docs $$docs $(VERSION) && \
+	docs=$$(mktemp -d $(BUILD)/install-docs.XXXXXX) && \
+	./scripts/docs --warnings-allowed $$docs $(VERSION) && \
 	mkdir -p $(INSTALL_MAN3) $(dir $(INSTALL_HTML)) && \
 	for page in $$docs/man/man3/*.3; do \
 		rm -f $(INSTALL_MAN3)/$${page##*/} && cp $$page $(INSTALL_MAN3)/ || exit 1; \
