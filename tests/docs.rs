@@ -38,6 +38,18 @@ fn make_docs_builds_html_and_a_man_page_per_function_without_a_warning() {
     ] {
         assert!(docs.join("man/man3").join(page).is_file(), "{page}");
     }
+    // The header's page quotes the contract (docs/reference.dox, from the header's comment).
+    let header_page = fs::read_to_string(docs.join("man/man3/ftls.h.3")).expect("ftls.h.3");
+    for words in [
+        "THE CONTRACT",
+        "_free(NULL) does nothing",
+        "Nothing is thread-local",
+    ] {
+        assert!(
+            header_page.contains(words),
+            "ftls.h(3) does not quote the contract ({words:?} missing): see docs/reference.dox"
+        );
+    }
 }
 
 /// A copy of what Doxygen reads (Doxyfile, docs/reference.dox, the header), with the header
