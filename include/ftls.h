@@ -1143,8 +1143,8 @@ ftls_result ftls_identity_set_mem(ftls_identity *identity, const uint8_t *cert_c
 
 /**
  * Staples `response_len` bytes at `response` (a DER OCSPResponse from your CA's responder,
- * copied) to the identity's certificate: a server sends it to clients that ask (TLS 1.2
- * status_request, TLS 1.3 certificate status); a client identity ignores it. Zero bytes
+ * copied) to the identity's certificate, for servers: a server presenting this identity sends
+ * it to clients that ask (TLS 1.2 status_request, TLS 1.3 certificate status). Zero bytes
  * remove it. ftls sends it as given: refresh it (add the identity again to a builder and
  * build a new config) before it expires. Loading a chain again drops it.
  *
