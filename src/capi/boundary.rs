@@ -604,6 +604,31 @@ mod tests {
     }
 
     #[test]
+    fn an_argument_handle_is_read_only_while_no_call_on_it_runs() {
+        let (handle, _) = probe();
+        assert_eq!(
+            update(handle, "setter", |p| p.value = 3),
+            ResultCode::FTLS_OK
+        );
+        assert_eq!(with_arg(handle, "source", |p| p.value).unwrap(), 3);
+        let mut nested = None;
+        let outer = with_handle(handle, "outer_call", |_| {
+            nested = Some(with_arg(handle, "source", |p| p.value));
+            Ok(())
+        });
+        assert_eq!(outer, ResultCode::FTLS_OK);
+        let refused = nested.unwrap().unwrap_err();
+        assert_eq!(refused.code(), ResultCode::FTLS_ERR_INVALID_STATE);
+        assert_eq!(
+            refused.detail(),
+            "argument 'source' is in use: a call on that probe is still running"
+        );
+        let null = with_arg(std::ptr::null::<Probe>(), "source", |p| p.value);
+        assert_eq!(null.unwrap_err().code(), ResultCode::FTLS_ERR_NULL_ARGUMENT);
+        free_handle(handle);
+    }
+
+    #[test]
     fn a_nested_free_waits_for_the_running_call() {
         let (handle, drops) = probe();
         let mut dropped_inside = None;
