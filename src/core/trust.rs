@@ -235,12 +235,7 @@ impl Trust {
 
     /// Pins the certificates in memory (PEM, or DER: one or several concatenated).
     pub fn add_pin_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
-        let certs = pem::certificates_pem_or_der(data, "the pinned certificate data")?;
-        let count = certs.len();
-        certs
-            .into_iter()
-            .for_each(|cert| self.rules.pin_certificate(cert));
-        Ok(count)
+        self.rules.pin_mem(data)
     }
 
     pub(crate) fn anchors(&self) -> &TrustAnchors {
