@@ -100,7 +100,7 @@ static void reenter(nest *n)
     case DO_QUERY:
         n->wants_write = ftls_connection_wants_write(n->conn);
         n->handshaking = ftls_connection_is_handshaking(n->conn);
-        n->nested = ftls_connection_protocol_version(n->conn, &(uint16_t){0});
+        n->nested = ftls_connection_protocol_version(n->conn, &(uint16_t){0}, NULL);
         break;
     case DO_FREE:
         /* Twice: the second call must be as harmless as the first. */
@@ -555,8 +555,7 @@ static void client_verify_callback(void)
 static ftls_server_config *client_auth_server(ftls_server_config_builder *b)
 {
     if (b != NULL) {
-        CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(b, cert_path("ca.pem")),
-                        FTLS_OK);
+        CHECK_RESULT_SB(b, server_trust_ca_file(b, cert_path("ca.pem")), FTLS_OK);
         CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_auth(b, FTLS_CLIENT_AUTH_REQUIRED),
                         FTLS_OK);
     }
@@ -567,10 +566,9 @@ static ftls_client_config_builder *certified_client(void)
 {
     ftls_client_config_builder *b = client_builder(0);
     if (b != NULL) {
-        CHECK_RESULT_CB(b,
-                        ftls_client_config_builder_load_identity_file(b, cert_path("client.pem"),
-                                                                      cert_path("client.key")),
-                        FTLS_OK);
+        CHECK_RESULT_CB(
+            b, client_add_identity_files(b, cert_path("client.pem"), cert_path("client.key")),
+            FTLS_OK);
     }
     return b;
 }
@@ -584,7 +582,7 @@ static void server_verify_callback(void)
     nest n = nest_on(NULL, DO_READ_TLS, NULL);
     if (b != NULL) {
         CHECK_RESULT_SB(b,
-                        ftls_server_config_builder_set_client_verify_callback(b, nest_verify, &n),
+                        ftls_server_config_builder_set_verify_callback(b, nest_verify, &n),
                         FTLS_OK);
     }
     sc = client_auth_server(b);
@@ -592,8 +590,8 @@ static void server_verify_callback(void)
         n.conn = p.server;
         check_still_works(&p);
         check_refused(&n, "ftls_connection_read_tls");
-        CHECK(ftls_connection_peer_certificate_count(p.server, &(size_t){0}) == FTLS_OK,
-              "the server still answers queries");
+        CHECK(ftls_connection_peer_certificate_count(p.server) > 0,
+              "the server still answers queries: it has the client's certificate");
         pair_free(&p);
     }
     ftls_client_config_free(cc);
