@@ -217,7 +217,7 @@ static int converse(struct side *client, struct side *server) {
         return 2;
     }
     ftls_str version = {"?", 1}, suite = {"?", 1};
-    (void)ftls_connection_protocol_version_name(client->conn, &version);
+    (void)ftls_connection_protocol_version(client->conn, NULL, &version);
     (void)ftls_connection_cipher_suite(client->conn, NULL, &suite);
     printf("handshake complete: %.*s %.*s\n", (int)version.len, version.data, (int)suite.len,
            suite.data);

@@ -570,14 +570,13 @@ static enum step wait_or_fail(struct conn *c, ftls_result r, const char *what) {
 static void prepare_response(const struct options *opts, struct conn *c) {
     ftls_str version = {"?", 1}, suite = {"?", 1}, group = {"none", 4};
     ftls_bytes alpn = {NULL, 0};
-    size_t peer_certs = 0;
     /* Each query can only fail if asked too early; the handshake is complete here, and the
      * defaults above are what a failed query leaves. */
-    (void)ftls_connection_protocol_version_name(c->tls, &version);
+    (void)ftls_connection_protocol_version(c->tls, NULL, &version);
     (void)ftls_connection_cipher_suite(c->tls, NULL, &suite);
     (void)ftls_connection_key_exchange_group(c->tls, &group); /* none for TLS 1.2 resumption */
     (void)ftls_connection_alpn_protocol(c->tls, &alpn);
-    (void)ftls_connection_peer_certificate_count(c->tls, &peer_certs);
+    size_t peer_certs = ftls_connection_peer_certificate_count(c->tls);
 
     char body[1024];
     int body_len = snprintf(

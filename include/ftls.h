@@ -489,6 +489,17 @@ typedef struct ftls_client_config_builder ftls_client_config_builder;
 typedef struct ftls_connection ftls_connection;
 
 /**
+ * A certificate chain (leaf first) and the private key of its leaf. Create with
+ * `ftls_identity_new()`, load with `ftls_identity_set_file()` or `ftls_identity_set_mem()`,
+ * hand to `ftls_client_config_builder_add_identity()` or
+ * `ftls_server_config_builder_add_identity()`, free with `ftls_identity_free()`. A builder
+ * takes its own reference-counted snapshot: changing or freeing the identity afterwards does
+ * not affect it. Used by one thread at a time (a failed call records its detail on it); it
+ * may move between threads.
+ */
+typedef struct ftls_identity ftls_identity;
+
+/**
  * An immutable server configuration made by `ftls_server_config_builder_build()`. Share it
  * among any number of connections and threads; free it with `ftls_server_config_free()`
  * whenever you like: connections keep what they need.
@@ -517,6 +528,18 @@ typedef struct ftls_session_value ftls_session_value;
  * time.
  */
 typedef struct ftls_ticketer ftls_ticketer;
+
+/**
+ * What a peer's certificate is checked against: CA certificates (trust anchors) with CRLs
+ * and a revocation policy, or pinned certificates. Create with `ftls_trust_new()`, fill with
+ * the `ftls_trust_add_*` functions, hand to `ftls_client_config_builder_set_trust()` (servers
+ * are checked against it) or `ftls_server_config_builder_set_trust()` (client certificates
+ * are), free with `ftls_trust_free()`. A builder takes its own reference-counted snapshot:
+ * changing or freeing the trust afterwards does not affect it. Used by one thread at a time
+ * (a failed call records its detail on it); it may move between threads. Every `add_` is all
+ * or nothing: on failure the trust is unchanged.
+ */
+typedef struct ftls_trust ftls_trust;
 
 /**
  * Borrowed bytes: `len` bytes at `data`. Each function returning one says how long they stay
@@ -842,6 +865,28 @@ const char *ftls_result_message(int32_t result);
 ftls_category ftls_result_category(int32_t result);
 
 /**
+ * Parses a certificate in `len` bytes at `data` (copied): PEM (the first certificate in it),
+ * or DER.
+ *
+ * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (neither PEM nor a DER certificate, or empty);
+ * `FTLS_ERR_NO_CERTIFICATE` (PEM without a certificate section); `FTLS_ERR_NULL_ARGUMENT`
+ * (`out_cert`, or `data` NULL with a non-zero length); `FTLS_ERR_PANIC`. (No object exists on
+ * failure to hold a detail.)
+ */
+ftls_result ftls_certificate_new_mem(const uint8_t *data, size_t len, ftls_certificate **out_cert);
+
+/**
+ * As `ftls_certificate_new_mem()`, reading the file at `path` (NUL-terminated).
+ *
+ * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM`;
+ * `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_certificate_new_file(const char *path, ftls_certificate **out_cert);
+
+/**
  * Reads the peer's certificate number `index` of a connection (0 is the peer's own, then the
  * rest of the chain it sent) once the peer has sent it.
  *
@@ -974,6 +1019,227 @@ ftls_result ftls_certificate_last_error(const ftls_certificate *cert, char *buf,
 void ftls_certificate_free(ftls_certificate *cert);
 
 /**
+ * Creates an empty identity: load a chain and key into it with `ftls_identity_set_file()` or
+ * `ftls_identity_set_mem()`.
+ *
+ * On success `*out_identity` owns a new identity: free it with `ftls_identity_free()`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`out_identity` is NULL) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_new(ftls_identity **out_identity);
+
+/**
+ * Sets the password (NUL-terminated, copied; wiped from memory when no longer needed) that
+ * decrypts an encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, PBES2
+ * with PBKDF2 or scrypt and AES-CBC, as `openssl genpkey -aes-256-cbc` or
+ * `openssl pkcs8 -topk8` write) given to the next `ftls_identity_set_file()` or
+ * `ftls_identity_set_mem()`. NULL forgets the password.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`identity`); `FTLS_ERR_INVALID_ARGUMENT`
+ * (not UTF-8); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_set_password(ftls_identity *identity, const char *password);
+
+/**
+ * Loads the certificate chain from the file at `cert_chain_path` (PEM, leaf first then its
+ * intermediates; or DER, the certificates concatenated) and the private key from the file at
+ * `private_key_path` (PEM or DER: PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted PKCS#8 with the
+ * password of `ftls_identity_set_password()`), and checks that the key belongs to the leaf.
+ * Replaces what the identity held, including a stapled OCSP response (it was for the earlier
+ * certificate); on failure the identity is unchanged.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (a path not
+ * UTF-8); `FTLS_ERR_FILE` (unreadable; the detail names the file); `FTLS_ERR_BAD_PEM` (neither
+ * PEM nor DER); `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
+ * `FTLS_ERR_UNSUPPORTED_KEY` (including an encrypted key without a password);
+ * `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH` (the key is not the leaf's);
+ * `FTLS_ERR_CERT_INVALID` (the leaf's key cannot be used); `FTLS_ERR_PANIC`. Details:
+ * `ftls_identity_last_error()`.
+ */
+ftls_result ftls_identity_set_file(ftls_identity *identity, const char *cert_chain_path, const char *private_key_path);
+
+/**
+ * As `ftls_identity_set_file()`, from memory (copied): `cert_chain_len` bytes at
+ * `cert_chain` (PEM, or DER: the certificates' DER encodings concatenated, leaf first) and
+ * `private_key_len` bytes at `private_key` (PEM or DER). The form of each is detected.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (also a pointer NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE` (also an empty chain);
+ * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`;
+ * `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_set_mem(ftls_identity *identity, const uint8_t *cert_chain, size_t cert_chain_len, const uint8_t *private_key, size_t private_key_len);
+
+/**
+ * Staples `response_len` bytes at `response` (a DER OCSPResponse from your CA's responder,
+ * copied) to the identity's certificate: a server sends it to clients that ask (TLS 1.2
+ * status_request, TLS 1.3 certificate status); a client identity ignores it. Zero bytes
+ * remove it. ftls sends it as given: refresh it (add the identity again to a builder and
+ * build a new config) before it expires. Loading a chain again drops it.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`identity`, or `response` NULL with a
+ * non-zero length); `FTLS_ERR_INVALID_STATE` (no chain loaded yet); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_set_ocsp_response(ftls_identity *identity, const uint8_t *response, size_t response_len);
+
+/**
+ * Copies the detail of the identity's most recent failure (empty if none) into `buf`:
+ * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
+ * length. `buf` may be NULL when `buf_len` is 0. A failure of this call itself is not
+ * recorded: the detail stays.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`identity` NULL, or `buf` NULL with
+ * `buf_len > 0`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_last_error(const ftls_identity *identity, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees an identity. NULL does nothing. Builders it was added to, and their configs, keep
+ * their own snapshot.
+ */
+void ftls_identity_free(ftls_identity *identity);
+
+/**
+ * Creates an empty trust: nothing is trusted until something is added.
+ *
+ * On success `*out_trust` owns a new trust: free it with `ftls_trust_free()`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`out_trust` is NULL) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_new(ftls_trust **out_trust);
+
+/**
+ * Trusts the CA certificates of the file at `path` (NUL-terminated): PEM (any number), or
+ * DER (one certificate, or several concatenated).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM` (neither PEM nor DER);
+ * `FTLS_ERR_NO_CERTIFICATE` (no certificate in it); `FTLS_ERR_CERT_INVALID` (a certificate
+ * cannot be a trust anchor); `FTLS_ERR_PANIC`. Details: `ftls_trust_last_error()`.
+ */
+ftls_result ftls_trust_add_ca_file(ftls_trust *trust, const char *path);
+
+/**
+ * Trusts the CA certificates of every PEM file in the directory `path` (not its
+ * subdirectories), which may use OpenSSL's hashed-name layout (`<hash>.0` links made by
+ * `openssl rehash` / `c_rehash`). Files holding no certificate (CRLs, notes) are skipped;
+ * duplicates count once.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE` (not a readable directory, or a file in it unreadable);
+ * `FTLS_ERR_NO_CERTIFICATE` (no file holds a certificate); `FTLS_ERR_BAD_PEM` (a broken
+ * certificate section, the detail names the file); `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_ca_dir(ftls_trust *trust, const char *path);
+
+/**
+ * Trusts the CA certificates in `len` bytes at `data` (copied): PEM (any number), or DER
+ * (one certificate, or several concatenated).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`data` NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM` (neither PEM nor DER, or empty); `FTLS_ERR_NO_CERTIFICATE` (PEM without
+ * a certificate); `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_ca_mem(ftls_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * Trusts the operating system's CA certificates, for connecting to public servers with the
+ * platform's own trust decisions: on Linux the bundle and directory OpenSSL uses (e.g.
+ * Debian's /etc/ssl/certs), on macOS the keychain, on Windows the system store. As with
+ * OpenSSL, `SSL_CERT_FILE` names another bundle and `SSL_CERT_DIR` other directories
+ * (separated by ':'); unlike OpenSSL, once either is set only what they name is read.
+ * Certificates that cannot be trust anchors are skipped. The store is read now, not at each
+ * connection. `*out_count` (may be NULL) receives how many were added.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_FILE` (what `SSL_CERT_FILE` / `SSL_CERT_DIR` name cannot be
+ * read, and nothing else was found); `FTLS_ERR_NO_CERTIFICATE` (no CA certificate found);
+ * `FTLS_ERR_CERT_INVALID` (none usable); `FTLS_ERR_NULL_ARGUMENT` (`trust`);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_system_roots(ftls_trust *trust, size_t *out_count);
+
+/**
+ * Trusts the Mozilla root CA set compiled into ftls (webpki-roots): what browsers trust, for
+ * connecting to public servers. Independent of the operating system's store.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_webpki_roots(ftls_trust *trust);
+
+/**
+ * Adds the certificate revocation lists of the file at `path` (PEM `X509 CRL` sections, or
+ * one DER CRL) to the checks. Each CRL must be signed by a trusted CA; a peer certificate it
+ * lists is refused with `FTLS_ERR_CERT_REVOKED` and a detail that says "revoked" and names the
+ * certificate (subject and serial), and the peer receives a certificate_revoked alert. Once
+ * any CRL is added, a certificate whose issuer published none is refused as
+ * `FTLS_ERR_CERT_REVOCATION_UNKNOWN` unless `ftls_trust_set_revocation_policy()` allows it.
+ * CRLs need CA certificates (building a config says `FTLS_ERR_CONFIG` otherwise).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM` (not a valid CRL); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_crl_file(ftls_trust *trust, const char *path);
+
+/**
+ * As `ftls_trust_add_crl_file()`, from `len` bytes at `data` (copied): PEM `X509 CRL`
+ * sections, or one DER CRL.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`data` NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM` (not a valid CRL, or empty); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_crl_mem(ftls_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * How CRLs are applied: 0 (the default) checks every certificate of the chain, refuses one
+ * whose revocation status no CRL gives, and accepts CRLs past their nextUpdate; OR
+ * `FTLS_REVOCATION_END_ENTITY_ONLY` (check only the peer's own certificate),
+ * `FTLS_REVOCATION_ALLOW_UNKNOWN` (accept a certificate no CRL covers) and
+ * `FTLS_REVOCATION_ENFORCE_EXPIRY` (refuse when the CRL is stale) to change that. Replaces
+ * the earlier policy.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown flag);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_set_revocation_policy(ftls_trust *trust, uint32_t flags);
+
+/**
+ * Trusts exactly the certificate(s) in the file at `path` (PEM, or DER: one certificate or
+ * several concatenated): the peer must present one of them, byte for byte, within its
+ * validity dates. Made for self-signed certificates (`openssl req -x509 ...`), which cannot
+ * be CA anchors. A server's name is not compared with the certificate: the pin is the
+ * identity. Pins cannot be combined with CA certificates or CRLs (building a config says
+ * `FTLS_ERR_CONFIG`).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_pin_file(ftls_trust *trust, const char *path);
+
+/**
+ * As `ftls_trust_add_pin_file()`, from `len` bytes at `data` (copied): PEM, or DER.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`data` NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM` (neither PEM nor DER, or empty); `FTLS_ERR_NO_CERTIFICATE` (PEM without
+ * a certificate); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_pin_mem(ftls_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * Copies the detail of the trust's most recent failure (empty if none) into `buf`:
+ * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
+ * length. `buf` may be NULL when `buf_len` is 0. A failure of this call itself is not
+ * recorded: the detail stays.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`trust` NULL, or `buf` NULL with
+ * `buf_len > 0`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_last_error(const ftls_trust *trust, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees a trust. NULL does nothing. Builders it was set on, and their configs, keep their own
+ * snapshot.
+ */
+void ftls_trust_free(ftls_trust *trust);
+
+/**
  * Creates a client config builder with the defaults: TLS 1.2 and 1.3, SNI on, no ALPN, no
  * client certificate, and no trust anchors (add some before building).
  *
@@ -982,6 +1248,46 @@ void ftls_certificate_free(ftls_certificate *cert);
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`out_builder` is NULL) or `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_client_config_builder_new(ftls_client_config_builder **out_builder);
+
+/**
+ * Sets what the server's certificate is checked against (see `ftls_trust`), replacing an
+ * earlier trust. The builder keeps its own snapshot: changing or freeing `trust` afterwards
+ * does not affect it. A config needs a trust with CA certificates or pinned certificates, or
+ * an insecure verifier (`ftls_client_config_builder_set_insecure_verifier()`).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `trust`); `FTLS_ERR_INVALID_STATE`
+ * (a call on `trust` is running); `FTLS_ERR_PANIC`. Details:
+ * `ftls_client_config_builder_last_error()`.
+ */
+ftls_result ftls_client_config_builder_set_trust(ftls_client_config_builder *builder, const ftls_trust *trust);
+
+/**
+ * Adds a client certificate chain and key (see `ftls_identity`), sent when a server asks for
+ * client authentication. Identities are numbered 0, 1, 2... in the order added. Without a
+ * certificate callback the client sends the first identity whose key suits the server's
+ * signature schemes; with one (`ftls_client_config_builder_set_client_certificate_callback()`),
+ * the callback chooses. The builder keeps its own snapshot: changing or freeing `identity`
+ * afterwards does not affect it.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `identity`);
+ * `FTLS_ERR_INVALID_ARGUMENT` (the identity holds no chain and key yet);
+ * `FTLS_ERR_INVALID_STATE` (a call on `identity` is running); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_add_identity(ftls_client_config_builder *builder, const ftls_identity *identity);
+
+/**
+ * INSECURE: replaces ftls' verification of the server's certificate by `callback`: its
+ * verdict alone decides, so a callback that accepts wrongly makes the connection open to any
+ * impostor. For testing, or for trust models ftls does not offer. It still receives what the
+ * standard verification concluded (`standard_result`, e.g. to accept only an expired
+ * certificate): with no trust set that is `FTLS_ERR_CERT_UNKNOWN_ISSUER`. The handshake
+ * signatures are still checked against the certificate's key. Replaces a verify callback;
+ * `ftls_client_config_builder_set_verify_callback()` with NULL removes it. Thread and
+ * `userdata` rules as `ftls_client_config_builder_set_verify_callback()`.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_insecure_verifier(ftls_client_config_builder *builder, ftls_verify_callback callback, void *userdata);
 
 /**
  * Trusts every CA certificate in the PEM file at `path` (NUL-terminated) for verifying
@@ -1301,6 +1607,65 @@ ftls_result ftls_client_config_builder_set_private_key_password(ftls_client_conf
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_new(ftls_server_config_builder **out_builder);
+
+/**
+ * Adds a certificate chain and key the server may present (see `ftls_identity`). Identities
+ * are numbered 0, 1, 2... in the order added; 0 is the default. The server answers a client
+ * whose server name (SNI) one of its certificate's DNS names covers — exactly, or by a `*.`
+ * wildcard for one label, ignoring case — with that identity (the first one whose key suits
+ * the client's signature schemes when several do, e.g. an ECDSA and an RSA certificate for one
+ * name); other names get the default unless
+ * `ftls_server_config_builder_set_unknown_server_name()` refuses them. A ClientHello callback
+ * (`ftls_server_config_builder_set_client_hello_callback()`) may choose instead. The builder
+ * keeps its own snapshot: changing or freeing `identity` afterwards does not affect it.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `identity`);
+ * `FTLS_ERR_INVALID_ARGUMENT` (the identity holds no chain and key yet);
+ * `FTLS_ERR_INVALID_STATE` (a call on `identity` is running); `FTLS_ERR_PANIC`. Details:
+ * `ftls_server_config_builder_last_error()`.
+ */
+ftls_result ftls_server_config_builder_add_identity(ftls_server_config_builder *builder, const ftls_identity *identity);
+
+/**
+ * Sets what client certificates are checked against (see `ftls_trust`), replacing an earlier
+ * trust; the CA names the server sends in its certificate request come from its CA
+ * certificates. Used only with client authentication on
+ * (`ftls_server_config_builder_set_client_auth()`): with it off, a trust holding anything
+ * makes `ftls_server_config_builder_build()` fail. The builder keeps its own snapshot:
+ * changing or freeing `trust` afterwards does not affect it. Sessions are bound to the
+ * trust's contents (see `ftls_server_config_builder_set_ticketer()`).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `trust`); `FTLS_ERR_INVALID_STATE`
+ * (a call on `trust` is running); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_trust(ftls_server_config_builder *builder, const ftls_trust *trust);
+
+/**
+ * Adds an application check of client certificates that runs after ftls' verification
+ * succeeded (see `ftls_verify_callback`; `server_name` is empty): it can refuse, never accept
+ * what ftls refused. NULL removes it (or an insecure verifier). Thread and `userdata` rules
+ * as `ftls_server_config_builder_set_client_hello_callback()`. Needs client authentication on
+ * (`ftls_server_config_builder_set_client_auth()`). Sessions are bound to the callback and
+ * `userdata`: a session made under another pair (or none) does not resume, the client gets a
+ * full handshake and this callback judges it.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_verify_callback(ftls_server_config_builder *builder, ftls_verify_callback callback, void *userdata);
+
+/**
+ * INSECURE: replaces ftls' verification of client certificates by `callback`, whose verdict
+ * alone decides (with no CA certificates set, `standard_result` is
+ * `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
+ * `ftls_server_config_builder_set_client_auth()` (building fails with `FTLS_ERR_CONFIG`
+ * otherwise). Replaces a verify callback; `ftls_server_config_builder_set_verify_callback()`
+ * with NULL removes it. Sessions are bound to the callback and `userdata`, as for
+ * `ftls_server_config_builder_set_verify_callback()`. Thread and `userdata` rules as
+ * `ftls_server_config_builder_set_client_hello_callback()`.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_insecure_verifier(ftls_server_config_builder *builder, ftls_verify_callback callback, void *userdata);
 
 /**
  * Sets the certificate chain (PEM file, leaf first, then intermediates) and private key (PEM
@@ -1787,20 +2152,13 @@ ftls_result ftls_connection_consume(ftls_connection *conn, size_t n);
 ftls_result ftls_connection_send_close_notify(ftls_connection *conn);
 
 /**
- * The negotiated protocol version as its wire number: 0x0303 for TLS 1.2, 0x0304 for TLS 1.3.
+ * The negotiated protocol version: its wire number (0x0303 for TLS 1.2, 0x0304 for TLS 1.3)
+ * and name ("TLSv1.2" or "TLSv1.3"; static: valid forever). Either out-pointer may be NULL.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`
+ * (`conn`); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_connection_protocol_version(const ftls_connection *conn, uint16_t *out_version);
-
-/**
- * The negotiated protocol version's name: "TLSv1.2" or "TLSv1.3" (static: valid forever).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_protocol_version_name(const ftls_connection *conn, ftls_str *out_name);
+ftls_result ftls_connection_protocol_version(const ftls_connection *conn, uint16_t *out_id, ftls_str *out_name);
 
 /**
  * The negotiated cipher suite's IANA number (e.g. 0x1302) and name (e.g.
@@ -1839,20 +2197,23 @@ ftls_result ftls_connection_sni_server_name(const ftls_connection *conn, ftls_st
 
 /**
  * The number of certificates the peer presented (its chain, leaf first); 0 before it sent
- * them, or when a client sent none.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ * them, when a client sent none, for a resumed session, and for NULL or a call from inside a
+ * callback of this connection.
  */
-ftls_result ftls_connection_peer_certificate_count(const ftls_connection *conn, size_t *out_count);
+size_t ftls_connection_peer_certificate_count(const ftls_connection *conn);
 
 /**
- * The DER encoding of the peer's certificate number `index` (0 is the peer's own). The bytes
- * stay valid until the connection is freed.
+ * Parses the peer's certificate number `index` (0 is the peer's own, then the rest of the
+ * chain it sent) once the peer has sent it.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range);
- * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`. It
+ * holds a copy: it stays valid after the connection is freed.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range, including no
+ * certificate yet or none sent; the detail says how many there are); `FTLS_ERR_BAD_PEM` (the
+ * certificate cannot be parsed); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. Details:
+ * `ftls_connection_last_error()`.
  */
-ftls_result ftls_connection_peer_certificate(const ftls_connection *conn, size_t index, ftls_bytes *out_der);
+ftls_result ftls_connection_peer_certificate(const ftls_connection *conn, size_t index, ftls_certificate **out_cert);
 
 /**
  * The OCSP response the server stapled to its certificate (client connections), DER, valid
@@ -1972,11 +2333,9 @@ ftls_result ftls_connection_shutdown(ftls_connection *conn, bool wait_for_peer);
 /**
  * The number of decrypted bytes `ftls_connection_read()` can return without touching the
  * transport (like `SSL_pending`). Use it before waiting on the fd: buffered data does not make
- * the fd readable.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ * the fd readable. NULL, or a call from inside a callback of this connection, gives 0.
  */
-ftls_result ftls_connection_pending(ftls_connection *conn, size_t *out_pending);
+size_t ftls_connection_pending(const ftls_connection *conn);
 
 /**
  * Sets how many sessions the client remembers, one per server name (default
@@ -2039,20 +2398,26 @@ ftls_result ftls_server_config_builder_set_session_cache(ftls_server_config_buil
 ftls_result ftls_server_config_builder_set_tickets(ftls_server_config_builder *builder, bool enable);
 
 /**
- * Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`).
- * Configs built from this builder share the ticketer: a rotation applies to all of them at
- * once. Several servers given the same keys (and rotating together) resume each other's
- * sessions. The builder and its configs keep their own reference: `ticketer` may be freed
- * afterwards.
+ * Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`),
+ * or off with NULL (the default: sessions resume from the server's cache or store only).
+ * With a ticketer, the server keeps no state per session: it hands the client its session
+ * encrypted under a ticket key, and resumes whoever brings it back. Configs built from this
+ * builder share the ticketer: a rotation applies to all of them at once. Several servers given
+ * the same keys (and rotating together) resume each other's sessions. The builder and its
+ * configs keep their own reference: `ticketer` may be freed afterwards.
  *
  * A ticket resumes only on a config with the client-authentication policy of the config that
- * issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), client CA
- * certificates, CRLs, revocation policy, and client verify callback (the same function and
- * `userdata`, hence never across processes). Any other config opens no such ticket and does a
- * full handshake with all its checks: a config rebuilt after loading a CRL does not resume
- * the sessions it would now refuse.
+ * issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), trust (CA and
+ * pinned certificates, CRLs, revocation policy, see `ftls_server_config_builder_set_trust()`),
+ * and verify callback (the same function and `userdata`, hence never across processes). Any
+ * other config opens no such ticket and does a full handshake with all its checks: a config
+ * rebuilt after adding a CRL does not resume the sessions it would now refuse.
  *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ * Tickets weaken forward secrecy until their key is gone: whoever steals a ticket key can
+ * decrypt the sessions it protects. Early data is refused with stateless tickets (see
+ * `ftls_server_config_builder_set_max_early_data()`).
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_set_ticketer(ftls_server_config_builder *builder, const ftls_ticketer *ticketer);
 
@@ -2091,12 +2456,17 @@ ftls_result ftls_server_config_builder_set_max_early_data(ftls_server_config_bui
  * no limit on the number of tickets per key is needed. Their first 16 bytes name the key
  * (derived from it), so every server knows which key a ticket needs.
  *
+ * `keys` NULL with `keys_len` 0 (and `previous_keys` and `lifetime_seconds` 0) makes a
+ * ticketer of ftls' own keys instead: random, made for each config built with it, rotated
+ * every 6 hours, tickets good for at most 12 hours, lost when the process ends. Such configs
+ * do not resume each other's sessions, and `ftls_ticketer_rotate()` does not apply.
+ *
  * On success `*out_ticketer` owns a new ticketer: free it with `ftls_ticketer_free()`.
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`out_ticketer`, or `keys` NULL with
- * `keys_len > 0`); `FTLS_ERR_INVALID_ARGUMENT` (`keys_len` 0 or not a multiple of
+ * `keys_len > 0`); `FTLS_ERR_INVALID_ARGUMENT` (`keys_len` not a multiple of
  * `FTLS_TICKET_KEY_LEN`, more keys than `1 + previous_keys`, a key given twice,
- * `previous_keys` or `lifetime_seconds` out of range); `FTLS_ERR_PANIC`. (No ticketer exists
- * on failure: the codes say it all.)
+ * `previous_keys` or `lifetime_seconds` out of range, or not 0 for ftls' own keys);
+ * `FTLS_ERR_PANIC`. (No ticketer exists on failure: the codes say it all.)
  */
 ftls_result ftls_ticketer_new(const uint8_t *keys, size_t keys_len, size_t previous_keys, uint32_t lifetime_seconds, ftls_ticketer **out_ticketer);
 
@@ -2108,7 +2478,8 @@ ftls_result ftls_ticketer_new(const uint8_t *keys, size_t keys_len, size_t previ
  * same time, with the same key.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (wrong length, or
- * a key the ticketer already holds); `FTLS_ERR_PANIC`. Details: `ftls_ticketer_last_error()`.
+ * a key the ticketer already holds); `FTLS_ERR_INVALID_STATE` (a ticketer of ftls' own keys,
+ * which rotate themselves); `FTLS_ERR_PANIC`. Details: `ftls_ticketer_last_error()`.
  */
 ftls_result ftls_ticketer_rotate(ftls_ticketer *ticketer, const uint8_t *key, size_t key_len);
 
@@ -2167,12 +2538,10 @@ ftls_result ftls_session_value_set(ftls_session_value *value, const uint8_t *dat
  * Client connections: how many TLS 1.3 session tickets the server has sent so far (each can
  * resume one later connection of the same config). Servers usually send them right after the
  * handshake, so they arrive with the first data read; a TLS 1.2 connection receives none this
- * way (its session is stored directly).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (a server connection); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
+ * way (its session is stored directly). 0 also for a server connection, and for NULL or a
+ * call from inside a callback of this connection.
  */
-ftls_result ftls_connection_tls13_tickets_received(const ftls_connection *conn, uint32_t *out_count);
+uint32_t ftls_connection_tls13_tickets_received(const ftls_connection *conn);
 
 /**
  * Client connections: queues early data (0-RTT) to be sent right after the ClientHello,
@@ -2324,11 +2693,18 @@ ftls_result ftls_server_config_builder_set_prefer_server_order(ftls_server_confi
  * 0600 if missing) and shared by those configs; each line is written with one `write()`, so
  * lines of concurrent connections (or processes) never interleave. Replaces an earlier file.
  *
+ * `path` NULL honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it
+ * is set (and not empty), the file it names is used as above; if not, nothing changes. ftls
+ * never reads the variable unless the application passes NULL here, so a program decides
+ * whether its users may log its secrets through the environment (pass NULL in debug builds,
+ * or behind your own option). The variable is read now.
+ *
  * DANGER: anyone who can read the file can decrypt the recorded traffic. For debugging only.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE` (cannot be opened for appending; the detail names the file and the OS
- * error); `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK` (also for NULL when the variable is not set); `FTLS_ERR_NULL_ARGUMENT`
+ * (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8); `FTLS_ERR_FILE` (cannot be opened
+ * for appending; the detail names the file and the OS error, and says when `SSLKEYLOGFILE`
+ * named it); `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_client_config_builder_set_keylog_file(ftls_client_config_builder *builder, const char *path);
 
@@ -2362,8 +2738,10 @@ ftls_result ftls_client_config_builder_set_keylog_callback(ftls_client_config_bu
  * As `ftls_client_config_builder_set_keylog_file()`, for a server: a server and its client
  * log the same lines for the same connection.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
+ * `path` NULL: the file `SSLKEYLOGFILE` names, if it is set (nothing changes if not).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path
+ * not UTF-8); `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_server_config_builder_set_keylog_file(ftls_server_config_builder *builder, const char *path);
 

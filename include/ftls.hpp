@@ -456,11 +456,7 @@ public:
     }
 
     /* Decrypted bytes read() can return without touching the fd. */
-    std::size_t pending() {
-        std::size_t n = 0;
-        check(ftls_connection_pending(get(), &n));
-        return n;
-    }
+    std::size_t pending() const noexcept { return ftls_connection_pending(get()); }
 
     bool is_handshaking() const noexcept { return ftls_connection_is_handshaking(get()); }
     bool wants_read() const noexcept { return ftls_connection_wants_read(get()); }
@@ -470,7 +466,7 @@ public:
     /* The negotiated values; each throws FTLS_ERR_INVALID_STATE before the handshake chose it. */
     std::string protocol_version() const {
         ftls_str name = {nullptr, 0};
-        check(ftls_connection_protocol_version_name(get(), &name));
+        check(ftls_connection_protocol_version(get(), nullptr, &name));
         return detail::text(name);
     }
     std::string cipher_suite() const {

@@ -265,19 +265,25 @@ impl World {
     fn ask(&self, conn: *mut ftls_connection, input: &mut Input) {
         let (mut id, mut text, mut bytes) = (0u16, empty_str(), empty_bytes());
         let mut version = 0u16;
-        check(ftls_connection_protocol_version(conn, &mut version));
-        check(ftls_connection_protocol_version_name(conn, &mut text));
+        check(ftls_connection_protocol_version(
+            conn,
+            &mut version,
+            &mut text,
+        ));
         check(ftls_connection_cipher_suite(conn, &mut id, &mut text));
         check(ftls_connection_key_exchange_group(conn, &mut text));
         check(ftls_connection_alpn_protocol(conn, &mut bytes));
         check(ftls_connection_sni_server_name(conn, &mut text));
-        let mut count = 0;
-        check(ftls_connection_peer_certificate_count(conn, &mut count));
-        check(ftls_connection_peer_certificate(
+        std::hint::black_box(ftls_connection_peer_certificate_count(conn));
+        let mut cert = std::ptr::null_mut();
+        if checked(ftls_connection_peer_certificate(
             conn,
             input.length(),
-            &mut bytes,
-        ));
+            &mut cert,
+        )) == FTLS_OK
+        {
+            ftls_certificate_free(cert);
+        }
         check(ftls_connection_peer_ocsp_response(conn, &mut bytes));
         std::hint::black_box(ftls_connection_is_resumed(conn));
         std::hint::black_box(ftls_connection_wants_read(conn));

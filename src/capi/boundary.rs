@@ -357,6 +357,24 @@ pub(crate) fn with_shared_arg<H: SharedHandle, T>(
     Ok(body(unsafe { &*slot.value.get() }))
 }
 
+/// A borrowed handle of another object given as an argument (an identity or a trust handed to
+/// a builder): entered as the handle of a call is, so that it is never read while a call on it
+/// is running (refused with `FTLS_ERR_INVALID_STATE`); `body` copies out what the call needs.
+pub(crate) fn with_arg<H: Handle, T>(
+    ptr: *const H,
+    name: &str,
+    body: impl FnOnce(&H) -> T,
+) -> Result<T, Error> {
+    match Entered::new(ptr) {
+        Ok(entered) => Ok(entered.with(body)),
+        Err(None) => Err(null_argument(name)),
+        Err(Some(_)) => Err(Error::invalid_state(format!(
+            "argument '{name}' is in use: a call on that {} is still running",
+            H::KIND
+        ))),
+    }
+}
+
 /// Exactly what the `FTLS_ERR_NULL_ARGUMENT` detail should say.
 pub(crate) fn null_argument(name: &str) -> Error {
     Error::new(

@@ -3,15 +3,16 @@
 
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
-    bytes_arg, copy_message, free_handle, guard, into_handle, optional_out, out, with_handle,
-    with_last_error, Handle,
+    bytes_arg, copy_message, free_handle, guard, into_handle, optional_out, out, str_arg,
+    with_handle, with_last_error, Handle,
 };
 use super::connection::ftls_connection;
 use crate::core::certificate::{CertificateInfo, SanKind};
 use crate::core::identity::check_key_matches;
 use crate::core::provider::default_provider;
-use crate::core::{pem, Error, ResultCode};
+use crate::core::{pem, source, Error, ResultCode};
 use std::ffi::c_char;
+use std::path::Path;
 
 /// subjectAltName type: a DNS name, e.g. "www.example.com" or "*.example.com".
 pub const FTLS_SAN_DNS: u32 = 1;
@@ -36,8 +37,61 @@ impl Handle for ftls_certificate {
     const KIND: &'static str = "certificate";
 }
 
-fn new_certificate(info: CertificateInfo) -> *mut ftls_certificate {
+pub(crate) fn new_certificate(info: CertificateInfo) -> *mut ftls_certificate {
     into_handle(ftls_certificate { info })
+}
+
+/// Parses a certificate in `len` bytes at `data` (copied): PEM (the first certificate in it),
+/// or DER.
+///
+/// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+/// Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (neither PEM nor a DER certificate, or empty);
+/// `FTLS_ERR_NO_CERTIFICATE` (PEM without a certificate section); `FTLS_ERR_NULL_ARGUMENT`
+/// (`out_cert`, or `data` NULL with a non-zero length); `FTLS_ERR_PANIC`. (No object exists on
+/// failure to hold a detail.)
+#[no_mangle]
+pub extern "C" fn ftls_certificate_new_mem(
+    data: *const u8,
+    len: usize,
+    out_cert: *mut *mut ftls_certificate,
+) -> ResultCode {
+    guard(|| {
+        let out_cert = out(out_cert, "out_cert")?;
+        let data = bytes_arg(data, len, "data")?;
+        out_cert.set(new_certificate(first_certificate(
+            data,
+            "the certificate data",
+        )?));
+        Ok(())
+    })
+}
+
+/// As `ftls_certificate_new_mem()`, reading the file at `path` (NUL-terminated).
+///
+/// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+/// Returns `FTLS_OK`; `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM`;
+/// `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_certificate_new_file(
+    path: *const c_char,
+    out_cert: *mut *mut ftls_certificate,
+) -> ResultCode {
+    guard(|| {
+        let out_cert = out(out_cert, "out_cert")?;
+        let path = Path::new(str_arg(path, "path")?);
+        let data = source::read_file(path)?;
+        out_cert.set(new_certificate(first_certificate(
+            &data,
+            &format!("the certificate file {}", path.display()),
+        )?));
+        Ok(())
+    })
+}
+
+fn first_certificate(data: &[u8], what: &str) -> Result<CertificateInfo, Error> {
+    let certs = pem::certificates_pem_or_der(data, what)?;
+    CertificateInfo::parse(certs[0].as_ref())
 }
 
 /// Reads the peer's certificate number `index` of a connection (0 is the peer's own, then the

@@ -14,7 +14,8 @@ use super::builder_args::{
 use super::config_callbacks::{
     ftls_client_certificate_callback, ftls_verify_callback, CCertificateCallback, CVerifyCallback,
 };
-use crate::core::pem;
+use super::identity::{ftls_identity, loaded_identity};
+use super::trust::{ftls_trust, trust_snapshot};
 use crate::core::verify::CheckMode;
 use crate::core::{ClientConfig, ClientConfigBuilder, ResultCode};
 use std::ffi::{c_char, c_void};
@@ -61,6 +62,76 @@ pub extern "C" fn ftls_client_config_builder_new(
     })
 }
 
+/// Sets what the server's certificate is checked against (see `ftls_trust`), replacing an
+/// earlier trust. The builder keeps its own snapshot: changing or freeing `trust` afterwards
+/// does not affect it. A config needs a trust with CA certificates or pinned certificates, or
+/// an insecure verifier (`ftls_client_config_builder_set_insecure_verifier()`).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `trust`); `FTLS_ERR_INVALID_STATE`
+/// (a call on `trust` is running); `FTLS_ERR_PANIC`. Details:
+/// `ftls_client_config_builder_last_error()`.
+#[no_mangle]
+pub extern "C" fn ftls_client_config_builder_set_trust(
+    builder: *mut ftls_client_config_builder,
+    trust: *const ftls_trust,
+) -> ResultCode {
+    with_handle_mut(builder, "ftls_client_config_builder_set_trust", |b| {
+        b.builder.set_trust(trust_snapshot(trust)?);
+        Ok(())
+    })
+}
+
+/// Adds a client certificate chain and key (see `ftls_identity`), sent when a server asks for
+/// client authentication. Identities are numbered 0, 1, 2... in the order added. Without a
+/// certificate callback the client sends the first identity whose key suits the server's
+/// signature schemes; with one (`ftls_client_config_builder_set_client_certificate_callback()`),
+/// the callback chooses. The builder keeps its own snapshot: changing or freeing `identity`
+/// afterwards does not affect it.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `identity`);
+/// `FTLS_ERR_INVALID_ARGUMENT` (the identity holds no chain and key yet);
+/// `FTLS_ERR_INVALID_STATE` (a call on `identity` is running); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_client_config_builder_add_identity(
+    builder: *mut ftls_client_config_builder,
+    identity: *const ftls_identity,
+) -> ResultCode {
+    with_handle_mut(builder, "ftls_client_config_builder_add_identity", |b| {
+        b.builder.add_identity(loaded_identity(identity)?);
+        Ok(())
+    })
+}
+
+/// INSECURE: replaces ftls' verification of the server's certificate by `callback`: its
+/// verdict alone decides, so a callback that accepts wrongly makes the connection open to any
+/// impostor. For testing, or for trust models ftls does not offer. It still receives what the
+/// standard verification concluded (`standard_result`, e.g. to accept only an expired
+/// certificate): with no trust set that is `FTLS_ERR_CERT_UNKNOWN_ISSUER`. The handshake
+/// signatures are still checked against the certificate's key. Replaces a verify callback;
+/// `ftls_client_config_builder_set_verify_callback()` with NULL removes it. Thread and
+/// `userdata` rules as `ftls_client_config_builder_set_verify_callback()`.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_client_config_builder_set_insecure_verifier(
+    builder: *mut ftls_client_config_builder,
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+) -> ResultCode {
+    with_handle_mut(
+        builder,
+        "ftls_client_config_builder_set_insecure_verifier",
+        |b| {
+            let callback = callback.ok_or_else(|| null_argument("callback"))?;
+            b.builder.set_check(Some((
+                Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                CheckMode::DangerousReplacement,
+            )));
+            Ok(())
+        },
+    )
+}
+
 /// Trusts every CA certificate in the PEM file at `path` (NUL-terminated) for verifying
 /// servers. All or nothing: if one certificate is unusable, none is added.
 ///
@@ -75,7 +146,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_file(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_client_config_builder_load_ca_file", |b| {
         let path = str_arg(path, "path")?;
-        b.builder.add_trust_anchors_file(Path::new(path)).map(drop)
+        b.builder.trust_mut().add_ca_file(Path::new(path)).map(drop)
     })
 }
 
@@ -92,7 +163,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_pem(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_client_config_builder_load_ca_pem", |b| {
         let pem = bytes_arg(pem, pem_len, "pem")?;
-        b.builder.add_trust_anchors_pem(pem).map(drop)
+        b.builder.trust_mut().add_ca_mem(pem).map(drop)
     })
 }
 
@@ -108,7 +179,7 @@ pub extern "C" fn ftls_client_config_builder_use_webpki_roots(
         builder,
         "ftls_client_config_builder_use_webpki_roots",
         |b| {
-            b.builder.add_webpki_roots();
+            b.builder.trust_mut().add_webpki_roots();
             Ok(())
         },
     )
@@ -301,7 +372,7 @@ pub extern "C" fn ftls_client_config_builder_use_system_roots(
         builder,
         "ftls_client_config_builder_use_system_roots",
         |b| {
-            let count = b.builder.add_system_roots()?;
+            let count = b.builder.trust_mut().add_system_roots()?;
             if let Some(out_count) = optional_out(out_count) {
                 out_count.set(count);
             }
@@ -326,7 +397,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_dir(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_client_config_builder_load_ca_dir", |b| {
         let path = str_arg(path, "path")?;
-        b.builder.add_trust_anchors_dir(Path::new(path)).map(drop)
+        b.builder.trust_mut().add_ca_dir(Path::new(path)).map(drop)
     })
 }
 
@@ -342,7 +413,7 @@ pub extern "C" fn ftls_client_config_builder_load_ca_der(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_client_config_builder_load_ca_der", |b| {
         let der = bytes_arg(der, der_len, "der")?;
-        b.builder.add_trust_anchor_der(der).map(drop)
+        b.builder.trust_mut().add_ca_mem(der).map(drop)
     })
 }
 
@@ -364,7 +435,7 @@ pub extern "C" fn ftls_client_config_builder_load_crl_file(
     with_handle_mut(builder, "ftls_client_config_builder_load_crl_file", |b| {
         let path = str_arg(path, "path")?;
         b.builder
-            .verification
+            .trust_mut()
             .add_crl_file(Path::new(path))
             .map(drop)
     })
@@ -381,7 +452,7 @@ pub extern "C" fn ftls_client_config_builder_load_crl_pem(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_client_config_builder_load_crl_pem", |b| {
         let pem = bytes_arg(pem, pem_len, "pem")?;
-        b.builder.verification.add_crl_pem(pem).map(drop)
+        b.builder.trust_mut().add_crl_mem(pem).map(drop)
     })
 }
 
@@ -396,7 +467,7 @@ pub extern "C" fn ftls_client_config_builder_load_crl_der(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_client_config_builder_load_crl_der", |b| {
         let der = bytes_arg(der, der_len, "der")?;
-        b.builder.verification.add_crl_der(der).map(drop)
+        b.builder.trust_mut().add_crl_mem(der).map(drop)
     })
 }
 
@@ -418,7 +489,7 @@ pub extern "C" fn ftls_client_config_builder_set_revocation_policy(
         "ftls_client_config_builder_set_revocation_policy",
         |b| {
             let policy = revocation_policy_from_flags(flags)?;
-            b.builder.verification.set_revocation_policy(policy);
+            b.builder.trust_mut().set_revocation_policy(policy);
             Ok(())
         },
     )
@@ -446,7 +517,7 @@ pub extern "C" fn ftls_client_config_builder_set_verify_callback(
         builder,
         "ftls_client_config_builder_set_verify_callback",
         |b| {
-            b.builder.verification.set_check(callback.map(|callback| {
+            b.builder.set_check(callback.map(|callback| {
                 (
                     Arc::new(CVerifyCallback::new(callback, userdata)) as _,
                     CheckMode::AfterVerification,
@@ -477,7 +548,7 @@ pub extern "C" fn ftls_client_config_builder_dangerous_replace_verifier(
         "ftls_client_config_builder_dangerous_replace_verifier",
         |b| {
             let callback = callback.ok_or_else(|| null_argument("callback"))?;
-            b.builder.verification.set_check(Some((
+            b.builder.set_check(Some((
                 Arc::new(CVerifyCallback::new(callback, userdata)) as _,
                 CheckMode::DangerousReplacement,
             )));
@@ -504,7 +575,10 @@ pub extern "C" fn ftls_client_config_builder_pin_certificate_file(
         "ftls_client_config_builder_pin_certificate_file",
         |b| {
             let path = str_arg(path, "path")?;
-            b.builder.verification.pin_file(Path::new(path)).map(drop)
+            b.builder
+                .trust_mut()
+                .add_pin_file(Path::new(path))
+                .map(drop)
         },
     )
 }
@@ -524,7 +598,7 @@ pub extern "C" fn ftls_client_config_builder_pin_certificate_pem(
         "ftls_client_config_builder_pin_certificate_pem",
         |b| {
             let pem = bytes_arg(pem, pem_len, "pem")?;
-            b.builder.verification.pin_pem(pem).map(drop)
+            b.builder.trust_mut().add_pin_mem(pem).map(drop)
         },
     )
 }
@@ -543,9 +617,7 @@ pub extern "C" fn ftls_client_config_builder_pin_certificate_der(
         "ftls_client_config_builder_pin_certificate_der",
         |b| {
             let der = bytes_arg(der, der_len, "der")?;
-            let cert = pem::der_certificate(der, "the pinned certificate DER data")?;
-            b.builder.verification.pin_certificate(cert);
-            Ok(())
+            b.builder.trust_mut().add_pin_mem(der).map(drop)
         },
     )
 }

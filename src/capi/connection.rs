@@ -2,10 +2,11 @@
 
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
-    buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument, out,
-    query, query_last_error, str_arg, update, with_handle, with_handle_mut, with_last_error,
-    Handle, MutableHandle,
+    buffer_arg, bytes_arg, copy_message, free_handle, guard, into_handle, null_argument,
+    optional_out, out, query, query_last_error, str_arg, update, with_handle, with_handle_mut,
+    with_last_error, Handle, MutableHandle,
 };
+use super::certificate::{ftls_certificate, new_certificate};
 use super::client_config::{client_config, ftls_client_config};
 use super::handshake_events::{self, ftls_handshake_callback};
 use super::server_config::{ftls_server_config, server_config};
@@ -13,6 +14,7 @@ use super::transport_callbacks::{
     ftls_read_callback, ftls_write_callback, ftls_write_vectored_callback, CallbackReader,
     CallbackWriter, VectoredCallbackWriter,
 };
+use crate::core::certificate::CertificateInfo;
 use crate::core::{Connection, Error, ResultCode};
 use std::ffi::{c_char, c_void};
 
@@ -373,42 +375,28 @@ fn not_negotiated(what: &str) -> Error {
     Error::invalid_state(format!("the {what} has not been negotiated yet"))
 }
 
-/// The negotiated protocol version as its wire number: 0x0303 for TLS 1.2, 0x0304 for TLS 1.3.
+/// The negotiated protocol version: its wire number (0x0303 for TLS 1.2, 0x0304 for TLS 1.3)
+/// and name ("TLSv1.2" or "TLSv1.3"; static: valid forever). Either out-pointer may be NULL.
 ///
-/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`
+/// (`conn`); `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_protocol_version(
     conn: *const ftls_connection,
-    out_version: *mut u16,
-) -> ResultCode {
-    with_handle(conn, "ftls_connection_protocol_version", |c| {
-        let out_version = out(out_version, "out_version")?;
-        let version = c
-            .conn
-            .protocol_version()
-            .ok_or_else(|| not_negotiated("protocol version"))?;
-        out_version.set(if version == "TLSv1.3" { 0x0304 } else { 0x0303 });
-        Ok(())
-    })
-}
-
-/// The negotiated protocol version's name: "TLSv1.2" or "TLSv1.3" (static: valid forever).
-///
-/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_connection_protocol_version_name(
-    conn: *const ftls_connection,
+    out_id: *mut u16,
     out_name: *mut ftls_str,
 ) -> ResultCode {
-    with_handle(conn, "ftls_connection_protocol_version_name", |c| {
-        let out_name = out(out_name, "out_name")?;
+    with_handle(conn, "ftls_connection_protocol_version", |c| {
         let version = c
             .conn
             .protocol_version()
             .ok_or_else(|| not_negotiated("protocol version"))?;
-        out_name.set(ftls_str::new(version));
+        if let Some(out_id) = optional_out(out_id) {
+            out_id.set(if version == "TLSv1.3" { 0x0304 } else { 0x0303 });
+        }
+        if let Some(out_name) = optional_out(out_name) {
+            out_name.set(ftls_str::new(version));
+        }
         Ok(())
     })
 }
@@ -429,10 +417,10 @@ pub extern "C" fn ftls_connection_cipher_suite(
             .conn
             .cipher_suite()
             .ok_or_else(|| not_negotiated("cipher suite"))?;
-        if let Some(out_id) = super::boundary::optional_out(out_id) {
+        if let Some(out_id) = optional_out(out_id) {
             out_id.set(id);
         }
-        if let Some(out_name) = super::boundary::optional_out(out_name) {
+        if let Some(out_name) = optional_out(out_name) {
             out_name.set(ftls_str::new(name));
         }
         Ok(())
@@ -499,35 +487,32 @@ pub extern "C" fn ftls_connection_sni_server_name(
 }
 
 /// The number of certificates the peer presented (its chain, leaf first); 0 before it sent
-/// them, or when a client sent none.
-///
-/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+/// them, when a client sent none, for a resumed session, and for NULL or a call from inside a
+/// callback of this connection.
 #[no_mangle]
-pub extern "C" fn ftls_connection_peer_certificate_count(
-    conn: *const ftls_connection,
-    out_count: *mut usize,
-) -> ResultCode {
-    with_handle(conn, "ftls_connection_peer_certificate_count", |c| {
-        let out_count = out(out_count, "out_count")?;
-        out_count.set(c.conn.peer_certificates().len());
-        Ok(())
-    })
+pub extern "C" fn ftls_connection_peer_certificate_count(conn: *const ftls_connection) -> usize {
+    query(conn, 0, |c| c.conn.peer_certificates().len())
 }
 
-/// The DER encoding of the peer's certificate number `index` (0 is the peer's own). The bytes
-/// stay valid until the connection is freed.
+/// Parses the peer's certificate number `index` (0 is the peer's own, then the rest of the
+/// chain it sent) once the peer has sent it.
 ///
-/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range);
-/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+/// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`. It
+/// holds a copy: it stays valid after the connection is freed.
+/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range, including no
+/// certificate yet or none sent; the detail says how many there are); `FTLS_ERR_BAD_PEM` (the
+/// certificate cannot be parsed); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. Details:
+/// `ftls_connection_last_error()`.
 #[no_mangle]
 pub extern "C" fn ftls_connection_peer_certificate(
     conn: *const ftls_connection,
     index: usize,
-    out_der: *mut ftls_bytes,
+    out_cert: *mut *mut ftls_certificate,
 ) -> ResultCode {
     with_handle(conn, "ftls_connection_peer_certificate", |c| {
-        let out_der = out(out_der, "out_der")?;
-        out_der.set(ftls_bytes::new(c.peer_certificate_der(index)?));
+        let out_cert = out(out_cert, "out_cert")?;
+        let der = c.peer_certificate_der(index)?;
+        out_cert.set(new_certificate(CertificateInfo::parse(der)?));
         Ok(())
     })
 }

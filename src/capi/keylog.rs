@@ -2,7 +2,7 @@
 //! (named by the application or by `SSLKEYLOGFILE`) and/or a callback.
 
 use super::borrowed::ftls_str;
-use super::boundary::{null_argument, str_arg, with_handle_mut};
+use super::boundary::{null_argument, optional_str_arg, with_handle_mut};
 use super::client_config::ftls_client_config_builder;
 use super::server_config::ftls_server_config_builder;
 use crate::core::key_log::{KeyLog, KeyLogCallback};
@@ -22,8 +22,12 @@ use std::sync::Arc;
 /// must not throw a C++ exception or longjmp out.
 pub type ftls_keylog_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, line: ftls_str)>;
 
+/// `path` NULL: the file `SSLKEYLOGFILE` names, if it is set.
 fn file(key_log: &mut KeyLog, path: *const c_char) -> Result<(), Error> {
-    key_log.set_file(Path::new(str_arg(path, "path")?))
+    match optional_str_arg(path, "path")? {
+        Some(path) => key_log.set_file(Path::new(path)),
+        None => key_log.set_file_from_env().map(drop),
+    }
 }
 
 fn callback(
@@ -64,11 +68,18 @@ impl CallbackTarget {
 /// 0600 if missing) and shared by those configs; each line is written with one `write()`, so
 /// lines of concurrent connections (or processes) never interleave. Replaces an earlier file.
 ///
+/// `path` NULL honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it
+/// is set (and not empty), the file it names is used as above; if not, nothing changes. ftls
+/// never reads the variable unless the application passes NULL here, so a program decides
+/// whether its users may log its secrets through the environment (pass NULL in debug builds,
+/// or behind your own option). The variable is read now.
+///
 /// DANGER: anyone who can read the file can decrypt the recorded traffic. For debugging only.
 ///
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
-/// `FTLS_ERR_FILE` (cannot be opened for appending; the detail names the file and the OS
-/// error); `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK` (also for NULL when the variable is not set); `FTLS_ERR_NULL_ARGUMENT`
+/// (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8); `FTLS_ERR_FILE` (cannot be opened
+/// for appending; the detail names the file and the OS error, and says when `SSLKEYLOGFILE`
+/// named it); `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_client_config_builder_set_keylog_file(
     builder: *mut ftls_client_config_builder,
@@ -124,8 +135,10 @@ pub extern "C" fn ftls_client_config_builder_set_keylog_callback(
 /// As `ftls_client_config_builder_set_keylog_file()`, for a server: a server and its client
 /// log the same lines for the same connection.
 ///
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
-/// `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
+/// `path` NULL: the file `SSLKEYLOGFILE` names, if it is set (nothing changes if not).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path
+/// not UTF-8); `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_server_config_builder_set_keylog_file(
     builder: *mut ftls_server_config_builder,

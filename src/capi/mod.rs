@@ -20,6 +20,10 @@ mod builder_args;
 // Certificates and the callbacks configs call.
 mod certificate;
 
+mod identity;
+
+mod trust;
+
 mod config_callbacks;
 
 // Configs.
@@ -63,6 +67,7 @@ pub use connection::*;
 pub use connection_fd::*;
 pub use exporter::*;
 pub use handshake_events::*;
+pub use identity::*;
 pub use keylog::*;
 pub use logging::*;
 pub use negotiation::*;
@@ -72,4 +77,5 @@ pub use sessions::*;
 pub use transport_callbacks::{
     ftls_read_callback, ftls_write_callback, ftls_write_vectored_callback,
 };
+pub use trust::*;
 pub use version::*;

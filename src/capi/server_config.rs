@@ -13,6 +13,8 @@ use super::builder_args::{
 use super::config_callbacks::{
     ftls_client_hello_callback, ftls_verify_callback, CHelloCallback, CVerifyCallback,
 };
+use super::identity::{ftls_identity, loaded_identity};
+use super::trust::{ftls_trust, trust_snapshot};
 use crate::core::verify::CheckMode;
 use crate::core::{ClientAuth, Error, ResultCode, ServerConfig, ServerConfigBuilder};
 use std::ffi::{c_char, c_void};
@@ -71,6 +73,112 @@ pub extern "C" fn ftls_server_config_builder_new(
         }));
         Ok(())
     })
+}
+
+/// Adds a certificate chain and key the server may present (see `ftls_identity`). Identities
+/// are numbered 0, 1, 2... in the order added; 0 is the default. The server answers a client
+/// whose server name (SNI) one of its certificate's DNS names covers — exactly, or by a `*.`
+/// wildcard for one label, ignoring case — with that identity (the first one whose key suits
+/// the client's signature schemes when several do, e.g. an ECDSA and an RSA certificate for one
+/// name); other names get the default unless
+/// `ftls_server_config_builder_set_unknown_server_name()` refuses them. A ClientHello callback
+/// (`ftls_server_config_builder_set_client_hello_callback()`) may choose instead. The builder
+/// keeps its own snapshot: changing or freeing `identity` afterwards does not affect it.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `identity`);
+/// `FTLS_ERR_INVALID_ARGUMENT` (the identity holds no chain and key yet);
+/// `FTLS_ERR_INVALID_STATE` (a call on `identity` is running); `FTLS_ERR_PANIC`. Details:
+/// `ftls_server_config_builder_last_error()`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_add_identity(
+    builder: *mut ftls_server_config_builder,
+    identity: *const ftls_identity,
+) -> ResultCode {
+    with_handle_mut(builder, "ftls_server_config_builder_add_identity", |b| {
+        b.builder.add_identity(loaded_identity(identity)?);
+        Ok(())
+    })
+}
+
+/// Sets what client certificates are checked against (see `ftls_trust`), replacing an earlier
+/// trust; the CA names the server sends in its certificate request come from its CA
+/// certificates. Used only with client authentication on
+/// (`ftls_server_config_builder_set_client_auth()`): with it off, a trust holding anything
+/// makes `ftls_server_config_builder_build()` fail. The builder keeps its own snapshot:
+/// changing or freeing `trust` afterwards does not affect it. Sessions are bound to the
+/// trust's contents (see `ftls_server_config_builder_set_ticketer()`).
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `trust`); `FTLS_ERR_INVALID_STATE`
+/// (a call on `trust` is running); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_trust(
+    builder: *mut ftls_server_config_builder,
+    trust: *const ftls_trust,
+) -> ResultCode {
+    with_handle_mut(builder, "ftls_server_config_builder_set_trust", |b| {
+        b.builder.set_trust(trust_snapshot(trust)?);
+        Ok(())
+    })
+}
+
+/// Adds an application check of client certificates that runs after ftls' verification
+/// succeeded (see `ftls_verify_callback`; `server_name` is empty): it can refuse, never accept
+/// what ftls refused. NULL removes it (or an insecure verifier). Thread and `userdata` rules
+/// as `ftls_server_config_builder_set_client_hello_callback()`. Needs client authentication on
+/// (`ftls_server_config_builder_set_client_auth()`). Sessions are bound to the callback and
+/// `userdata`: a session made under another pair (or none) does not resume, the client gets a
+/// full handshake and this callback judges it.
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_verify_callback(
+    builder: *mut ftls_server_config_builder,
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+) -> ResultCode {
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_verify_callback",
+        |b| {
+            b.builder.set_check(callback.map(|callback| {
+                (
+                    Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                    CheckMode::AfterVerification,
+                )
+            }));
+            Ok(())
+        },
+    )
+}
+
+/// INSECURE: replaces ftls' verification of client certificates by `callback`, whose verdict
+/// alone decides (with no CA certificates set, `standard_result` is
+/// `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
+/// `ftls_server_config_builder_set_client_auth()` (building fails with `FTLS_ERR_CONFIG`
+/// otherwise). Replaces a verify callback; `ftls_server_config_builder_set_verify_callback()`
+/// with NULL removes it. Sessions are bound to the callback and `userdata`, as for
+/// `ftls_server_config_builder_set_verify_callback()`. Thread and `userdata` rules as
+/// `ftls_server_config_builder_set_client_hello_callback()`.
+///
+/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
+#[no_mangle]
+pub extern "C" fn ftls_server_config_builder_set_insecure_verifier(
+    builder: *mut ftls_server_config_builder,
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+) -> ResultCode {
+    with_handle_mut(
+        builder,
+        "ftls_server_config_builder_set_insecure_verifier",
+        |b| {
+            let callback = callback.ok_or_else(|| null_argument("callback"))?;
+            b.builder.set_check(Some((
+                Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                CheckMode::DangerousReplacement,
+            )));
+            Ok(())
+        },
+    )
 }
 
 /// Sets the certificate chain (PEM file, leaf first, then intermediates) and private key (PEM
@@ -174,9 +282,7 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_file(
         "ftls_server_config_builder_load_client_ca_file",
         |b| {
             let path = str_arg(path, "path")?;
-            b.builder
-                .add_client_trust_anchors_file(Path::new(path))
-                .map(drop)
+            b.builder.trust_mut().add_ca_file(Path::new(path)).map(drop)
         },
     )
 }
@@ -197,7 +303,7 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_pem(
         "ftls_server_config_builder_load_client_ca_pem",
         |b| {
             let pem = bytes_arg(pem, pem_len, "pem")?;
-            b.builder.add_client_trust_anchors_pem(pem).map(drop)
+            b.builder.trust_mut().add_ca_mem(pem).map(drop)
         },
     )
 }
@@ -527,9 +633,7 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_dir(
         "ftls_server_config_builder_load_client_ca_dir",
         |b| {
             let path = str_arg(path, "path")?;
-            b.builder
-                .add_client_trust_anchors_dir(Path::new(path))
-                .map(drop)
+            b.builder.trust_mut().add_ca_dir(Path::new(path)).map(drop)
         },
     )
 }
@@ -549,7 +653,7 @@ pub extern "C" fn ftls_server_config_builder_load_client_ca_der(
         "ftls_server_config_builder_load_client_ca_der",
         |b| {
             let der = bytes_arg(der, der_len, "der")?;
-            b.builder.add_client_trust_anchor_der(der).map(drop)
+            b.builder.trust_mut().add_ca_mem(der).map(drop)
         },
     )
 }
@@ -569,7 +673,7 @@ pub extern "C" fn ftls_server_config_builder_load_crl_file(
     with_handle_mut(builder, "ftls_server_config_builder_load_crl_file", |b| {
         let path = str_arg(path, "path")?;
         b.builder
-            .client_verification
+            .trust_mut()
             .add_crl_file(Path::new(path))
             .map(drop)
     })
@@ -586,7 +690,7 @@ pub extern "C" fn ftls_server_config_builder_load_crl_pem(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_server_config_builder_load_crl_pem", |b| {
         let pem = bytes_arg(pem, pem_len, "pem")?;
-        b.builder.client_verification.add_crl_pem(pem).map(drop)
+        b.builder.trust_mut().add_crl_mem(pem).map(drop)
     })
 }
 
@@ -601,7 +705,7 @@ pub extern "C" fn ftls_server_config_builder_load_crl_der(
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_server_config_builder_load_crl_der", |b| {
         let der = bytes_arg(der, der_len, "der")?;
-        b.builder.client_verification.add_crl_der(der).map(drop)
+        b.builder.trust_mut().add_crl_mem(der).map(drop)
     })
 }
 
@@ -621,7 +725,7 @@ pub extern "C" fn ftls_server_config_builder_set_revocation_policy(
         "ftls_server_config_builder_set_revocation_policy",
         |b| {
             let policy = revocation_policy_from_flags(flags)?;
-            b.builder.client_verification.set_revocation_policy(policy);
+            b.builder.trust_mut().set_revocation_policy(policy);
             Ok(())
         },
     )
@@ -646,14 +750,12 @@ pub extern "C" fn ftls_server_config_builder_set_client_verify_callback(
         builder,
         "ftls_server_config_builder_set_client_verify_callback",
         |b| {
-            b.builder
-                .client_verification
-                .set_check(callback.map(|callback| {
-                    (
-                        Arc::new(CVerifyCallback::new(callback, userdata)) as _,
-                        CheckMode::AfterVerification,
-                    )
-                }));
+            b.builder.set_check(callback.map(|callback| {
+                (
+                    Arc::new(CVerifyCallback::new(callback, userdata)) as _,
+                    CheckMode::AfterVerification,
+                )
+            }));
             Ok(())
         },
     )
@@ -679,7 +781,7 @@ pub extern "C" fn ftls_server_config_builder_dangerous_replace_client_verifier(
         "ftls_server_config_builder_dangerous_replace_client_verifier",
         |b| {
             let callback = callback.ok_or_else(|| null_argument("callback"))?;
-            b.builder.client_verification.set_check(Some((
+            b.builder.set_check(Some((
                 Arc::new(CVerifyCallback::new(callback, userdata)) as _,
                 CheckMode::DangerousReplacement,
             )));

@@ -5,7 +5,7 @@
 use super::borrowed::ftls_bytes;
 use super::boundary::{
     buffer_arg, bytes_arg, callback_object_mut, copy_message, free_handle, guard, into_handle,
-    null_argument, out, query_mut, update, with_handle, with_handle_mut, with_last_error,
+    null_argument, out, query, query_mut, update, with_handle, with_handle_mut, with_last_error,
     with_shared_arg, Handle, SharedHandle,
 };
 use super::client_config::ftls_client_config_builder;
@@ -13,7 +13,7 @@ use super::connection::ftls_connection;
 use super::server_config::ftls_server_config_builder;
 use crate::core::sessions::{DEFAULT_SESSION_CACHE, MAX_SESSION_CACHE};
 use crate::core::tickets::{TicketKeys, MAX_PREVIOUS_KEYS, MAX_TICKET_LIFETIME, TICKET_KEY_LEN};
-use crate::core::ResultCode;
+use crate::core::{Error, ResultCode};
 use rustls::server::StoresServerSessions;
 use std::ffi::{c_char, c_void};
 use std::fmt;
@@ -130,28 +130,43 @@ pub extern "C" fn ftls_server_config_builder_set_tickets(
     })
 }
 
-/// Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`).
-/// Configs built from this builder share the ticketer: a rotation applies to all of them at
-/// once. Several servers given the same keys (and rotating together) resume each other's
-/// sessions. The builder and its configs keep their own reference: `ticketer` may be freed
-/// afterwards.
+/// Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`),
+/// or off with NULL (the default: sessions resume from the server's cache or store only).
+/// With a ticketer, the server keeps no state per session: it hands the client its session
+/// encrypted under a ticket key, and resumes whoever brings it back. Configs built from this
+/// builder share the ticketer: a rotation applies to all of them at once. Several servers given
+/// the same keys (and rotating together) resume each other's sessions. The builder and its
+/// configs keep their own reference: `ticketer` may be freed afterwards.
 ///
 /// A ticket resumes only on a config with the client-authentication policy of the config that
-/// issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), client CA
-/// certificates, CRLs, revocation policy, and client verify callback (the same function and
-/// `userdata`, hence never across processes). Any other config opens no such ticket and does a
-/// full handshake with all its checks: a config rebuilt after loading a CRL does not resume
-/// the sessions it would now refuse.
+/// issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), trust (CA and
+/// pinned certificates, CRLs, revocation policy, see `ftls_server_config_builder_set_trust()`),
+/// and verify callback (the same function and `userdata`, hence never across processes). Any
+/// other config opens no such ticket and does a full handshake with all its checks: a config
+/// rebuilt after adding a CRL does not resume the sessions it would now refuse.
 ///
-/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+/// Tickets weaken forward secrecy until their key is gone: whoever steals a ticket key can
+/// decrypt the sessions it protects. Early data is refused with stateless tickets (see
+/// `ftls_server_config_builder_set_max_early_data()`).
+///
+/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
 #[no_mangle]
 pub extern "C" fn ftls_server_config_builder_set_ticketer(
     builder: *mut ftls_server_config_builder,
     ticketer: *const ftls_ticketer,
 ) -> ResultCode {
     with_handle_mut(builder, "ftls_server_config_builder_set_ticketer", |b| {
-        let keys = with_shared_arg(ticketer, "ticketer", |t| t.keys.clone())?;
-        b.builder.sessions.set_ticket_keys(keys);
+        if ticketer.is_null() {
+            b.builder.sessions.set_tickets(false);
+            return Ok(());
+        }
+        match with_shared_arg(ticketer, "ticketer", |t| match &t.keys {
+            TicketSource::Application(keys) => Some(keys.clone()),
+            TicketSource::Random => None,
+        })? {
+            Some(keys) => b.builder.sessions.set_ticket_keys(keys),
+            None => b.builder.sessions.set_tickets(true),
+        }
         Ok(())
     })
 }
@@ -188,7 +203,15 @@ pub extern "C" fn ftls_server_config_builder_set_max_early_data(
 /// ticketer handle itself (`_rotate`, `_last_error`, `_free`) are made by one thread at a
 /// time.
 pub struct ftls_ticketer {
-    keys: Arc<TicketKeys>,
+    keys: TicketSource,
+}
+
+/// Where a ticketer's keys come from.
+enum TicketSource {
+    /// The application's, shared by every config using the ticketer.
+    Application(Arc<TicketKeys>),
+    /// ftls' own: random keys made for each config built, rotated by rustls.
+    Random,
 }
 
 impl Handle for ftls_ticketer {
@@ -217,12 +240,17 @@ impl SharedHandle for ftls_ticketer {}
 /// no limit on the number of tickets per key is needed. Their first 16 bytes name the key
 /// (derived from it), so every server knows which key a ticket needs.
 ///
+/// `keys` NULL with `keys_len` 0 (and `previous_keys` and `lifetime_seconds` 0) makes a
+/// ticketer of ftls' own keys instead: random, made for each config built with it, rotated
+/// every 6 hours, tickets good for at most 12 hours, lost when the process ends. Such configs
+/// do not resume each other's sessions, and `ftls_ticketer_rotate()` does not apply.
+///
 /// On success `*out_ticketer` owns a new ticketer: free it with `ftls_ticketer_free()`.
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`out_ticketer`, or `keys` NULL with
-/// `keys_len > 0`); `FTLS_ERR_INVALID_ARGUMENT` (`keys_len` 0 or not a multiple of
+/// `keys_len > 0`); `FTLS_ERR_INVALID_ARGUMENT` (`keys_len` not a multiple of
 /// `FTLS_TICKET_KEY_LEN`, more keys than `1 + previous_keys`, a key given twice,
-/// `previous_keys` or `lifetime_seconds` out of range); `FTLS_ERR_PANIC`. (No ticketer exists
-/// on failure: the codes say it all.)
+/// `previous_keys` or `lifetime_seconds` out of range, or not 0 for ftls' own keys);
+/// `FTLS_ERR_PANIC`. (No ticketer exists on failure: the codes say it all.)
 #[no_mangle]
 pub extern "C" fn ftls_ticketer_new(
     keys: *const u8,
@@ -234,10 +262,18 @@ pub extern "C" fn ftls_ticketer_new(
     guard(|| {
         let out_ticketer = out(out_ticketer, "out_ticketer")?;
         let keys = bytes_arg(keys, keys_len, "keys")?;
-        let keys = TicketKeys::new(keys, previous_keys, lifetime_seconds)?;
-        out_ticketer.set(into_handle(ftls_ticketer {
-            keys: Arc::new(keys),
-        }));
+        let keys = if keys.is_empty() {
+            if previous_keys != 0 || lifetime_seconds != 0 {
+                return Err(Error::invalid_argument(format!(
+                    "no keys given, so ftls makes its own, which rotate and expire on their own                      schedule: previous_keys ({previous_keys}) and lifetime_seconds                      ({lifetime_seconds}) must be 0"
+                )));
+            }
+            TicketSource::Random
+        } else {
+            let keys = TicketKeys::new(keys, previous_keys, lifetime_seconds)?;
+            TicketSource::Application(Arc::new(keys))
+        };
+        out_ticketer.set(into_handle(ftls_ticketer { keys }));
         Ok(())
     })
 }
@@ -249,7 +285,8 @@ pub extern "C" fn ftls_ticketer_new(
 /// same time, with the same key.
 ///
 /// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (wrong length, or
-/// a key the ticketer already holds); `FTLS_ERR_PANIC`. Details: `ftls_ticketer_last_error()`.
+/// a key the ticketer already holds); `FTLS_ERR_INVALID_STATE` (a ticketer of ftls' own keys,
+/// which rotate themselves); `FTLS_ERR_PANIC`. Details: `ftls_ticketer_last_error()`.
 #[no_mangle]
 pub extern "C" fn ftls_ticketer_rotate(
     ticketer: *mut ftls_ticketer,
@@ -258,7 +295,13 @@ pub extern "C" fn ftls_ticketer_rotate(
 ) -> ResultCode {
     with_handle(ticketer, "ftls_ticketer_rotate", |t| {
         let key = bytes_arg(key, key_len, "key")?;
-        t.keys.rotate(key)
+        match &t.keys {
+            TicketSource::Application(keys) => keys.rotate(key),
+            TicketSource::Random => Err(Error::invalid_state(
+                "this ticketer uses ftls' own keys, which rotate themselves: only a ticketer \
+                 made with keys is rotated by the application",
+            )),
+        }
     })
 }
 
@@ -448,20 +491,11 @@ impl fmt::Debug for CallbackStore {
 /// Client connections: how many TLS 1.3 session tickets the server has sent so far (each can
 /// resume one later connection of the same config). Servers usually send them right after the
 /// handshake, so they arrive with the first data read; a TLS 1.2 connection receives none this
-/// way (its session is stored directly).
-///
-/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (a server connection); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`.
+/// way (its session is stored directly). 0 also for a server connection, and for NULL or a
+/// call from inside a callback of this connection.
 #[no_mangle]
-pub extern "C" fn ftls_connection_tls13_tickets_received(
-    conn: *const ftls_connection,
-    out_count: *mut u32,
-) -> ResultCode {
-    with_handle(conn, "ftls_connection_tls13_tickets_received", |c| {
-        let out_count = out(out_count, "out_count")?;
-        out_count.set(c.conn.tls13_tickets_received()?);
-        Ok(())
-    })
+pub extern "C" fn ftls_connection_tls13_tickets_received(conn: *const ftls_connection) -> u32 {
+    query(conn, 0, |c| c.conn.tls13_tickets_received().unwrap_or(0))
 }
 
 /// Client connections: queues early data (0-RTT) to be sent right after the ClientHello,

@@ -8,18 +8,19 @@ use super::key_log::KeyLog;
 use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
 use super::sessions::ClientSessions;
-use super::trust::TrustAnchors;
-use super::verify::PeerVerification;
-use std::path::Path;
+use super::trust::Trust;
+use super::verify::{CertificateCheck, CheckMode};
 use std::sync::Arc;
 
 /// Collects client settings; [`Self::build`] checks them and makes a [`ClientConfig`].
 #[derive(Clone, Debug)]
 pub struct ClientConfigBuilder {
-    trust: TrustAnchors,
-    /// Pins, CRLs, revocation policy, the application's check.
-    pub verification: PeerVerification,
-    /// Client certificates: 0 the default, then the added ones.
+    /// What the server's certificate is checked against (a snapshot, shared).
+    trust: Arc<Trust>,
+    /// The application's check of the server's certificate, after or instead of the standard
+    /// verification.
+    check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
+    /// Client certificates, numbered in the order added.
     pub identities: Identities,
     certificate_chooser: Option<Arc<dyn CertificateRequestChooser>>,
     /// Decrypts encrypted private keys loaded afterwards.
@@ -36,8 +37,8 @@ pub struct ClientConfigBuilder {
 impl Default for ClientConfigBuilder {
     fn default() -> Self {
         Self {
-            trust: TrustAnchors::default(),
-            verification: PeerVerification::default(),
+            trust: Arc::default(),
+            check: None,
             identities: Identities::default(),
             certificate_chooser: None,
             key_password: None,
@@ -54,34 +55,24 @@ impl ClientConfigBuilder {
         Self::default()
     }
 
-    /// Trusts every CA certificate in a PEM file. Returns how many were added.
-    pub fn add_trust_anchors_file(&mut self, path: &Path) -> Result<usize, Error> {
-        self.trust.add_file(path)
+    /// Sets what the server's certificate is checked against, replacing the earlier trust.
+    pub fn set_trust(&mut self, trust: Arc<Trust>) {
+        self.trust = trust;
     }
 
-    /// Trusts every CA certificate in PEM text. Returns how many were added.
-    pub fn add_trust_anchors_pem(&mut self, pem: &[u8]) -> Result<usize, Error> {
-        self.trust.add_pem(pem, "the CA PEM data")
+    /// The trust, for the loaders that add to it in place.
+    pub fn trust_mut(&mut self) -> &mut Trust {
+        Arc::make_mut(&mut self.trust)
     }
 
-    /// Trusts the Mozilla CA set bundled with ftls (webpki-roots).
-    pub fn add_webpki_roots(&mut self) -> usize {
-        self.trust.add_webpki_roots()
+    /// Installs (or, with None, removes) the application's check of the server's certificate.
+    pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
+        self.check = check;
     }
 
-    /// Trusts one DER CA certificate.
-    pub fn add_trust_anchor_der(&mut self, der: &[u8]) -> Result<usize, Error> {
-        self.trust.add_der(der, "the CA DER data")
-    }
-
-    /// Trusts the certificates of every PEM file in a directory (OpenSSL's hashed layout too).
-    pub fn add_trust_anchors_dir(&mut self, dir: &Path) -> Result<usize, Error> {
-        self.trust.add_dir(dir)
-    }
-
-    /// Trusts the platform's store (honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`).
-    pub fn add_system_roots(&mut self) -> Result<usize, Error> {
-        self.trust.add_system_roots()
+    /// Adds a client certificate and key; returns its number (0 for the first).
+    pub fn add_identity(&mut self, identity: Identity) -> usize {
+        self.identities.push(identity)
     }
 
     /// Sets the certificate and key sent when a server asks for client authentication
@@ -104,8 +95,9 @@ impl ClientConfigBuilder {
     pub fn build(&self) -> Result<ClientConfig, Error> {
         let provider = self.negotiation.provider()?;
         let verifier = self
-            .verification
-            .server_verifier(&self.trust, provider.clone())?;
+            .trust
+            .verification(self.check.clone())
+            .server_verifier(self.trust.anchors(), provider.clone())?;
         let builder = rustls::ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&self.negotiation.versions().to_rustls()?)
             .map_err(|err| Error::new(FTLS_ERR_CONFIG, err.to_string()))?

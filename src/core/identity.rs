@@ -76,8 +76,30 @@ impl Identity {
         Self::new(certs, "the DER certificate chain", key, key_name, provider)
     }
 
+    /// A chain (PEM, or DER: one certificate or several concatenated, leaf first) and a private
+    /// key (PEM or DER: PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted PKCS#8 with `password`) in
+    /// memory.
+    pub fn from_mem(
+        chain: &[u8],
+        key: &[u8],
+        password: Option<&KeyPassword>,
+        provider: &CryptoProvider,
+    ) -> Result<Self, Error> {
+        let chain_name = "the certificate chain";
+        let key_name = "the private key";
+        if chain.is_empty() {
+            return Err(Error::new(
+                FTLS_ERR_NO_CERTIFICATE,
+                "the certificate chain is empty",
+            ));
+        }
+        let chain = pem::certificates_pem_or_der(chain, chain_name)?;
+        let key = pem::private_key_pem_or_der(key, key_name, password)?;
+        Self::new(chain, chain_name, key, key_name, provider)
+    }
+
     /// As [`Self::from_pem`], reading the two files; each may be PEM or DER (a DER chain file
-    /// holds just the leaf).
+    /// holds its certificates concatenated).
     pub fn from_files(
         chain_path: &Path,
         key_path: &Path,

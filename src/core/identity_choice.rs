@@ -80,6 +80,12 @@ impl Identities {
         self.slots.len() - 1
     }
 
+    /// Appends an identity; returns its number: 0 for the first, then 1, 2...
+    pub fn push(&mut self, identity: Identity) -> usize {
+        self.slots.push(Some(identity));
+        self.slots.len() - 1
+    }
+
     pub fn get(&self, number: usize) -> Option<&Identity> {
         self.slots.get(number).and_then(Option::as_ref)
     }

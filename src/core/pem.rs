@@ -25,7 +25,8 @@ pub fn certificates(input: &[u8], what: &str) -> Result<Vec<CertificateDer<'stat
     Ok(certs)
 }
 
-/// Every certificate in `input`: any number in PEM, or exactly one in DER.
+/// Every certificate in `input`: any number in PEM, or in DER one certificate or several
+/// concatenated (a chain, leaf first).
 pub fn certificates_pem_or_der(
     input: &[u8],
     what: &str,
@@ -33,7 +34,44 @@ pub fn certificates_pem_or_der(
     if is_pem(input) {
         return certificates(input, what);
     }
-    der_certificate(input, what).map(|cert| vec![cert])
+    match der_values(input) {
+        Some(values) if values.len() > 1 => values
+            .iter()
+            .enumerate()
+            .map(|(index, der)| {
+                der_certificate(der, &format!("certificate #{} of {what}", index + 1))
+            })
+            .collect(),
+        _ => der_certificate(input, what).map(|cert| vec![cert]),
+    }
+}
+
+/// Splits concatenated DER SEQUENCEs (certificates are) by their length headers; None when
+/// `input` is not made of whole ones.
+fn der_values(input: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut values = Vec::new();
+    let mut rest = input;
+    while !rest.is_empty() {
+        if rest.len() < 2 || rest[0] != 0x30 {
+            return None;
+        }
+        let (len, header) = match rest[1] {
+            short @ 0..=0x7f => (usize::from(short), 2),
+            long @ 0x81..=0x84 => {
+                let count = usize::from(long & 0x7f);
+                let bytes = rest.get(2..2 + count)?;
+                let len = bytes
+                    .iter()
+                    .fold(0usize, |len, byte| (len << 8) | usize::from(*byte));
+                (len, 2 + count)
+            }
+            _ => return None,
+        };
+        let end = header.checked_add(len).filter(|end| *end <= rest.len())?;
+        values.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    Some(values)
 }
 
 /// One DER certificate, checked to parse as X.509.

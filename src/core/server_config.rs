@@ -8,9 +8,8 @@ use super::key_log::KeyLog;
 use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
 use super::sessions::{PolicyDigest, PolicyEncoder, ServerSessions};
-use super::trust::TrustAnchors;
-use super::verify::PeerVerification;
-use std::path::Path;
+use super::trust::Trust;
+use super::verify::{CertificateCheck, CheckMode, PeerVerification};
 use std::sync::Arc;
 
 /// Whether the server asks clients for a certificate.
@@ -36,9 +35,12 @@ pub struct ServerConfigBuilder {
     /// Decrypts encrypted private keys loaded afterwards.
     pub key_password: Option<KeyPassword>,
     client_auth: ClientAuth,
-    client_trust: TrustAnchors,
-    /// Client certificates: CRLs, revocation policy, the application's check.
-    pub client_verification: PeerVerification,
+    /// What client certificates are checked against (a snapshot, shared); the CA names sent
+    /// to clients come from it.
+    client_trust: Arc<Trust>,
+    /// The application's check of client certificates, after or instead of the standard
+    /// verification.
+    client_check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
     /// Protocol versions, ALPN, cipher suites and key-exchange groups.
     pub negotiation: Negotiation,
     /// Choose the cipher suite by the server's order of preference, not the client's.
@@ -74,24 +76,25 @@ impl ServerConfigBuilder {
         self.client_auth = mode;
     }
 
-    /// Trusts the CA certificates in a PEM file for verifying client certificates.
-    pub fn add_client_trust_anchors_file(&mut self, path: &Path) -> Result<usize, Error> {
-        self.client_trust.add_file(path)
+    /// Sets what client certificates are checked against, replacing the earlier trust.
+    pub fn set_trust(&mut self, trust: Arc<Trust>) {
+        self.client_trust = trust;
     }
 
-    /// Trusts the CA certificates in PEM text for verifying client certificates.
-    pub fn add_client_trust_anchors_pem(&mut self, pem: &[u8]) -> Result<usize, Error> {
-        self.client_trust.add_pem(pem, "the client CA PEM data")
+    /// The client trust, for the loaders that add to it in place.
+    pub fn trust_mut(&mut self) -> &mut Trust {
+        Arc::make_mut(&mut self.client_trust)
     }
 
-    /// Trusts one DER CA certificate for verifying client certificates.
-    pub fn add_client_trust_anchor_der(&mut self, der: &[u8]) -> Result<usize, Error> {
-        self.client_trust.add_der(der, "the client CA DER data")
+    /// Installs (or, with None, removes) the application's check of client certificates.
+    pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
+        self.client_check = check;
     }
 
-    /// Trusts the certificates of every PEM file in a directory for client certificates.
-    pub fn add_client_trust_anchors_dir(&mut self, dir: &Path) -> Result<usize, Error> {
-        self.client_trust.add_dir(dir)
+    /// Adds an identity the server may present; returns its number (0 for the first, the
+    /// default).
+    pub fn add_identity(&mut self, identity: Identity) -> usize {
+        self.identities.push(identity)
     }
 
     pub fn build(&self) -> Result<ServerConfig, Error> {
@@ -108,8 +111,8 @@ impl ServerConfigBuilder {
             .map_err(|err| Error::new(FTLS_ERR_CONFIG, err.to_string()))?;
         let builder = match self.client_auth {
             ClientAuth::None => builder.with_no_client_auth(),
-            mode => builder.with_client_cert_verifier(self.client_verification.client_verifier(
-                &self.client_trust,
+            mode => builder.with_client_cert_verifier(self.client_verification().client_verifier(
+                self.client_trust.anchors(),
                 provider,
                 mode == ClientAuth::Required,
             )?),
@@ -139,8 +142,8 @@ impl ServerConfigBuilder {
         if self.client_auth != ClientAuth::None {
             return Ok(());
         }
-        let mut set = self.client_verification.settings();
-        if !self.client_trust.is_empty() {
+        let mut set = self.client_verification().settings();
+        if !self.client_trust.anchors().is_empty() {
             set.insert(0, "client CA certificates");
         }
         if set.is_empty() {
@@ -166,9 +169,13 @@ impl ServerConfigBuilder {
             ClientAuth::Required => b"required",
         };
         policy.field("client authentication", mode);
-        policy.set("trust anchor", self.client_trust.policy_members());
-        self.client_verification.encode_policy(&mut policy);
+        policy.set("trust anchor", self.client_trust.anchors().policy_members());
+        self.client_verification().encode_policy(&mut policy);
         policy.finish()
+    }
+
+    fn client_verification(&self) -> PeerVerification {
+        self.client_trust.verification(self.client_check.clone())
     }
 }
 

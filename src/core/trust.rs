@@ -1,7 +1,9 @@
-//! Trust anchors: the CA certificates a peer's chain must lead to.
+//! What a peer's certificate is checked against: trust anchors (the CA certificates a peer's
+//! chain must lead to) with CRLs and a revocation policy, or pinned certificates.
 
 use super::error::{describe_io, Error, ResultCode::*};
 use super::sessions::PolicyEncoder;
+use super::verify::{CertificateCheck, CheckMode, PeerVerification, RevocationPolicy};
 use super::{pem, source};
 use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
@@ -173,6 +175,99 @@ impl TrustAnchors {
                 ])
             })
             .collect()
+    }
+}
+
+/// Everything a peer's certificate is checked against, loaded once and handed to either kind
+/// of config builder: CA certificates, CRLs and the revocation policy, or pinned certificates.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    anchors: TrustAnchors,
+    /// Pins, CRLs and the revocation policy; never an application check (builders own that).
+    rules: PeerVerification,
+}
+
+impl Trust {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Trusts the CA certificates of a file: PEM (any number) or DER (one). All or nothing.
+    pub fn add_ca_file(&mut self, path: &Path) -> Result<usize, Error> {
+        self.anchors.add_file(path)
+    }
+
+    /// Trusts the CA certificates of every PEM file in a directory (OpenSSL's hashed layout
+    /// too). All or nothing.
+    pub fn add_ca_dir(&mut self, dir: &Path) -> Result<usize, Error> {
+        self.anchors.add_dir(dir)
+    }
+
+    /// Trusts the CA certificates in memory: PEM (any number) or DER (one). All or nothing.
+    pub fn add_ca_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if pem::is_pem(data) {
+            self.anchors.add_pem(data, "the CA data")
+        } else {
+            self.anchors.add_der(data, "the CA data")
+        }
+    }
+
+    /// Trusts the platform's store (honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`).
+    pub fn add_system_roots(&mut self) -> Result<usize, Error> {
+        self.anchors.add_system_roots()
+    }
+
+    /// Trusts the Mozilla CA set bundled with ftls (webpki-roots).
+    pub fn add_webpki_roots(&mut self) -> usize {
+        self.anchors.add_webpki_roots()
+    }
+
+    /// Adds the CRLs of a file (PEM `X509 CRL` sections, or one DER CRL). All or nothing.
+    pub fn add_crl_file(&mut self, path: &Path) -> Result<usize, Error> {
+        self.rules.add_crl_file(path)
+    }
+
+    /// Adds the CRLs in memory (PEM sections, or one DER CRL). All or nothing.
+    pub fn add_crl_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if pem::is_pem(data) {
+            self.rules.add_crl_pem(data)
+        } else {
+            self.rules.add_crl_der(data)
+        }
+    }
+
+    pub fn set_revocation_policy(&mut self, policy: RevocationPolicy) {
+        self.rules.set_revocation_policy(policy);
+    }
+
+    /// Pins the certificates of a file (PEM, or one DER certificate).
+    pub fn add_pin_file(&mut self, path: &Path) -> Result<usize, Error> {
+        self.rules.pin_file(path)
+    }
+
+    /// Pins the certificates in memory (PEM, or one DER certificate).
+    pub fn add_pin_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if pem::is_pem(data) {
+            self.rules.pin_pem(data)
+        } else {
+            let cert = pem::der_certificate(data, "the pinned certificate data")?;
+            self.rules.pin_certificate(cert);
+            Ok(1)
+        }
+    }
+
+    pub(crate) fn anchors(&self) -> &TrustAnchors {
+        &self.anchors
+    }
+
+    /// How peers are judged: these anchors' rules with a builder's application check.
+    pub(crate) fn verification(
+        &self,
+        check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
+    ) -> PeerVerification {
+        let mut verification = self.rules.clone();
+        verification.set_check(check);
+        verification
     }
 }
 

@@ -4,9 +4,10 @@
 mod certs;
 
 use super::*;
+use crate::core::trust::Trust;
 use crate::core::{ClientAuth, ClientConfigBuilder, Identity, ServerConfigBuilder, Versions};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 fn cert_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -23,17 +24,22 @@ fn identity(chain: &str, key: &str) -> Identity {
         .expect("identity")
 }
 
+/// Trusts the test CA.
+fn ca_trust() -> Arc<Trust> {
+    let mut trust = Trust::new();
+    trust.add_ca_file(&cert_dir().join("ca.pem")).expect("ca");
+    Arc::new(trust)
+}
+
 fn client_builder() -> ClientConfigBuilder {
     let mut builder = ClientConfigBuilder::new();
-    builder
-        .add_trust_anchors_file(&cert_dir().join("ca.pem"))
-        .expect("ca");
+    builder.set_trust(ca_trust());
     builder
 }
 
 fn server_builder(chain: &str, key: &str) -> ServerConfigBuilder {
     let mut builder = ServerConfigBuilder::new();
-    builder.set_identity(identity(chain, key));
+    builder.add_identity(identity(chain, key));
     builder
 }
 
@@ -183,15 +189,13 @@ fn certificate_failures_have_precise_codes() {
 fn required_client_auth_without_certificate_fails_on_both_sides() {
     let mut server = server_builder("server.pem", "server.key");
     server.set_client_auth(ClientAuth::Required);
-    server
-        .add_client_trust_anchors_file(&cert_dir().join("ca.pem"))
-        .unwrap();
+    server.set_trust(ca_trust());
     let (_c, _s, ce, se) = connect(&client_builder(), &server, "localhost");
     assert_eq!(se.unwrap().code(), FTLS_ERR_CLIENT_CERT_REQUIRED);
     assert_eq!(ce.unwrap().code(), FTLS_ERR_CLIENT_CERT_REQUIRED);
 
     let mut client = client_builder();
-    client.set_identity(identity("client.pem", "client.key"));
+    client.add_identity(identity("client.pem", "client.key"));
     let (_c, s, ce, se) = connect(&client, &server, "localhost");
     assert_eq!((ce, se), (None, None));
     assert_eq!(s.peer_certificates().len(), 1);

@@ -433,9 +433,11 @@ fn a_name_mismatch_detail_escapes_the_names_the_certificate_presents() {
     )
     .unwrap();
     let mut server = ServerConfigBuilder::new();
-    server.set_identity(identity);
+    server.add_identity(identity);
     let mut client = ClientConfigBuilder::new();
-    client.add_trust_anchors_pem(ca.pem().as_bytes()).unwrap();
+    let mut trust = crate::core::trust::Trust::new();
+    trust.add_ca_mem(ca.pem().as_bytes()).unwrap();
+    client.set_trust(std::sync::Arc::new(trust));
     let (_, _, client_err, _) = connect(&client, &server, "localhost");
     let err = client_err.expect("the name does not match");
     assert_eq!(err.code(), FTLS_ERR_CERT_NAME_MISMATCH, "{err}");

@@ -148,14 +148,12 @@ fn tls12_only(builder: &mut crate::core::protocol::Negotiation) {
 
 fn with_client_auth(mut server: ServerConfigBuilder) -> ServerConfigBuilder {
     server.set_client_auth(ClientAuth::Required);
-    server
-        .add_client_trust_anchors_file(&cert_dir().join("ca.pem"))
-        .unwrap();
+    server.set_trust(ca_trust());
     server
 }
 
 fn with_client_identity(mut client: ClientConfigBuilder) -> ClientConfigBuilder {
-    client.set_identity(identity("client.pem", "client.key"));
+    client.add_identity(identity("client.pem", "client.key"));
     client
 }
 
