@@ -59,7 +59,7 @@ static inline ftls_server_config_builder *server_builder(uint32_t versions, cons
 static inline ftls_result server_set_own_tickets(ftls_server_config_builder *b)
 {
     ftls_ticketer *ticketer = NULL;
-    ftls_result r = ftls_ticketer_new(NULL, 0, 0, FTLS_TICKET_LIFETIME_MAX, &ticketer);
+    ftls_result r = ftls_ticketer_new(NULL, 0, 0, 0, &ticketer);
     if (r == FTLS_OK) {
         r = ftls_server_config_builder_set_ticketer(b, ticketer);
     }

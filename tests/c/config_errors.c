@@ -383,7 +383,7 @@ static void case_unusable_certificates_and_keys(void)
     if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_mem(tr, (const uint8_t *)not_der_certificate,
                                                   strlen(not_der_certificate)),
                         FTLS_ERR_CERT_INVALID)) {
-        CHECK_TR_DETAIL(tr, "certificate #1 in the CA PEM data cannot be a trust anchor");
+        CHECK_TR_DETAIL(tr, "certificate #1 in the CA data cannot be a trust anchor");
     }
     /* ... nor the leaf of an identity. */
     if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, (const uint8_t *)not_der_certificate,
@@ -470,7 +470,7 @@ static void case_incomplete_configs(void)
     CHECK(cc == NULL, "a failed client build left *out_config untouched");
     /* A server without an identity. */
     if (CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_ERR_CONFIG)) {
-        CHECK_SB_DETAIL(sb, "add an identity");
+        CHECK_SB_DETAIL(sb, "a server needs a certificate chain and private key");
     }
     CHECK(sc == NULL, "a failed server build left *out_config untouched");
     /* Client authentication without client trust anchors: required, then optional. */
