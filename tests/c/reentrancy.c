@@ -25,6 +25,7 @@ typedef enum {
     DO_READ,
     DO_WRITE,
     DO_QUERY,
+    DO_VALUE_QUERIES,
     DO_FREE,
     DO_FREE_CONFIG
 } action;
@@ -39,6 +40,10 @@ typedef struct {
     ftls_result nested_last_error;  /* what _last_error returned from inside the callback */
     char detail[DETAIL_MAX];        /* the connection's detail, read from inside */
     bool wants_write, handshaking;  /* DO_QUERY: what the queries answered from inside */
+    size_t pending, peer_certificates;  /* DO_VALUE_QUERIES: likewise */
+    uint32_t tickets;
+    bool early_data_accepted;
+    ftls_certificate *peer_certificate;
     ftls_result log_replaced;       /* log callback: ftls_set_log_callback from inside */
     bool freed;
 } nest;
@@ -101,6 +106,13 @@ static void reenter(nest *n)
         n->wants_write = ftls_connection_wants_write(n->conn);
         n->handshaking = ftls_connection_is_handshaking(n->conn);
         n->nested = ftls_connection_protocol_version(n->conn, &(uint16_t){0}, NULL);
+        break;
+    case DO_VALUE_QUERIES:
+        n->pending = ftls_connection_pending(n->conn);
+        n->peer_certificates = ftls_connection_peer_certificate_count(n->conn);
+        n->tickets = ftls_connection_tls13_tickets_received(n->conn);
+        n->early_data_accepted = ftls_connection_is_early_data_accepted(n->conn);
+        n->nested = ftls_connection_peer_certificate(n->conn, 0, &n->peer_certificate);
         break;
     case DO_FREE:
         /* Twice: the second call must be as harmless as the first. */
@@ -377,6 +389,57 @@ static void queries_inside_a_callback(void)
     CHECK(!n.handshaking, "is_handshaking from inside gives its fallback, false");
     check_refused(&n, "ftls_connection_protocol_version");
     CHECK(ftls_connection_is_handshaking(p.client), "outside, is_handshaking is true again");
+    check_still_works(&p);
+    pair_free(&p);
+}
+
+/* The value-returning queries give their fallback (0, false) from inside a callback, on a
+ * connection where each has something to say outside; peer_certificate is refused. */
+static void value_queries_inside_a_callback(void)
+{
+    tls_pair p;
+    nest n;
+    size_t count = 0, pending, certificates;
+    uint32_t tickets;
+    static const char first[] = "first record", second[] = "second record";
+    if (!pair_setup(&p, NULL, "localhost", NULL)) {
+        return;
+    }
+    if (!CHECK(pair_handshake(&p), "handshake") ||
+        !CHECK_RESULT_CONN(p.server, ftls_connection_write(p.server, (const uint8_t *)first,
+                                                           sizeof first, &count),
+                           FTLS_OK)) {
+        pair_free(&p);
+        return;
+    }
+    /* The first record is decrypted and waits; the second waits in the pipe. */
+    CHECK_RESULT(pump_send(p.server, &p.to_client), FTLS_OK);
+    pump_receive(p.client, &p.to_client, &p.client_result);
+    CHECK_RESULT_CONN(p.server, ftls_connection_write(p.server, (const uint8_t *)second,
+                                                      sizeof second, &count),
+                      FTLS_OK);
+    CHECK_RESULT(pump_send(p.server, &p.to_client), FTLS_OK);
+    pending = ftls_connection_pending(p.client);
+    certificates = ftls_connection_peer_certificate_count(p.client);
+    tickets = ftls_connection_tls13_tickets_received(p.client);
+    CHECK(pending == sizeof first && certificates == 1 && tickets == 2,
+          "outside: %zu bytes pending, %zu peer certificate, %u tickets", pending, certificates,
+          (unsigned)tickets);
+    n = nest_on(p.client, DO_VALUE_QUERIES, &p.to_client);
+    CHECK_RESULT_CONN(p.client, ftls_connection_read_tls(p.client, nest_read, &n, &count),
+                      FTLS_OK);
+    CHECK(n.pending == 0 && n.peer_certificates == 0 && n.tickets == 0 &&
+              !n.early_data_accepted,
+          "inside: pending, peer_certificate_count, tls13_tickets_received and "
+          "is_early_data_accepted give their fallbacks (%zu, %zu, %u, %d)",
+          n.pending, n.peer_certificates, (unsigned)n.tickets, (int)n.early_data_accepted);
+    CHECK(n.peer_certificate == NULL, "the refused peer_certificate made no certificate");
+    check_refused(&n, "ftls_connection_peer_certificate");
+    CHECK(ftls_connection_pending(p.client) == pending &&
+              ftls_connection_peer_certificate_count(p.client) == 1 &&
+              ftls_connection_tls13_tickets_received(p.client) == 2,
+          "outside again, the queries answer as before");
+    ftls_certificate_free(n.peer_certificate);
     check_still_works(&p);
     pair_free(&p);
 }
@@ -771,6 +834,7 @@ int main(int argc, char **argv)
         {"write_callback", write_callback},
         {"vectored_write_callback", vectored_write_callback},
         {"queries_inside_a_callback", queries_inside_a_callback},
+        {"value_queries_inside_a_callback", value_queries_inside_a_callback},
         {"free_in_write_callback", free_in_write_callback},
         {"free_in_read_callback", free_in_read_callback},
         {"free_in_handshake_callback", free_in_handshake_callback},
