@@ -501,7 +501,8 @@ static ftls_server_config *server_checking_clients(const char *crl, ftls_verify_
         SETUP_OK(SERVER_BUILDER_DETAIL(b),
                  ftls_server_config_builder_set_insecure_verifier(b, cb, userdata));
     } else if (cb != NULL) {
-        SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_set_verify_callback(b, cb, userdata));
+        SETUP_OK(SERVER_BUILDER_DETAIL(b),
+                 ftls_server_config_builder_set_verify_callback(b, cb, userdata));
     }
     SETUP_OK(SERVER_BUILDER_DETAIL(b),
              ftls_server_config_builder_set_client_auth(b, FTLS_CLIENT_AUTH_REQUIRED));
