@@ -45,17 +45,21 @@ static void check_conn(ftls_connection *conn, ftls_result r, const char *what)
 static ftls_client_config *client_config(const bench_args *args, uint32_t versions,
                                          const char *suite, const char *group, bool resume)
 {
+    ftls_trust *trust = NULL;
     ftls_client_config_builder *b = NULL;
     ftls_client_config *config = NULL;
     char path[4096];
     bench_path(path, sizeof path, args->cert_dir, "ca.pem");
+    check(ftls_trust_new(&trust), "trust");
+    check(ftls_trust_add_ca_file(trust, path), "load ca.pem");
     check(ftls_client_config_builder_new(&b), "client builder");
-    check(ftls_client_config_builder_load_ca_file(b, path), "load ca.pem");
+    check(ftls_client_config_builder_set_trust(b, trust), "client trust");
     check(ftls_client_config_builder_set_versions(b, versions), "client versions");
     check(ftls_client_config_builder_set_cipher_suites(b, &suite, 1), "client suite");
     check(ftls_client_config_builder_set_key_exchange_groups(b, &group, 1), "client group");
     check(ftls_client_config_builder_set_session_cache(b, resume ? 256 : 0), "session cache");
     check(ftls_client_config_builder_build(b, &config), "client build");
+    ftls_trust_free(trust);
     ftls_client_config_builder_free(b);
     return config;
 }
@@ -63,17 +67,25 @@ static ftls_client_config *client_config(const bench_args *args, uint32_t versio
 /* TLS 1.3: stateless tickets (as OpenSSL's default); TLS 1.2: session IDs, no tickets. */
 static ftls_server_config *server_config(const bench_args *args, uint32_t versions)
 {
+    ftls_identity *identity = NULL;
+    ftls_ticketer *ticketer = NULL;
     ftls_server_config_builder *b = NULL;
     ftls_server_config *config = NULL;
     char cert[4096], key[4096];
     bench_path(cert, sizeof cert, args->cert_dir, "server.pem");
     bench_path(key, sizeof key, args->cert_dir, "server.key");
+    check(ftls_identity_new(&identity), "identity");
+    check(ftls_identity_set_file(identity, cert, key), "server identity");
     check(ftls_server_config_builder_new(&b), "server builder");
-    check(ftls_server_config_builder_load_identity_file(b, cert, key), "server identity");
+    check(ftls_server_config_builder_add_identity(b, identity), "server identity");
     check(ftls_server_config_builder_set_versions(b, versions), "server versions");
-    check(ftls_server_config_builder_set_tickets(b, versions == FTLS_PROTOCOL_TLS13),
-          "server tickets");
+    if (versions == FTLS_PROTOCOL_TLS13) {
+        check(ftls_ticketer_new(NULL, 0, 0, 0, &ticketer), "ticketer");
+    }
+    check(ftls_server_config_builder_set_ticketer(b, ticketer), "server tickets");
     check(ftls_server_config_builder_build(b, &config), "server build");
+    ftls_identity_free(identity);
+    ftls_ticketer_free(ticketer);
     ftls_server_config_builder_free(b);
     return config;
 }

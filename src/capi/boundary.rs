@@ -498,27 +498,6 @@ pub(crate) fn copy_message(
     Ok(())
 }
 
-/// An array of `count` (pointer, length) byte buffers, e.g. a DER certificate chain; NULL is
-/// allowed only with count 0, and each element's data only with its length 0.
-pub(crate) fn bytes_array_arg<'a>(
-    ptr: *const super::borrowed::ftls_bytes,
-    count: usize,
-    name: &str,
-) -> Result<Vec<&'a [u8]>, Error> {
-    check_buffer(ptr.is_null(), count, name)?;
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    // SAFETY: non-NULL, bounded count (checked); the caller promises `count` elements that
-    // live for the call.
-    let items = unsafe { std::slice::from_raw_parts(ptr, count) };
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| bytes_arg(item.data, item.len, &format!("{name}[{index}]")))
-        .collect()
-}
-
 /// An optional NUL-terminated UTF-8 string: NULL gives None.
 pub(crate) fn optional_str_arg<'a>(
     ptr: *const c_char,
@@ -693,6 +672,6 @@ mod tests {
                 checked += 1;
             }
         }
-        assert!(checked > 100, "only {checked} calls found");
+        assert!(checked > 70, "only {checked} calls found");
     }
 }

@@ -11,10 +11,11 @@ use crate::core::identity_choice::{
     CertificateRequestChooser, CertificateRequestSummary, HelloChooser, HelloSummary,
     IdentityChoice,
 };
-use crate::core::verify::{verdict_from_number, CertificateCheck, CheckRequest};
+use crate::core::verify::{verdict_from_number, CertificateCheck, CheckMode, CheckRequest};
 use crate::core::{Error, ResultCode};
 use std::ffi::{c_char, c_int, c_void};
 use std::fmt;
+use std::sync::Arc;
 
 /// What a verification callback is asked to judge. Everything it points to is valid only
 /// during the callback.
@@ -23,6 +24,7 @@ pub struct ftls_verify_request {
     /// The peer's certificate chain as it was sent, its own certificate first: `chain_len`
     /// DER certificates.
     pub chain: *const ftls_bytes,
+    /// The number of certificates at `chain`.
     pub chain_len: usize,
     /// Client side: the name the server is verified as (DNS name or IP address). Server side
     /// (verifying a client): empty.
@@ -30,8 +32,9 @@ pub struct ftls_verify_request {
     /// Client side: the OCSP response the server stapled, DER; empty if none.
     pub ocsp_response: ftls_bytes,
     /// What ftls' own verification concluded: always `FTLS_OK` for a callback set with
-    /// `_set_verify_callback()` (it runs only after success); for a dangerous replacing
-    /// callback, `FTLS_OK` or the failure (e.g. `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
+    /// `_set_verify_callback()` (it runs only after success); for an insecure verifier
+    /// (`_set_insecure_verifier()`), `FTLS_OK` or the failure (e.g.
+    /// `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
     pub standard_result: ResultCode,
     /// The detail of `standard_result`'s failure; empty on `FTLS_OK`.
     pub standard_detail: ftls_str,
@@ -82,10 +85,17 @@ impl fmt::Debug for CVerifyCallback {
     }
 }
 
-impl CVerifyCallback {
-    pub(crate) fn new(callback: VerifyFn, userdata: *mut c_void) -> Self {
-        Self { callback, userdata }
-    }
+/// The check a C verify callback makes, after or instead of the standard verification; None
+/// for a NULL callback.
+pub(crate) fn verify_check(
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+    mode: CheckMode,
+) -> Option<(Arc<dyn CertificateCheck>, CheckMode)> {
+    callback.map(|callback| {
+        let check: Arc<dyn CertificateCheck> = Arc::new(CVerifyCallback { callback, userdata });
+        (check, mode)
+    })
 }
 
 impl CertificateCheck for CVerifyCallback {
@@ -146,18 +156,21 @@ pub struct ftls_client_hello {
     pub server_name: ftls_str,
     /// The ALPN protocols offered, in the client's order.
     pub alpn: *const ftls_bytes,
+    /// The number of protocols at `alpn`.
     pub alpn_len: usize,
     /// The signature schemes the client accepts (IANA numbers, e.g. 0x0403
     /// ecdsa_secp256r1_sha256, 0x0804 rsa_pss_rsae_sha256).
     pub signature_schemes: *const u16,
+    /// The number of schemes at `signature_schemes`.
     pub signature_schemes_len: usize,
     /// The cipher suites offered (IANA numbers, e.g. 0x1301 TLS_AES_128_GCM_SHA256).
     pub cipher_suites: *const u16,
+    /// The number of cipher suites at `cipher_suites`.
     pub cipher_suites_len: usize,
 }
 
-/// Chooses the server's identity for a ClientHello: return an identity number (0 the one set
-/// with `_load_identity_*`, 1, 2... those added with `_add_identity_*`, in order),
+/// Chooses the server's identity for a ClientHello: return an identity number (0, 1, 2... in
+/// the order `ftls_server_config_builder_add_identity()` added them),
 /// `FTLS_IDENTITY_AUTO` (choose by server name, as without a callback) or `FTLS_IDENTITY_NONE`
 /// (refuse the handshake). Any other value, or a number with no identity, refuses the
 /// handshake too (`FTLS_ERR_HANDSHAKE_FAILURE`, the detail says what it returned).
@@ -220,14 +233,16 @@ pub struct ftls_certificate_request {
     /// The DER-encoded distinguished names (X.501 `Name`) of the CAs whose certificates the
     /// server accepts; none means any.
     pub ca_names: *const ftls_bytes,
+    /// The number of names at `ca_names`.
     pub ca_names_len: usize,
     /// The signature schemes the server accepts (IANA numbers).
     pub signature_schemes: *const u16,
+    /// The number of schemes at `signature_schemes`.
     pub signature_schemes_len: usize,
 }
 
-/// Chooses the client certificate when a server asks for one: return an identity number (0
-/// the one set with `_load_identity_*`, 1, 2... those added with `_add_identity_*`),
+/// Chooses the client certificate when a server asks for one: return an identity number (0,
+/// 1, 2... in the order `ftls_client_config_builder_add_identity()` added them),
 /// `FTLS_IDENTITY_AUTO` (the first identity whose key suits the server's signature schemes) or
 /// `FTLS_IDENTITY_NONE` (send no certificate; the server decides whether to go on). Any other
 /// value, or a number with no identity, sends no certificate either. Not called for a resumed

@@ -1,7 +1,7 @@
 //! The file-descriptor layer of `ftls_connection`: bind a socket, then handshake / read /
 //! write / shutdown with `SSL_get_error`-like results.
 
-use super::boundary::{query, with_handle_mut};
+use super::boundary::with_handle_mut;
 use super::connection::ftls_connection;
 use crate::core::ResultCode;
 
@@ -89,12 +89,4 @@ pub extern "C" fn ftls_connection_shutdown(
     with_handle_mut(conn, "ftls_connection_shutdown", |c| {
         c.conn.shutdown(wait_for_peer)
     })
-}
-
-/// The number of decrypted bytes `ftls_connection_read()` can return without touching the
-/// transport (like `SSL_pending`). Use it before waiting on the fd: buffered data does not make
-/// the fd readable. NULL, or a call from inside a callback of this connection, gives 0.
-#[no_mangle]
-pub extern "C" fn ftls_connection_pending(conn: *const ftls_connection) -> usize {
-    query(conn, 0, |c| c.conn.pending())
 }

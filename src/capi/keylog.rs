@@ -1,12 +1,11 @@
-//! The NSS key log: a config's TLS secrets, for Wireshark and other debugging tools, to a file
-//! (named by the application or by `SSLKEYLOGFILE`) and/or a callback.
+//! The NSS key log of either builder's configs, for Wireshark and other debugging tools: the
+//! callback type, and the file (named by the application or by `SSLKEYLOGFILE`) and callback
+//! settings both builders' setters apply.
 
 use super::borrowed::ftls_str;
-use super::boundary::{null_argument, optional_str_arg, with_handle_mut};
-use super::client_config::ftls_client_config_builder;
-use super::server_config::ftls_server_config_builder;
+use super::boundary::{null_argument, optional_str_arg};
 use crate::core::key_log::{KeyLog, KeyLogCallback};
-use crate::core::{Error, ResultCode};
+use crate::core::Error;
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 use std::sync::Arc;
@@ -23,14 +22,14 @@ use std::sync::Arc;
 pub type ftls_keylog_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, line: ftls_str)>;
 
 /// `path` NULL: the file `SSLKEYLOGFILE` names, if it is set.
-fn file(key_log: &mut KeyLog, path: *const c_char) -> Result<(), Error> {
+pub(crate) fn file(key_log: &mut KeyLog, path: *const c_char) -> Result<(), Error> {
     match optional_str_arg(path, "path")? {
         Some(path) => key_log.set_file(Path::new(path)),
         None => key_log.set_file_from_env().map(drop),
     }
 }
 
-fn callback(
+pub(crate) fn callback(
     key_log: &mut KeyLog,
     callback: ftls_keylog_callback,
     userdata: *mut c_void,
@@ -52,6 +51,7 @@ struct CallbackTarget {
 // SAFETY: the header makes the callback thread-safe and `userdata` valid while any config or
 // connection using it lives; ftls only passes the pointer along.
 unsafe impl Send for CallbackTarget {}
+
 // SAFETY: as above; concurrent calls are part of the documented contract.
 unsafe impl Sync for CallbackTarget {}
 
@@ -60,121 +60,4 @@ impl CallbackTarget {
         // SAFETY: a non-NULL C function given by the caller; `line` lives until it returns.
         unsafe { (self.callback)(self.userdata, ftls_str::new(line)) }
     }
-}
-
-/// Writes the TLS secrets of every connection made from configs built from this builder to the
-/// file at `path` (NUL-terminated), appending NSS key-log lines (see `ftls_keylog_callback`),
-/// as OpenSSL's `-keylogfile` and Wireshark expect. The file is opened now (created with mode
-/// 0600 if missing) and shared by those configs; each line is written with one `write()`, so
-/// lines of concurrent connections (or processes) never interleave. Replaces an earlier file.
-///
-/// `path` NULL honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it
-/// is set (and not empty), the file it names is used as above; if not, nothing changes. ftls
-/// never reads the variable unless the application passes NULL here, so a program decides
-/// whether its users may log its secrets through the environment (pass NULL in debug builds,
-/// or behind your own option). The variable is read now.
-///
-/// DANGER: anyone who can read the file can decrypt the recorded traffic. For debugging only.
-///
-/// Returns `FTLS_OK` (also for NULL when the variable is not set); `FTLS_ERR_NULL_ARGUMENT`
-/// (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8); `FTLS_ERR_FILE` (cannot be opened
-/// for appending; the detail names the file and the OS error, and says when `SSLKEYLOGFILE`
-/// named it); `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_client_config_builder_set_keylog_file(
-    builder: *mut ftls_client_config_builder,
-    path: *const c_char,
-) -> ResultCode {
-    with_handle_mut(builder, "ftls_client_config_builder_set_keylog_file", |b| {
-        file(&mut b.builder.key_log, path)
-    })
-}
-
-/// Honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it is set (and
-/// not empty), acts as `ftls_client_config_builder_set_keylog_file()` with the file it names;
-/// if not, does nothing. ftls never reads the variable unless the application calls this, so a
-/// program decides whether its users may log its secrets through the environment (call it in
-/// debug builds, or behind your own option). The variable is read now.
-///
-/// Returns `FTLS_OK` (also when the variable is not set); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_FILE` (the file cannot be opened; the detail says `SSLKEYLOGFILE` named it);
-/// `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_client_config_builder_set_keylog_from_env(
-    builder: *mut ftls_client_config_builder,
-) -> ResultCode {
-    with_handle_mut(
-        builder,
-        "ftls_client_config_builder_set_keylog_from_env",
-        |b| b.builder.key_log.set_file_from_env().map(drop),
-    )
-}
-
-/// Hands each TLS secret of every connection made from configs built from this builder to
-/// `callback`, as one NSS key-log line (see `ftls_keylog_callback` for the format and thread
-/// rules). `userdata` is passed to each call and must stay valid until every such config and
-/// connection is freed. Works alongside a key-log file. Replaces an earlier callback.
-///
-/// DANGER: the lines decrypt the traffic. For debugging only.
-///
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`; `userdata` may be
-/// NULL); `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_client_config_builder_set_keylog_callback(
-    builder: *mut ftls_client_config_builder,
-    callback: ftls_keylog_callback,
-    userdata: *mut c_void,
-) -> ResultCode {
-    with_handle_mut(
-        builder,
-        "ftls_client_config_builder_set_keylog_callback",
-        |b| self::callback(&mut b.builder.key_log, callback, userdata),
-    )
-}
-
-/// As `ftls_client_config_builder_set_keylog_file()`, for a server: a server and its client
-/// log the same lines for the same connection.
-///
-/// `path` NULL: the file `SSLKEYLOGFILE` names, if it is set (nothing changes if not).
-///
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path
-/// not UTF-8); `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_server_config_builder_set_keylog_file(
-    builder: *mut ftls_server_config_builder,
-    path: *const c_char,
-) -> ResultCode {
-    with_handle_mut(builder, "ftls_server_config_builder_set_keylog_file", |b| {
-        file(&mut b.builder.key_log, path)
-    })
-}
-
-/// As `ftls_client_config_builder_set_keylog_from_env()`, for a server.
-///
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_server_config_builder_set_keylog_from_env(
-    builder: *mut ftls_server_config_builder,
-) -> ResultCode {
-    with_handle_mut(
-        builder,
-        "ftls_server_config_builder_set_keylog_from_env",
-        |b| b.builder.key_log.set_file_from_env().map(drop),
-    )
-}
-
-/// As `ftls_client_config_builder_set_keylog_callback()`, for a server.
-///
-/// Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_server_config_builder_set_keylog_callback(
-    builder: *mut ftls_server_config_builder,
-    callback: ftls_keylog_callback,
-    userdata: *mut c_void,
-) -> ResultCode {
-    with_handle_mut(
-        builder,
-        "ftls_server_config_builder_set_keylog_callback",
-        |b| self::callback(&mut b.builder.key_log, callback, userdata),
-    )
 }

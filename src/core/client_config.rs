@@ -5,7 +5,6 @@ use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
 use super::identity_choice::{CertificateRequestChooser, ClientIdentityResolver, Identities};
 use super::key_log::KeyLog;
-use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
 use super::sessions::ClientSessions;
 use super::trust::Trust;
@@ -21,17 +20,15 @@ pub struct ClientConfigBuilder {
     /// verification.
     check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
     /// Client certificates, numbered in the order added.
-    pub identities: Identities,
+    identities: Identities,
     certificate_chooser: Option<Arc<dyn CertificateRequestChooser>>,
-    /// Decrypts encrypted private keys loaded afterwards.
-    pub key_password: Option<KeyPassword>,
     /// Protocol versions, ALPN, cipher suites and key-exchange groups.
-    pub negotiation: Negotiation,
+    negotiation: Negotiation,
     enable_sni: bool,
     /// Session resumption and early data.
-    pub sessions: ClientSessions,
+    sessions: ClientSessions,
     /// Where secrets are logged (nowhere by default).
-    pub key_log: KeyLog,
+    key_log: KeyLog,
 }
 
 impl Default for ClientConfigBuilder {
@@ -41,7 +38,6 @@ impl Default for ClientConfigBuilder {
             check: None,
             identities: Identities::default(),
             certificate_chooser: None,
-            key_password: None,
             negotiation: Negotiation::default(),
             enable_sni: true,
             sessions: ClientSessions::default(),
@@ -60,11 +56,6 @@ impl ClientConfigBuilder {
         self.trust = trust;
     }
 
-    /// The trust, for the loaders that add to it in place.
-    pub fn trust_mut(&mut self) -> &mut Trust {
-        Arc::make_mut(&mut self.trust)
-    }
-
     /// Installs (or, with None, removes) the application's check of the server's certificate.
     pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
         self.check = check;
@@ -73,12 +64,6 @@ impl ClientConfigBuilder {
     /// Adds a client certificate and key; returns its number (0 for the first).
     pub fn add_identity(&mut self, identity: Identity) -> usize {
         self.identities.push(identity)
-    }
-
-    /// Sets the certificate and key sent when a server asks for client authentication
-    /// (identity 0).
-    pub fn set_identity(&mut self, identity: Identity) {
-        self.identities.set_default(identity);
     }
 
     /// Lets an application choose the client identity when a server asks for one.
@@ -90,6 +75,21 @@ impl ClientConfigBuilder {
     /// for an IP address.
     pub fn set_sni(&mut self, enable: bool) {
         self.enable_sni = enable;
+    }
+
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
+    pub fn negotiation_mut(&mut self) -> &mut Negotiation {
+        &mut self.negotiation
+    }
+
+    /// Session resumption and early data.
+    pub fn sessions_mut(&mut self) -> &mut ClientSessions {
+        &mut self.sessions
+    }
+
+    /// Where the secrets of connections made from the configs built are logged.
+    pub fn key_log_mut(&mut self) -> &mut KeyLog {
+        &mut self.key_log
     }
 
     pub fn build(&self) -> Result<ClientConfig, Error> {

@@ -2,8 +2,8 @@
 //! application's ClientHello callback; a client by an application's callback when the server
 //! asks for a certificate.
 //!
-//! Identities are numbered as the application sees them: 0 is the one set with
-//! `load_identity` (the default), 1, 2... those added with `add_identity`, in order.
+//! Identities are numbered as the application sees them: 0, 1, 2... in the order they were
+//! added; 0 is the default.
 
 use super::error::{Error, ResultCode::*};
 use super::handshake_notes::{note_failure, note_fallback_signalled};
@@ -58,82 +58,45 @@ pub trait CertificateRequestChooser: Send + Sync + fmt::Debug {
 /// The numbered identities of a builder.
 #[derive(Clone, Debug, Default)]
 pub struct Identities {
-    /// Slot 0: the default (may be empty); then the added ones.
-    slots: Vec<Option<Identity>>,
+    /// In the order added: number 0 (the default) first.
+    all: Vec<Identity>,
 }
 
 impl Identities {
-    /// Sets identity 0, the default.
-    pub fn set_default(&mut self, identity: Identity) {
-        if self.slots.is_empty() {
-            self.slots.push(None);
-        }
-        self.slots[0] = Some(identity);
-    }
-
-    /// Adds an identity; returns its number.
-    pub fn add(&mut self, identity: Identity) -> usize {
-        if self.slots.is_empty() {
-            self.slots.push(None);
-        }
-        self.slots.push(Some(identity));
-        self.slots.len() - 1
-    }
-
     /// Appends an identity; returns its number: 0 for the first, then 1, 2...
     pub fn push(&mut self, identity: Identity) -> usize {
-        self.slots.push(Some(identity));
-        self.slots.len() - 1
+        self.all.push(identity);
+        self.all.len() - 1
     }
 
     pub fn get(&self, number: usize) -> Option<&Identity> {
-        self.slots.get(number).and_then(Option::as_ref)
-    }
-
-    /// Replaces identity `number` (e.g. to staple an OCSP response to it).
-    pub fn replace(&mut self, number: usize, identity: Identity) -> Result<(), Error> {
-        match self.slots.get_mut(number) {
-            Some(slot @ Some(_)) => {
-                *slot = Some(identity);
-                Ok(())
-            }
-            _ => Err(self.no_such(number)),
-        }
-    }
-
-    pub fn no_such(&self, number: usize) -> Error {
-        Error::invalid_argument(format!(
-            "there is no identity number {number}: {}",
-            self.describe_numbers()
-        ))
+        self.all.get(number)
     }
 
     fn describe_numbers(&self) -> String {
-        let numbers: Vec<String> = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, slot)| slot.is_some())
-            .map(|(n, _)| n.to_string())
-            .collect();
-        if numbers.is_empty() {
-            "none is loaded".to_owned()
-        } else {
-            format!("the loaded ones are {}", numbers.join(", "))
+        match self.all.len() {
+            0 => "none is loaded".to_owned(),
+            count => format!(
+                "the loaded ones are {}",
+                (0..count)
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.all().next().is_none()
+        self.all.is_empty()
     }
 
     fn all(&self) -> impl Iterator<Item = &Identity> {
-        self.slots.iter().flatten()
+        self.all.iter()
     }
 
-    /// Identity 0, or else the first added one.
+    /// Identity 0, the first added.
     fn default_identity(&self) -> Option<&Identity> {
-        self.all().next()
+        self.all.first()
     }
 
     fn chosen(&self, choice: IdentityChoice, who: &str) -> Result<Option<&Identity>, Error> {

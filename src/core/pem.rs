@@ -158,8 +158,7 @@ pub fn private_key_pem_or_der(
     })
 }
 
-const NO_PASSWORD: &str =
-    "give its password first (ftls_*_config_builder_set_private_key_password)";
+const NO_PASSWORD: &str = "give its password first (ftls_identity_set_password)";
 
 /// The first private key in PEM `input`: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
 pub fn private_key(input: &[u8], what: &str) -> Result<PrivateKeyDer<'static>, Error> {
@@ -242,5 +241,26 @@ mod tests {
         let enc =
             b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
         assert_eq!(code(private_key(enc, "x")), FTLS_ERR_UNSUPPORTED_KEY);
+    }
+
+    #[test]
+    fn concatenated_der_values_split_by_their_length_headers() {
+        let short = [0x30, 0x02, 1, 2];
+        let long = [0x30, 0x81, 0x01, 9];
+        let both = [&short[..], &long[..]].concat();
+        assert_eq!(der_values(&both), Some(vec![&short[..], &long[..]]));
+        assert_eq!(der_values(&both[..both.len() - 1]), None, "truncated");
+        assert_eq!(der_values(&[0x31, 0x00]), None, "not a SEQUENCE");
+        assert_eq!(
+            der_values(&[0x30, 0x85, 0, 0, 0, 0, 1]),
+            None,
+            "absurd length"
+        );
+        let chain = certificates_pem_or_der(&both, "the chain");
+        assert_eq!(
+            code(chain),
+            FTLS_ERR_BAD_PEM,
+            "each value must be a certificate"
+        );
     }
 }

@@ -5,7 +5,6 @@ use super::handshake_observer::SecretRouter;
 use super::identity::Identity;
 use super::identity_choice::{HelloChooser, Identities, ServerIdentityResolver};
 use super::key_log::KeyLog;
-use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
 use super::sessions::{PolicyDigest, PolicyEncoder, ServerSessions};
 use super::trust::Trust;
@@ -27,13 +26,11 @@ pub enum ClientAuth {
 /// Collects server settings; [`Self::build`] checks them and makes a [`ServerConfig`].
 #[derive(Clone, Debug, Default)]
 pub struct ServerConfigBuilder {
-    /// 0 the default, then the added ones, chosen by SNI or the ClientHello callback.
-    pub identities: Identities,
+    /// 0 the default, then the others, chosen by SNI or the ClientHello callback.
+    identities: Identities,
     /// Refuse a server name no identity names, instead of answering with the default.
-    pub refuse_unknown_name: bool,
+    refuse_unknown_name: bool,
     hello_chooser: Option<Arc<dyn HelloChooser>>,
-    /// Decrypts encrypted private keys loaded afterwards.
-    pub key_password: Option<KeyPassword>,
     client_auth: ClientAuth,
     /// What client certificates are checked against (a snapshot, shared); the CA names sent
     /// to clients come from it.
@@ -42,23 +39,18 @@ pub struct ServerConfigBuilder {
     /// verification.
     client_check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
     /// Protocol versions, ALPN, cipher suites and key-exchange groups.
-    pub negotiation: Negotiation,
+    negotiation: Negotiation,
     /// Choose the cipher suite by the server's order of preference, not the client's.
     prefer_server_order: bool,
     /// Session cache, tickets and early data.
-    pub sessions: ServerSessions,
+    sessions: ServerSessions,
     /// Where secrets are logged (nowhere by default).
-    pub key_log: KeyLog,
+    key_log: KeyLog,
 }
 
 impl ServerConfigBuilder {
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Sets the certificate chain and key the server presents by default (identity 0).
-    pub fn set_identity(&mut self, identity: Identity) {
-        self.identities.set_default(identity);
     }
 
     /// Lets an application choose the identity from the ClientHello.
@@ -81,11 +73,6 @@ impl ServerConfigBuilder {
         self.client_trust = trust;
     }
 
-    /// The client trust, for the loaders that add to it in place.
-    pub fn trust_mut(&mut self) -> &mut Trust {
-        Arc::make_mut(&mut self.client_trust)
-    }
-
     /// Installs (or, with None, removes) the application's check of client certificates.
     pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
         self.client_check = check;
@@ -97,11 +84,32 @@ impl ServerConfigBuilder {
         self.identities.push(identity)
     }
 
+    /// Refuses a server name no identity's certificate names (on), or answers it with the
+    /// default identity (off, the default).
+    pub fn set_refuse_unknown_name(&mut self, refuse: bool) {
+        self.refuse_unknown_name = refuse;
+    }
+
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
+    pub fn negotiation_mut(&mut self) -> &mut Negotiation {
+        &mut self.negotiation
+    }
+
+    /// Session cache, tickets and early data.
+    pub fn sessions_mut(&mut self) -> &mut ServerSessions {
+        &mut self.sessions
+    }
+
+    /// Where the secrets of connections made from the configs built are logged.
+    pub fn key_log_mut(&mut self) -> &mut KeyLog {
+        &mut self.key_log
+    }
+
     pub fn build(&self) -> Result<ServerConfig, Error> {
         if self.identities.is_empty() {
             return Err(Error::new(
                 FTLS_ERR_CONFIG,
-                "a server needs a certificate chain and private key: load an identity first",
+                "a server needs a certificate chain and private key: add an identity first",
             ));
         }
         self.refuse_client_checks_without_client_auth()?;

@@ -25,24 +25,12 @@ impl Default for TrustAnchors {
 }
 
 impl TrustAnchors {
-    /// Adds every certificate in a PEM bundle; fails (adding nothing) if any is unusable.
-    /// Returns how many were added.
-    pub fn add_pem(&mut self, pem_bytes: &[u8], what: &str) -> Result<usize, Error> {
-        let certs = pem::certificates(pem_bytes, what)?;
-        self.add_all(&certs, what)
-    }
-
-    /// As [`Self::add_pem`], reading a file: PEM (any number of certificates) or DER (one).
+    /// Adds the certificates of a file: PEM (any number) or DER (one, or several concatenated).
+    /// All or nothing: fails, adding none, if one is unusable. Returns how many were added.
     pub fn add_file(&mut self, path: &Path) -> Result<usize, Error> {
         let bytes = source::read_file(path)?;
         let certs = pem::certificates_pem_or_der(&bytes, &path.display().to_string())?;
         self.add_all(&certs, &path.display().to_string())
-    }
-
-    /// Adds one DER certificate.
-    pub fn add_der(&mut self, der: &[u8], what: &str) -> Result<usize, Error> {
-        let cert = pem::der_certificate(der, what)?;
-        self.add_all(&[cert], what)
     }
 
     /// Adds the certificates of every PEM file in a directory (not its subdirectories), such
@@ -192,7 +180,8 @@ impl Trust {
         Self::default()
     }
 
-    /// Trusts the CA certificates of a file: PEM (any number) or DER (one). All or nothing.
+    /// Trusts the CA certificates of a file: PEM (any number) or DER (one, or several
+    /// concatenated). All or nothing.
     pub fn add_ca_file(&mut self, path: &Path) -> Result<usize, Error> {
         self.anchors.add_file(path)
     }
@@ -203,13 +192,12 @@ impl Trust {
         self.anchors.add_dir(dir)
     }
 
-    /// Trusts the CA certificates in memory: PEM (any number) or DER (one). All or nothing.
+    /// Trusts the CA certificates in memory: PEM (any number) or DER (one, or several
+    /// concatenated). All or nothing.
     pub fn add_ca_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
-        if pem::is_pem(data) {
-            self.anchors.add_pem(data, "the CA data")
-        } else {
-            self.anchors.add_der(data, "the CA data")
-        }
+        let what = "the CA data";
+        self.anchors
+            .add_all(&pem::certificates_pem_or_der(data, what)?, what)
     }
 
     /// Trusts the platform's store (honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`).
@@ -240,20 +228,19 @@ impl Trust {
         self.rules.set_revocation_policy(policy);
     }
 
-    /// Pins the certificates of a file (PEM, or one DER certificate).
+    /// Pins the certificates of a file (PEM, or DER: one or several concatenated).
     pub fn add_pin_file(&mut self, path: &Path) -> Result<usize, Error> {
         self.rules.pin_file(path)
     }
 
-    /// Pins the certificates in memory (PEM, or one DER certificate).
+    /// Pins the certificates in memory (PEM, or DER: one or several concatenated).
     pub fn add_pin_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
-        if pem::is_pem(data) {
-            self.rules.pin_pem(data)
-        } else {
-            let cert = pem::der_certificate(data, "the pinned certificate data")?;
-            self.rules.pin_certificate(cert);
-            Ok(1)
-        }
+        let certs = pem::certificates_pem_or_der(data, "the pinned certificate data")?;
+        let count = certs.len();
+        certs
+            .into_iter()
+            .for_each(|cert| self.rules.pin_certificate(cert));
+        Ok(count)
     }
 
     pub(crate) fn anchors(&self) -> &TrustAnchors {

@@ -31,6 +31,24 @@ fn ca_trust() -> Arc<Trust> {
     Arc::new(trust)
 }
 
+#[test]
+fn a_der_chain_of_concatenated_certificates_loads_as_its_pem_does() {
+    let pem = std::fs::read(cert_dir().join("inter-server-chain.pem")).unwrap();
+    let certs = crate::core::pem::certificates(&pem, "the chain").unwrap();
+    assert!(certs.len() > 1, "a chain with an intermediate");
+    let der: Vec<u8> = certs.iter().flat_map(|c| c.as_ref().to_vec()).collect();
+    assert_eq!(
+        crate::core::pem::certificates_pem_or_der(&der, "the chain").unwrap(),
+        certs
+    );
+    let key = std::fs::read(cert_dir().join("inter-server.key")).unwrap();
+    let provider = crate::core::provider::default_provider();
+    let identity = Identity::from_mem(&der, &key, None, &provider).unwrap();
+    assert_eq!(identity.certified_key().cert, certs);
+    let mut trust = Trust::new();
+    assert_eq!(trust.add_ca_mem(&der).unwrap(), certs.len());
+}
+
 fn client_builder() -> ClientConfigBuilder {
     let mut builder = ClientConfigBuilder::new();
     builder.set_trust(ca_trust());
@@ -119,7 +137,7 @@ fn tls13_handshake_then_data_both_ways_then_close_notify() {
 fn tls12_only_client_and_eof_without_close_notify_is_truncation() {
     let mut client = client_builder();
     client
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
@@ -204,10 +222,13 @@ fn required_client_auth_without_certificate_fails_on_both_sides() {
 #[test]
 fn no_common_alpn_or_version() {
     let mut client = client_builder();
-    client.negotiation.set_alpn(vec![b"h2".to_vec()]).unwrap();
+    client
+        .negotiation_mut()
+        .set_alpn(vec![b"h2".to_vec()])
+        .unwrap();
     let mut server = server_builder("server.pem", "server.key");
     server
-        .negotiation
+        .negotiation_mut()
         .set_alpn(vec![b"http/1.1".to_vec()])
         .unwrap();
     let (_c, _s, ce, se) = connect(&client, &server, "localhost");
@@ -216,7 +237,7 @@ fn no_common_alpn_or_version() {
 
     let mut client = client_builder();
     client
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
@@ -224,7 +245,7 @@ fn no_common_alpn_or_version() {
         .unwrap();
     let mut server = server_builder("server.pem", "server.key");
     server
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: false,
             tls13: true,
@@ -268,7 +289,7 @@ fn close_notify_during_the_handshake_follows_the_data_written_before_it() {
     for tls12 in [false, true] {
         let mut client = client_builder();
         client
-            .negotiation
+            .negotiation_mut()
             .set_versions(Versions {
                 tls12: true,
                 tls13: !tls12,
@@ -400,7 +421,7 @@ fn a_transport_failure_sticks_but_an_interrupted_read_can_be_repeated() {
     assert_eq!(c.process_new_packets().unwrap_err(), reset);
 }
 
-/// Issue 6 counts an established connection's bytes: the handle stays this small (the rustls
+/// Every established connection pays for the handle's bytes: it stays this small (the rustls
 /// connection and the seldom-used state live in allocations of their own).
 #[cfg(target_pointer_width = "64")]
 #[test]

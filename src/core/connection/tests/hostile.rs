@@ -77,7 +77,7 @@ fn client_hello_message(client: &ClientConfigBuilder, padding: usize) -> Vec<u8>
 fn tls12_client() -> ClientConfigBuilder {
     let mut client = client_builder();
     client
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
@@ -378,7 +378,7 @@ fn a_fallback_to_tls12_is_refused_by_a_server_that_supports_tls13() {
     // A server limited to TLS 1.2 is not downgraded: it answers.
     let mut tls12_server = server();
     tls12_server
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
