@@ -9,12 +9,20 @@ use support::*;
 
 #[test]
 fn benchmark_runs_with_tiny_counts_and_prints_the_table() {
-    // The default provider always: the native rustls program uses aws-lc-rs directly.
-    run_tool(
+    // The default provider always: the native rustls program uses aws-lc-rs directly. A
+    // release build of the library and three programs: on a loaded machine it takes minutes,
+    // which is slow, not hung.
+    let build = run_with_timeout(
         Command::new("make")
             .args(["-s", "bench-build"])
             .current_dir(root()),
-        "make bench-build",
+        std::time::Duration::from_secs(900),
+    );
+    assert!(
+        build.status.success(),
+        "make bench-build failed: {}\n{}",
+        build.status,
+        stderr_text(&build)
     );
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let driver = root().join(target).join("release/examples/bench");
