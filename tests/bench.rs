@@ -16,16 +16,25 @@ const COLUMNS: [&str; 7] = [
 ];
 
 use std::process::Command;
+use std::time::Duration;
 use support::*;
 
 #[test]
 fn benchmark_runs_with_tiny_counts_and_prints_the_table() {
-    // The default provider always: the native rustls program uses aws-lc-rs directly.
-    run_tool(
+    // The default provider always: the native rustls program uses aws-lc-rs directly. Release
+    // builds with LTO of the library, the driver, the native rustls program and rustls-ffi:
+    // minutes on a busy 2-core machine, longer than a tool's usual deadline.
+    let build = run_with_timeout(
         Command::new("make")
             .args(["-s", "bench-build"])
             .current_dir(root()),
-        "make bench-build",
+        Duration::from_secs(1200),
+    );
+    assert!(
+        build.status.success(),
+        "make bench-build failed:\n{}\n{}",
+        stdout_text(&build),
+        stderr_text(&build)
     );
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let driver = root().join(target).join("release/examples/bench");
