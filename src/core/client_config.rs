@@ -1,7 +1,7 @@
 //! Client configuration: a mutable builder and the immutable, shareable config it builds.
 
 use super::error::{Error, ResultCode::*};
-use super::handshake_observer::SecretRouter;
+use super::handshake_observer::ConfigKeyLog;
 use super::identity::Identity;
 use super::identity_choice::{CertificateRequestChooser, ClientIdentityResolver, Identities};
 use super::key_log::KeyLog;
@@ -114,11 +114,12 @@ impl ClientConfigBuilder {
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.enable_sni = self.enable_sni;
         self.sessions.apply(&mut config)?;
-        let secrets = Arc::new(SecretRouter::with_key_log(self.key_log.clone()));
-        config.key_log = secrets.clone();
+        config.key_log = Arc::new(ConfigKeyLog::client(
+            self.key_log.clone(),
+            config.enable_early_data,
+        ));
         Ok(ClientConfig {
             rustls: Arc::new(config),
-            secrets,
         })
     }
 }
@@ -127,5 +128,4 @@ impl ClientConfigBuilder {
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub(crate) rustls: Arc<rustls::ClientConfig>,
-    pub(crate) secrets: Arc<SecretRouter>,
 }

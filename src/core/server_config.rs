@@ -1,7 +1,7 @@
 //! Server configuration: a mutable builder and the immutable, shareable config it builds.
 
 use super::error::{Error, ResultCode::*};
-use super::handshake_observer::SecretRouter;
+use super::handshake_observer::ConfigKeyLog;
 use super::identity::Identity;
 use super::identity_choice::{HelloChooser, Identities, ServerIdentityResolver};
 use super::key_log::KeyLog;
@@ -136,11 +136,9 @@ impl ServerConfigBuilder {
         self.sessions
             .apply(&mut config, self.client_policy_digest())?;
         let key_log = self.key_log.for_server(self.sessions.accepts_early_data());
-        let secrets = Arc::new(SecretRouter::with_key_log(key_log));
-        config.key_log = secrets.clone();
+        config.key_log = Arc::new(ConfigKeyLog::server(key_log));
         Ok(ServerConfig {
             rustls: Arc::new(config),
-            secrets,
         })
     }
 
@@ -191,5 +189,4 @@ impl ServerConfigBuilder {
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
     pub(crate) rustls: Arc<rustls::ServerConfig>,
-    pub(crate) secrets: Arc<SecretRouter>,
 }

@@ -449,6 +449,26 @@ fn tracing_one_side_only_and_no_tracing_both_work() {
 }
 
 #[test]
+fn untraced_connections_make_none_of_a_trace_state() {
+    let (client, server) = build(
+        &client_builder(),
+        &server_builder("server.pem", "server.key"),
+    );
+    for (tracing_client, tracing_server) in [(false, false), (true, false), (false, true)] {
+        let mut c = Connection::client(&client, "localhost").unwrap();
+        let mut s = Connection::server(&server).unwrap();
+        let _recordings = (
+            tracing_client.then(|| record_trace(&mut c)),
+            tracing_server.then(|| record_trace(&mut s)),
+        );
+        assert_eq!(pump(&mut c, &mut s), (None, None));
+        // Nothing out of line at all: no observer, no early secret, no failure.
+        assert_eq!(c.rare.is_none(), !tracing_client);
+        assert_eq!(s.rare.is_none(), !tracing_server);
+    }
+}
+
+#[test]
 fn a_corrupted_server_flight_fails_in_rustls_and_the_trace_never_completes() {
     let (client, server) = build(
         &client_builder(),
