@@ -145,7 +145,7 @@ fn no_start_line(function: &'static str, what: &str) {
 fn read_certificate(function: &'static str, source: Source, out: *mut *mut X509) -> *mut X509 {
     guard(function, std::ptr::null_mut(), || {
         let Some((label, block)) = next_block(&source, CERTIFICATE_LABELS) else {
-            no_start_line(function, "TRUSTED CERTIFICATE");
+            no_start_line(function, "CERTIFICATE");
             return std::ptr::null_mut();
         };
         // The core's reader knows the plain label; the body is the same.
@@ -261,7 +261,12 @@ fn read_private_key(
 ) -> *mut EVP_PKEY {
     guard(function, std::ptr::null_mut(), || {
         let Some((label, block)) = next_block(&source, KEY_LABELS) else {
-            no_start_line(function, "ANY PRIVATE KEY");
+            err::raise(
+                err::ERR_LIB_OSSL_DECODER,
+                err::ERR_R_UNSUPPORTED,
+                function,
+                "No supported data to decode. Input type: PEM",
+            );
             return std::ptr::null_mut();
         };
         if block
@@ -289,14 +294,28 @@ fn read_private_key(
             core_pem::private_key_with_password(&block, "the PEM key", key_password.as_ref());
         let key = match decoded {
             Ok(der) => EVP_PKEY::from_private_key(der),
+            Err(error) if error.code() == ResultCode::FTLS_ERR_BAD_PASSWORD => {
+                // OpenSSL 3.0's records for a wrong password, then ftls' detail.
+                err::raise(err::ERR_LIB_PROV, err::PROV_R_BAD_DECRYPT, function, "");
+                err::raise(
+                    err::ERR_LIB_PKCS12,
+                    err::PKCS12_R_PKCS12_CIPHERFINAL_ERROR,
+                    function,
+                    format!("maybe wrong password ({})", error.detail()),
+                );
+                return std::ptr::null_mut();
+            }
             Err(error) => {
                 let reason = match error.code() {
-                    ResultCode::FTLS_ERR_BAD_PASSWORD | ResultCode::FTLS_ERR_UNSUPPORTED_KEY => {
-                        err::PEM_R_BAD_DECRYPT
-                    }
-                    _ => err::PEM_R_NO_START_LINE,
+                    ResultCode::FTLS_ERR_UNSUPPORTED_KEY => err::PEM_R_BAD_DECRYPT,
+                    _ => err::ASN1_R_WRONG_TAG,
                 };
-                err::raise(ERR_LIB_PEM, reason, function, error.detail());
+                let lib = if reason == err::PEM_R_BAD_DECRYPT {
+                    ERR_LIB_PEM
+                } else {
+                    err::ERR_LIB_ASN1
+                };
+                err::raise(lib, reason, function, error.detail());
                 return std::ptr::null_mut();
             }
         };

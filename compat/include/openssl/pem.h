@@ -40,9 +40,11 @@ X509 *PEM_read_bio_X509_AUX(BIO *bp, X509 **x, pem_password_cb *cb, void *u);
  * The private key in the next key block (other blocks, e.g. "EC PARAMETERS" or certificates,
  * are skipped): a new key for the caller (EVP_PKEY_free), also stored in *x (after freeing
  * what was there) if x is not NULL. An encrypted key's password comes from cb(buf, size, 0, u);
- * with cb NULL, u (if not NULL) is the password as a NUL-terminated string. NULL with
- * PEM_R_NO_START_LINE (no key), PEM_R_BAD_PASSWORD_READ (no password), PEM_R_BAD_DECRYPT
- * (wrong password or unsupported encryption) or an ASN1 error queued.
+ * with cb NULL, u (if not NULL) is the password as a NUL-terminated string (there is no prompt
+ * on the terminal). NULL on failure, with OpenSSL 3.0's records queued: no key, DECODER
+ * "unsupported"; no password, PEM_R_BAD_PASSWORD_READ; a wrong password, Provider "bad
+ * decrypt" then PKCS12 "pkcs12 cipherfinal error"; an encryption this library does not
+ * decrypt, PEM_R_BAD_DECRYPT; a malformed key, an ASN1 error.
  */
 EVP_PKEY *PEM_read_PrivateKey(FILE *fp, EVP_PKEY **x, pem_password_cb *cb, void *u);
 EVP_PKEY *PEM_read_bio_PrivateKey(BIO *bp, EVP_PKEY **x, pem_password_cb *cb, void *u);

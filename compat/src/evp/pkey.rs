@@ -133,7 +133,7 @@ impl EVP_PKEY {
                     .map_or(obj::NID_UNDEF, |oid| obj::nid_of_oid(&oid.to_string()));
                 Self::ec(curve)
             }
-            EVP_PKEY_ED25519 => Self::simple(nid, 253),
+            EVP_PKEY_ED25519 => Self::simple(nid, 256),
             EVP_PKEY_ED448 => Self::simple(nid, 456),
             EVP_PKEY_X25519 => Self::simple(nid, 253),
             EVP_PKEY_X448 => Self::simple(nid, 448),
@@ -303,8 +303,8 @@ pub extern "C" fn EVP_PKEY_up_ref(key: *mut EVP_PKEY) -> c_int {
     unsafe { ffi::up_ref(key) }
 }
 
-/// The key's size in bits: the RSA modulus, the curve's size (256, 384, 521), 253 for
-/// Ed25519 and X25519, 456 for Ed448. 0 for NULL or an unknown key. `EVP_PKEY_bits` is a macro
+/// The key's size in bits: the RSA modulus, the curve's size (256, 384, 521), 256 for
+/// Ed25519, 253 for X25519, 456 for Ed448. 0 for NULL or an unknown key. `EVP_PKEY_bits` is a macro
 /// over it.
 #[no_mangle]
 pub extern "C" fn EVP_PKEY_get_bits(key: *const EVP_PKEY) -> c_int {

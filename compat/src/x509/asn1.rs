@@ -441,23 +441,30 @@ fn compare_time(time: *const ASN1_STRING, reference: i64) -> c_int {
     }
 }
 
-/// The integer's value; 0 for NULL; -1 if it does not fit in a long (OpenSSL's rule).
+/// The integer's value; 0 for NULL; -1 with ASN1_R_TOO_LARGE queued if it does not fit in a
+/// long (OpenSSL's rule).
 #[no_mangle]
 pub extern "C" fn ASN1_INTEGER_get(x: *const ASN1_STRING) -> c_long {
     let Some(x) = opt_ref(x) else {
         return 0;
     };
-    if x.value().len() > std::mem::size_of::<c_long>() {
-        return -1;
-    }
-    let magnitude = x
-        .value()
-        .iter()
-        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-    match c_long::try_from(magnitude) {
-        Ok(value) if x.is_negative() => -value,
-        Ok(value) => value,
-        Err(_) => -1,
+    let magnitude = (x.value().len() <= std::mem::size_of::<u64>()).then(|| {
+        x.value()
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+    });
+    match magnitude.and_then(|m| c_long::try_from(m).ok()) {
+        Some(value) if x.is_negative() => -value,
+        Some(value) => value,
+        None => {
+            crate::err::raise(
+                crate::err::ERR_LIB_ASN1,
+                crate::err::ASN1_R_TOO_LARGE,
+                "ASN1_INTEGER_get",
+                format!("a {}-byte integer does not fit in a long", x.value().len()),
+            );
+            -1
+        }
     }
 }
 

@@ -116,27 +116,29 @@ impl X509_NAME {
         out
     }
 
-    /// X509_NAME_print_ex's text and its returned length; `None` for flags OpenSSL refuses.
-    pub fn print_ex(&self, indent: c_int, flags: c_ulong) -> Option<(Vec<u8>, c_int)> {
+    /// X509_NAME_print_ex's text and its return value (-1, after the indent, for flags
+    /// without a separator OpenSSL knows).
+    pub fn print_ex(&self, indent: c_int, flags: c_ulong) -> (Vec<u8>, c_int) {
         if flags == XN_FLAG_COMPAT {
-            return Some((compat_text(&self.oneline(None)).into_bytes(), 1));
+            return (compat_text(&self.oneline(None)).into_bytes(), 1);
         }
-        let (separator, multi_separator, mut indent) = match flags & XN_FLAG_SEP_MASK {
+        let pad = |n: c_int| " ".repeat(usize::try_from(n).unwrap_or(0));
+        let indent = indent.max(0);
+        let mut out = pad(indent).into_bytes();
+        // Only multi-line output indents the lines after the first.
+        let (separator, multi_separator, indent) = match flags & XN_FLAG_SEP_MASK {
             XN_FLAG_SEP_MULTILINE => ("\n", " + ", indent),
             XN_FLAG_SEP_COMMA_PLUS => (",", "+", 0),
             XN_FLAG_SEP_CPLUS_SPC => (", ", " + ", 0),
             XN_FLAG_SEP_SPLUS_SPC => ("; ", " + ", 0),
-            _ => return None,
+            _ => return (out, -1),
         };
-        indent = indent.max(0);
         let equals = if flags & XN_FLAG_SPC_EQ != 0 {
             " = "
         } else {
             "="
         };
         let field_names = flags & XN_FLAG_FN_MASK;
-        let pad = |n: c_int| " ".repeat(usize::try_from(n).unwrap_or(0));
-        let mut out = pad(indent).into_bytes();
         let order: Box<dyn Iterator<Item = &X509_NAME_ENTRY>> = if flags & XN_FLAG_DN_REV != 0 {
             Box::new(self.entries.iter().rev())
         } else {
@@ -176,7 +178,7 @@ impl X509_NAME {
             out.extend_from_slice(&string_text(&entry.value, flags | dump));
         }
         let length = c_int::try_from(out.len()).unwrap_or(c_int::MAX);
-        Some((out, length))
+        (out, length)
     }
 }
 
@@ -480,11 +482,11 @@ pub extern "C" fn X509_NAME_print_ex_fp(
 }
 
 fn print_to(sink: Sink, nm: *const X509_NAME, indent: c_int, flags: c_ulong) -> c_int {
-    let Some((text, length)) = name(nm).and_then(|nm| nm.print_ex(indent, flags)) else {
+    let Some((text, ret)) = name(nm).map(|nm| nm.print_ex(indent, flags)) else {
         return -1;
     };
     if sink.write(&text) {
-        length
+        ret
     } else {
         -1
     }
@@ -668,13 +670,13 @@ mod tests {
         const RFC2253: c_ulong = 0x317 | (1 << 16) | (1 << 20) | (1 << 24);
         let n = name_of(&[("C", "FR"), ("O", "Example, Inc"), ("CN", " host")]);
         assert_eq!(
-            n.print_ex(0, ONELINE).unwrap().0,
+            n.print_ex(0, ONELINE).0,
             b"C = FR, O = \"Example, Inc\", CN = \" host\""
         );
         assert_eq!(
-            n.print_ex(4, RFC2253).unwrap().0,
-            b"CN=\\ host,O=Example\\, Inc,C=FR"
+            n.print_ex(4, RFC2253).0,
+            b"    CN=\\ host,O=Example\\, Inc,C=FR"
         );
-        assert!(n.print_ex(0, 1 << 23).is_none());
+        assert_eq!(n.print_ex(2, 1 << 23), (b"  ".to_vec(), -1));
     }
 }
