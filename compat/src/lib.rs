@@ -14,6 +14,12 @@
 
 pub mod bio;
 pub mod err;
+pub mod evp;
 pub mod ffi;
 pub mod init;
+pub mod obj;
+pub mod pem;
+pub mod rand;
 pub mod ssl;
+pub mod stack;
+pub mod x509;
