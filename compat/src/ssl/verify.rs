@@ -434,3 +434,23 @@ pub extern "C" fn X509_STORE_load_locations(
         1
     })
 }
+
+/// Trusts one more CA certificate (its DER is copied). 1, or 0 for NULL arguments.
+#[no_mangle]
+pub extern "C" fn X509_STORE_add_cert(store: *mut X509_STORE, x: *mut crate::x509::X509) -> c_int {
+    guard("X509_STORE_add_cert", 0, || {
+        // SAFETY: C passes NULL or the store SSL_CTX_get_cert_store gave it, and NULL or a
+        // certificate it holds.
+        let (Some(store), Some(cert)) = (unsafe { ffi::borrow(store) }, unsafe { ffi::borrow(x) })
+        else {
+            ffi::null_argument(
+                ERR_LIB_X509,
+                "X509_STORE_add_cert",
+                "the store or the certificate",
+            );
+            return 0;
+        };
+        store.add_certificate(CertificateDer::from(cert.der().to_vec()));
+        1
+    })
+}
