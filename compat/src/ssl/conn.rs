@@ -647,7 +647,7 @@ fn unexpected_eof(st: &mut State, function: &'static str) -> c_int {
         ERR_LIB_SSL,
         SSL_R_UNEXPECTED_EOF_WHILE_READING,
         function,
-        "the peer closed the connection without close_notify: the data may be truncated",
+        "",
     );
     st.failed = true;
     0
