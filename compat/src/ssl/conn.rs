@@ -1697,9 +1697,27 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     let settings = lock(&ssl.verify).clone();
     let host_checked = settings.host.is_some();
     let (mut result, error_depth) = openssl_result(request, host_checked);
+    // OpenSSL's chain ends with the trust anchor, which the peer usually does not send.
+    let mut chain: Vec<rustls_pki_types::CertificateDer<'_>> = request.chain.to_vec();
+    let issuer_missing = matches!(
+        result,
+        verify::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+            | verify::X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+            | verify::X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+    );
+    if !issuer_missing {
+        let top = chain
+            .last()
+            .and_then(|der| crate::x509::X509::from_der(der).ok());
+        if let Some(top) = top.filter(|t| t.subject().der() != t.issuer().der()) {
+            if let Some(anchor) = ssl.ctx().store.anchor_for(top.issuer().der()) {
+                chain.push(anchor);
+            }
+        }
+    }
     if settings.depth >= 0
         && result == verify::X509_V_OK
-        && request.chain.len() as c_int > settings.depth + 1
+        && chain.len() as c_int > settings.depth + 2
     {
         result = verify::X509_V_ERR_CERT_CHAIN_TOO_LONG;
     }
@@ -1712,7 +1730,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             ssl: ssl.as_c().cast_mut(),
         };
         refused = false;
-        let top = request.chain.len().saturating_sub(1) as c_int;
+        let top = chain.len().saturating_sub(1) as c_int;
         let mut recorded = verify::X509_V_OK;
         for depth in (0..=top).rev() {
             let error_here = if depth == error_depth {
@@ -1722,7 +1740,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             };
             store_ctx.error.set(error_here);
             store_ctx.depth.set(depth);
-            let cert = super::peer::certificate_object(request.chain, depth as usize);
+            let cert = super::peer::certificate_object(&chain, depth as usize);
             store_ctx.current_cert.set(cert);
             let preverify = (error_here == verify::X509_V_OK) as c_int;
             // SAFETY: the program's verify callback, with a context valid for the call.
