@@ -76,6 +76,7 @@ pub const SSL_R_SHUTDOWN_WHILE_IN_INIT: c_int = 407;
 pub const SSL_R_SSL_HANDSHAKE_FAILURE: c_int = 229;
 pub const SSL_R_SSL_NEGATIVE_LENGTH: c_int = 372;
 pub const SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG: c_int = 273;
+pub const SSL_R_SSL3_EXT_INVALID_SERVERNAME: c_int = 319;
 pub const SSL_R_UNEXPECTED_EOF_WHILE_READING: c_int = 294;
 pub const SSL_R_UNEXPECTED_MESSAGE: c_int = 244;
 pub const SSL_R_UNEXPECTED_RECORD: c_int = 245;
