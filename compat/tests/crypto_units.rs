@@ -289,3 +289,21 @@ fn bio_types_behave_as_with_openssl() {
         );
     }
 }
+
+#[test]
+fn ssl_filter_bios_talk_as_with_openssl() {
+    let out = same_output("unit_ssl_bio", &["leaf.pem", "leaf.key", "ca.pem"]);
+    for expected in [
+        "handshake: client 1 server 1 verify 0 version TLSv1.3",
+        "server: gets 17 'Host: localhost'",
+        "server: puts 42 wpending 42",
+        "hello from the SSL BIO",
+        "client: end of stream 0, shutdown state 1",
+        "done",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}
