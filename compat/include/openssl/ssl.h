@@ -25,6 +25,7 @@
 #include <openssl/sslerr.h>
 #include <openssl/tls1.h>
 #include <openssl/types.h>
+#include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
 #ifdef __cplusplus
@@ -608,6 +609,85 @@ const SSL_CIPHER *SSL_get_current_cipher(const SSL *s);
 #define SSL_get_cipher_bits(s, np) SSL_CIPHER_get_bits(SSL_get_current_cipher(s), np)
 int SSL_session_reused(const SSL *s);
 const char *SSL_get_servername(const SSL *s, const int type);
+
+/*
+ * The peer's certificate: get1 with a new reference (free it with X509_free), get0 borrowed
+ * (valid while s lives); NULL when the peer sent none. get_peer_cert_chain: borrowed, valid
+ * while s lives; a client sees the server's chain from its certificate on, a server the
+ * client's chain without the client's own certificate (as OpenSSL gives them).
+ */
+X509 *SSL_get1_peer_certificate(const SSL *s);
+X509 *SSL_get0_peer_certificate(const SSL *s);
+#define SSL_get_peer_certificate SSL_get1_peer_certificate
+STACK_OF(X509) *SSL_get_peer_cert_chain(const SSL *s);
+
+/* Identity from objects: the certificate (its DER is copied), the key (an EVP_PKEY holding a
+ * private key; checked against a loaded certificate). 1, or 0 with the reason queued. */
+int SSL_CTX_use_certificate(SSL_CTX *ctx, X509 *x);
+int SSL_CTX_use_PrivateKey(SSL_CTX *ctx, EVP_PKEY *pkey);
+
+/*
+ * Client CA lists: set takes over a STACK_OF(X509_NAME); add_client_CA appends a
+ * certificate's subject; SSL_load_client_CA_file makes a new stack (the caller owns it) from
+ * a PEM file's certificates, NULL with the reason queued. get: borrowed. ftls sends the names
+ * of the CAs it trusts for client certificates; the list is kept for the get functions.
+ */
+void SSL_CTX_set_client_CA_list(SSL_CTX *ctx, STACK_OF(X509_NAME) *name_list);
+STACK_OF(X509_NAME) *SSL_CTX_get_client_CA_list(const SSL_CTX *s);
+STACK_OF(X509_NAME) *SSL_get_client_CA_list(const SSL *s);
+int SSL_CTX_add_client_CA(SSL_CTX *ctx, X509 *x);
+STACK_OF(X509_NAME) *SSL_load_client_CA_file(const char *file);
+
+/*
+ * Sessions. get_session: borrowed (valid while s lives), get1_session: a new reference; NULL
+ * before the handshake completed. set_session: 1. ftls resumes from the SSL_CTX's own cache:
+ * a client that reconnects with the same context resumes (SSL_session_reused says so) whether
+ * or not it passes the session back; a session saved with i2d_SSL_SESSION and restored in
+ * another process is accepted but does not resume (the secrets never leave ftls).
+ */
+SSL_SESSION *SSL_get_session(const SSL *ssl);
+SSL_SESSION *SSL_get1_session(SSL *ssl);
+int SSL_set_session(SSL *to, SSL_SESSION *session);
+void SSL_SESSION_free(SSL_SESSION *ses);
+int SSL_SESSION_up_ref(SSL_SESSION *ses);
+/* 32 random bytes identifying the handle (borrowed), the length in *len. */
+const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *s, unsigned int *len);
+long SSL_SESSION_get_time(const SSL_SESSION *s);
+long SSL_SESSION_get_timeout(const SSL_SESSION *s);
+long SSL_SESSION_set_timeout(SSL_SESSION *s, long t);
+int SSL_SESSION_get_protocol_version(const SSL_SESSION *s);
+/* Serialising: i2d returns the length and, with pp, writes at *pp and advances it; d2i reads
+ * what i2d wrote, advances *pp, returns a new session (also in *a), NULL (error queued) for
+ * anything else. */
+int i2d_SSL_SESSION(const SSL_SESSION *in, unsigned char **pp);
+SSL_SESSION *d2i_SSL_SESSION(SSL_SESSION **a, const unsigned char **pp, long length);
+
+/* The peer's ephemeral key-exchange key (*pk: a new EVP_PKEY to free), 1; 0 when none. */
+#define SSL_get_peer_tmp_key(s, pk) SSL_ctrl(s, SSL_CTRL_GET_PEER_TMP_KEY, 0, pk)
+#define SSL_get_server_tmp_key(s, pk) SSL_get_peer_tmp_key(s, pk)
+
+/* Ready for a new handshake with the same settings and BIOs. 1. */
+int SSL_clear(SSL *s);
+
+/* Switches a connection's context (for the servername callback). Returns the context in use. */
+SSL_CTX *SSL_set_SSL_CTX(SSL *ssl, SSL_CTX *ctx);
+
+/* Texts: an alert's level ("warning"/"fatal") and name ("unknown CA"), static; the handshake
+ * state, coarser than OpenSSL's ("before SSL initialization", "SSLv3/TLS handshake in
+ * progress", "SSL negotiation finished successfully"). */
+const char *SSL_alert_type_string_long(int value);
+const char *SSL_alert_type_string(int value);
+const char *SSL_alert_desc_string_long(int value);
+const char *SSL_alert_desc_string(int value);
+const char *SSL_state_string_long(const SSL *s);
+const char *SSL_state_string(const SSL *s);
+
+/* ALPN helper: the first of the server's protocols the client also offers
+ * (OPENSSL_NPN_NEGOTIATED, *out pointing into server), else the client's first
+ * (OPENSSL_NPN_NO_OVERLAP, *out pointing into client). */
+int SSL_select_next_proto(unsigned char **out, unsigned char *outlen, const unsigned char *server,
+                          unsigned int server_len, const unsigned char *client,
+                          unsigned int client_len);
 
 
 #ifdef __cplusplus

@@ -140,6 +140,8 @@ void *X509_STORE_CTX_get_ex_data(const X509_STORE_CTX *ctx, int idx);
 /* A context's trust store (SSL_CTX_get_cert_store): the platform's store (SSL_CERT_FILE /
  * SSL_CERT_DIR honoured), a PEM file and/or a directory. 1, or 0 with the reason queued. */
 int X509_STORE_set_default_paths(X509_STORE *ctx);
+/* Trusts one more CA certificate (copied). 1, or 0 for NULL arguments. */
+int X509_STORE_add_cert(X509_STORE *ctx, X509 *x);
 int X509_STORE_load_locations(X509_STORE *ctx, const char *file, const char *dir);
 
 #ifdef __cplusplus

@@ -54,6 +54,27 @@ struct State {
     peeked: Vec<u8>,
     /// SSL_get_servername's string, kept until the next call.
     sni_c: Option<std::ffi::CString>,
+    /// The peer's certificates as objects, once asked for.
+    peer: Option<super::peer::PeerObjects>,
+    /// The session handle (SSL_get_session), made once the handshake completed.
+    session: Option<Owned<super::session::SSL_SESSION>>,
+}
+
+impl State {
+    fn peer_objects(&mut self) -> Option<&super::peer::PeerObjects> {
+        if self.peer.is_none() {
+            let conn = self.conn.as_ref()?;
+            let chain = conn.peer_certificates();
+            if chain.is_empty() {
+                return None;
+            }
+            self.peer = Some(super::peer::PeerObjects::new(
+                chain,
+                self.server != Some(true),
+            ));
+        }
+        self.peer.as_ref()
+    }
 }
 
 pub struct SSL {
@@ -344,6 +365,8 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
                 write_in_flight: None,
                 peeked: Vec::new(),
                 sni_c: None,
+                peer: None,
+                session: None,
             }),
             verify: Mutex::new(verify),
             verify_result: AtomicI64::new(verify::X509_V_OK as i64),
@@ -624,7 +647,7 @@ fn unexpected_eof(st: &mut State, function: &'static str) -> c_int {
         ERR_LIB_SSL,
         SSL_R_UNEXPECTED_EOF_WHILE_READING,
         function,
-        "the peer closed the connection without close_notify: the data may be truncated",
+        "",
     );
     st.failed = true;
     0
@@ -1527,6 +1550,15 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
             return result;
         }
         match cmd {
+            SSL_CTRL_GET_PEER_TMP_KEY => {
+                let Some(group) = st.conn.as_ref().and_then(Connection::key_exchange_group) else {
+                    return 0;
+                };
+                let key = ffi::into_c(crate::evp::pkey::EVP_PKEY::key_exchange(group));
+                // SAFETY: the macro passes an EVP_PKEY ** for the new key (the caller frees it).
+                unsafe { ffi::write_out(parg.cast::<*mut crate::evp::pkey::EVP_PKEY>(), key) };
+                1
+            }
             SSL_CTRL_SET_TLSEXT_HOSTNAME => {
                 if parg.is_null() {
                     st.sni = None;
@@ -1665,9 +1697,27 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     let settings = lock(&ssl.verify).clone();
     let host_checked = settings.host.is_some();
     let (mut result, error_depth) = openssl_result(request, host_checked);
+    // OpenSSL's chain ends with the trust anchor, which the peer usually does not send.
+    let mut chain: Vec<rustls_pki_types::CertificateDer<'_>> = request.chain.to_vec();
+    let issuer_missing = matches!(
+        result,
+        verify::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+            | verify::X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+            | verify::X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+    );
+    if !issuer_missing {
+        let top = chain
+            .last()
+            .and_then(|der| crate::x509::X509::from_der(der).ok());
+        if let Some(top) = top.filter(|t| t.subject().der() != t.issuer().der()) {
+            if let Some(anchor) = ssl.ctx().store.anchor_for(top.issuer().der()) {
+                chain.push(anchor);
+            }
+        }
+    }
     if settings.depth >= 0
         && result == verify::X509_V_OK
-        && request.chain.len() as c_int > settings.depth + 1
+        && chain.len() as c_int > settings.depth + 2
     {
         result = verify::X509_V_ERR_CERT_CHAIN_TOO_LONG;
     }
@@ -1680,7 +1730,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             ssl: ssl.as_c().cast_mut(),
         };
         refused = false;
-        let top = request.chain.len().saturating_sub(1) as c_int;
+        let top = chain.len().saturating_sub(1) as c_int;
         let mut recorded = verify::X509_V_OK;
         for depth in (0..=top).rev() {
             let error_here = if depth == error_depth {
@@ -1690,7 +1740,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             };
             store_ctx.error.set(error_here);
             store_ctx.depth.set(depth);
-            let cert = super::peer::certificate_object(request.chain, depth as usize);
+            let cert = super::peer::certificate_object(&chain, depth as usize);
             store_ctx.current_cert.set(cert);
             let preverify = (error_here == verify::X509_V_OK) as c_int;
             // SAFETY: the program's verify callback, with a context valid for the call.
@@ -1724,4 +1774,160 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
         });
     }
     Ok(())
+}
+
+/// The peer's certificate with a new reference (the caller frees it with X509_free); NULL
+/// when the peer sent none.
+#[no_mangle]
+pub extern "C" fn SSL_get1_peer_certificate(s: *const SSL) -> *mut crate::x509::X509 {
+    guard("SSL_get1_peer_certificate", std::ptr::null_mut(), || {
+        let Some(mut st) = ssl("SSL_get1_peer_certificate", s)
+            .and_then(|ssl| ssl.state("SSL_get1_peer_certificate"))
+        else {
+            return std::ptr::null_mut();
+        };
+        st.peer_objects()
+            .and_then(|p| p.leaf())
+            .map_or(std::ptr::null_mut(), |leaf| {
+                ffi::arc_into_c(leaf.arc().clone())
+            })
+    })
+}
+
+/// The peer's certificate, borrowed (valid while the connection lives); NULL when none.
+#[no_mangle]
+pub extern "C" fn SSL_get0_peer_certificate(s: *const SSL) -> *mut crate::x509::X509 {
+    guard("SSL_get0_peer_certificate", std::ptr::null_mut(), || {
+        let Some(mut st) = ssl("SSL_get0_peer_certificate", s)
+            .and_then(|ssl| ssl.state("SSL_get0_peer_certificate"))
+        else {
+            return std::ptr::null_mut();
+        };
+        st.peer_objects()
+            .and_then(|p| p.leaf())
+            .map_or(std::ptr::null_mut(), |leaf| leaf.as_ptr())
+    })
+}
+
+/// The chain the peer sent, borrowed (valid while the connection lives): a client sees the
+/// server's certificate first; a server sees the client's chain without its leaf (as in
+/// OpenSSL). NULL when the peer sent none.
+#[no_mangle]
+pub extern "C" fn SSL_get_peer_cert_chain(s: *const SSL) -> *mut crate::stack::OPENSSL_STACK {
+    guard("SSL_get_peer_cert_chain", std::ptr::null_mut(), || {
+        let Some(mut st) =
+            ssl("SSL_get_peer_cert_chain", s).and_then(|ssl| ssl.state("SSL_get_peer_cert_chain"))
+        else {
+            return std::ptr::null_mut();
+        };
+        st.peer_objects()
+            .map_or(std::ptr::null_mut(), |p| p.stack())
+    })
+}
+
+fn session_of(ssl: &SSL, function: &'static str) -> Option<Owned<super::session::SSL_SESSION>> {
+    let mut st = ssl.state(function)?;
+    if !st.handshake_done {
+        return None;
+    }
+    if st.session.is_none() {
+        let protocol = match st.conn.as_ref().and_then(Connection::protocol_version) {
+            Some("TLSv1.2") => super::method::TLS1_2_VERSION,
+            _ => super::method::TLS1_3_VERSION,
+        };
+        let session = super::session::SSL_SESSION::new(protocol, st.settings.timeout);
+        st.session = Some(Owned::from_arc(Arc::new(session)));
+    }
+    st.session.clone()
+}
+
+/// The connection's session, borrowed (valid while the connection lives); NULL before the
+/// handshake completed.
+#[no_mangle]
+pub extern "C" fn SSL_get_session(s: *const SSL) -> *mut super::session::SSL_SESSION {
+    guard("SSL_get_session", std::ptr::null_mut(), || {
+        ssl("SSL_get_session", s)
+            .and_then(|ssl| session_of(ssl, "SSL_get_session"))
+            .map_or(std::ptr::null_mut(), |x| x.as_ptr())
+    })
+}
+
+/// As SSL_get_session, with a new reference the caller frees with SSL_SESSION_free.
+#[no_mangle]
+pub extern "C" fn SSL_get1_session(s: *mut SSL) -> *mut super::session::SSL_SESSION {
+    guard("SSL_get1_session", std::ptr::null_mut(), || {
+        ssl("SSL_get1_session", s)
+            .and_then(|ssl| session_of(ssl, "SSL_get1_session"))
+            .map_or(std::ptr::null_mut(), |x| ffi::arc_into_c(x.arc().clone()))
+    })
+}
+
+/// Offers a session for resumption. ftls resumes from the context's cache, which holds the
+/// sessions of earlier connections made with the same SSL_CTX: 1 (the session is accepted;
+/// the reuse shows in SSL_session_reused), 0 for a NULL SSL.
+#[no_mangle]
+pub extern "C" fn SSL_set_session(s: *mut SSL, session: *mut super::session::SSL_SESSION) -> c_int {
+    guard("SSL_set_session", 0, || {
+        let Some(ssl) = ssl("SSL_set_session", s) else {
+            return 0;
+        };
+        let Some(mut st) = ssl.state("SSL_set_session") else {
+            return 0;
+        };
+        // SAFETY: C passes NULL or a session it holds; the connection keeps its own reference.
+        st.session = unsafe { ffi::share(session) }.map(Owned::from_arc);
+        1
+    })
+}
+
+/// Switches the connection to another context (the servername callback's use). The new
+/// context's settings apply to what happens next; the identity a server presents is chosen
+/// when the handshake starts. Returns the context now in use.
+#[no_mangle]
+pub extern "C" fn SSL_set_SSL_CTX(s: *mut SSL, ctx: *mut SSL_CTX) -> *mut SSL_CTX {
+    guard("SSL_set_SSL_CTX", std::ptr::null_mut(), || {
+        let Some(ssl) = ssl("SSL_set_SSL_CTX", s) else {
+            return std::ptr::null_mut();
+        };
+        // SAFETY: C passes NULL or a context it holds.
+        if let Some(new) = unsafe { ffi::share(ctx) } {
+            *lock(&ssl.ctx) = new;
+        }
+        Arc::as_ptr(&ssl.ctx()).cast_mut()
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_get_client_CA_list(s: *const SSL) -> *mut crate::stack::OPENSSL_STACK {
+    guard("SSL_get_client_CA_list", std::ptr::null_mut(), || {
+        ssl("SSL_get_client_CA_list", s).map_or(std::ptr::null_mut(), |ssl| {
+            ctx::SSL_CTX_get_client_CA_list(Arc::as_ptr(&ssl.ctx()))
+        })
+    })
+}
+
+/// Makes the connection ready for a new handshake with the same settings and BIOs (what a
+/// server loop reusing one SSL does). 1.
+#[no_mangle]
+pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
+    guard("SSL_clear", 0, || {
+        let Some(ssl) = ssl("SSL_clear", s) else {
+            return 0;
+        };
+        let Some(mut st) = ssl.state("SSL_clear") else {
+            return 0;
+        };
+        st.conn = None;
+        st.shutdown = 0;
+        st.rwstate = SSL_NOTHING;
+        st.close_notify_received = false;
+        st.handshake_done = false;
+        st.failed = false;
+        st.write_in_flight = None;
+        st.peeked.clear();
+        st.peer = None;
+        ssl.verify_result
+            .store(verify::X509_V_OK as i64, Ordering::Relaxed);
+        1
+    })
 }

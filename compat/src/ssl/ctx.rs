@@ -110,6 +110,26 @@ pub struct SSL_CTX {
     pub store: Arc<X509_STORE>,
     built: Mutex<Built>,
     pub ex_data: ExData,
+    client_ca: Mutex<CaList>,
+}
+
+/// SSL_CTX_set_client_CA_list's stack of X509_NAME, owned by the context.
+struct CaList(*mut crate::stack::OPENSSL_STACK);
+
+// SAFETY: the stack is owned here, reached only through the context's lock.
+unsafe impl Send for CaList {}
+
+impl Drop for CaList {
+    fn drop(&mut self) {
+        free_names(self.0);
+    }
+}
+
+fn free_names(list: *mut crate::stack::OPENSSL_STACK) {
+    unsafe extern "C" fn free_name(name: *mut c_void) {
+        crate::x509::name::X509_NAME_free(name.cast());
+    }
+    crate::stack::OPENSSL_sk_pop_free(list, Some(free_name));
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -318,6 +338,7 @@ pub extern "C" fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
             store: Arc::new(X509_STORE::default()),
             built: Mutex::new(Built::default()),
             ex_data: ExData::default(),
+            client_ca: Mutex::new(CaList(std::ptr::null_mut())),
         })
     })
 }
@@ -1121,5 +1142,127 @@ pub extern "C" fn SSL_CTX_set_keylog_callback(ctx: *mut SSL_CTX, cb: Option<Keyl
         if let Some(ctx) = self::ctx("SSL_CTX_set_keylog_callback", ctx) {
             ctx.update(|s| s.keylog_callback = cb);
         }
+    })
+}
+
+/// Replaces the list of CA names a server sends when it asks for a client certificate; the
+/// context takes over `list` (a STACK_OF(X509_NAME)). ftls sends the names of the CAs it
+/// trusts for client certificates; the list is kept for SSL_CTX_get_client_CA_list.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_client_CA_list(
+    ctx: *mut SSL_CTX,
+    list: *mut crate::stack::OPENSSL_STACK,
+) {
+    guard("SSL_CTX_set_client_CA_list", (), || {
+        match self::ctx("SSL_CTX_set_client_CA_list", ctx) {
+            Some(ctx) => {
+                let old = std::mem::replace(&mut lock(&ctx.client_ca).0, list);
+                free_names(old);
+            }
+            None => free_names(list),
+        }
+    })
+}
+
+/// The list SSL_CTX_set_client_CA_list / SSL_CTX_add_client_CA built (borrowed); NULL when
+/// none.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_get_client_CA_list(
+    ctx: *const SSL_CTX,
+) -> *mut crate::stack::OPENSSL_STACK {
+    guard("SSL_CTX_get_client_CA_list", std::ptr::null_mut(), || {
+        self::ctx("SSL_CTX_get_client_CA_list", ctx)
+            .map_or(std::ptr::null_mut(), |c| lock(&c.client_ca).0)
+    })
+}
+
+/// Adds a certificate's subject to the client CA list. 1, or 0.
+#[no_mangle]
+pub extern "C" fn SSL_CTX_add_client_CA(ctx: *mut SSL_CTX, x: *mut crate::x509::X509) -> c_int {
+    guard("SSL_CTX_add_client_CA", 0, || {
+        let Some(ctx) = self::ctx("SSL_CTX_add_client_CA", ctx) else {
+            return 0;
+        };
+        // SAFETY: C passes NULL or a certificate it holds.
+        let Some(cert) = (unsafe { ffi::borrow(x) }) else {
+            return 0;
+        };
+        let name = crate::x509::name::X509_NAME_dup(cert.subject());
+        let mut list = lock(&ctx.client_ca);
+        if list.0.is_null() {
+            list.0 = crate::stack::OPENSSL_sk_new_null();
+        }
+        (crate::stack::OPENSSL_sk_push(list.0, name.cast()) > 0) as c_int
+    })
+}
+
+/// The subjects of the certificates in a PEM file, as a new STACK_OF(X509_NAME) the caller
+/// owns (for SSL_CTX_set_client_CA_list); NULL with the reason queued when the file cannot be
+/// read or holds no certificate.
+#[no_mangle]
+pub extern "C" fn SSL_load_client_CA_file(file: *const c_char) -> *mut crate::stack::OPENSSL_STACK {
+    const F: &str = "SSL_load_client_CA_file";
+    guard(F, std::ptr::null_mut(), || {
+        let Some((bytes, path)) = read_file(F, file) else {
+            return std::ptr::null_mut();
+        };
+        let what = format!("the CA file {}", path.display());
+        let Some(certs) = certificates(F, &bytes, SSL_FILETYPE_PEM, &what) else {
+            return std::ptr::null_mut();
+        };
+        let list = crate::stack::OPENSSL_sk_new_null();
+        for der in certs {
+            if let Ok(cert) = crate::x509::X509::from_der(&der) {
+                let name = crate::x509::name::X509_NAME_dup(cert.subject());
+                crate::stack::OPENSSL_sk_push(list, name.cast());
+            }
+        }
+        list
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_use_certificate(ctx: *mut SSL_CTX, x: *mut crate::x509::X509) -> c_int {
+    guard("SSL_CTX_use_certificate", 0, || {
+        let Some(ctx) = self::ctx("SSL_CTX_use_certificate", ctx) else {
+            return 0;
+        };
+        // SAFETY: C passes NULL or a certificate it holds.
+        let Some(cert) = (unsafe { ffi::borrow(x) }) else {
+            ffi::null_argument(ERR_LIB_SSL, "SSL_CTX_use_certificate", "the certificate");
+            return 0;
+        };
+        let der = CertificateDer::from(cert.der().to_vec());
+        ctx.update(|s| {
+            if s.chain.is_empty() {
+                s.chain = vec![der];
+            } else {
+                s.chain[0] = der;
+            }
+        });
+        1
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_use_PrivateKey(
+    ctx: *mut SSL_CTX,
+    pkey: *mut crate::evp::pkey::EVP_PKEY,
+) -> c_int {
+    const F: &str = "SSL_CTX_use_PrivateKey";
+    guard(F, 0, || {
+        let Some(ctx) = self::ctx(F, ctx) else {
+            return 0;
+        };
+        let Some(key) = crate::evp::pkey::pkey(pkey).and_then(|k| k.private_key()) else {
+            err::raise(
+                ERR_LIB_SSL,
+                SSL_R_NO_PRIVATE_KEY_ASSIGNED,
+                F,
+                "the EVP_PKEY holds no private key",
+            );
+            return 0;
+        };
+        set_key(ctx, F, key.clone_key())
     })
 }

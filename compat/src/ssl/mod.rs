@@ -8,6 +8,8 @@ pub mod ctx;
 pub mod ex_data;
 pub mod method;
 pub mod peer;
+pub mod session;
+pub mod strings;
 pub mod verify;
 
 use std::ffi::{c_int, c_long};
@@ -81,3 +83,4 @@ pub const SSL_CTRL_SET_MIN_PROTO_VERSION: c_int = 123;
 pub const SSL_CTRL_SET_MAX_PROTO_VERSION: c_int = 124;
 pub const SSL_CTRL_GET_MIN_PROTO_VERSION: c_int = 130;
 pub const SSL_CTRL_GET_MAX_PROTO_VERSION: c_int = 131;
+pub const SSL_CTRL_GET_PEER_TMP_KEY: c_int = 109;

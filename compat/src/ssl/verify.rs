@@ -98,6 +98,17 @@ impl X509_STORE {
         Ok(())
     }
 
+    /// The trusted certificate (among those loaded from files or added) whose subject is
+    /// `issuer`: the top of the chain OpenSSL shows a verify callback.
+    pub fn anchor_for(&self, issuer: &[u8]) -> Option<CertificateDer<'static>> {
+        self.sources().into_iter().find_map(|source| match source {
+            Source::Certificates(certs) => certs.into_iter().find(|der| {
+                crate::x509::X509::from_der(der).is_ok_and(|cert| cert.subject().der() == issuer)
+            }),
+            _ => None,
+        })
+    }
+
     /// Trusts the certificates of a PEM file. 1, or 0 with errors queued.
     pub fn load_file(&self, function: &'static str, file: *const c_char) -> c_int {
         let Some((bytes, path)) = super::ctx::read_file(function, file) else {
@@ -431,6 +442,26 @@ pub extern "C" fn X509_STORE_load_locations(
         if !dir.is_null() && store.load_dir(F, dir) == 0 {
             return 0;
         }
+        1
+    })
+}
+
+/// Trusts one more CA certificate (its DER is copied). 1, or 0 for NULL arguments.
+#[no_mangle]
+pub extern "C" fn X509_STORE_add_cert(store: *mut X509_STORE, x: *mut crate::x509::X509) -> c_int {
+    guard("X509_STORE_add_cert", 0, || {
+        // SAFETY: C passes NULL or the store SSL_CTX_get_cert_store gave it, and NULL or a
+        // certificate it holds.
+        let (Some(store), Some(cert)) = (unsafe { ffi::borrow(store) }, unsafe { ffi::borrow(x) })
+        else {
+            ffi::null_argument(
+                ERR_LIB_X509,
+                "X509_STORE_add_cert",
+                "the store or the certificate",
+            );
+            return 0;
+        };
+        store.add_certificate(CertificateDer::from(cert.der().to_vec()));
         1
     })
 }
