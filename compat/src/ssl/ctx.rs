@@ -90,7 +90,8 @@ impl Default for CtxSettings {
             session_cache_mode: SSL_SESS_CACHE_SERVER,
             session_cache_size: 1024 * 20,
             session_id_context: Vec::new(),
-            timeout: 300,
+            // OpenSSL's TLS methods default to two hours.
+            timeout: 7200,
             read_ahead: 0,
         }
     }
