@@ -12,7 +12,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -53,6 +55,7 @@ int main(int argc, char **argv)
         return 1;
     }
     setvbuf(stdout, NULL, _IONBF, 0);
+    signal(SIGPIPE, SIG_IGN);
     sctx = SSL_CTX_new(TLS_server_method());
     cctx = SSL_CTX_new(TLS_client_method());
     if (SSL_CTX_use_certificate_file(sctx, argv[1], SSL_FILETYPE_PEM) != 1 ||
@@ -130,6 +133,7 @@ int main(int argc, char **argv)
            (SSL_get_shutdown(cssl) & SSL_RECEIVED_SHUTDOWN) != 0);
     BIO_free_all(client);
     BIO_free_all(buffered);
+
     SSL_CTX_free(sctx);
     SSL_CTX_free(cctx);
     printf("done\n");
