@@ -272,3 +272,33 @@ fn a_server_requiring_client_certificates_refuses_a_client_without_one() {
     );
     assert!(log.contains("connection 1: read with cert"), "{log}");
 }
+
+/// Refused-by-design methods and configuration errors: the same records as OpenSSL's (after the
+/// version lines and the TLS 1.0/1.1 methods, which OpenSSL accepts and ftls refuses).
+#[test]
+fn refusals_and_configuration_errors_read_as_openssl_prints_them() {
+    let ours = run(&build_c_program("refusals"), &[]);
+    let theirs = run(&build_c_program_with_openssl("refusals"), &[]);
+    assert_eq!(ours.status.code(), Some(0), "{}", text(&ours.stderr));
+    let ours: Vec<String> = text(&ours.stdout).lines().map(normalise).collect();
+    let theirs: Vec<String> = text(&theirs.stdout).lines().map(normalise).collect();
+    assert_eq!(ours[0], "ftls 0.1.0 (OpenSSL 3.0.0 API)");
+    assert_eq!(ours[1], "ftls 0.1.0 (OpenSSL 3.0.0 API) 30000000");
+    assert_eq!(ours[2], "TLSv1_method: failed");
+    assert!(ours[3].starts_with("TID:error:0A000102:SSL routines:FUNC:unsupported protocol:FILE:LINE:TLS 1.0 is refused by design"), "{}", ours[3]);
+    assert_eq!(ours[4], "TLSv1_1_client_method: failed");
+    assert!(
+        ours[5].contains(":unsupported protocol:")
+            && ours[5].contains("TLS 1.1 is refused by design"),
+        "{}",
+        ours[5]
+    );
+    let from = |lines: &[String]| {
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("cipher list HIGH"))
+            .expect("the cipher checks");
+        lines[at..].to_vec()
+    };
+    assert_eq!(from(&ours), from(&theirs));
+}

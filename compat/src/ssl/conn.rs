@@ -397,12 +397,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         return Err(-1);
     };
     if st.rbio.is_none() || st.wbio.is_none() {
-        err::raise(
-            ERR_LIB_SSL,
-            SSL_R_BIO_NOT_SET,
-            function,
-            "no BIO: call SSL_set_fd or SSL_set_bio first",
-        );
+        // As OpenSSL: -1 with nothing queued (SSL_ERROR_SYSCALL).
         return Err(-1);
     }
     let versions = ctx::versions_of(&st.settings);

@@ -565,11 +565,13 @@ pub(crate) fn read_file(function: &'static str, path: *const c_char) -> Option<(
     match std::fs::read(&path) {
         Ok(bytes) => Some((bytes, path)),
         Err(error) => {
+            // The three records OpenSSL queues: the system's, the file BIO's, the caller's.
             err::raise_errno(
                 error.raw_os_error().unwrap_or(0),
                 function,
                 format!("calling fopen({}, r)", path.display()),
             );
+            err::raise(ERR_LIB_BIO, ERR_R_SYS_LIB, function, "");
             err::raise(ERR_LIB_SSL, ERR_R_SYS_LIB, function, "");
             None
         }
@@ -809,21 +811,11 @@ pub extern "C" fn SSL_CTX_check_private_key(ctx: *const SSL_CTX) -> c_int {
         };
         let settings = ctx.settings();
         if settings.chain.is_empty() {
-            err::raise(
-                ERR_LIB_SSL,
-                SSL_R_NO_CERTIFICATE_ASSIGNED,
-                F,
-                "no certificate is loaded",
-            );
+            err::raise(ERR_LIB_SSL, SSL_R_NO_CERTIFICATE_ASSIGNED, F, "");
             return 0;
         }
         if settings.key.is_none() {
-            err::raise(
-                ERR_LIB_SSL,
-                SSL_R_NO_PRIVATE_KEY_ASSIGNED,
-                F,
-                "no private key is loaded",
-            );
+            err::raise(ERR_LIB_SSL, SSL_R_NO_PRIVATE_KEY_ASSIGNED, F, "");
             return 0;
         }
         match identity_of(&settings) {

@@ -98,10 +98,18 @@ pub fn ensure_tools(tools: &[&str]) {
     );
 }
 
+/// Compiles once per test process (tests run in parallel and share programs); the binary is
+/// written under a temporary name and renamed, so that no test runs a half-written file.
 fn compile(name: &str, flavour: &str, includes: &[String], libs: &[String]) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
     let out_dir = repo_root().join("target/compat-tests");
     std::fs::create_dir_all(&out_dir).expect("target/ is writable");
     let program = out_dir.join(format!("{name}-{flavour}"));
+    if built.contains(&program) {
+        return program;
+    }
+    let partial = out_dir.join(format!("{name}-{flavour}.{}", std::process::id()));
     let source = repo_root().join("compat/tests/c").join(format!("{name}.c"));
     let output = Command::new("cc")
         .args([
@@ -116,7 +124,7 @@ fn compile(name: &str, flavour: &str, includes: &[String], libs: &[String]) -> P
         .args(includes)
         .arg(&source)
         .arg("-o")
-        .arg(&program)
+        .arg(&partial)
         .args(libs)
         .args(["-lssl", "-lcrypto", "-lpthread"])
         .output()
@@ -127,6 +135,8 @@ fn compile(name: &str, flavour: &str, includes: &[String], libs: &[String]) -> P
         source.display(),
         String::from_utf8_lossy(&output.stderr)
     );
+    std::fs::rename(&partial, &program).expect("target/ is writable");
+    built.push(program.clone());
     program
 }
 
