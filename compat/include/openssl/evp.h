@@ -14,12 +14,20 @@
 #endif
 
 #include <stddef.h>
+#include <openssl/crypto.h>
 #include <openssl/objects.h>
 #include <openssl/types.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The pre-1.1 initialisation calls: nothing to load, every algorithm is always there. (ssl.h
+ * defines them identically, for programs that include only it.) */
+#define OpenSSL_add_all_algorithms() OPENSSL_init_crypto(0, NULL)
+#define OpenSSL_add_all_ciphers() OPENSSL_init_crypto(0, NULL)
+#define OpenSSL_add_all_digests() OPENSSL_init_crypto(0, NULL)
+#define EVP_cleanup() while (0) continue
 
 /* The largest digest, in bytes: the size of every digest output buffer. */
 #define EVP_MAX_MD_SIZE 64
