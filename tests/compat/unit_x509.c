@@ -545,6 +545,13 @@ int main(int argc, char **argv)
         read_key(argv[i], password);
     }
 
+    {
+        static const char broken[] = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+        BIO *mem = BIO_new_mem_buf(broken, -1);
+        printf("PEM not base64: %s\n", PEM_read_bio_X509(mem, NULL, NULL, NULL) ? "parsed" : "NULL");
+        print_error("  error");
+        BIO_free(mem);
+    }
     printf("d2i garbage: %s\n", d2i_X509(NULL, &g, sizeof garbage) ? "parsed" : "NULL");
     printf("  not advanced: %d\n", g == garbage);
     {

@@ -97,6 +97,7 @@ pub const X509_R_CERT_ALREADY_IN_HASH_TABLE: c_int = 101;
 pub const X509_R_KEY_VALUES_MISMATCH: c_int = 116;
 pub const X509_R_NO_CERT_SET_FOR_US_TO_VERIFY: c_int = 105;
 pub const X509_R_UNSUPPORTED_ALGORITHM: c_int = 111;
+pub const PEM_R_BAD_BASE64_DECODE: c_int = 100;
 pub const PEM_R_BAD_DECRYPT: c_int = 101;
 pub const PEM_R_BAD_PASSWORD_READ: c_int = 104;
 pub const PEM_R_NO_START_LINE: c_int = 108;
@@ -353,6 +354,7 @@ const REASONS: &[(c_int, c_int, &CStr)] = &[
         X509_R_UNSUPPORTED_ALGORITHM,
         c"unsupported algorithm",
     ),
+    (ERR_LIB_PEM, PEM_R_BAD_BASE64_DECODE, c"bad base64 decode"),
     (ERR_LIB_PEM, PEM_R_BAD_DECRYPT, c"bad decrypt"),
     (ERR_LIB_PEM, PEM_R_BAD_PASSWORD_READ, c"bad password read"),
     (ERR_LIB_PEM, PEM_R_NO_START_LINE, c"no start line"),
