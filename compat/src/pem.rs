@@ -150,9 +150,12 @@ fn read_certificate(function: &'static str, source: Source, out: *mut *mut X509)
         };
         // The core's reader knows the plain label; the body is the same.
         let text = String::from_utf8_lossy(&block).replace(&label, "CERTIFICATE");
-        let parsed = core_pem::certificates(text.as_bytes(), "the PEM block")
-            .map_err(|err| err.detail().to_owned())
-            .and_then(|certs| X509::from_der(certs[0].as_ref()));
+        let Ok(certs) = core_pem::certificates(text.as_bytes(), "the PEM block") else {
+            // OpenSSL's record for a body that is not base64, without data.
+            err::raise(ERR_LIB_PEM, err::PEM_R_BAD_BASE64_DECODE, function, "");
+            return std::ptr::null_mut();
+        };
+        let parsed = X509::from_der(certs[0].as_ref());
         match parsed {
             Ok(cert) => {
                 let new = ffi::into_c(cert);

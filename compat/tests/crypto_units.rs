@@ -257,6 +257,9 @@ fn certificates_keys_digests_and_stacks_read_as_with_openssl() {
         "  private key: id=6 base=6 bits=2048 size=256 group=0:- is_a(RSA)=1 is_a(EC)=0",
         " HMAC:750c783e6ab0b503eaa86e310a5db738",
         "random differ: 1",
+        "  error: lib=9 reason=100",
+        " open ok=1 len=40 'forty bytes of a record to be protected.'",
+        " tampered final=0",
         "stack: pushed=4 num=4 value(99)=NULL find(first)=0",
     ] {
         assert!(
@@ -299,6 +302,9 @@ fn ssl_filter_bios_talk_as_with_openssl() {
         "server: puts 42 wpending 42",
         "hello from the SSL BIO",
         "client: end of stream 0, shutdown state 1",
+        "ssl_connect: next type=1292 host 127.0.0.1",
+        "ssl_connect: handshake 1 1 verify 0",
+        "ssl_connect: server read 4 'ping'",
         "done",
     ] {
         assert!(

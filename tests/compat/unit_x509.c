@@ -298,6 +298,39 @@ static void print_certificate(X509 *cert, BIO *bio)
     printf("  i2d into buffer: %d advanced=%d\n", i, (int)(p - der));
     X509_free(copy);
     OPENSSL_free(der);
+    {
+        X509_NAME *dup = X509_NAME_dup(X509_get_subject_name(cert));
+        const unsigned char *name_der = NULL;
+        size_t name_der_len = 0;
+        BIO *mem = BIO_new(BIO_s_mem());
+        ASN1_STRING *cn;
+        time_t y2k = 946684800, far = 4102444800;
+        BIGNUM *into = BN_new();
+        unsigned char raw[64];
+        EVP_PKEY *pk = X509_get0_pubkey(cert);
+        int k = X509_NAME_get_index_by_NID(dup, NID_commonName, -1);
+        printf("  name dup cmp=%d issuer cmp!=0 %d der=%d len>0 %d\n",
+               X509_NAME_cmp(dup, X509_get_subject_name(cert)),
+               X509_NAME_cmp(dup, X509_get_issuer_name(cert)) != 0,
+               X509_NAME_get0_der(dup, &name_der, &name_der_len), name_der_len > 0);
+        cn = k >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(dup, k)) : NULL;
+        print_bio("  ASN1_STRING_print", mem, cn ? ASN1_STRING_print(mem, cn) : -9);
+        X509_NAME_free(dup);
+        printf("  cmp_time notAfter vs 2000: %d, vs 2100: %d\n",
+               X509_cmp_time(X509_get0_notAfter(cert), &y2k),
+               X509_cmp_time(X509_get0_notAfter(cert), &far));
+        print_bio("  generalizedtime_print", mem,
+                  ASN1_GENERALIZEDTIME_print(mem, X509_get0_notBefore(cert)));
+        ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), into);
+        printf("  bn into: bin=%d zero=%d negative=%d\n", BN_bn2bin(into, raw), BN_is_zero(into),
+               BN_is_negative(into));
+        BN_clear_free(into);
+        printf("  key type name %s up_ref %d\n", EVP_PKEY_get0_type_name(pk), EVP_PKEY_up_ref(pk));
+        EVP_PKEY_free(pk);
+        PEM_write_bio_X509(mem, cert);
+        printf("  PEM to BIO: %d bytes\n", BIO_pending(mem));
+        BIO_free(mem);
+    }
     printf("  PEM:\n");
     PEM_write_X509(stdout, cert);
 }
@@ -374,11 +407,58 @@ static void digests(void)
            EVP_get_digestbyname("SHA384") == EVP_sha384(), EVP_get_digestbyname("nope") == NULL);
     EVP_DigestInit(ctx, EVP_sha256());
     EVP_DigestUpdate(ctx, "", 0);
-    printf("final: %d\n", EVP_DigestFinal(ctx, md, &len));
+    printf("final: %d name=%s\n", EVP_DigestFinal(ctx, md, &len), EVP_MD_get0_name(EVP_sha256()));
+    len = (unsigned int)HMAC_CTX_reset(hctx);
+    printf("HMAC_CTX_reset: %u size after=%d\n", len, (int)HMAC_size(hctx));
     print_hex(" empty sha256", md, len);
     EVP_MD_CTX_free(ctx);
     EVP_MD_CTX_free(copy);
     HMAC_CTX_free(hctx);
+}
+
+/* AEAD: seal and open one message per cipher, then a tampered tag. The plaintext is printed
+ * after the final call, where both libraries have written all of it. */
+static void aeads(void)
+{
+    const EVP_CIPHER *ciphers[] = {EVP_aes_128_gcm(), EVP_aes_256_gcm(), EVP_chacha20_poly1305()};
+    unsigned char key[32], iv[12], aad[13], tag[16], message[40], buf[64];
+    size_t i;
+    for (i = 0; i < sizeof key; i++)
+        key[i] = (unsigned char)(i + 1);
+    memset(iv, 7, sizeof iv);
+    memset(aad, 'a', sizeof aad);
+    memcpy(message, "forty bytes of a record to be protected.", sizeof message);
+    for (i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
+        EVP_CIPHER_CTX *seal = EVP_CIPHER_CTX_new(), *open = EVP_CIPHER_CTX_new();
+        int n = 0, m = 0, ok;
+        printf("aead nid=%d key=%d iv=%d\n", EVP_CIPHER_nid(ciphers[i]),
+               EVP_CIPHER_key_length(ciphers[i]), EVP_CIPHER_iv_length(ciphers[i]));
+        ok = EVP_EncryptInit_ex(seal, ciphers[i], NULL, key, iv);
+        ok &= EVP_EncryptUpdate(seal, NULL, &n, aad, sizeof aad);
+        ok &= EVP_EncryptUpdate(seal, buf, &n, message, sizeof message);
+        ok &= EVP_EncryptFinal_ex(seal, buf + n, &m);
+        ok &= EVP_CIPHER_CTX_ctrl(seal, EVP_CTRL_AEAD_GET_TAG, 16, tag);
+        printf(" seal ok=%d len=%d\n", ok, n + m);
+        print_hex(" ciphertext", buf, (unsigned int)(n + m));
+        print_hex(" tag", tag, sizeof tag);
+        ok = EVP_DecryptInit_ex(open, ciphers[i], NULL, key, iv);
+        ok &= EVP_DecryptUpdate(open, NULL, &n, aad, sizeof aad);
+        ok &= EVP_DecryptUpdate(open, buf, &n, buf, (int)sizeof message);
+        ok &= EVP_CIPHER_CTX_ctrl(open, EVP_CTRL_AEAD_SET_TAG, 16, tag);
+        ok &= EVP_DecryptFinal_ex(open, buf + n, &m);
+        printf(" open ok=%d len=%d '%.*s'\n", ok, n + m, n + m, (const char *)buf);
+        tag[0] ^= 1;
+        EVP_EncryptInit_ex(seal, NULL, NULL, NULL, iv);
+        EVP_EncryptUpdate(seal, buf, &n, message, sizeof message);
+        EVP_EncryptFinal_ex(seal, buf + n, &m);
+        EVP_DecryptInit_ex(open, NULL, NULL, NULL, iv);
+        EVP_DecryptUpdate(open, buf, &n, buf, (int)sizeof message);
+        EVP_CIPHER_CTX_ctrl(open, EVP_CTRL_AEAD_SET_TAG, 16, tag);
+        printf(" tampered final=%d\n", EVP_DecryptFinal_ex(open, buf + n, &m) > 0);
+        ERR_clear_error();
+        EVP_CIPHER_CTX_free(seal);
+        EVP_CIPHER_CTX_free(open);
+    }
 }
 
 static void stacks(const char *bundle)
@@ -465,6 +545,13 @@ int main(int argc, char **argv)
         read_key(argv[i], password);
     }
 
+    {
+        static const char broken[] = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+        BIO *mem = BIO_new_mem_buf(broken, -1);
+        printf("PEM not base64: %s\n", PEM_read_bio_X509(mem, NULL, NULL, NULL) ? "parsed" : "NULL");
+        print_error("  error");
+        BIO_free(mem);
+    }
     printf("d2i garbage: %s\n", d2i_X509(NULL, &g, sizeof garbage) ? "parsed" : "NULL");
     printf("  not advanced: %d\n", g == garbage);
     {
@@ -475,12 +562,15 @@ int main(int argc, char **argv)
     printf("oneline(NULL): %s\n", X509_NAME_oneline(NULL, (char *)random1, sizeof random1));
 
     digests();
+    aeads();
     stacks(argv[1]);
 
     printf("RAND_bytes: %d %d status=%d\n", RAND_bytes(random1, sizeof random1),
            RAND_bytes(random2, sizeof random2), RAND_status());
     printf("random differ: %d\n", memcmp(random1, random2, sizeof random1) != 0);
     RAND_seed(random1, sizeof random1);
+    RAND_add(random1, sizeof random1, 1.0);
+    printf("RAND_priv_bytes: %d poll=%d\n", RAND_priv_bytes(random2, sizeof random2), RAND_poll());
     printf("RAND_bytes(0): %d\n", RAND_bytes(random1, 0));
 
     printf("OBJ: %s %s %s %s %d %d %d %d\n", OBJ_nid2sn(NID_commonName), OBJ_nid2ln(NID_commonName),

@@ -8,6 +8,12 @@
 #define FTLS_OPENSSL_ASN1_H
 #define OPENSSL_ASN1_H
 
+/* Treated as a system header, as OpenSSL's installed ones are: legacy code uses macros such as
+ * BIO_flush(b) as statements, which would otherwise warn (-Wunused-value) under -Werror. */
+#if defined(__GNUC__)
+#pragma GCC system_header
+#endif
+
 #include <time.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -85,7 +91,7 @@ int ASN1_STRING_print(BIO *bp, const ASN1_STRING *v);
 
 /* Times. ASN1_TIME_print writes "Jan  2 03:04:05 2025 GMT"; on a malformed or NULL time it
  * writes "Bad time value" and returns 0; else 1 (0 on a write failure). The UTCTIME /
- * GENERALIZEDTIME forms accept only that type. */
+ * GENERALIZEDTIME forms accept only that type (0, nothing written, for another). */
 int ASN1_TIME_print(BIO *bp, const ASN1_TIME *tm);
 int ASN1_UTCTIME_print(BIO *bp, const ASN1_UTCTIME *tm);
 int ASN1_GENERALIZEDTIME_print(BIO *bp, const ASN1_GENERALIZEDTIME *tm);

@@ -97,6 +97,7 @@ pub const X509_R_CERT_ALREADY_IN_HASH_TABLE: c_int = 101;
 pub const X509_R_KEY_VALUES_MISMATCH: c_int = 116;
 pub const X509_R_NO_CERT_SET_FOR_US_TO_VERIFY: c_int = 105;
 pub const X509_R_UNSUPPORTED_ALGORITHM: c_int = 111;
+pub const PEM_R_BAD_BASE64_DECODE: c_int = 100;
 pub const PEM_R_BAD_DECRYPT: c_int = 101;
 pub const PEM_R_BAD_PASSWORD_READ: c_int = 104;
 pub const PEM_R_NO_START_LINE: c_int = 108;
@@ -105,6 +106,7 @@ pub const ASN1_R_TOO_LARGE: c_int = 223;
 pub const ASN1_R_WRONG_TAG: c_int = 168;
 pub const PKCS12_R_PKCS12_CIPHERFINAL_ERROR: c_int = 116;
 pub const PROV_R_BAD_DECRYPT: c_int = 100;
+pub const EVP_R_MESSAGE_DIGEST_IS_NULL: c_int = 159;
 pub const BIO_R_BROKEN_PIPE: c_int = 124;
 pub const BIO_R_CONNECT_ERROR: c_int = 103;
 pub const BIO_R_INVALID_ARGUMENT: c_int = 125;
@@ -352,6 +354,7 @@ const REASONS: &[(c_int, c_int, &CStr)] = &[
         X509_R_UNSUPPORTED_ALGORITHM,
         c"unsupported algorithm",
     ),
+    (ERR_LIB_PEM, PEM_R_BAD_BASE64_DECODE, c"bad base64 decode"),
     (ERR_LIB_PEM, PEM_R_BAD_DECRYPT, c"bad decrypt"),
     (ERR_LIB_PEM, PEM_R_BAD_PASSWORD_READ, c"bad password read"),
     (ERR_LIB_PEM, PEM_R_NO_START_LINE, c"no start line"),
@@ -364,6 +367,11 @@ const REASONS: &[(c_int, c_int, &CStr)] = &[
         c"pkcs12 cipherfinal error",
     ),
     (ERR_LIB_PROV, PROV_R_BAD_DECRYPT, c"bad decrypt"),
+    (
+        ERR_LIB_EVP,
+        EVP_R_MESSAGE_DIGEST_IS_NULL,
+        c"message digest is null",
+    ),
     (ERR_LIB_BIO, BIO_R_BROKEN_PIPE, c"broken pipe"),
     (ERR_LIB_BIO, BIO_R_CONNECT_ERROR, c"connect error"),
     (ERR_LIB_BIO, BIO_R_INVALID_ARGUMENT, c"invalid argument"),
