@@ -18,7 +18,9 @@ else
 BUILD := build/$(PROVIDER)
 export CARGO_TARGET_DIR ?= target/$(PROVIDER)
 endif
-CARGO_FEATURES := --no-default-features --features $(PROVIDER)
+CARGO_FEATURES := --no-default-features --features $(PROVIDER),capi
+# The OpenSSL-compatible library (compat/) is built without ftls' C API.
+COMPAT_FEATURES := -p ftls-openssl --no-default-features --features $(PROVIDER)
 
 # The release, from the first `version = ` line of Cargo.toml (the [package] table's).
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
@@ -43,9 +45,10 @@ TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli py
 		cmake pkg-config update-ca-certificates \
 		openssl/ssl.h
 
-.PHONY: all lib examples certs demo test tools install clean bench bench-build fuzz soak races FORCE
+.PHONY: all lib examples openssl-root certs demo test tools install clean bench bench-build fuzz \
+	soak races FORCE
 
-all: lib examples
+all: lib examples openssl-root
 
 lib: $(LIB_SO)
 
@@ -55,6 +58,14 @@ lib: $(LIB_SO)
 # include/ftls.h.)
 $(LIB_SO) $(LIB_A) &: FORCE
 	./scripts/build-lib $(BUILD)/lib $(VERSION) $(PROVIDER)
+
+# The OpenSSL-shaped root (README, "Moving a program from OpenSSL"): the compatibility library
+# as lib/libssl.{so,a} and lib/libcrypto.{so,a}, include/openssl, lib/pkgconfig; legacy
+# programs build against it with -I/-L, CMake's OPENSSL_ROOT_DIR or PKG_CONFIG_PATH.
+OPENSSL_ROOT := $(BUILD)/openssl
+
+openssl-root:
+	./scripts/build-openssl-root $(OPENSSL_ROOT) $(VERSION) $(PROVIDER)
 
 examples: $(EXAMPLE_BINS) $(CXX_EXAMPLE_BINS)
 
@@ -81,6 +92,7 @@ tools:
 test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
 	$(CARGO) test -p ftls-fuzz --test replay
+	$(CARGO) test $(COMPAT_FEATURES)
 
 # The soak (README, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'
 # --seconds (default 600), its memory and descriptors sampled; e.g. SOAK_ARGS="--seconds 60".
@@ -155,7 +167,7 @@ SUBSTITUTE   = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 		-e 's|@PROVIDER@|$(PROVIDER)|g' -e 's|@SONAME@|$(SONAME)|g' \
 		-e "s|@NATIVE_STATIC_LIBS@|$$(cat $(BUILD)/lib/libftls.native-static-libs)|g"
 
-install: lib
+install: lib openssl-root
 	mkdir -p $(INSTALL_LIB)/pkgconfig $(INSTALL_LIB)/cmake/ftls $(DESTDIR)$(PREFIX)/include
 	for file in libftls.a libftls.so.$(VERSION) $(SONAME) libftls.so; do \
 		rm -f $(INSTALL_LIB)/$$file && cp -P $(BUILD)/lib/$$file $(INSTALL_LIB)/ || exit 1; \
@@ -169,6 +181,8 @@ install: lib
 	$(SUBSTITUTE) packaging/ftlsConfig.cmake.in > $(INSTALL_LIB)/cmake/ftls/ftlsConfig.cmake
 	$(SUBSTITUTE) packaging/ftlsConfigVersion.cmake.in \
 		> $(INSTALL_LIB)/cmake/ftls/ftlsConfigVersion.cmake
+	./scripts/build-openssl-root $(INSTALL_LIB)/ftls-openssl $(VERSION) $(PROVIDER) \
+		$(PREFIX)/lib/ftls-openssl
 
 clean:
 	$(CARGO) clean
