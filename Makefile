@@ -145,11 +145,12 @@ $(BUILD)/bench/openssl_bench: bench/openssl_bench.c bench/bench.h
 	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L bench/openssl_bench.c -o $@ \
 		-lssl -lcrypto
 
-# "OpenSSL API on ftls": the same source, unchanged, against the compatibility library's root.
-$(BUILD)/bench/openssl_on_ftls_bench: bench/openssl_bench.c bench/bench.h $(BUILD)/openssl/lib/libssl.so
+# "OpenSSL API on ftls": the same source, unchanged, against the compatibility library's root
+# (rebuilt each time: the root is refreshed by a phony target).
+$(BUILD)/bench/openssl_on_ftls_bench: bench/openssl_bench.c bench/bench.h openssl-root
 	@mkdir -p $(BUILD)/bench
-	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L -I$(BUILD)/openssl/include \
-		bench/openssl_bench.c -o $@ -L$(BUILD)/openssl/lib -lssl -lcrypto \
+	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L -I$(OPENSSL_ROOT)/include \
+		bench/openssl_bench.c -o $@ -L$(OPENSSL_ROOT)/lib -lssl -lcrypto \
 		-Wl,-rpath,'$$ORIGIN/../openssl/lib'
 
 $(BUILD)/certs/server.pem:
