@@ -99,22 +99,70 @@ fn compile(name: &str, build: Build) -> Result<PathBuf, String> {
             }
         }
         cmd.arg(format!("-I{}", root.join("include").display()))
+            .arg(format!("-I{}", absent_headers().display()))
             .arg(format!("-L{}", root.join("lib").display()))
             .arg(format!("-Wl,-rpath,{}", root.join("lib").display()));
     }
     cmd.args(["-lssl", "-lcrypto"]);
     let output = support::run_with_timeout(&mut cmd, deadline());
     if !output.status.success() {
+        // The first errors say what is missing; the rest follow from them.
+        let stderr = support::stderr_text(&output);
+        let head: Vec<&str> = stderr.lines().take(40).collect();
         return Err(format!(
-            "building {name}.c against {} failed ({cmd:?}):\n{}",
+            "building {name}.c against {} failed ({cmd:?}):\n{}{}",
             build.name(),
-            support::stderr_text(&output)
+            head.join("\n"),
+            if stderr.lines().count() > head.len() {
+                "\n[...]"
+            } else {
+                ""
+            }
         ));
     }
     if build == Build::Ftls {
         linked_to_root(name, &out)?;
     }
     Ok(out)
+}
+
+/// A directory with one stand-in for every header of the system's OpenSSL, each an `#error`
+/// naming it, searched after the root: a header the root lacks stops the build with its name,
+/// instead of the system's header being used in its place.
+fn absent_headers() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = support::build_dir().join("compat").join("absent-headers");
+        let openssl = dir.join("openssl");
+        std::fs::create_dir_all(&openssl).expect("mkdir absent-headers");
+        // /usr/include/openssl, and the multiarch directories' (opensslconf.h, configuration.h).
+        let mut systems = vec![PathBuf::from("/usr/include/openssl")];
+        for entry in std::fs::read_dir("/usr/include")
+            .expect("/usr/include")
+            .flatten()
+        {
+            if entry.path().join("openssl").is_dir() && entry.file_name() != "openssl" {
+                systems.push(entry.path().join("openssl"));
+            }
+        }
+        for system in systems {
+            let entries = std::fs::read_dir(&system).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (libssl-dev: `make tools` installs it)",
+                    system.display()
+                )
+            });
+            for entry in entries {
+                let name = entry.expect("a directory entry").file_name();
+                let name = name.to_string_lossy();
+                let text =
+                    format!("#error \"<openssl/{name}> is not in ftls' OpenSSL-shaped root\"\n");
+                std::fs::write(openssl.join(&*name), text).expect("write a stand-in header");
+            }
+        }
+        dir
+    })
+    .clone()
 }
 
 /// Checks that the ftls build of a program loads libssl and libcrypto from the root, never the
