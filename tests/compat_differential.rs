@@ -1192,6 +1192,35 @@ fn starttls_server() {
     );
 }
 
+/// Certificates and keys read-only (PEM, DER, names, serial, dates, subject alternative
+/// names, host and address checks, fingerprint, keys), digests, HMAC, random bytes, BIO_dump.
+#[test]
+fn cert_tool() {
+    differential(
+        "cert_tool",
+        &[
+            "subject: C = FR, O = ftls tests, CN = all.test",
+            "entry 2: CN (commonName) = all.test",
+            "URI:https://all.test/id",
+            "host localhost: 0, all.test: 1, www.all.test: 0; ip 127.0.0.1: 0, 192.0.2.7: 1",
+            "public key: id-ecPublicKey, 256 bits, group prime256v1",
+            "error:04800064:PEM routines:FUNC:bad base64 decode",
+            "same as server.pem: yes; re-encoded identically: yes",
+            "server-pkcs1.key: rsaEncryption (rsaEncryption), 2048 bits",
+            "CRAM-MD5 response: tim 3dbc88f0624776a737b39093f6eb6427",
+            "RAND_status 1, RAND_bytes 1, bytes changed: yes",
+            "0020 - 6c 65 2e 6e 65 74 3e",
+        ],
+        |programs| {
+            let mut t = Transcript::default();
+            let mut cmd = programs.command("cert_tool");
+            cmd.arg(support::cert_dir());
+            run(&mut t, "cert_tool", cmd);
+            t
+        },
+    );
+}
+
 #[test]
 fn normalise_masks_only_what_openssl_varies() {
     assert_eq!(
