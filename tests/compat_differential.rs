@@ -1221,6 +1221,37 @@ fn cert_tool() {
     );
 }
 
+/// Context configuration and the error queue: cipher strings, suites, groups, sigalgs,
+/// versions, options and modes; identities and trust from missing, broken, mismatched files;
+/// the queue drained, peeked, printed and cleared; verify-result and alert texts.
+#[test]
+fn config_errors() {
+    differential(
+        "config_errors",
+        &[
+            "default options 0x120000, mode 0x4",
+            "set_cipher_list(HIGH:!aNULL:!MD5) -> 1",
+            "error:0A080106:SSL routines::passed invalid argument",
+            "error:80000002:system library::No such file or directory",
+            "error:0A080009:SSL routines::PEM lib",
+            "error:05800074:x509 certificate routines::key values mismatch",
+            "error:0A0000BE:SSL routines::no private key assigned",
+            "peek last error:0A0000B9:SSL routines::no cipher match",
+            "TID:error:0A0000B9:SSL routines:FUNC:no cipher match:FILE:LINE:",
+            "queue after clearing: 0x0",
+            "verify 62: hostname mismatch",
+            "alert 120: F fatal / UK no application protocol",
+        ],
+        |programs| {
+            let mut t = Transcript::default();
+            let mut cmd = programs.command("config_errors");
+            cmd.arg(support::cert_dir());
+            run(&mut t, "config_errors", cmd);
+            t
+        },
+    );
+}
+
 #[test]
 fn normalise_masks_only_what_openssl_varies() {
     assert_eq!(
