@@ -630,6 +630,7 @@ fn blocking_client() {
         "blocking_client",
         &[
             "connected with TLSv1.3",
+            "descriptor kept; one socket BIO both ways: yes",
             "hello from s_server",
             "certificate verification failed: 10 (certificate has expired)",
             "certificate verification failed: 20 (unable to get local issuer certificate)",
@@ -1091,6 +1092,9 @@ fn info_client() {
             "key: 256 bits",
             "Cipher: TLS_AES_256_GCM_SHA384 (TLS_AES_256_GCM_SHA384), 256 bits, since TLSv1.3",
             "client traffic secret logged: yes",
+            "leaf is the chain's first: yes",
+            "Server Temp Key: X25519, 253 bits",
+            "SSL3 alert write:warning:close notify [W:CN]",
         ],
         |programs| {
             let mut t = Transcript::default();
@@ -1165,7 +1169,7 @@ fn starttls_server() {
     differential(
         "starttls_server",
         &[
-            "session 1: TLS TLSv1.3",
+            "session 1: TLS TLSv1.3, descriptor kept",
             "221 bye",
             "session 2: TLS TLSv1.3",
         ],

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
     ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, argv[4]);
+    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     if (SSL_set1_host(ssl, argv[4]) != 1) {
         ERR_print_errors_fp(stderr);
         return 1;
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
         SSL_CTX_free(ctx);
         return 2;
     }
+    printf("descriptor %s; one socket BIO both ways: %s\n", SSL_get_fd(ssl) == fd ? "kept" : "lost",
+           SSL_get_rbio(ssl) == SSL_get_wbio(ssl) ? "yes" : "no");
     printf("connected with %s, %s; verify result %ld (%s)\n", SSL_get_version(ssl),
            SSL_get_cipher_name(ssl), SSL_get_verify_result(ssl),
            X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
@@ -73,7 +76,7 @@ int main(int argc, char **argv)
         fwrite(buf, 1, (size_t)n, stdout);
     }
     ret = SSL_shutdown(ssl);
-    printf("SSL_shutdown returned %d\n", ret);
+    printf("SSL_shutdown returned %d, shutdown state %d\n", ret, SSL_get_shutdown(ssl));
     ERR_print_errors_fp(stderr);
     SSL_free(ssl);
     close(fd);

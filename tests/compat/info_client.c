@@ -5,6 +5,7 @@
 #include "legacy.h"
 #include <openssl/x509.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 
 static int keylog_lines, keylog_traffic;
 
@@ -14,10 +15,11 @@ static void info_cb(const SSL *ssl, int where, int ret)
                        (where & SSL_ST_ACCEPT) ? "SSL_accept" : "undefined";
 
     if (where & SSL_CB_LOOP)
-        printf("%s:%s\n", side, SSL_state_string_long(ssl));
+        printf("%s:%s [%s]\n", side, SSL_state_string_long(ssl), SSL_state_string(ssl));
     else if (where & SSL_CB_ALERT)
-        printf("SSL3 alert %s:%s:%s\n", (where & SSL_CB_READ) ? "read" : "write",
-               SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret));
+        printf("SSL3 alert %s:%s:%s [%s:%s]\n", (where & SSL_CB_READ) ? "read" : "write",
+               SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret),
+               SSL_alert_type_string(ret), SSL_alert_desc_string(ret));
     else if (where & SSL_CB_EXIT && ret <= 0)
         printf("%s:%s in %s\n", side, ret == 0 ? "failed" : "error",
                SSL_state_string_long(ssl));
@@ -59,6 +61,7 @@ int main(int argc, char **argv)
 {
     STACK_OF(X509) *chain;
     const SSL_CIPHER *cipher;
+    EVP_PKEY *tmp_key;
     SSL_CTX *ctx;
     SSL *ssl;
     int fd, i;
@@ -92,6 +95,15 @@ int main(int argc, char **argv)
     printf("---\nCertificate chain (%d)\n", chain ? sk_X509_num(chain) : 0);
     for (i = 0; chain && i < sk_X509_num(chain); i++)
         print_cert(i, sk_X509_value(chain, i));
+    printf("leaf is the chain's first: %s\n",
+           chain && sk_X509_num(chain) > 0 && X509_cmp(SSL_get0_peer_certificate(ssl),
+                                                        sk_X509_value(chain, 0)) == 0
+               ? "yes" : "no");
+    if (SSL_get_server_tmp_key(ssl, &tmp_key)) {
+        printf("Server Temp Key: %s, %d bits\n", OBJ_nid2sn(EVP_PKEY_id(tmp_key)),
+               EVP_PKEY_bits(tmp_key));
+        EVP_PKEY_free(tmp_key);
+    }
     cipher = SSL_get_current_cipher(ssl);
     printf("---\nProtocol: %s\nCipher: %s (%s), %d bits, since %s\n", SSL_get_version(ssl),
            SSL_CIPHER_get_name(cipher), SSL_CIPHER_standard_name(cipher),

@@ -42,13 +42,13 @@ int main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN); /* a client that leaves early must not kill the server */
     listener = tcp_listen();
+    ssl = SSL_new(ctx);
     for (i = 1; i <= count; i++) {
         fd = accept(listener, NULL, NULL);
         if (fd < 0) {
             perror("accept");
             exit(1);
         }
-        ssl = SSL_new(ctx);
         SSL_set_fd(ssl, fd);
         ret = SSL_accept(ssl);
         if (ret <= 0) {
@@ -67,9 +67,14 @@ int main(int argc, char **argv)
             }
         }
         fflush(stdout);
-        SSL_free(ssl);
+        /* The same object serves the next client. */
+        if (!SSL_clear(ssl)) {
+            ERR_print_errors_fp(stderr);
+            exit(6);
+        }
         close(fd);
     }
+    SSL_free(ssl);
     close(listener);
     SSL_CTX_free(ctx);
     return 0;

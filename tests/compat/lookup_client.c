@@ -1,6 +1,7 @@
 /* A client in OpenSSL 3.0's own socket idiom: BIO_lookup_ex resolves, BIO_socket and
- * BIO_connect open the connection, BIO_new_socket wraps it for SSL_set_bio.
- * usage: lookup_client HOST PORT CAFILE */
+ * BIO_connect open the connection, BIO_new_socket wraps it for SSL_set_bio, and the _ex
+ * read/write calls move the data. CAFILE "default" trusts the default paths (SSL_CERT_FILE).
+ * usage: lookup_client HOST PORT CAFILE|default */
 #include "legacy.h"
 #include <openssl/bio.h>
 
@@ -12,7 +13,8 @@ int main(int argc, char **argv)
     SSL *ssl;
     BIO *bio;
     char buf[2048];
-    int sock = -1, n;
+    size_t n;
+    int sock = -1, ok;
 
     if (argc != 4) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE\n", argv[0]);
@@ -43,7 +45,10 @@ int main(int argc, char **argv)
 
     ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    SSL_CTX_load_verify_file(ctx, argv[3]);
+    if (strcmp(argv[3], "default") == 0)
+        printf("default verify paths: %d\n", SSL_CTX_set_default_verify_paths(ctx));
+    else
+        SSL_CTX_load_verify_file(ctx, argv[3]);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     ssl = SSL_new(ctx);
     bio = BIO_new_socket(sock, BIO_CLOSE);
@@ -56,10 +61,13 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("connected: %s %s\n", SSL_get_version(ssl), SSL_get_cipher(ssl));
-    SSL_write(ssl, HTTP_REQUEST, (int)strlen(HTTP_REQUEST));
-    while ((n = SSL_read(ssl, buf, sizeof(buf))) > 0)
-        fwrite(buf, 1, (size_t)n, stdout);
-    printf("end: %s\n", ssl_error_name(SSL_get_error(ssl, n)));
+    if (!SSL_write_ex(ssl, HTTP_REQUEST, strlen(HTTP_REQUEST), &n) || n != strlen(HTTP_REQUEST)) {
+        ERR_print_errors_fp(stderr);
+        return 2;
+    }
+    while ((ok = SSL_read_ex(ssl, buf, sizeof(buf), &n)) == 1)
+        fwrite(buf, 1, n, stdout);
+    printf("end: %s\n", ssl_error_name(SSL_get_error(ssl, ok)));
     SSL_shutdown(ssl);
     SSL_free(ssl); /* frees the socket BIO, which closes the socket */
     SSL_CTX_free(ctx);

@@ -39,7 +39,7 @@ static SSL_CTX *site(const char *cert, const char *key)
 int main(int argc, char **argv)
 {
     struct sites sites;
-    SSL_CTX *ctx;
+    SSL_CTX *ctx, *alt;
     SSL *ssl;
     int listener, fd, i, count;
 
@@ -51,7 +51,10 @@ int main(int argc, char **argv)
     SSL_library_init();
     SSL_load_error_strings();
     ctx = site(argv[1], argv[2]);
-    sites.alt = site(argv[4], argv[5]);
+    alt = site(argv[4], argv[5]);
+    /* The callback's table holds its own reference. */
+    SSL_CTX_up_ref(alt);
+    sites.alt = alt;
     sites.alt_name = argv[3];
     SSL_CTX_set_tlsext_servername_callback(ctx, servername_cb);
     SSL_CTX_set_tlsext_servername_arg(ctx, &sites);
@@ -80,6 +83,7 @@ int main(int argc, char **argv)
     }
     close(listener);
     SSL_CTX_free(sites.alt);
+    SSL_CTX_free(alt);
     SSL_CTX_free(ctx);
     return 0;
 }

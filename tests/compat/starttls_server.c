@@ -36,7 +36,9 @@ static void session(SSL_CTX *ctx, int fd, int n)
         }
     }
     ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, fd);
+    /* inetd-style code hands over its input and output descriptors separately. */
+    SSL_set_rfd(ssl, fd);
+    SSL_set_wfd(ssl, fd);
     ret = SSL_accept(ssl);
     if (ret != 1) {
         printf("session %d: TLS failed: %s\n", n, ssl_error_name(SSL_get_error(ssl, ret)));
@@ -44,7 +46,8 @@ static void session(SSL_CTX *ctx, int fd, int n)
         SSL_free(ssl);
         return;
     }
-    printf("session %d: TLS %s\n", n, SSL_get_version(ssl));
+    printf("session %d: TLS %s, descriptor %s\n", n, SSL_get_version(ssl),
+           SSL_get_fd(ssl) == fd && SSL_get_rfd(ssl) == fd && SSL_get_wfd(ssl) == fd ? "kept" : "lost");
     while ((len = SSL_read(ssl, line, sizeof(line) - 1)) > 0) {
         line[len] = '\0';
         if (strstr(line, "EHLO") != NULL) {
