@@ -121,6 +121,29 @@ extern "C" {
 
 /* ---- Functions ---- */
 
+/* OpenSSL's text for a verification result (static); "unknown certificate verification
+ * error" for a number it does not know. */
+const char *X509_verify_cert_error_string(long n);
+
+/*
+ * The verify callback's context (valid during the callback only): the error found at the
+ * current certificate (X509_V_OK when none; set_error changes what is recorded), its depth
+ * (0: the peer's own certificate), the certificate itself (borrowed), and the SSL at index
+ * SSL_get_ex_data_X509_STORE_CTX_idx() (NULL at other indexes).
+ */
+int X509_STORE_CTX_get_error(const X509_STORE_CTX *ctx);
+void X509_STORE_CTX_set_error(X509_STORE_CTX *ctx, int s);
+int X509_STORE_CTX_get_error_depth(const X509_STORE_CTX *ctx);
+X509 *X509_STORE_CTX_get_current_cert(const X509_STORE_CTX *ctx);
+void *X509_STORE_CTX_get_ex_data(const X509_STORE_CTX *ctx, int idx);
+
+/* A context's trust store (SSL_CTX_get_cert_store): the platform's store (SSL_CERT_FILE /
+ * SSL_CERT_DIR honoured), a PEM file and/or a directory. 1, or 0 with the reason queued. */
+int X509_STORE_set_default_paths(X509_STORE *ctx);
+/* Trusts one more CA certificate (copied). 1, or 0 for NULL arguments. */
+int X509_STORE_add_cert(X509_STORE *ctx, X509 *x);
+int X509_STORE_load_locations(X509_STORE *ctx, const char *file, const char *dir);
+
 #ifdef __cplusplus
 }
 #endif

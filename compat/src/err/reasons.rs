@@ -20,6 +20,7 @@ pub const ERR_LIB_BIO: c_int = 32;
 pub const ERR_LIB_X509V3: c_int = 34;
 pub const ERR_LIB_RAND: c_int = 36;
 pub const ERR_LIB_ENGINE: c_int = 38;
+pub const ERR_LIB_PKCS12: c_int = 35;
 pub const ERR_LIB_HMAC: c_int = 48;
 pub const ERR_LIB_PROV: c_int = 57;
 pub const ERR_LIB_OSSL_DECODER: c_int = 60;
@@ -75,6 +76,7 @@ pub const SSL_R_SHUTDOWN_WHILE_IN_INIT: c_int = 407;
 pub const SSL_R_SSL_HANDSHAKE_FAILURE: c_int = 229;
 pub const SSL_R_SSL_NEGATIVE_LENGTH: c_int = 372;
 pub const SSL_R_SSL_SESSION_ID_CONTEXT_TOO_LONG: c_int = 273;
+pub const SSL_R_SSL3_EXT_INVALID_SERVERNAME: c_int = 319;
 pub const SSL_R_UNEXPECTED_EOF_WHILE_READING: c_int = 294;
 pub const SSL_R_UNEXPECTED_MESSAGE: c_int = 244;
 pub const SSL_R_UNEXPECTED_RECORD: c_int = 245;
@@ -99,7 +101,10 @@ pub const PEM_R_BAD_DECRYPT: c_int = 101;
 pub const PEM_R_BAD_PASSWORD_READ: c_int = 104;
 pub const PEM_R_NO_START_LINE: c_int = 108;
 pub const ASN1_R_HEADER_TOO_LONG: c_int = 123;
+pub const ASN1_R_TOO_LARGE: c_int = 223;
 pub const ASN1_R_WRONG_TAG: c_int = 168;
+pub const PKCS12_R_PKCS12_CIPHERFINAL_ERROR: c_int = 116;
+pub const PROV_R_BAD_DECRYPT: c_int = 100;
 pub const BIO_R_BROKEN_PIPE: c_int = 124;
 pub const BIO_R_CONNECT_ERROR: c_int = 103;
 pub const BIO_R_INVALID_ARGUMENT: c_int = 125;
@@ -126,6 +131,7 @@ const LIBRARIES: &[(c_int, &CStr)] = &[
     (ERR_LIB_BIO, c"BIO routines"),
     (ERR_LIB_X509V3, c"X509 V3 routines"),
     (ERR_LIB_RAND, c"random number generator"),
+    (ERR_LIB_PKCS12, c"PKCS12 routines"),
     (ERR_LIB_ENGINE, c"engine routines"),
     (ERR_LIB_HMAC, c"HMAC routines"),
     (ERR_LIB_PROV, c"Provider routines"),
@@ -341,7 +347,14 @@ const REASONS: &[(c_int, c_int, &CStr)] = &[
     (ERR_LIB_PEM, PEM_R_BAD_PASSWORD_READ, c"bad password read"),
     (ERR_LIB_PEM, PEM_R_NO_START_LINE, c"no start line"),
     (ERR_LIB_ASN1, ASN1_R_HEADER_TOO_LONG, c"header too long"),
+    (ERR_LIB_ASN1, ASN1_R_TOO_LARGE, c"too large"),
     (ERR_LIB_ASN1, ASN1_R_WRONG_TAG, c"wrong tag"),
+    (
+        ERR_LIB_PKCS12,
+        PKCS12_R_PKCS12_CIPHERFINAL_ERROR,
+        c"pkcs12 cipherfinal error",
+    ),
+    (ERR_LIB_PROV, PROV_R_BAD_DECRYPT, c"bad decrypt"),
     (ERR_LIB_BIO, BIO_R_BROKEN_PIPE, c"broken pipe"),
     (ERR_LIB_BIO, BIO_R_CONNECT_ERROR, c"connect error"),
     (ERR_LIB_BIO, BIO_R_INVALID_ARGUMENT, c"invalid argument"),
