@@ -9,8 +9,16 @@
 //! functions call back into the BIO (`BIO_get_data`, `BIO_set_retry_read`, `BIO_next`), which
 //! only touch atomics.
 
+pub mod accept;
+pub mod addr;
 mod api;
+pub mod connect;
+pub mod custom;
+pub mod dump;
+pub mod fd;
+pub mod file;
 pub mod mem;
+pub mod pair;
 pub mod socket;
 
 use std::ffi::{c_char, c_int, c_long, c_void, CStr};

@@ -108,6 +108,15 @@ pub const PROV_R_BAD_DECRYPT: c_int = 100;
 pub const BIO_R_BROKEN_PIPE: c_int = 124;
 pub const BIO_R_CONNECT_ERROR: c_int = 103;
 pub const BIO_R_INVALID_ARGUMENT: c_int = 125;
+pub const BIO_R_NO_SUCH_FILE: c_int = 128;
+pub const BIO_R_ACCEPT_ERROR: c_int = 100;
+pub const BIO_R_LOOKUP_RETURNED_NOTHING: c_int = 142;
+pub const BIO_R_NBIO_CONNECT_ERROR: c_int = 110;
+pub const BIO_R_NO_ACCEPT_ADDR_OR_SERVICE_SPECIFIED: c_int = 143;
+pub const BIO_R_NO_HOSTNAME_OR_SERVICE_SPECIFIED: c_int = 144;
+pub const BIO_R_UNABLE_TO_BIND_SOCKET: c_int = 117;
+pub const BIO_R_UNABLE_TO_CREATE_SOCKET: c_int = 118;
+pub const BIO_R_UNABLE_TO_LISTEN_SOCKET: c_int = 119;
 pub const BIO_R_UNINITIALIZED: c_int = 120;
 pub const BIO_R_UNSUPPORTED_METHOD: c_int = 121;
 pub const BIO_R_WRITE_TO_READ_ONLY_BIO: c_int = 126;
@@ -358,6 +367,39 @@ const REASONS: &[(c_int, c_int, &CStr)] = &[
     (ERR_LIB_BIO, BIO_R_BROKEN_PIPE, c"broken pipe"),
     (ERR_LIB_BIO, BIO_R_CONNECT_ERROR, c"connect error"),
     (ERR_LIB_BIO, BIO_R_INVALID_ARGUMENT, c"invalid argument"),
+    (ERR_LIB_BIO, BIO_R_NO_SUCH_FILE, c"no such file"),
+    (ERR_LIB_BIO, BIO_R_ACCEPT_ERROR, c"accept error"),
+    (
+        ERR_LIB_BIO,
+        BIO_R_LOOKUP_RETURNED_NOTHING,
+        c"lookup returned nothing",
+    ),
+    (ERR_LIB_BIO, BIO_R_NBIO_CONNECT_ERROR, c"nbio connect error"),
+    (
+        ERR_LIB_BIO,
+        BIO_R_NO_ACCEPT_ADDR_OR_SERVICE_SPECIFIED,
+        c"no accept addr or service specified",
+    ),
+    (
+        ERR_LIB_BIO,
+        BIO_R_NO_HOSTNAME_OR_SERVICE_SPECIFIED,
+        c"no hostname or service specified",
+    ),
+    (
+        ERR_LIB_BIO,
+        BIO_R_UNABLE_TO_BIND_SOCKET,
+        c"unable to bind socket",
+    ),
+    (
+        ERR_LIB_BIO,
+        BIO_R_UNABLE_TO_CREATE_SOCKET,
+        c"unable to create socket",
+    ),
+    (
+        ERR_LIB_BIO,
+        BIO_R_UNABLE_TO_LISTEN_SOCKET,
+        c"unable to listen socket",
+    ),
     (ERR_LIB_BIO, BIO_R_UNINITIALIZED, c"uninitialized"),
     (ERR_LIB_BIO, BIO_R_UNSUPPORTED_METHOD, c"unsupported method"),
     (
