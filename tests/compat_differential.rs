@@ -953,6 +953,94 @@ fn mtls_server() {
     );
 }
 
+/// mTLS, client side: identity loaded as objects, an encrypted key through the password
+/// callback (a wrong password too), the CA names the server asked for; against the system build
+/// of mtls_server and against tls-server requiring a client certificate.
+#[test]
+fn mtls_client() {
+    differential(
+        "mtls_client",
+        &[
+            "key loaded: 1, password callback called: yes",
+            "key loaded: 1, password callback called: no",
+            "key loaded: 0, password callback called: yes",
+            "the server asked for certificates from 1 CA(s)",
+            "[mtls_server out] connection 1: client /CN=ftls test client, verify result 0",
+            "Client certificate: presented and verified",
+            "cannot load the key: error:0A080009:SSL routines::PEM lib",
+        ],
+        |programs| {
+            let mut t = Transcript::default();
+            // An encrypted copy of the client key, made here: PKCS#8, AES-256-CBC.
+            let dir = scratch_dir(&format!("compat-mtls-client-{}", programs.build.dir()));
+            let encrypted = dir.join("client-encrypted.key");
+            support::run_tool(
+                openssl()
+                    .args(["pkcs8", "-topk8", "-v2", "aes-256-cbc"])
+                    .args(["-passout", "pass:legacy-secret", "-in", &cert("client.key")])
+                    .arg("-out")
+                    .arg(&encrypted),
+                "openssl pkcs8",
+            );
+            let encrypted = encrypted.to_str().expect("a UTF-8 path").to_owned();
+            let client = |port: u16, cert_name: &str, key: &str, password: Option<&str>| {
+                let mut args = vec![cert(cert_name), key.to_owned()];
+                args.extend(password.map(str::to_owned));
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                client_cmd(programs, "mtls_client", port, &args)
+            };
+
+            t.note("== the system build of mtls_server");
+            let reference = Programs {
+                build: Build::System,
+            };
+            let mut cmd = reference.command("mtls_server");
+            cmd.args([
+                &cert("server.pem"),
+                &cert("server.key"),
+                &cert("ca.pem"),
+                "2",
+            ]);
+            let server = Peer::start("mtls_server", cmd);
+            let port = server.port;
+            run(
+                &mut t,
+                "mtls_client",
+                client(port, "client.pem", &encrypted, Some("legacy-secret")),
+            );
+            run(
+                &mut t,
+                "mtls_client",
+                client(port, "client-rsa.pem", &cert("client-rsa.key"), None),
+            );
+            server.finish(&mut t, false);
+
+            t.note("== tls-server requiring a client certificate");
+            let ca = cert("ca.pem");
+            let server = tls_server(
+                1,
+                "server.pem",
+                "server.key",
+                &["--client-ca", &ca, "--require-client-cert"],
+            );
+            run(
+                &mut t,
+                "mtls_client",
+                client(server.port, "client.pem", &encrypted, Some("legacy-secret")),
+            );
+            server.finish(&mut t, false);
+
+            t.note("== a wrong password");
+            run(
+                &mut t,
+                "mtls_client",
+                client(1, "client.pem", &encrypted, Some("not-the-password")),
+            );
+            t
+        },
+    );
+}
+
 /// ALPN, client side: a protocol in common, and none in common (the server refuses).
 #[test]
 fn alpn_client() {
