@@ -265,3 +265,45 @@ fn certificates_keys_digests_and_stacks_read_as_with_openssl() {
         );
     }
 }
+
+#[test]
+fn bio_types_behave_as_with_openssl() {
+    let out = same_output("unit_bio", &["scratch.txt"]);
+    for expected in [
+        "pair: write 100 -> 64, guarantee 0",
+        "pair: empty read -> -1 retry=1 read=1 request=30",
+        "pair: read after shutdown -> 0 retry=0 eof=1",
+        "fd: gets 7 'line 2",
+        "file: errors: lib=2 reason=2 lib=32 reason=128",
+        "custom: read 19 'through the program'",
+        "  callback after oper=3 len=3 argi=0 ret=1 processed=3 arg=arg",
+        "buffer: flush 1, mem pending 8",
+        "connect: done 1",
+        "accept: read 13 'over loopback'",
+        "socket: served read 3 'raw'",
+        "done",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn ssl_filter_bios_talk_as_with_openssl() {
+    let out = same_output("unit_ssl_bio", &["leaf.pem", "leaf.key", "ca.pem"]);
+    for expected in [
+        "handshake: client 1 server 1 verify 0 version TLSv1.3",
+        "server: gets 17 'Host: localhost'",
+        "server: puts 42 wpending 42",
+        "hello from the SSL BIO",
+        "client: end of stream 0, shutdown state 1",
+        "done",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}

@@ -198,3 +198,80 @@ fn cmake_reads_the_version_from_opensslv_h() {
         "the version text names ftls"
     );
 }
+
+#[test]
+fn the_reference_page_lists_every_exported_function() {
+    ensure_root();
+    let page = fs::read_to_string(repo_root().join("docs/openssl-compat.md"))
+        .expect("docs/openssl-compat.md");
+    let missing: Vec<String> = exported_symbols()
+        .into_iter()
+        .filter(|name| !page.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/openssl-compat.md does not list: {missing:?}"
+    );
+}
+
+/// `make install PREFIX=P` lays out P/lib/ftls-openssl as the build root, with pkg-config files
+/// naming that prefix; a program built from them runs with the installed library.
+#[test]
+fn make_install_lays_out_the_openssl_shaped_root() {
+    ensure_root();
+    let prefix = std::env::temp_dir().join(format!("ftls-openssl-install-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&prefix);
+    let output = Command::new("make")
+        .args(["-s", "install"])
+        .arg(format!("PREFIX={}", prefix.display()))
+        .arg(format!("PROVIDER={}", support::provider()))
+        .current_dir(repo_root())
+        .output()
+        .expect("make runs");
+    assert!(
+        output.status.success(),
+        "make install failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let root = prefix.join("lib/ftls-openssl");
+    assert!(root.join("include/openssl/ssl.h").is_file());
+    assert_eq!(
+        fs::read_link(root.join("lib/libssl.so"))
+            .expect("a link")
+            .to_str(),
+        Some("libftls-openssl.so.0")
+    );
+    let pc = fs::read_to_string(root.join("lib/pkgconfig/libssl.pc")).expect("libssl.pc");
+    assert!(pc.contains(&format!("prefix={}", root.display())), "{pc}");
+    let flags = run_tool(
+        Command::new("pkg-config")
+            .args(["--cflags", "--libs", "openssl"])
+            .env("PKG_CONFIG_PATH", root.join("lib/pkgconfig")),
+        "pkg-config",
+    );
+    let program = prefix.join("refusals");
+    let status = Command::new("cc")
+        .args(["-std=c99", "-D_POSIX_C_SOURCE=200809L"])
+        .arg(repo_root().join("compat/tests/c/refusals.c"))
+        .arg("-o")
+        .arg(&program)
+        .args(flags.split_whitespace())
+        .status()
+        .expect("cc runs");
+    assert!(
+        status.success(),
+        "building against the installed root failed ({flags})"
+    );
+    let out = Command::new(&program).output().expect("the program runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.starts_with("ftls 0.1.0 (OpenSSL 3.0.0 API)\n"),
+        "{stdout}"
+    );
+    let ldd = run_tool(Command::new("ldd").arg(&program), "ldd");
+    assert!(
+        ldd.contains(&format!("{}/lib/libftls-openssl.so.0", root.display())),
+        "{ldd}"
+    );
+    let _ = fs::remove_dir_all(&prefix);
+}

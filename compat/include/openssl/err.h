@@ -12,6 +12,12 @@
 #define FTLS_OPENSSL_ERR_H
 #define OPENSSL_ERR_H
 
+/* Treated as a system header, as OpenSSL's installed ones are: legacy code uses macros such as
+ * BIO_flush(b) as statements, which would otherwise warn (-Wunused-value) under -Werror. */
+#if defined(__GNUC__)
+#pragma GCC system_header
+#endif
+
 #include <stdio.h>
 #include <openssl/types.h>
 #include <openssl/bio.h>
@@ -207,13 +213,13 @@ int ERR_clear_last_mark(void);
 /* The strings are always loaded: these are kept for old programs and do nothing. */
 #define ERR_load_crypto_strings() \
     OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
-#define ERR_load_ERR_strings() 1
-#define ERR_load_SSL_strings() 1
-#define ERR_load_BIO_strings() 1
-#define ERR_load_X509_strings() 1
-#define ERR_load_PEM_strings() 1
-#define ERR_load_EVP_strings() 1
-#define ERR_load_ASN1_strings() 1
+#define ERR_load_ERR_strings() OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
+#define ERR_load_SSL_strings() OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
+#define ERR_load_BIO_strings() OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
+#define ERR_load_X509_strings() OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
+#define ERR_load_PEM_strings() OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
+#define ERR_load_EVP_strings() OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
+#define ERR_load_ASN1_strings() OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL)
 #define ERR_free_strings() while (0) continue
 #define ERR_remove_state(pid) while (0) continue
 #define ERR_remove_thread_state(tid) while (0) continue

@@ -5,6 +5,12 @@
 #define FTLS_OPENSSL_TLS1_H
 #define OPENSSL_TLS1_H
 
+/* Treated as a system header, as OpenSSL's installed ones are: legacy code uses macros such as
+ * BIO_flush(b) as statements, which would otherwise warn (-Wunused-value) under -Werror. */
+#if defined(__GNUC__)
+#pragma GCC system_header
+#endif
+
 /* Protocol versions, for SSL_CTX_set_min/max_proto_version and SSL_version. Only TLS 1.2 and
  * 1.3 are supported: a range that leaves neither fails the handshake. */
 #define TLS1_VERSION 0x0301

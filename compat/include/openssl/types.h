@@ -10,6 +10,12 @@
 #define FTLS_OPENSSL_TYPES_H
 #define OPENSSL_TYPES_H
 
+/* Treated as a system header, as OpenSSL's installed ones are: legacy code uses macros such as
+ * BIO_flush(b) as statements, which would otherwise warn (-Wunused-value) under -Werror. */
+#if defined(__GNUC__)
+#pragma GCC system_header
+#endif
+
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>

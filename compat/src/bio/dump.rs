@@ -42,6 +42,14 @@ fn dump_text(bytes: &[u8], indent: c_int) -> Vec<String> {
         .collect()
 }
 
+/// What the dump functions return: characters written to a BIO; rows written to a stdio
+/// stream (OpenSSL counts its fwrite calls there).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Count {
+    Characters,
+    Rows,
+}
+
 fn dump(
     function: &'static str,
     sink: Sink,
@@ -49,6 +57,10 @@ fn dump(
     len: c_int,
     indent: c_int,
 ) -> c_int {
+    let count = match sink {
+        Sink::Bio(_) => Count::Characters,
+        Sink::File(_) => Count::Rows,
+    };
     guard(function, -1, || {
         let length = usize::try_from(len).unwrap_or(0);
         // SAFETY: `len` readable bytes at `data` (caller's contract).
@@ -60,7 +72,7 @@ fn dump(
             if !sink.write(line.as_bytes()) {
                 return -1;
             }
-            written += line.len();
+            written += if count == Count::Rows { 1 } else { line.len() };
         }
         c_int::try_from(written).unwrap_or(c_int::MAX)
     })
@@ -84,13 +96,13 @@ pub extern "C" fn BIO_dump_indent(
     dump("BIO_dump_indent", Sink::Bio(bp), s, len, indent)
 }
 
-/// As `BIO_dump`, to a stdio stream.
+/// As `BIO_dump`, to a stdio stream; returns the number of rows written (as OpenSSL does).
 #[no_mangle]
 pub extern "C" fn BIO_dump_fp(fp: *mut libc::FILE, s: *const c_void, len: c_int) -> c_int {
     dump("BIO_dump_fp", Sink::File(fp), s, len, 0)
 }
 
-/// As `BIO_dump_indent`, to a stdio stream.
+/// As `BIO_dump_indent`, to a stdio stream; returns the number of rows written.
 #[no_mangle]
 pub extern "C" fn BIO_dump_indent_fp(
     fp: *mut libc::FILE,

@@ -12,6 +12,7 @@
 pub mod accept;
 pub mod addr;
 mod api;
+pub mod buffer;
 pub mod connect;
 pub mod custom;
 pub mod dump;
@@ -20,6 +21,7 @@ pub mod file;
 pub mod mem;
 pub mod pair;
 pub mod socket;
+pub mod ssl_filter;
 
 use std::ffi::{c_char, c_int, c_long, c_void, CStr};
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, AtomicU64, Ordering};
@@ -478,8 +480,7 @@ impl BIO {
         if ret > 0 {
             self.num_read.fetch_add(ret as u64, Ordering::Relaxed);
         }
-        let mut processed = ret.max(0) as usize;
-        self.callback_after(BIO_CB_READ, argp, len, 0, 0, ret as c_long, &mut processed) as c_int
+        self.finish_io(BIO_CB_READ, argp, len, ret)
     }
 
     /// BIO_write's work: bytes written (> 0), or <= 0 (retry flags tell why).
@@ -500,16 +501,7 @@ impl BIO {
         if ret > 0 {
             self.num_write.fetch_add(ret as u64, Ordering::Relaxed);
         }
-        let mut processed = ret.max(0) as usize;
-        self.callback_after(
-            BIO_CB_WRITE,
-            argp,
-            data.len(),
-            0,
-            0,
-            ret as c_long,
-            &mut processed,
-        ) as c_int
+        self.finish_io(BIO_CB_WRITE, argp, data.len(), ret)
     }
 
     /// BIO_gets' work.
@@ -543,8 +535,20 @@ impl BIO {
                 .with_impl("BIO_gets", |imp| imp.gets(self, buf))
                 .unwrap_or(-1),
         };
+        self.finish_io(BIO_CB_GETS, argp, len, ret)
+    }
+
+    /// The after-callback of a read, write or gets, as OpenSSL 3.0 calls it: with 1 for
+    /// success and the byte count in `processed`; a positive answer from it gives the count.
+    fn finish_io(&self, oper: c_int, argp: *const c_char, len: usize, ret: c_int) -> c_int {
         let mut processed = ret.max(0) as usize;
-        self.callback_after(BIO_CB_GETS, argp, len, 0, 0, ret as c_long, &mut processed) as c_int
+        let status = if ret > 0 { 1 } else { ret };
+        let after = self.callback_after(oper, argp, len, 0, 0, status as c_long, &mut processed);
+        if after > 0 {
+            clamp_len(processed)
+        } else {
+            after as c_int
+        }
     }
 
     /// BIO_ctrl's work.

@@ -218,12 +218,13 @@ impl BioImpl for PairEnd {
                     }
                 })
                 .unwrap_or(0),
+            // The peer's last unsatisfied read, from what this side writes.
             BIO_C_GET_READ_REQUEST => self
-                .with_pair(|pair, side| pair.directions[1 - side].read_request as c_long)
+                .with_pair(|pair, side| pair.directions[side].read_request as c_long)
                 .unwrap_or(0),
             BIO_C_RESET_READ_REQUEST => self
                 .with_pair(|pair, side| {
-                    pair.directions[1 - side].read_request = 0;
+                    pair.directions[side].read_request = 0;
                     1
                 })
                 .unwrap_or(0),

@@ -244,12 +244,8 @@ pub fn tls12_from_list(function: &'static str, list: *const c_char) -> Option<Ve
     };
     let chosen = select_tls12(list);
     if chosen.is_empty() {
-        err::raise(
-            ERR_LIB_SSL,
-            SSL_R_NO_CIPHER_MATCH,
-            function,
-            format!("{list:?} selects none of the TLS 1.2 cipher suites ftls has"),
-        );
+        // No text: OpenSSL's record has none, and programs print it.
+        err::raise(ERR_LIB_SSL, SSL_R_NO_CIPHER_MATCH, function, "");
         return None;
     }
     Some(chosen.iter().map(|s| s.ftls_name).collect())

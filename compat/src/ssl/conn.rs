@@ -238,7 +238,12 @@ impl State {
     fn failed(&mut self, error: ftls::core::Error) -> Stop {
         if let Some(wbio) = self.wbio.clone() {
             if let Some(conn) = self.conn.as_mut() {
-                let _ = conn.write_tls(&mut BioWriter(&wbio));
+                // Everything queued goes: a CCS may precede the alert.
+                while conn.wants_write() {
+                    if !matches!(conn.write_tls(&mut BioWriter(&wbio)), Ok(n) if n > 0) {
+                        break;
+                    }
+                }
             }
         }
         if error.code() == FTLS_ERR_UNEXPECTED_EOF {
@@ -318,7 +323,9 @@ fn report(function: &'static str, error: &ftls::core::Error) {
     if is_transport_error(error) {
         return;
     }
-    err::raise(ERR_LIB_SSL, reason_for(error), function, "");
+    // OpenSSL's records carry no text, except a received alert's number.
+    let data = received_alert(error).map_or(String::new(), |n| format!("SSL alert number {n}"));
+    err::raise(ERR_LIB_SSL, reason_for(error), function, data);
 }
 
 #[no_mangle]
@@ -397,12 +404,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         return Err(-1);
     };
     if st.rbio.is_none() || st.wbio.is_none() {
-        err::raise(
-            ERR_LIB_SSL,
-            SSL_R_BIO_NOT_SET,
-            function,
-            "no BIO: call SSL_set_fd or SSL_set_bio first",
-        );
+        // As OpenSSL: -1 with nothing queued (SSL_ERROR_SYSCALL).
         return Err(-1);
     }
     let versions = ctx::versions_of(&st.settings);
@@ -588,10 +590,19 @@ fn read(ssl: &SSL, function: &'static str, buf: &mut [u8], peek: bool) -> c_int 
     if !st.peeked.is_empty() {
         let n = st.peeked.len().min(buf.len());
         buf[..n].copy_from_slice(&st.peeked[..n]);
-        if !peek {
-            st.peeked.drain(..n);
+        if peek {
+            return n as c_int;
         }
-        return n as c_int;
+        st.peeked.drain(..n);
+        // A read takes the rest of the record too, as OpenSSL's does after a peek.
+        let mut total = n;
+        while total < buf.len() && st.conn.as_ref().is_some_and(|c| c.pending() > 0) {
+            match st.conn().read(&mut buf[total..]) {
+                Ok(m) if m > 0 => total += m,
+                _ => break,
+            }
+        }
+        return total as c_int;
     }
     if st.close_notify_received {
         return 0;
@@ -601,7 +612,14 @@ fn read(ssl: &SSL, function: &'static str, buf: &mut [u8], peek: bool) -> c_int 
         match st.conn().read(buf) {
             Ok(n) => {
                 if peek {
+                    // Keep the whole record for the reads that follow, not just what fits.
                     st.peeked.extend_from_slice(&buf[..n]);
+                    let mut more = vec![0u8; st.conn.as_ref().map_or(0, Connection::pending)];
+                    if !more.is_empty() {
+                        if let Ok(m) = st.conn().read(&mut more) {
+                            st.peeked.extend_from_slice(&more[..m]);
+                        }
+                    }
                 }
                 return n as c_int;
             }
@@ -647,7 +665,7 @@ fn unexpected_eof(st: &mut State, function: &'static str) -> c_int {
         ERR_LIB_SSL,
         SSL_R_UNEXPECTED_EOF_WHILE_READING,
         function,
-        "the peer closed the connection without close_notify: the data may be truncated",
+        "",
     );
     st.failed = true;
     0
@@ -1697,9 +1715,27 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     let settings = lock(&ssl.verify).clone();
     let host_checked = settings.host.is_some();
     let (mut result, error_depth) = openssl_result(request, host_checked);
+    // OpenSSL's chain ends with the trust anchor, which the peer usually does not send.
+    let mut chain: Vec<rustls_pki_types::CertificateDer<'_>> = request.chain.to_vec();
+    let issuer_missing = matches!(
+        result,
+        verify::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+            | verify::X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
+            | verify::X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+    );
+    if !issuer_missing {
+        let top = chain
+            .last()
+            .and_then(|der| crate::x509::X509::from_der(der).ok());
+        if let Some(top) = top.filter(|t| t.subject().der() != t.issuer().der()) {
+            if let Some(anchor) = ssl.ctx().store.anchor_for(top.issuer().der()) {
+                chain.push(anchor);
+            }
+        }
+    }
     if settings.depth >= 0
         && result == verify::X509_V_OK
-        && request.chain.len() as c_int > settings.depth + 1
+        && chain.len() as c_int > settings.depth + 2
     {
         result = verify::X509_V_ERR_CERT_CHAIN_TOO_LONG;
     }
@@ -1711,36 +1747,47 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             current_cert: std::cell::Cell::new(std::ptr::null_mut()),
             ssl: ssl.as_c().cast_mut(),
         };
-        refused = false;
-        let top = request.chain.len().saturating_sub(1) as c_int;
-        let mut recorded = verify::X509_V_OK;
-        for depth in (0..=top).rev() {
-            let error_here = if depth == error_depth {
-                result
-            } else {
-                verify::X509_V_OK
-            };
-            store_ctx.error.set(error_here);
+        // One call, OpenSSL's way: a 0 return refuses; the context's error is what is recorded.
+        let call = |depth: c_int, preverify: c_int| -> bool {
             store_ctx.depth.set(depth);
-            let cert = super::peer::certificate_object(request.chain, depth as usize);
+            let cert = super::peer::certificate_object(&chain, depth as usize);
             store_ctx.current_cert.set(cert);
-            let preverify = (error_here == verify::X509_V_OK) as c_int;
             // SAFETY: the program's verify callback, with a context valid for the call.
             let ok =
                 unsafe { callback(preverify, (&store_ctx as *const X509_STORE_CTX).cast_mut()) };
             super::peer::release_object(cert);
-            if store_ctx.error.get() != verify::X509_V_OK {
-                recorded = store_ctx.error.get();
-            }
-            if ok == 0 {
-                refused = true;
-                if recorded == verify::X509_V_OK {
-                    recorded = verify::X509_V_ERR_APPLICATION_VERIFICATION;
-                }
-                break;
-            }
+            ok != 0
+        };
+        // Errors found while building and checking the chain (issuer, length, host name,
+        // revocation, purpose) are reported first; validity and signatures while each
+        // certificate is checked, from the top down, each followed by the call that signals
+        // the certificate done (the error, if not reset, stays).
+        let in_walk = matches!(
+            result,
+            verify::X509_V_ERR_CERT_HAS_EXPIRED
+                | verify::X509_V_ERR_CERT_NOT_YET_VALID
+                | verify::X509_V_ERR_CERT_SIGNATURE_FAILURE
+        );
+        let mut ok = true;
+        if result != verify::X509_V_OK && !in_walk {
+            store_ctx.error.set(result);
+            ok = call(error_depth, 0);
         }
-        result = recorded;
+        let top = chain.len().saturating_sub(1) as c_int;
+        let mut depth = top;
+        while ok && depth >= 0 {
+            if in_walk && depth == error_depth {
+                store_ctx.error.set(result);
+                ok = call(depth, 0);
+            }
+            ok = ok && call(depth, 1);
+            depth -= 1;
+        }
+        refused = !ok;
+        result = store_ctx.error.get();
+        if refused && result == verify::X509_V_OK {
+            result = verify::X509_V_ERR_APPLICATION_VERIFICATION;
+        }
     }
     ssl.verify_result.store(result as i64, Ordering::Relaxed);
     if refused && settings.mode & SSL_VERIFY_PEER != 0 {

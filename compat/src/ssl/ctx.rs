@@ -255,10 +255,15 @@ fn apply_negotiation(
     if let Some(suites) = suites {
         negotiation.set_cipher_suites(&suites)?;
     }
-    if let Some(groups) = &settings.groups {
-        let names: Vec<&str> = groups.iter().map(String::as_str).collect();
-        negotiation.set_key_exchange_groups(&names)?;
-    }
+    // OpenSSL 3.0's default groups (no post-quantum hybrid unless the program asks for it).
+    let groups: Vec<&str> = match &settings.groups {
+        Some(groups) => groups.iter().map(String::as_str).collect(),
+        None => ["X25519", "secp256r1", "secp521r1", "secp384r1"]
+            .into_iter()
+            .filter(|name| ftls::core::algorithms::group_by_name(name).is_ok())
+            .collect(),
+    };
+    negotiation.set_key_exchange_groups(&groups)?;
     Ok(())
 }
 
@@ -565,11 +570,13 @@ pub(crate) fn read_file(function: &'static str, path: *const c_char) -> Option<(
     match std::fs::read(&path) {
         Ok(bytes) => Some((bytes, path)),
         Err(error) => {
+            // The three records OpenSSL queues: the system's, the file BIO's, the caller's.
             err::raise_errno(
                 error.raw_os_error().unwrap_or(0),
                 function,
                 format!("calling fopen({}, r)", path.display()),
             );
+            err::raise(ERR_LIB_BIO, ERR_R_SYS_LIB, function, "");
             err::raise(ERR_LIB_SSL, ERR_R_SYS_LIB, function, "");
             None
         }
@@ -785,14 +792,16 @@ pub extern "C" fn SSL_CTX_use_PrivateKey_file(
 pub(crate) fn set_key(ctx: &SSL_CTX, function: &'static str, key: PrivateKeyDer<'static>) -> c_int {
     let chain = ctx.settings().chain;
     if !chain.is_empty() {
-        if let Err(error) = ftls::core::Identity::new(
+        let checked = ftls::core::Identity::new(
             chain,
             "the certificate",
             key.clone_key(),
             "the private key",
             &ftls::core::provider::default_provider(),
-        ) {
-            raise_core(ERR_LIB_X509, X509_R_KEY_VALUES_MISMATCH, function, &error);
+        );
+        if checked.is_err() {
+            // No text: OpenSSL's record has none.
+            err::raise(ERR_LIB_X509, X509_R_KEY_VALUES_MISMATCH, function, "");
             return 0;
         }
     }
@@ -809,27 +818,17 @@ pub extern "C" fn SSL_CTX_check_private_key(ctx: *const SSL_CTX) -> c_int {
         };
         let settings = ctx.settings();
         if settings.chain.is_empty() {
-            err::raise(
-                ERR_LIB_SSL,
-                SSL_R_NO_CERTIFICATE_ASSIGNED,
-                F,
-                "no certificate is loaded",
-            );
+            err::raise(ERR_LIB_SSL, SSL_R_NO_CERTIFICATE_ASSIGNED, F, "");
             return 0;
         }
         if settings.key.is_none() {
-            err::raise(
-                ERR_LIB_SSL,
-                SSL_R_NO_PRIVATE_KEY_ASSIGNED,
-                F,
-                "no private key is loaded",
-            );
+            err::raise(ERR_LIB_SSL, SSL_R_NO_PRIVATE_KEY_ASSIGNED, F, "");
             return 0;
         }
         match identity_of(&settings) {
             Ok(_) => 1,
-            Err(error) => {
-                raise_core(ERR_LIB_X509, X509_R_KEY_VALUES_MISMATCH, F, &error);
+            Err(_) => {
+                err::raise(ERR_LIB_X509, X509_R_KEY_VALUES_MISMATCH, F, "");
                 0
             }
         }

@@ -98,6 +98,17 @@ impl X509_STORE {
         Ok(())
     }
 
+    /// The trusted certificate (among those loaded from files or added) whose subject is
+    /// `issuer`: the top of the chain OpenSSL shows a verify callback.
+    pub fn anchor_for(&self, issuer: &[u8]) -> Option<CertificateDer<'static>> {
+        self.sources().into_iter().find_map(|source| match source {
+            Source::Certificates(certs) => certs.into_iter().find(|der| {
+                crate::x509::X509::from_der(der).is_ok_and(|cert| cert.subject().der() == issuer)
+            }),
+            _ => None,
+        })
+    }
+
     /// Trusts the certificates of a PEM file. 1, or 0 with errors queued.
     pub fn load_file(&self, function: &'static str, file: *const c_char) -> c_int {
         let Some((bytes, path)) = super::ctx::read_file(function, file) else {

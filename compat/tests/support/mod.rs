@@ -67,11 +67,50 @@ pub fn run_tool(command: &mut Command, what: &str) -> String {
 pub fn build_c_program(name: &str) -> PathBuf {
     ensure_root();
     let root = openssl_root();
+    let lib = root.join("lib");
+    compile(
+        name,
+        &format!("ftls-{}", provider()),
+        &[format!("-I{}", root.join("include").display())],
+        &[
+            format!("-L{}", lib.display()),
+            format!("-Wl,-rpath,{}", lib.display()),
+        ],
+    )
+}
+
+/// The same program built against the system's OpenSSL (libssl-dev), for comparisons.
+pub fn build_c_program_with_openssl(name: &str) -> PathBuf {
+    ensure_tools(&["cc", "openssl/ssl.h"]);
+    compile(name, "openssl", &[], &[])
+}
+
+/// Installs what the tests need (scripts/need-tools).
+pub fn ensure_tools(tools: &[&str]) {
+    let output = Command::new(repo_root().join("scripts/need-tools"))
+        .args(tools)
+        .output()
+        .expect("scripts/need-tools runs");
+    assert!(
+        output.status.success(),
+        "scripts/need-tools {tools:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Compiles once per test process (tests run in parallel and share programs); the binary is
+/// written under a temporary name and renamed, so that no test runs a half-written file.
+fn compile(name: &str, flavour: &str, includes: &[String], libs: &[String]) -> PathBuf {
+    static BUILT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
     let out_dir = repo_root().join("target/compat-tests");
     std::fs::create_dir_all(&out_dir).expect("target/ is writable");
-    let program = out_dir.join(format!("{name}-{}", provider()));
+    let program = out_dir.join(format!("{name}-{flavour}"));
+    if built.contains(&program) {
+        return program;
+    }
+    let partial = out_dir.join(format!("{name}-{flavour}.{}", std::process::id()));
     let source = repo_root().join("compat/tests/c").join(format!("{name}.c"));
-    let lib = root.join("lib");
     let output = Command::new("cc")
         .args([
             "-std=c99",
@@ -82,12 +121,11 @@ pub fn build_c_program(name: &str) -> PathBuf {
             "-g",
         ])
         .arg("-D_POSIX_C_SOURCE=200809L")
-        .arg(format!("-I{}", root.join("include").display()))
+        .args(includes)
         .arg(&source)
         .arg("-o")
-        .arg(&program)
-        .arg(format!("-L{}", lib.display()))
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg(&partial)
+        .args(libs)
         .args(["-lssl", "-lcrypto", "-lpthread"])
         .output()
         .expect("cc must be installed (make tools)");
@@ -97,6 +135,8 @@ pub fn build_c_program(name: &str) -> PathBuf {
         source.display(),
         String::from_utf8_lossy(&output.stderr)
     );
+    std::fs::rename(&partial, &program).expect("target/ is writable");
+    built.push(program.clone());
     program
 }
 
@@ -106,4 +146,46 @@ pub fn run(program: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{}: {e}", program.display()))
+}
+
+/// The test certificates (tools/mkcerts.rs, made by `make build/certs/server.pem`).
+pub fn certs_dir() -> PathBuf {
+    static MADE: OnceLock<()> = OnceLock::new();
+    let dir = match provider() {
+        "aws-lc-rs" => repo_root().join("build/certs"),
+        other => repo_root().join("build").join(other).join("certs"),
+    };
+    MADE.get_or_init(|| {
+        let target = dir.join("server.pem");
+        let relative = target
+            .strip_prefix(repo_root())
+            .expect("inside the repository");
+        let output = Command::new("make")
+            .arg("-s")
+            .arg(relative)
+            .arg(format!("PROVIDER={}", provider()))
+            .current_dir(repo_root())
+            .output()
+            .expect("make runs");
+        assert!(
+            output.status.success(),
+            "making the test certificates failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    });
+    dir
+}
+
+/// An error-queue line with what OpenSSL itself varies masked: the thread id, the function,
+/// the source file and line. Other lines are unchanged.
+pub fn normalise(line: &str) -> String {
+    let fields: Vec<&str> = line.splitn(9, ':').collect();
+    if fields.len() == 9 && fields[1] == "error" {
+        format!(
+            "TID:error:{}:{}:FUNC:{}:FILE:LINE:{}",
+            fields[2], fields[3], fields[5], fields[8]
+        )
+    } else {
+        line.to_owned()
+    }
 }
