@@ -299,6 +299,9 @@ fn ssl_filter_bios_talk_as_with_openssl() {
         "server: puts 42 wpending 42",
         "hello from the SSL BIO",
         "client: end of stream 0, shutdown state 1",
+        "ssl_connect: next type=1292 host 127.0.0.1",
+        "ssl_connect: handshake 1 1 verify 0",
+        "ssl_connect: server read 4 'ping'",
         "done",
     ] {
         assert!(

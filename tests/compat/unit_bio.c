@@ -11,6 +11,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -98,6 +99,21 @@ static void descriptors(void)
         printf("fd: gets %d '%s'\n", n, line);
     printf("fd: end %d\n", n);
     BIO_free(r);
+    if (pipe(fds) != 0) {
+        perror("pipe");
+        exit(2);
+    }
+    BIO_socket_nbio(fds[0], 1);
+    r = BIO_new(BIO_s_fd());
+    BIO_set_fd(r, fds[0], BIO_CLOSE);
+    n = BIO_read(r, line, sizeof line);
+    printf("fd: empty non-blocking read %d retry=%d should_retry(fd)=%d shutdown=%d\n", n,
+           BIO_should_retry(r) != 0, BIO_fd_should_retry(n), BIO_get_shutdown(r));
+    BIO_set_shutdown(r, BIO_NOCLOSE);
+    printf("fd: shutdown now %d\n", BIO_get_shutdown(r));
+    BIO_free(r);
+    close(fds[0]);
+    close(fds[1]);
 }
 
 static void files(const char *path)
@@ -150,6 +166,7 @@ static void dumps(void)
     printf("dump empty: %d\n", BIO_dump(mem, bytes, 0));
     fflush(stdout);
     printf("dump_fp: %d\n", BIO_dump_fp(stdout, "short", 5));
+    printf("dump_indent_fp: %d\n", BIO_dump_indent_fp(stdout, bytes, 20, 2));
     BIO_free(mem);
 }
 
@@ -220,6 +237,56 @@ static long t_ctrl(BIO *b, int cmd, long num, void *ptr)
     }
 }
 
+static int t_write_ex(BIO *b, const char *data, size_t len, size_t *written)
+{
+    int n = t_write(b, data, (int)len);
+    if (n <= 0)
+        return 0;
+    *written = (size_t)n;
+    return 1;
+}
+
+static int t_read_ex(BIO *b, char *out, size_t len, size_t *readbytes)
+{
+    int n = t_read(b, out, (int)len);
+    if (n <= 0)
+        return 0;
+    *readbytes = (size_t)n;
+    return 1;
+}
+
+static int t_puts(BIO *b, const char *text)
+{
+    return t_write(b, text, (int)strlen(text));
+}
+
+static int t_gets(BIO *b, char *out, int size)
+{
+    struct transport *t = BIO_get_data(b);
+    int n = 0;
+    while (n < size - 1 && n < t->len && t->data[n] != '\n')
+        n++;
+    if (n < t->len && n < size - 1)
+        n++;
+    memcpy(out, t->data, (size_t)n);
+    out[n] = '\0';
+    memmove(t->data, t->data + n, (size_t)(t->len - n));
+    t->len -= n;
+    return n;
+}
+
+static long t_callback_ctrl(BIO *b, int cmd, BIO_info_cb *fp)
+{
+    (void)b;
+    return cmd == 14 && fp != NULL ? 42 : 0;
+}
+
+static int info_cb(BIO *b, int state, int res)
+{
+    (void)b;
+    return state + res;
+}
+
 static long logging_callback(BIO *b, int oper, const char *argp, size_t len, int argi, long argl,
                              int ret, size_t *processed)
 {
@@ -263,6 +330,22 @@ static void custom(void)
     BIO_write(b, "abc", 3);
     BIO_read(b, buf, 2);
     BIO_set_callback_ex(b, NULL);
+    BIO_free(b);
+    printf("custom: _ex setters %d%d%d%d%d\n", BIO_meth_set_write_ex(method, t_write_ex),
+           BIO_meth_set_read_ex(method, t_read_ex), BIO_meth_set_puts(method, t_puts),
+           BIO_meth_set_gets(method, t_gets), BIO_meth_set_callback_ctrl(method, t_callback_ctrl));
+    memset(&t, 0, sizeof t);
+    b = BIO_new(method);
+    BIO_set_data(b, &t);
+    n = BIO_write(b, "ex", 2);
+    printf("custom: write_ex %d", n);
+    n = BIO_puts(b, "line one\nline two\n");
+    printf(" puts %d", n);
+    n = BIO_gets(b, buf, sizeof buf);
+    printf(" gets %d '%.*s'", n, n > 0 ? n - 1 : 0, buf);
+    n = BIO_read(b, buf, 4);
+    printf(" read_ex %d '%.4s'", n, buf);
+    printf(" callback_ctrl %ld\n", BIO_callback_ctrl(b, 14, info_cb));
     BIO_free(b);
     BIO_meth_free(method);
 }
@@ -364,6 +447,36 @@ static void sockets(void)
     BIO_free(served);
     BIO_ADDRINFO_free(res);
     res = NULL;
+    {
+        BIO_ADDRINFO *server_res = NULL;
+        BIO_ADDR *peer = BIO_ADDR_new();
+        int listener, fd, client_fd;
+        printf("lookup server: %d\n", BIO_lookup("127.0.0.1", "0", BIO_LOOKUP_SERVER, AF_INET,
+                                                  SOCK_STREAM, &server_res));
+        listener = BIO_socket(AF_INET, SOCK_STREAM, 0, 0);
+        printf("listen: %d\n", BIO_listen(listener, BIO_ADDRINFO_address(server_res),
+                                           BIO_SOCK_REUSEADDR));
+        {
+            struct sockaddr_in bound;
+            socklen_t bound_len = sizeof bound;
+            BIO_ADDRINFO *to = NULL;
+            char service[16];
+            getsockname(listener, (struct sockaddr *)&bound, &bound_len);
+            sprintf(service, "%d", ntohs(bound.sin_port));
+            BIO_lookup_ex("127.0.0.1", service, BIO_LOOKUP_CLIENT, AF_INET, SOCK_STREAM, 0, &to);
+            client_fd = BIO_socket(AF_INET, SOCK_STREAM, 0, 0);
+            printf("listen: connect %d\n", BIO_connect(client_fd, BIO_ADDRINFO_address(to), 0));
+            fd = BIO_accept_ex(listener, peer, 0);
+            printf("listen: accepted %d family=%d port>0 %d\n", fd >= 0, BIO_ADDR_family(peer),
+                   BIO_ADDR_rawport(peer) != 0);
+            BIO_ADDRINFO_free(to);
+        }
+        BIO_closesocket(fd);
+        BIO_closesocket(client_fd);
+        BIO_closesocket(listener);
+        BIO_ADDR_free(peer);
+        BIO_ADDRINFO_free(server_res);
+    }
     printf("lookup: bad host %d\n", BIO_lookup_ex("no such host.invalid", "1", BIO_LOOKUP_CLIENT,
                                                   AF_INET, SOCK_STREAM, 0, &res));
     ERR_clear_error();

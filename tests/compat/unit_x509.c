@@ -298,6 +298,39 @@ static void print_certificate(X509 *cert, BIO *bio)
     printf("  i2d into buffer: %d advanced=%d\n", i, (int)(p - der));
     X509_free(copy);
     OPENSSL_free(der);
+    {
+        X509_NAME *dup = X509_NAME_dup(X509_get_subject_name(cert));
+        const unsigned char *name_der = NULL;
+        size_t name_der_len = 0;
+        BIO *mem = BIO_new(BIO_s_mem());
+        ASN1_STRING *cn;
+        time_t y2k = 946684800, far = 4102444800;
+        BIGNUM *into = BN_new();
+        unsigned char raw[64];
+        EVP_PKEY *pk = X509_get0_pubkey(cert);
+        int k = X509_NAME_get_index_by_NID(dup, NID_commonName, -1);
+        printf("  name dup cmp=%d issuer cmp!=0 %d der=%d len>0 %d\n",
+               X509_NAME_cmp(dup, X509_get_subject_name(cert)),
+               X509_NAME_cmp(dup, X509_get_issuer_name(cert)) != 0,
+               X509_NAME_get0_der(dup, &name_der, &name_der_len), name_der_len > 0);
+        cn = k >= 0 ? X509_NAME_ENTRY_get_data(X509_NAME_get_entry(dup, k)) : NULL;
+        print_bio("  ASN1_STRING_print", mem, cn ? ASN1_STRING_print(mem, cn) : -9);
+        X509_NAME_free(dup);
+        printf("  cmp_time notAfter vs 2000: %d, vs 2100: %d\n",
+               X509_cmp_time(X509_get0_notAfter(cert), &y2k),
+               X509_cmp_time(X509_get0_notAfter(cert), &far));
+        print_bio("  generalizedtime_print", mem,
+                  ASN1_GENERALIZEDTIME_print(mem, X509_get0_notBefore(cert)));
+        ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), into);
+        printf("  bn into: bin=%d zero=%d negative=%d\n", BN_bn2bin(into, raw), BN_is_zero(into),
+               BN_is_negative(into));
+        BN_clear_free(into);
+        printf("  key type name %s up_ref %d\n", EVP_PKEY_get0_type_name(pk), EVP_PKEY_up_ref(pk));
+        EVP_PKEY_free(pk);
+        PEM_write_bio_X509(mem, cert);
+        printf("  PEM to BIO: %d bytes\n", BIO_pending(mem));
+        BIO_free(mem);
+    }
     printf("  PEM:\n");
     PEM_write_X509(stdout, cert);
 }
@@ -374,7 +407,9 @@ static void digests(void)
            EVP_get_digestbyname("SHA384") == EVP_sha384(), EVP_get_digestbyname("nope") == NULL);
     EVP_DigestInit(ctx, EVP_sha256());
     EVP_DigestUpdate(ctx, "", 0);
-    printf("final: %d\n", EVP_DigestFinal(ctx, md, &len));
+    printf("final: %d name=%s\n", EVP_DigestFinal(ctx, md, &len), EVP_MD_get0_name(EVP_sha256()));
+    len = (unsigned int)HMAC_CTX_reset(hctx);
+    printf("HMAC_CTX_reset: %u size after=%d\n", len, (int)HMAC_size(hctx));
     print_hex(" empty sha256", md, len);
     EVP_MD_CTX_free(ctx);
     EVP_MD_CTX_free(copy);
@@ -481,6 +516,8 @@ int main(int argc, char **argv)
            RAND_bytes(random2, sizeof random2), RAND_status());
     printf("random differ: %d\n", memcmp(random1, random2, sizeof random1) != 0);
     RAND_seed(random1, sizeof random1);
+    RAND_add(random1, sizeof random1, 1.0);
+    printf("RAND_priv_bytes: %d poll=%d\n", RAND_priv_bytes(random2, sizeof random2), RAND_poll());
     printf("RAND_bytes(0): %d\n", RAND_bytes(random1, 0));
 
     printf("OBJ: %s %s %s %s %d %d %d %d\n", OBJ_nid2sn(NID_commonName), OBJ_nid2ln(NID_commonName),

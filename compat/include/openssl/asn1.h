@@ -85,7 +85,7 @@ int ASN1_STRING_print(BIO *bp, const ASN1_STRING *v);
 
 /* Times. ASN1_TIME_print writes "Jan  2 03:04:05 2025 GMT"; on a malformed or NULL time it
  * writes "Bad time value" and returns 0; else 1 (0 on a write failure). The UTCTIME /
- * GENERALIZEDTIME forms accept only that type. */
+ * GENERALIZEDTIME forms accept only that type (0, nothing written, for another). */
 int ASN1_TIME_print(BIO *bp, const ASN1_TIME *tm);
 int ASN1_UTCTIME_print(BIO *bp, const ASN1_UTCTIME *tm);
 int ASN1_GENERALIZEDTIME_print(BIO *bp, const ASN1_GENERALIZEDTIME *tm);

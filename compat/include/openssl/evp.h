@@ -69,7 +69,8 @@ const EVP_MD *EVP_sha512(void);
 const EVP_MD *EVP_get_digestbyname(const char *name);
 #define EVP_get_digestbynid(a) EVP_get_digestbyname(OBJ_nid2sn(a))
 #define EVP_get_digestbyobj(a) EVP_get_digestbynid(OBJ_obj2nid(a))
-/* Length and block size in bytes (-1 for NULL), NID, name. */
+/* Length and block size in bytes (-1 for NULL; EVP_MD_get_size then queues "message digest is
+ * null"), NID, name. */
 int EVP_MD_get_size(const EVP_MD *md);
 int EVP_MD_get_block_size(const EVP_MD *md);
 int EVP_MD_get_type(const EVP_MD *md);

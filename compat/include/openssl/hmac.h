@@ -33,7 +33,8 @@ int HMAC_Update(HMAC_CTX *ctx, const unsigned char *data, size_t len);
 /* Finishes into md (EVP_MAX_MD_SIZE bytes), its length in *len if not NULL: 1; 0 if not
  * started or md is NULL. */
 int HMAC_Final(HMAC_CTX *ctx, unsigned char *md, unsigned int *len);
-/* The HMAC's length in bytes (0 without a digest); the digest (NULL without one). */
+/* The HMAC's length in bytes (0 without a digest, "message digest is null" queued); the digest
+ * (NULL without one). */
 size_t HMAC_size(const HMAC_CTX *e);
 const EVP_MD *HMAC_CTX_get_md(const HMAC_CTX *ctx);
 

@@ -105,6 +105,7 @@ pub const ASN1_R_TOO_LARGE: c_int = 223;
 pub const ASN1_R_WRONG_TAG: c_int = 168;
 pub const PKCS12_R_PKCS12_CIPHERFINAL_ERROR: c_int = 116;
 pub const PROV_R_BAD_DECRYPT: c_int = 100;
+pub const EVP_R_MESSAGE_DIGEST_IS_NULL: c_int = 159;
 pub const BIO_R_BROKEN_PIPE: c_int = 124;
 pub const BIO_R_CONNECT_ERROR: c_int = 103;
 pub const BIO_R_INVALID_ARGUMENT: c_int = 125;
@@ -364,6 +365,11 @@ const REASONS: &[(c_int, c_int, &CStr)] = &[
         c"pkcs12 cipherfinal error",
     ),
     (ERR_LIB_PROV, PROV_R_BAD_DECRYPT, c"bad decrypt"),
+    (
+        ERR_LIB_EVP,
+        EVP_R_MESSAGE_DIGEST_IS_NULL,
+        c"message digest is null",
+    ),
     (ERR_LIB_BIO, BIO_R_BROKEN_PIPE, c"broken pipe"),
     (ERR_LIB_BIO, BIO_R_CONNECT_ERROR, c"connect error"),
     (ERR_LIB_BIO, BIO_R_INVALID_ARGUMENT, c"invalid argument"),

@@ -248,10 +248,22 @@ pub extern "C" fn EVP_get_digestbyname(name: *const c_char) -> *const EVP_MD {
         .map_or(std::ptr::null(), |md| *md as *const EVP_MD)
 }
 
-/// The digest's length in bytes (`EVP_MD_size` is a macro over it); -1 for NULL.
+/// The digest's length in bytes (`EVP_MD_size` is a macro over it); -1 for NULL, with
+/// "message digest is null" queued as OpenSSL does.
 #[no_mangle]
 pub extern "C" fn EVP_MD_get_size(md_: *const EVP_MD) -> c_int {
-    md(md_).map_or(-1, |md| md.size)
+    match md(md_) {
+        Some(md) => md.size,
+        None => {
+            err::raise(
+                ERR_LIB_EVP,
+                err::EVP_R_MESSAGE_DIGEST_IS_NULL,
+                "EVP_MD_get_size",
+                "",
+            );
+            -1
+        }
+    }
 }
 
 /// The digest's block size in bytes (`EVP_MD_block_size`); -1 for NULL.
@@ -647,13 +659,16 @@ pub extern "C" fn HMAC_Final(ctx: *mut HMAC_CTX, out: *mut c_uchar, len: *mut c_
     })
 }
 
-/// The HMAC's length in bytes (the digest's); 0 for a context without a digest.
+/// The HMAC's length in bytes (the digest's); 0 for a context without a digest, with
+/// "message digest is null" queued as OpenSSL does.
 #[no_mangle]
 pub extern "C" fn HMAC_size(ctx: *const HMAC_CTX) -> usize {
     // SAFETY: a non-NULL context made by HMAC_CTX_new.
-    unsafe { borrow(ctx) }
-        .and_then(|ctx| ctx.md)
-        .map_or(0, |md| md.size as usize)
+    let md = unsafe { borrow(ctx) }.and_then(|ctx| ctx.md);
+    usize::try_from(EVP_MD_get_size(
+        md.map_or(std::ptr::null(), |md| md as *const EVP_MD),
+    ))
+    .unwrap_or(0)
 }
 
 /// The context's digest (static); NULL if none.

@@ -318,10 +318,11 @@ pub extern "C" fn ASN1_STRING_print(bio: *mut crate::bio::BIO, x: *const ASN1_ST
 
 fn print_time(bio: *mut crate::bio::BIO, time: *const ASN1_STRING, kinds: &[c_int]) -> c_int {
     let sink = Sink::Bio(bio);
-    let fields = opt_ref(time)
-        .filter(|t| kinds.contains(&t.kind))
-        .and_then(TimeFields::parse);
-    match fields {
+    // A time of another type is refused silently, as OpenSSL does.
+    let Some(time) = opt_ref(time).filter(|t| kinds.contains(&t.kind)) else {
+        return 0;
+    };
+    match TimeFields::parse(time) {
         Some(fields) => c_int::from(sink.write(fields.print_text().as_bytes())),
         None => {
             // OpenSSL prints this before failing, and programs show it.
@@ -331,21 +332,21 @@ fn print_time(bio: *mut crate::bio::BIO, time: *const ASN1_STRING, kinds: &[c_in
     }
 }
 
-/// Prints the time as `Jan  2 03:04:05 2025 GMT` (OpenSSL's form). 1 on success; 0 if the
-/// time is NULL or malformed (after printing `Bad time value`, as OpenSSL does) or on a write
+/// Prints the time as `Jan  2 03:04:05 2025 GMT` (OpenSSL's form). 1 on success; 0 for NULL,
+/// for a malformed time (after printing `Bad time value`, as OpenSSL does) or on a write
 /// failure.
 #[no_mangle]
 pub extern "C" fn ASN1_TIME_print(bio: *mut crate::bio::BIO, time: *const ASN1_STRING) -> c_int {
     print_time(bio, time, &[V_ASN1_UTCTIME, V_ASN1_GENERALIZEDTIME])
 }
 
-/// As `ASN1_TIME_print`, for a UTCTime only.
+/// As `ASN1_TIME_print`, for a UTCTime only (0, nothing printed, for another type).
 #[no_mangle]
 pub extern "C" fn ASN1_UTCTIME_print(bio: *mut crate::bio::BIO, time: *const ASN1_STRING) -> c_int {
     print_time(bio, time, &[V_ASN1_UTCTIME])
 }
 
-/// As `ASN1_TIME_print`, for a GeneralizedTime only.
+/// As `ASN1_TIME_print`, for a GeneralizedTime only (0, nothing printed, for another type).
 #[no_mangle]
 pub extern "C" fn ASN1_GENERALIZEDTIME_print(
     bio: *mut crate::bio::BIO,
