@@ -517,7 +517,7 @@ enum Ending {
 }
 
 /// A rustls server for one connection that answers and then ends as `ending` says.
-fn rustls_peer(ending: Ending) -> (u16, std::thread::JoinHandle<()>) {
+fn rustls_peer(ending: Ending) -> (u16, std::thread::JoinHandle<Result<(), String>>) {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let chain = CertificateDer::pem_file_iter(cert("server.pem"))
@@ -535,70 +535,92 @@ fn rustls_peer(ending: Ending) -> (u16, std::thread::JoinHandle<()>) {
     .expect("server config");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("address").port();
-    let thread = std::thread::spawn(move || {
-        let (mut tcp, _) = listener.accept().expect("accept");
-        let mut tls = rustls::ServerConnection::new(Arc::new(config)).expect("connection");
-        // One record at a time, so that nothing sent after the handshake is read with it.
-        let mut records = RecordReader {
-            tcp: &mut tcp,
-            pending: Vec::new(),
-        };
-        while tls.is_handshaking() {
-            if tls.wants_write() {
-                tls.write_tls(records.tcp).expect("send the handshake");
-                continue;
-            }
-            tls.read_tls(&mut records).expect("read the handshake");
-            tls.process_new_packets().expect("a valid handshake");
-        }
-        assert!(
-            records.pending.is_empty(),
-            "the handshake ended inside a record"
-        );
-        while tls.wants_write() {
-            tls.write_tls(&mut tcp).expect("send");
-        }
-        if let Ending::Eof = ending {
-            read_request(&mut tls, &mut tcp);
-        }
-        tls.writer()
-            .write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nno ending\n")
-            .expect("response");
-        while tls.wants_write() {
-            tls.write_tls(&mut tcp).expect("send the response");
-        }
-        match ending {
-            Ending::Eof => {
-                // FIN without close_notify; then wait for the client to go, so that nothing it
-                // sends meanwhile meets a closed socket.
-                tcp.shutdown(Shutdown::Write).expect("shutdown");
-                let _ = tcp.read_to_end(&mut Vec::new());
-            }
-            Ending::Reset => {
-                // Wait (blocking) until the request has arrived and close without reading it.
-                let _ = tcp.peek(&mut [0u8; 1]);
-            }
-        }
-    });
+    let thread = std::thread::spawn(move || serve_once(&listener, config, ending));
     (port, thread)
 }
 
-/// Reads, through rustls, a request up to its blank line.
-fn read_request(tls: &mut rustls::ServerConnection, tcp: &mut TcpStream) {
+/// The rustls peer's one connection. A client that misbehaves ends it with an error, which the
+/// scenario records: the peer's view is part of what is compared.
+fn serve_once(
+    listener: &TcpListener,
+    config: rustls::ServerConfig,
+    ending: Ending,
+) -> Result<(), String> {
+    let (mut tcp, _) = listener.accept().map_err(context("accept"))?;
+    let mut tls = rustls::ServerConnection::new(Arc::new(config)).map_err(context("connection"))?;
+    // One record at a time, so that nothing sent after the handshake is read with it.
+    let mut records = RecordReader {
+        tcp: &mut tcp,
+        pending: Vec::new(),
+    };
+    while tls.is_handshaking() {
+        if tls.wants_write() {
+            tls.write_tls(records.tcp)
+                .map_err(context("sending the handshake"))?;
+            continue;
+        }
+        tls.read_tls(&mut records)
+            .map_err(context("reading the handshake"))?;
+        tls.process_new_packets()
+            .map_err(context("the handshake"))?;
+    }
+    if !records.pending.is_empty() {
+        return Err("the handshake ended inside a record".into());
+    }
+    let send = |tls: &mut rustls::ServerConnection, tcp: &mut TcpStream| {
+        while tls.wants_write() {
+            tls.write_tls(tcp).map_err(context("sending"))?;
+        }
+        Ok::<(), String>(())
+    };
+    send(&mut tls, &mut tcp)?;
+    if let Ending::Eof = ending {
+        read_request(&mut tls, &mut tcp)?;
+    }
+    tls.writer()
+        .write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nno ending\n")
+        .map_err(context("the response"))?;
+    send(&mut tls, &mut tcp)?;
+    match ending {
+        Ending::Eof => {
+            // FIN without close_notify; then wait for the client to go, so that nothing it
+            // sends meanwhile meets a closed socket.
+            tcp.shutdown(Shutdown::Write).map_err(context("shutdown"))?;
+            let _ = tcp.read_to_end(&mut Vec::new());
+        }
+        Ending::Reset => {
+            // Wait (blocking) until the request has arrived and close without reading it.
+            let _ = tcp.peek(&mut [0u8; 1]);
+        }
+    }
+    Ok(())
+}
+
+/// Turns an error into a line saying what was being done.
+fn context<E: std::fmt::Display>(what: &'static str) -> impl Fn(E) -> String {
+    move |e| format!("{what}: {e}")
+}
+
+/// Reads, through rustls, a request up to its blank line (or the end of the stream).
+fn read_request(tls: &mut rustls::ServerConnection, tcp: &mut TcpStream) -> Result<(), String> {
     let mut request = Vec::new();
     while !request.windows(4).any(|w| w == b"\r\n\r\n") {
         let mut buf = [0u8; 1024];
         match tls.reader().read(&mut buf) {
             Ok(n) => request.extend_from_slice(&buf[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                if tls.read_tls(tcp).expect("read the request") == 0 {
-                    return;
+                match tls.read_tls(tcp) {
+                    Ok(0) => return Ok(()),
+                    Ok(_) => {}
+                    Err(e) => return Err(format!("reading the request: {e}")),
                 }
-                tls.process_new_packets().expect("valid records");
+                tls.process_new_packets()
+                    .map_err(|e| format!("the request's records: {e}"))?;
             }
-            Err(e) => panic!("reading the request: {e}"),
+            Err(e) => return Err(format!("reading the request: {e}")),
         }
     }
+    Ok(())
 }
 
 /// A reader that takes one TLS record at a time from the socket, never more.
@@ -768,7 +790,10 @@ fn nonblocking_client() {
                 let (port, peer) = rustls_peer(ending);
                 let client = client_cmd(programs, "nonblocking_client", port, args);
                 run(&mut t, "nonblocking_client", client);
-                peer.join().expect("the rustls peer");
+                match peer.join().expect("the rustls peer thread") {
+                    Ok(()) => t.note("rustls peer: done"),
+                    Err(e) => t.note(format!("rustls peer: {e}")),
+                }
             }
             t
         },
