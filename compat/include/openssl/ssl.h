@@ -489,8 +489,10 @@ int SSL_CTX_set_session_id_context(SSL_CTX *ctx, const unsigned char *sid_ctx,
 long SSL_CTX_set_timeout(SSL_CTX *ctx, long t);
 long SSL_CTX_get_timeout(const SSL_CTX *ctx);
 
-/* Callbacks: info (where: SSL_CB_* bits; ret: 1, or the alert for SSL_CB_ALERT), key log
- * (one NSS key-log line, without newline, per secret). */
+/* Callbacks: info (called when the handshake starts, SSL_CB_HANDSHAKE_START and
+ * SSL_CB_CONNECT_LOOP / _ACCEPT_LOOP, and when it completes, SSL_CB_HANDSHAKE_DONE and
+ * SSL_CB_CONNECT_EXIT / _ACCEPT_EXIT; not for OpenSSL's internal states nor alerts), key log
+ * (one NSS key-log line, without newline, per secret, as OpenSSL writes them). */
 void SSL_CTX_set_info_callback(SSL_CTX *ctx, void (*cb)(const SSL *ssl, int type, int val));
 typedef void (*SSL_CTX_keylog_cb_func)(const SSL *ssl, const char *line);
 void SSL_CTX_set_keylog_callback(SSL_CTX *ctx, SSL_CTX_keylog_cb_func cb);

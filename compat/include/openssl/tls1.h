@@ -57,10 +57,9 @@
 #define SSL_set_tlsext_host_name(s, name) \
     SSL_ctrl(s, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, (void *)name)
 
-/* A server's SNI callback: int cb(SSL *s, int *alert, void *arg), called during the handshake
- * with the client's name available from SSL_get_servername; it may switch the connection's
- * context with SSL_set_SSL_CTX. Returns SSL_TLSEXT_ERR_OK, _NOACK (go on), or _ALERT_FATAL
- * (abort with *alert, unrecognized_name by default). */
+/* A server's SNI callback: int cb(SSL *s, int *alert, void *arg). Stored; ftls does not call
+ * it yet: the server presents its context's certificate, and SSL_get_servername gives the
+ * client's name once the handshake is done (see docs/openssl-compat.md). */
 #define SSL_CTX_set_tlsext_servername_callback(ctx, cb) \
     SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, (void (*)(void))cb)
 #define SSL_CTX_set_tlsext_servername_arg(ctx, arg) \

@@ -232,3 +232,47 @@ pub(crate) fn drain_lines() -> Vec<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_pack_and_print_as_openssl_3() {
+        let code = pack(ERR_LIB_SSL, SSL_R_CERTIFICATE_VERIFY_FAILED);
+        assert_eq!(code, 0x0A00_0086);
+        assert_eq!(
+            error_text(code, ""),
+            "error:0A000086:SSL routines::certificate verify failed"
+        );
+        let system = pack(ERR_LIB_SYS, libc::ENOENT);
+        assert_eq!(system, 0x8000_0002);
+        assert_eq!(lib_of(system), ERR_LIB_SYS);
+        assert_eq!(
+            error_text(system, "fopen"),
+            "error:80000002:system library:fopen:No such file or directory"
+        );
+        assert_eq!(
+            error_text(pack(99, 7), ""),
+            "error:31800007:lib(99)::reason(7)"
+        );
+    }
+
+    #[test]
+    fn the_queue_keeps_the_newest_sixteen_and_marks_work() {
+        clear();
+        for reason in 1..=20 {
+            raise(ERR_LIB_SSL, reason, "test", "");
+        }
+        let first = with_record(Pick::PeekOldest, |r| r.map(|r| reason_of(r.code)));
+        assert_eq!(first, Some(5));
+        clear();
+        raise(ERR_LIB_SSL, 1, "test", "");
+        set_mark();
+        raise(ERR_LIB_SSL, 2, "test", "");
+        assert!(pop_to_mark());
+        assert_eq!(last_code(), pack(ERR_LIB_SSL, 1));
+        clear();
+        assert_eq!(last_code(), 0);
+    }
+}

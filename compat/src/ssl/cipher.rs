@@ -353,3 +353,69 @@ pub extern "C" fn SSL_CIPHER_get_protocol_id(c: *const SSL_CIPHER) -> u16 {
         cipher(c).map_or(0, |c| c.id)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &str) -> Vec<&'static str> {
+        select_tls12(list)
+            .iter()
+            .map(|s| s.name.to_str().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn common_cipher_strings_select_what_openssl_would() {
+        assert_eq!(names("HIGH:!aNULL:!MD5").len(), 6);
+        assert_eq!(names("DEFAULT").len(), 6);
+        assert_eq!(
+            names("ECDHE+AESGCM"),
+            [
+                "ECDHE-ECDSA-AES256-GCM-SHA384",
+                "ECDHE-RSA-AES256-GCM-SHA384",
+                "ECDHE-ECDSA-AES128-GCM-SHA256",
+                "ECDHE-RSA-AES128-GCM-SHA256"
+            ]
+        );
+        assert_eq!(
+            names("ECDHE-RSA-AES128-GCM-SHA256"),
+            ["ECDHE-RSA-AES128-GCM-SHA256"]
+        );
+        assert!(names("ALL:!ECDSA").iter().all(|n| !n.contains("ECDSA")));
+    }
+
+    #[test]
+    fn removal_and_reordering_follow_openssl_rules() {
+        // '-' removes but a later token may add back; '!' removes for good.
+        assert_eq!(names("ALL:-CHACHA20:CHACHA20").len(), 6);
+        assert_eq!(names("ALL:!CHACHA20:CHACHA20").len(), 4);
+        let moved = names("ALL:+CHACHA20");
+        assert!(
+            moved[4..].iter().all(|n| n.contains("CHACHA20")),
+            "{moved:?}"
+        );
+        let strongest_first = names("AES128:AES256:@STRENGTH");
+        assert!(strongest_first[0].contains("AES256"), "{strongest_first:?}");
+    }
+
+    #[test]
+    fn strings_naming_only_what_ftls_lacks_select_nothing() {
+        assert!(names("RC4-MD5").is_empty());
+        assert!(names("aNULL:eNULL:EXP").is_empty());
+        assert!(names("").is_empty());
+    }
+
+    #[test]
+    fn group_names_map_onto_ftls_names() {
+        assert_eq!(
+            groups_from_list("X25519:P-256:prime256v1"),
+            Some(vec![
+                "X25519".to_owned(),
+                "secp256r1".to_owned(),
+                "secp256r1".to_owned()
+            ])
+        );
+        assert_eq!(groups_from_list("brainpoolP256r1"), None);
+    }
+}

@@ -452,12 +452,30 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
     if st.handshake_done {
         return 1;
     }
+    let starting = st.conn.is_none();
     if let Err(ret) = start(ssl, &mut st, function) {
         return ret;
     }
     st.rwstate = SSL_NOTHING;
     let info = st.settings.info_callback;
     let server = st.server == Some(true);
+    if let (true, Some(info)) = (starting, info) {
+        let side = if server {
+            SSL_ST_ACCEPT
+        } else {
+            SSL_ST_CONNECT
+        };
+        drop(st);
+        // SAFETY: the program's info callback, with this SSL (not busy: the state is released).
+        unsafe {
+            info(ssl.as_c(), SSL_CB_HANDSHAKE_START, 1);
+            info(ssl.as_c(), side | SSL_CB_LOOP, 1);
+        }
+        st = match ssl.state(function) {
+            Some(st) => st,
+            None => return -1,
+        };
+    }
     let _current = verify::Current::enter(ssl.as_c());
     let result = st.handshake();
     drop(st);

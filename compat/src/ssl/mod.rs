@@ -51,6 +51,7 @@ pub const SSL_ERROR_WANT_ACCEPT: c_int = 8;
 
 pub const SSL_ST_CONNECT: c_int = 0x1000;
 pub const SSL_ST_ACCEPT: c_int = 0x2000;
+pub const SSL_CB_LOOP: c_int = 0x01;
 pub const SSL_CB_EXIT: c_int = 0x02;
 pub const SSL_CB_HANDSHAKE_START: c_int = 0x10;
 pub const SSL_CB_HANDSHAKE_DONE: c_int = 0x20;

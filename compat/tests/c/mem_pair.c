@@ -12,6 +12,19 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+static int keylog_lines;
+static int keylog_named_ok;
+
+/* Counts the key-log lines and checks each starts with a secret's label. */
+static void keylog(const SSL *ssl, const char *line)
+{
+    (void)ssl;
+    keylog_lines++;
+    if (strncmp(line, "CLIENT_", 7) == 0 || strncmp(line, "SERVER_", 7) == 0 ||
+        strncmp(line, "EXPORTER_SECRET ", 16) == 0)
+        keylog_named_ok++;
+}
+
 struct end {
     SSL *ssl;
     BIO *in;  /* what the peer sent, for this end to read */
@@ -95,6 +108,7 @@ int main(int argc, char **argv)
         return 2;
     }
     SSL_CTX_set_verify(cctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_keylog_callback(cctx, keylog);
 
     /* 1: handshake, data both ways, two-step shutdown. */
     make_end(&c, cctx, 0);
@@ -105,6 +119,7 @@ int main(int argc, char **argv)
         ERR_print_errors_fp(stdout);
         return 2;
     }
+    printf("key log: %d lines, %d labelled\n", keylog_lines, keylog_named_ok);
     printf("verify result %ld, in init %d/%d, server %d/%d\n", SSL_get_verify_result(c.ssl),
            SSL_in_init(c.ssl), SSL_in_init(s.ssl), SSL_is_server(c.ssl), SSL_is_server(s.ssl));
     n = SSL_read(s.ssl, buf, sizeof(buf));
