@@ -257,6 +257,8 @@ fn certificates_keys_digests_and_stacks_read_as_with_openssl() {
         "  private key: id=6 base=6 bits=2048 size=256 group=0:- is_a(RSA)=1 is_a(EC)=0",
         " HMAC:750c783e6ab0b503eaa86e310a5db738",
         "random differ: 1",
+        " open ok=1 len=40 'forty bytes of a record to be protected.'",
+        " tampered final=0",
         "stack: pushed=4 num=4 value(99)=NULL find(first)=0",
     ] {
         assert!(

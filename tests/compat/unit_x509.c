@@ -416,6 +416,51 @@ static void digests(void)
     HMAC_CTX_free(hctx);
 }
 
+/* AEAD: seal and open one message per cipher, then a tampered tag. The plaintext is printed
+ * after the final call, where both libraries have written all of it. */
+static void aeads(void)
+{
+    const EVP_CIPHER *ciphers[] = {EVP_aes_128_gcm(), EVP_aes_256_gcm(), EVP_chacha20_poly1305()};
+    unsigned char key[32], iv[12], aad[13], tag[16], message[40], buf[64];
+    size_t i;
+    for (i = 0; i < sizeof key; i++)
+        key[i] = (unsigned char)(i + 1);
+    memset(iv, 7, sizeof iv);
+    memset(aad, 'a', sizeof aad);
+    memcpy(message, "forty bytes of a record to be protected.", sizeof message);
+    for (i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
+        EVP_CIPHER_CTX *seal = EVP_CIPHER_CTX_new(), *open = EVP_CIPHER_CTX_new();
+        int n = 0, m = 0, ok;
+        printf("aead nid=%d key=%d iv=%d\n", EVP_CIPHER_nid(ciphers[i]),
+               EVP_CIPHER_key_length(ciphers[i]), EVP_CIPHER_iv_length(ciphers[i]));
+        ok = EVP_EncryptInit_ex(seal, ciphers[i], NULL, key, iv);
+        ok &= EVP_EncryptUpdate(seal, NULL, &n, aad, sizeof aad);
+        ok &= EVP_EncryptUpdate(seal, buf, &n, message, sizeof message);
+        ok &= EVP_EncryptFinal_ex(seal, buf + n, &m);
+        ok &= EVP_CIPHER_CTX_ctrl(seal, EVP_CTRL_AEAD_GET_TAG, 16, tag);
+        printf(" seal ok=%d len=%d\n", ok, n + m);
+        print_hex(" ciphertext", buf, (unsigned int)(n + m));
+        print_hex(" tag", tag, sizeof tag);
+        ok = EVP_DecryptInit_ex(open, ciphers[i], NULL, key, iv);
+        ok &= EVP_DecryptUpdate(open, NULL, &n, aad, sizeof aad);
+        ok &= EVP_DecryptUpdate(open, buf, &n, buf, (int)sizeof message);
+        ok &= EVP_CIPHER_CTX_ctrl(open, EVP_CTRL_AEAD_SET_TAG, 16, tag);
+        ok &= EVP_DecryptFinal_ex(open, buf + n, &m);
+        printf(" open ok=%d len=%d '%.*s'\n", ok, n + m, n + m, (const char *)buf);
+        tag[0] ^= 1;
+        EVP_EncryptInit_ex(seal, NULL, NULL, NULL, iv);
+        EVP_EncryptUpdate(seal, buf, &n, message, sizeof message);
+        EVP_EncryptFinal_ex(seal, buf + n, &m);
+        EVP_DecryptInit_ex(open, NULL, NULL, NULL, iv);
+        EVP_DecryptUpdate(open, buf, &n, buf, (int)sizeof message);
+        EVP_CIPHER_CTX_ctrl(open, EVP_CTRL_AEAD_SET_TAG, 16, tag);
+        printf(" tampered final=%d\n", EVP_DecryptFinal_ex(open, buf + n, &m) > 0);
+        ERR_clear_error();
+        EVP_CIPHER_CTX_free(seal);
+        EVP_CIPHER_CTX_free(open);
+    }
+}
+
 static void stacks(const char *bundle)
 {
     STACK_OF(X509) *certs = sk_X509_new_null();
@@ -510,6 +555,7 @@ int main(int argc, char **argv)
     printf("oneline(NULL): %s\n", X509_NAME_oneline(NULL, (char *)random1, sizeof random1));
 
     digests();
+    aeads();
     stacks(argv[1]);
 
     printf("RAND_bytes: %d %d status=%d\n", RAND_bytes(random1, sizeof random1),

@@ -7,13 +7,27 @@
 #define FTLS_OPENSSL_EVP_H
 #define OPENSSL_EVP_H
 
+/* Treated as a system header, as OpenSSL's installed ones are: legacy code uses macros such as
+ * BIO_flush(b) as statements, which would otherwise warn (-Wunused-value) under -Werror. */
+#if defined(__GNUC__)
+#pragma GCC system_header
+#endif
+
 #include <stddef.h>
+#include <openssl/crypto.h>
 #include <openssl/objects.h>
 #include <openssl/types.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The pre-1.1 initialisation calls: nothing to load, every algorithm is always there. (ssl.h
+ * defines them identically, for programs that include only it.) */
+#define OpenSSL_add_all_algorithms() OPENSSL_init_crypto(0, NULL)
+#define OpenSSL_add_all_ciphers() OPENSSL_init_crypto(0, NULL)
+#define OpenSSL_add_all_digests() OPENSSL_init_crypto(0, NULL)
+#define EVP_cleanup() while (0) continue
 
 /* The largest digest, in bytes: the size of every digest output buffer. */
 #define EVP_MAX_MD_SIZE 64
@@ -111,6 +125,51 @@ const EVP_MD *EVP_MD_CTX_get0_md(const EVP_MD_CTX *ctx);
 #define EVP_MD_CTX_md EVP_MD_CTX_get0_md
 #define EVP_MD_CTX_get_size(e) EVP_MD_get_size(EVP_MD_CTX_get0_md(e))
 #define EVP_MD_CTX_size EVP_MD_CTX_get_size
+
+/*
+ * AEAD ciphers from the crypto provider: AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 (static
+ * objects), 12-byte nonces, 16-byte tags, one message per EVP_EncryptInit_ex /
+ * EVP_DecryptInit_ex (cipher, key, nonce: each NULL keeps the previous; an ENGINE must be NULL).
+ * An update with out NULL adds authenticated data; one update with out gives the message.
+ * Encryption seals at that update (out as long as in) and EVP_EncryptFinal_ex writes nothing;
+ * the tag then comes from EVP_CTRL_AEAD_GET_TAG. Decryption keeps the ciphertext (the update
+ * writes 0 bytes), EVP_CTRL_AEAD_SET_TAG gives the tag, and EVP_DecryptFinal_ex checks it and
+ * writes the whole plaintext: 1, or 0 (nothing written) when it does not match. Other calls
+ * return 1, or 0 on misuse (error queued).
+ */
+#define EVP_CTRL_AEAD_SET_IVLEN 0x9
+#define EVP_CTRL_AEAD_GET_TAG 0x10
+#define EVP_CTRL_AEAD_SET_TAG 0x11
+#define EVP_CTRL_GCM_SET_IVLEN EVP_CTRL_AEAD_SET_IVLEN
+#define EVP_CTRL_GCM_GET_TAG EVP_CTRL_AEAD_GET_TAG
+#define EVP_CTRL_GCM_SET_TAG EVP_CTRL_AEAD_SET_TAG
+const EVP_CIPHER *EVP_aes_128_gcm(void);
+const EVP_CIPHER *EVP_aes_256_gcm(void);
+const EVP_CIPHER *EVP_chacha20_poly1305(void);
+/* Key length (16 or 32), nonce length (12), NID; -1 / -1 / 0 for an unknown cipher. */
+int EVP_CIPHER_get_key_length(const EVP_CIPHER *cipher);
+int EVP_CIPHER_get_iv_length(const EVP_CIPHER *cipher);
+int EVP_CIPHER_get_nid(const EVP_CIPHER *cipher);
+#define EVP_CIPHER_key_length EVP_CIPHER_get_key_length
+#define EVP_CIPHER_iv_length EVP_CIPHER_get_iv_length
+#define EVP_CIPHER_nid EVP_CIPHER_get_nid
+/* _new makes a context (one thread at a time), _free frees it (NULL does nothing), _reset
+ * empties it (1, or 0 for NULL). */
+EVP_CIPHER_CTX *EVP_CIPHER_CTX_new(void);
+void EVP_CIPHER_CTX_free(EVP_CIPHER_CTX *ctx);
+int EVP_CIPHER_CTX_reset(EVP_CIPHER_CTX *ctx);
+int EVP_EncryptInit_ex(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, ENGINE *impl,
+                       const unsigned char *key, const unsigned char *iv);
+int EVP_DecryptInit_ex(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, ENGINE *impl,
+                       const unsigned char *key, const unsigned char *iv);
+int EVP_EncryptUpdate(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl,
+                      const unsigned char *in, int inl);
+int EVP_DecryptUpdate(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl,
+                      const unsigned char *in, int inl);
+int EVP_EncryptFinal_ex(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl);
+int EVP_DecryptFinal_ex(EVP_CIPHER_CTX *ctx, unsigned char *outm, int *outl);
+/* EVP_CTRL_AEAD_SET_IVLEN (12 only), _GET_TAG / _SET_TAG (16 bytes at ptr): 1, or 0. */
+int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr);
 
 #ifdef __cplusplus
 }
