@@ -121,7 +121,8 @@ fuzz:
 # provider (aws-lc-rs): the native rustls program uses it directly. jemalloc is preloaded for
 # the allocator comparison when Debian's libjemalloc2 is installed (need-tools installs it).
 BENCH_ARGS ?=
-BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench $(BUILD)/bench/rustls_ffi_bench
+BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench \
+	$(BUILD)/bench/rustls_ffi_bench $(BUILD)/bench/openssl_on_ftls_bench
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
 # jemalloc is looked up by the shell, after need-tools ran: make expands a recipe's variables
@@ -157,6 +158,14 @@ $(BUILD)/bench/openssl_bench: bench/openssl_bench.c bench/bench.h
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L bench/openssl_bench.c -o $@ \
 		-lssl -lcrypto
+
+# "OpenSSL API on ftls": the same source, unchanged, against the compatibility library's root
+# (rebuilt each time: the root is refreshed by a phony target).
+$(BUILD)/bench/openssl_on_ftls_bench: bench/openssl_bench.c bench/bench.h openssl-root
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L -I$(OPENSSL_ROOT)/include \
+		bench/openssl_bench.c -o $@ -L$(OPENSSL_ROOT)/lib -lssl -lcrypto \
+		-Wl,-rpath,'$$ORIGIN/../openssl/lib'
 
 $(BUILD)/certs/server.pem:
 	$(CARGO) run --quiet --release $(CARGO_FEATURES) --example mkcerts -- $(BUILD)/certs >/dev/null
