@@ -82,6 +82,8 @@ pub struct SSL {
     state: Mutex<State>,
     verify: Mutex<VerifySettings>,
     verify_result: AtomicI64,
+    /// The CA names of the server's CertificateRequest (a client's SSL_get_client_CA_list).
+    peer_ca_names: Mutex<ctx::CaList>,
     pub ex_data: ExData,
 }
 
@@ -377,6 +379,7 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             }),
             verify: Mutex::new(verify),
             verify_result: AtomicI64::new(verify::X509_V_OK as i64),
+            peer_ca_names: Mutex::new(ctx::CaList(std::ptr::null_mut())),
             ex_data: ExData::default(),
         })
     })
@@ -1944,12 +1947,33 @@ pub extern "C" fn SSL_set_SSL_CTX(s: *mut SSL, ctx: *mut SSL_CTX) -> *mut SSL_CT
     })
 }
 
+/// Keeps the CA names (DER Names) of the server's CertificateRequest as X509_NAMEs; a name
+/// that does not parse is left out.
+pub(super) fn record_peer_ca_names(ssl: &SSL, names: &[&[u8]]) {
+    let list = crate::stack::OPENSSL_sk_new_null();
+    for der in names {
+        if let Ok(name) = crate::x509::name::X509_NAME::from_der(der) {
+            // Box: the stack's X509_NAME_free takes it back.
+            crate::stack::OPENSSL_sk_push(list, Box::into_raw(Box::new(name)).cast());
+        }
+    }
+    *lock(&ssl.peer_ca_names) = ctx::CaList(list);
+}
+
+/// A server's list: its own client CA list (SSL_CTX_set_client_CA_list). A client's: the CA
+/// names the server's CertificateRequest carried, NULL before one arrived (as OpenSSL).
+/// Borrowed: valid until the SSL is freed, cleared or handshakes again.
 #[no_mangle]
 pub extern "C" fn SSL_get_client_CA_list(s: *const SSL) -> *mut crate::stack::OPENSSL_STACK {
     guard("SSL_get_client_CA_list", std::ptr::null_mut(), || {
-        ssl("SSL_get_client_CA_list", s).map_or(std::ptr::null_mut(), |ssl| {
-            ctx::SSL_CTX_get_client_CA_list(Arc::as_ptr(&ssl.ctx()))
-        })
+        let Some(ssl) = ssl("SSL_get_client_CA_list", s) else {
+            return std::ptr::null_mut();
+        };
+        let server = ssl.state.try_lock().ok().and_then(|st| st.server);
+        if server == Some(false) {
+            return lock(&ssl.peer_ca_names).0;
+        }
+        ctx::SSL_CTX_get_client_CA_list(Arc::as_ptr(&ssl.ctx()))
     })
 }
 
@@ -1973,6 +1997,7 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         st.write_in_flight = None;
         st.peeked.clear();
         st.peer = None;
+        *lock(&ssl.peer_ca_names) = ctx::CaList(std::ptr::null_mut());
         ssl.verify_result
             .store(verify::X509_V_OK as i64, Ordering::Relaxed);
         1

@@ -114,8 +114,9 @@ pub struct SSL_CTX {
     client_ca: Mutex<CaList>,
 }
 
-/// SSL_CTX_set_client_CA_list's stack of X509_NAME, owned by the context.
-struct CaList(*mut crate::stack::OPENSSL_STACK);
+/// A stack of X509_NAME owned by its holder: SSL_CTX_set_client_CA_list's list, or the CA
+/// names a server's CertificateRequest carried (kept by a client connection).
+pub(crate) struct CaList(pub(crate) *mut crate::stack::OPENSSL_STACK);
 
 // SAFETY: the stack is owned here, reached only through the context's lock.
 unsafe impl Send for CaList {}
@@ -177,6 +178,8 @@ impl SSL_CTX {
             ftls::core::verify::CheckMode::DangerousReplacement,
         )));
         builder.set_sni(send_sni);
+        // Chooses nothing itself: it keeps the CA names for SSL_get_client_CA_list.
+        builder.set_certificate_chooser(Some(verify::ca_names_recorder()));
         apply_negotiation(&settings, builder.negotiation_mut(), alpn)?;
         if let Some(identity) = identity_of(&settings)? {
             builder.add_identity(identity);

@@ -11,6 +11,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use ftls::core::identity_choice::{
+    CertificateRequestChooser, CertificateRequestSummary, IdentityChoice,
+};
 use ftls::core::trust::Trust;
 use ftls::core::verify::{CertificateCheck, CheckRequest};
 use ftls::core::{ClientConfigBuilder, ServerConfigBuilder};
@@ -207,6 +210,29 @@ impl CertificateCheck for Bridge {
     fn identity(&self) -> Vec<u8> {
         b"ftls-openssl: OpenSSL verification".to_vec()
     }
+}
+
+/// Keeps the CA names of a server's CertificateRequest on the connection being driven, for
+/// SSL_get_client_CA_list; the identity is chosen as without it.
+#[derive(Debug)]
+struct CaNamesRecorder;
+
+impl CertificateRequestChooser for CaNamesRecorder {
+    fn choose(&self, request: &CertificateRequestSummary<'_>) -> IdentityChoice {
+        let ssl = CURRENT_SSL.with(Cell::get);
+        // SAFETY: CURRENT_SSL is set only while this thread is inside a call on that SSL (see
+        // Current), so the object is alive.
+        if let Some(ssl) = unsafe { ssl.as_ref() } {
+            super::conn::record_peer_ca_names(ssl, request.ca_names);
+        }
+        IdentityChoice::Automatic
+    }
+}
+
+/// The certificate chooser every client config of this library installs.
+pub fn ca_names_recorder() -> Arc<dyn CertificateRequestChooser> {
+    static RECORDER: OnceLock<Arc<dyn CertificateRequestChooser>> = OnceLock::new();
+    RECORDER.get_or_init(|| Arc::new(CaNamesRecorder)).clone()
 }
 
 /// The check every config of this library installs.
