@@ -165,6 +165,22 @@ impl io::Write for BioWriter<'_> {
         Err(io::Error::last_os_error())
     }
 
+    /// What ftls has queued (a flight: ChangeCipherSpec and Finished, say) goes in one BIO
+    /// write, as OpenSSL writes a flight: record by record, Nagle's algorithm would hold the
+    /// second record back until the peer acknowledged the first.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let parts: Vec<&[u8]> = bufs
+            .iter()
+            .map(|b| &b[..])
+            .filter(|b| !b.is_empty())
+            .collect();
+        match parts.as_slice() {
+            [] => Ok(0),
+            [one] => self.write(one),
+            _ => self.write(&parts.concat()),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
