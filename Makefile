@@ -25,6 +25,9 @@ COMPAT_FEATURES := -p ftls-openssl --no-default-features --features $(PROVIDER)
 
 # The release, from the first `version = ` line of Cargo.toml (the [package] table's).
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
+# The OpenSSL-compatible library's own release (compat/Cargo.toml): its soname follows it, not
+# ftls' (compat/build.rs).
+COMPAT_VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' compat/Cargo.toml | head -n 1)
 
 # Every C file here must compile cleanly as strict C99.
 STRICT_CFLAGS := -std=c99 -Wall -Wextra -Wpedantic -Werror
@@ -67,7 +70,7 @@ $(LIB_SO) $(LIB_A) &: FORCE
 OPENSSL_ROOT := $(BUILD)/openssl
 
 openssl-root:
-	./scripts/build-openssl-root $(OPENSSL_ROOT) $(VERSION) $(PROVIDER)
+	./scripts/build-openssl-root $(OPENSSL_ROOT) $(COMPAT_VERSION) $(PROVIDER)
 
 examples: $(EXAMPLE_BINS) $(CXX_EXAMPLE_BINS)
 
@@ -213,7 +216,7 @@ install: lib openssl-root
 		rm -f $(INSTALL_MAN3)/$${page##*/} && cp $$page $(INSTALL_MAN3)/ || exit 1; \
 	done && \
 	rm -rf $(INSTALL_HTML) && cp -R $$docs/html $(INSTALL_HTML) && rm -rf $$docs
-	./scripts/build-openssl-root $(INSTALL_LIB)/ftls-openssl $(VERSION) $(PROVIDER) \
+	./scripts/build-openssl-root $(INSTALL_LIB)/ftls-openssl $(COMPAT_VERSION) $(PROVIDER) \
 		$(PREFIX)/lib/ftls-openssl
 
 clean:
