@@ -4,9 +4,7 @@ use super::certificate::CertificateInfo;
 use super::error::{Error, ResultCode::*};
 use super::key_password::KeyPassword;
 use rustls_pki_types::pem::{self, PemObject};
-use rustls_pki_types::{
-    CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer,
-};
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
 use x509_cert::crl::CertificateList;
 use x509_cert::der::Decode;
 
@@ -157,11 +155,6 @@ pub fn private_key_with_password(
 /// PEM text has a `-----BEGIN ` line; DER (binary) never does.
 pub fn is_pem(input: &[u8]) -> bool {
     contains(input, b"-----BEGIN ")
-}
-
-/// Wraps decrypted PKCS#8 DER for rustls.
-pub(crate) fn pkcs8_key(der: Vec<u8>) -> PrivateKeyDer<'static> {
-    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der))
 }
 
 fn require_pem(input: &[u8], what: &str) -> Result<(), Error> {

@@ -94,7 +94,7 @@ fn tls13_handshake_then_data_both_ways_then_close_notify() {
     let preferred = crate::core::provider::default_provider().kx_groups[0].name();
     assert_eq!(
         c.key_exchange_group(),
-        Some(crate::core::protocol::group_name(preferred))
+        Some(crate::core::algorithms::group_name(preferred))
     );
     assert_eq!(c.peer_certificates().len(), 1);
     assert_eq!(c.write(b"ping").unwrap(), 4);
