@@ -7,6 +7,8 @@
 
 mod boundary;
 
+mod callback;
+
 // Version and results.
 mod version;
 

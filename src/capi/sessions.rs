@@ -8,6 +8,7 @@ use super::boundary::{
     null_argument, out, query_mut, update, with_handle, with_handle_mut, with_last_error,
     with_shared_arg, Handle, SharedHandle,
 };
+use super::callback::CCallback;
 use super::client_config::ftls_client_config_builder;
 use super::connection::ftls_connection;
 use super::server_config::ftls_server_config_builder;
@@ -16,7 +17,6 @@ use crate::core::tickets::{TicketKeys, MAX_PREVIOUS_KEYS, MAX_TICKET_LIFETIME, T
 use crate::core::ResultCode;
 use rustls::server::StoresServerSessions;
 use std::ffi::{c_char, c_void};
-use std::fmt;
 use std::sync::Arc;
 
 /// The number of sessions a session cache holds by default, client and server.
@@ -352,12 +352,12 @@ pub extern "C" fn ftls_server_config_builder_set_session_store(
         builder,
         "ftls_server_config_builder_set_session_store",
         |b| {
-            let store = CallbackStore {
+            let functions = SessionStoreFns {
                 put: put.ok_or_else(|| null_argument("put"))?,
                 get: get.ok_or_else(|| null_argument("get"))?,
                 take: take.ok_or_else(|| null_argument("take"))?,
-                userdata,
             };
+            let store = CCallback::new(functions, userdata);
             b.builder.sessions.set_store(Arc::new(store));
             Ok(())
         },
@@ -384,26 +384,23 @@ pub extern "C" fn ftls_session_value_set(
 
 type GetCallback = unsafe extern "C" fn(*mut c_void, ftls_bytes, *mut ftls_session_value) -> bool;
 
-/// rustls' session store over the application's callbacks.
-struct CallbackStore {
+/// The application's session store callbacks, which share one `userdata`.
+#[derive(Clone, Copy)]
+struct SessionStoreFns {
     put: unsafe extern "C" fn(*mut c_void, ftls_bytes, ftls_bytes) -> bool,
     get: GetCallback,
     take: GetCallback,
-    userdata: *mut c_void,
 }
 
-// SAFETY: the header requires the callbacks to be thread-safe and `userdata` to stay valid
-// while any config or connection using the store lives; ftls only passes the pointer along.
-unsafe impl Send for CallbackStore {}
-// SAFETY: as above; concurrent calls are allowed by the documented contract.
-unsafe impl Sync for CallbackStore {}
+/// rustls' session store over the application's callbacks.
+type CallbackStore = CCallback<SessionStoreFns>;
 
 impl CallbackStore {
     fn lookup(&self, callback: GetCallback, key: &[u8]) -> Option<Vec<u8>> {
         let mut value = ftls_session_value { value: None };
         // SAFETY: a non-NULL C function given for this store; `key` and `value` live until the
         // call returns.
-        let found = unsafe { callback(self.userdata, ftls_bytes::new(key), &mut value) };
+        let found = unsafe { callback(self.userdata(), ftls_bytes::new(key), &mut value) };
         if found {
             value.value
         } else {
@@ -416,8 +413,8 @@ impl StoresServerSessions for CallbackStore {
     fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         // SAFETY: as in `lookup`; both buffers live until the call returns.
         unsafe {
-            (self.put)(
-                self.userdata,
+            (self.function().put)(
+                self.userdata(),
                 ftls_bytes::new(&key),
                 ftls_bytes::new(&value),
             )
@@ -425,21 +422,15 @@ impl StoresServerSessions for CallbackStore {
     }
 
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.lookup(self.get, key)
+        self.lookup(self.function().get, key)
     }
 
     fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.lookup(self.take, key)
+        self.lookup(self.function().take, key)
     }
 
     fn can_cache(&self) -> bool {
         true
-    }
-}
-
-impl fmt::Debug for CallbackStore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CallbackStore").finish_non_exhaustive()
     }
 }
 
