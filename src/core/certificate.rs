@@ -2,7 +2,7 @@
 //! nor the rest of the core ever parses X.509 by hand.
 
 use super::error::{Error, ResultCode::*};
-use sha2::{Digest, Sha256};
+use super::provider::Sha256;
 use std::net::IpAddr;
 use x509_cert::der::asn1::{ObjectIdentifier, UintRef};
 use x509_cert::der::{Decode, Encode};
@@ -91,7 +91,7 @@ impl CertificateInfo {
             not_before: seconds(tbs.validity.not_before),
             not_after: seconds(tbs.validity.not_after),
             sans,
-            sha256: Sha256::digest(der).into(),
+            sha256: Sha256::digest(der),
             key_type,
             key_bits,
             is_ca,

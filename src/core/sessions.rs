@@ -13,12 +13,12 @@
 //! binding. A client's sessions never leave the config that made them.
 
 use super::error::{Error, ResultCode::*};
+use super::provider::Sha256;
 use super::tickets::{random_key_ticketer, BoundTickets, TicketKeys};
 use rustls::client::Resumption;
 use rustls::server::{
     NoServerSessionStorage, ProducesTickets, ServerSessionMemoryCache, StoresServerSessions,
 };
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// SHA-256 of a canonical encoding of everything that decides whether a server accepts a
@@ -40,7 +40,7 @@ impl PolicyEncoder {
 
     pub(crate) fn field(&mut self, label: &str, value: &[u8]) {
         for part in [label.as_bytes(), value] {
-            self.0.update((part.len() as u64).to_be_bytes());
+            self.0.update(&(part.len() as u64).to_be_bytes());
             self.0.update(part);
         }
     }
@@ -72,7 +72,7 @@ impl PolicyEncoder {
     }
 
     pub(crate) fn finish(self) -> PolicyDigest {
-        PolicyDigest(self.0.finalize().into())
+        PolicyDigest(self.0.finish())
     }
 }
 
