@@ -43,17 +43,21 @@ TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli py
 		cmake pkg-config update-ca-certificates \
 		openssl/ssl.h
 
-.PHONY: all lib examples certs demo test tools install clean bench bench-build fuzz soak races FORCE
+.PHONY: all lib header examples certs demo test tools install clean bench bench-build fuzz soak races FORCE
 
 all: lib examples
 
 lib: $(LIB_SO)
 
+# include/ftls.h from src/capi (cbindgen, tools/header), rewritten only when it changed so that
+# what includes it is not rebuilt for nothing. Committed: commit it with the change to src/capi.
+header:
+	$(CARGO) run --quiet -p ftls-header
+
 # cargo decides what is stale; scripts/build-lib stages the result in $(BUILD)/lib as it is
 # installed (versioned name, soname link), keeping cargo's timestamps, so programs linked
-# against the library are rebuilt only when it really changed. (build.rs also refreshes
-# include/ftls.h.)
-$(LIB_SO) $(LIB_A) &: FORCE
+# against the library are rebuilt only when it really changed. The header is refreshed first.
+$(LIB_SO) $(LIB_A) &: FORCE header
 	./scripts/build-lib $(BUILD)/lib $(VERSION) $(PROVIDER)
 
 examples: $(EXAMPLE_BINS) $(CXX_EXAMPLE_BINS)
