@@ -72,7 +72,7 @@ $(CXX_EXAMPLE_BINS): $(BUILD)/bin/%: $(LIB_SO) cpp-examples/%.cpp include/ftls.h
 	$(CXX) $(STRICT_CXXFLAGS) $(CXXFLAGS) -Iinclude cpp-examples/$*.cpp -o $@ \
 		-L$(BUILD)/lib -lftls -Wl,-rpath,'$$ORIGIN/../lib'
 
-# A throwaway CA with server and client certificates, made by tools/mkcerts.rs (rcgen).
+# A throwaway CA with server and client certificates, made by the test PKI (tools/test-pki).
 certs:
 	$(CARGO) run --quiet --release $(CARGO_FEATURES) --example mkcerts -- $(BUILD)/certs
 
@@ -84,6 +84,7 @@ tools:
 
 test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
+	$(CARGO) test -p ftls-test-pki
 	$(CARGO) test -p ftls-fuzz --test replay
 
 # The soak (README, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'

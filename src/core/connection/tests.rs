@@ -1,8 +1,5 @@
 //! Client and server connections in one process over in-memory pipes.
 
-#[path = "../../../tools/certs.rs"]
-mod certs;
-
 use super::*;
 use crate::core::{ClientAuth, ClientConfigBuilder, Identity, ServerConfigBuilder, Versions};
 use std::path::{Path, PathBuf};
@@ -12,7 +9,7 @@ fn cert_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-certs/core-unit");
-        certs::generate(&dir).expect("test certificates");
+        ftls_test_pki::generate(&dir).expect("test certificates");
         dir
     })
 }
