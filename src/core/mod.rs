@@ -20,6 +20,8 @@ pub mod provider;
 pub mod server_config;
 pub mod sessions;
 pub mod source;
+#[cfg(test)]
+mod test_pki;
 pub mod tickets;
 pub mod time_text;
 pub mod trust;

@@ -1,24 +1,8 @@
 //! Client and server connections in one process over in-memory pipes.
 
 use super::*;
+use crate::core::test_pki::{cert_dir, identity};
 use crate::core::{ClientAuth, ClientConfigBuilder, Identity, ServerConfigBuilder, Versions};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-fn cert_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-certs/core-unit");
-        ftls_test_pki::generate(&dir).expect("test certificates");
-        dir
-    })
-}
-
-fn identity(chain: &str, key: &str) -> Identity {
-    let provider = crate::core::provider::default_provider();
-    Identity::from_files(&cert_dir().join(chain), &cert_dir().join(key), &provider)
-        .expect("identity")
-}
 
 fn client_builder() -> ClientConfigBuilder {
     let mut builder = ClientConfigBuilder::new();
