@@ -1,6 +1,7 @@
 # ftls: `make` builds the library and the examples; `make demo` shows a handshake;
-# `make test` builds and runs every test; `make install PREFIX=... [DESTDIR=...]` installs the
-# library, the headers, and the pkg-config and CMake package files. See README.md.
+# `make test` builds and runs every test; `make docs` builds the reference documentation;
+# `make install PREFIX=... [DESTDIR=...]` installs the library, the headers, the pkg-config and
+# CMake package files and the documentation. See README.md and docs/.
 
 CARGO    ?= cargo
 CC       ?= cc
@@ -37,13 +38,15 @@ CXX_EXAMPLE_BINS := $(CXX_EXAMPLES:%=$(BUILD)/bin/%)
 
 # What the tests run besides cargo: C and C++ compilers, binutils (nm, objdump, readelf: export
 # and soname checks), the interop peers (openssl, GnuTLS, Python's ssl module, curl), cmake and
-# pkg-config (the packaging tests).
+# pkg-config (the packaging tests); doxygen (the reference documentation, which make install
+# installs) and man (to read the installed pages).
 # OpenSSL's headers: the benchmark's OpenSSL program, whose smoke test runs under `make test`.
 TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli python3 curl \
-		cmake pkg-config update-ca-certificates \
+		cmake pkg-config update-ca-certificates doxygen man \
 		openssl/ssl.h
 
-.PHONY: all lib header examples certs demo test tools install clean bench bench-build fuzz soak races FORCE
+.PHONY: all lib header examples certs demo test tools docs install clean bench bench-build fuzz \
+	soak races FORCE
 
 all: lib examples
 
@@ -87,25 +90,25 @@ test: tools all
 	$(CARGO) test -p ftls-test-pki
 	$(CARGO) test -p ftls-fuzz --test replay
 
-# The soak (README, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'
+# The soak (docs/testing.md, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'
 # --seconds (default 600), its memory and descriptors sampled; e.g. SOAK_ARGS="--seconds 60".
 SOAK_ARGS ?=
 soak: all $(BUILD)/certs/server.pem
 	$(CARGO) build --quiet --release $(CARGO_FEATURES) --example soak
 	$(TARGET_DIR)/release/examples/soak $(SOAK_ARGS) $(BUILD)
 
-# The race check (README, "Races"): tests/c/threads.c under ThreadSanitizer with libftls and
+# The race check (docs/testing.md, "Races"): tests/c/threads.c under ThreadSanitizer with libftls and
 # its std instrumented too (nightly toolchain).
 races:
 	./scripts/races
 
-# The fuzzing campaign (README, "Fuzzing"): every target of fuzz/ for FUZZ_SECONDS (default
+# The fuzzing campaign (docs/testing.md, "Fuzzing"): every target of fuzz/ for FUZZ_SECONDS (default
 # 180) under libFuzzer on the nightly toolchain, then executions, coverage and findings per
 # target. `make test` replays the seeds and committed regression inputs on stable.
 fuzz:
 	./scripts/fuzz
 
-# The benchmark (README, "Performance"): ftls through its C API, OpenSSL's libssl, rustls
+# The benchmark (docs/performance.md): ftls through its C API, OpenSSL's libssl, rustls
 # natively, interleaved over rounds, one table of medians. BENCH_ARGS passes options to the
 # driver (bench/run.rs), e.g. BENCH_ARGS="--rounds 3 --bulk-mib 256". Always the default
 # provider (aws-lc-rs): the native rustls program uses it directly. jemalloc is preloaded for
@@ -141,12 +144,22 @@ $(BUILD)/bench/openssl_bench: bench/openssl_bench.c bench/bench.h
 $(BUILD)/certs/server.pem:
 	$(CARGO) run --quiet --release $(CARGO_FEATURES) --example mkcerts -- $(BUILD)/certs >/dev/null
 
+# The reference documentation of include/ftls.h (scripts/docs: Doxygen, then one man page per
+# function): build/docs/html, build/docs/man/man3. Fails on any warning of the generator.
+docs:
+	./scripts/docs build/docs $(VERSION)
+
 # PREFIX/lib: the library as staged in $(BUILD)/lib (symlinks kept); PREFIX/include: both
 # headers; the pkg-config modules and the CMake package, made from packaging/*.in with what
 # this build knows: the prefix, the version, the provider, the soname and the system libraries
-# libftls.a needs. Existing files are removed first, never overwritten in place: a program
-# running meanwhile keeps its mapped copy.
-INSTALL_LIB := $(DESTDIR)$(PREFIX)/lib
+# libftls.a needs; PREFIX/share/man/man3: a man page per function, ftls.h(3) and the structs';
+# PREFIX/share/doc/ftls/html: the same as HTML. Existing files are removed first, never
+# overwritten in place: a program running meanwhile keeps its mapped copy. The documentation is
+# made afresh in a directory of this install's own, so that installs may run side by side, and
+# a warning of the generator does not stop the install (`make docs` fails on one).
+INSTALL_LIB  := $(DESTDIR)$(PREFIX)/lib
+INSTALL_MAN3 := $(DESTDIR)$(PREFIX)/share/man/man3
+INSTALL_HTML := $(DESTDIR)$(PREFIX)/share/doc/ftls/html
 SONAME       = $(shell readlink $(BUILD)/lib/libftls.so)
 SUBSTITUTE   = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 		-e 's|@VERSION_MAJOR@|$(firstword $(subst ., ,$(VERSION)))|g' \
@@ -167,6 +180,13 @@ install: lib
 	$(SUBSTITUTE) packaging/ftlsConfig.cmake.in > $(INSTALL_LIB)/cmake/ftls/ftlsConfig.cmake
 	$(SUBSTITUTE) packaging/ftlsConfigVersion.cmake.in \
 		> $(INSTALL_LIB)/cmake/ftls/ftlsConfigVersion.cmake
+	docs=$$(mktemp -d $(BUILD)/install-docs.XXXXXX) && \
+	./scripts/docs --warnings-allowed $$docs $(VERSION) && \
+	mkdir -p $(INSTALL_MAN3) $(dir $(INSTALL_HTML)) && \
+	for page in $$docs/man/man3/*.3; do \
+		rm -f $(INSTALL_MAN3)/$${page##*/} && cp $$page $(INSTALL_MAN3)/ || exit 1; \
+	done && \
+	rm -rf $(INSTALL_HTML) && cp -R $$docs/html $(INSTALL_HTML) && rm -rf $$docs
 
 clean:
 	$(CARGO) clean

@@ -523,7 +523,13 @@ typedef struct ftls_ticketer ftls_ticketer;
  * valid. Empty bytes may have `data == NULL`.
  */
 typedef struct {
+  /**
+   * The first byte; NULL only when `len` is 0.
+   */
   const uint8_t *data;
+  /**
+   * The number of bytes.
+   */
   size_t len;
 } ftls_bytes;
 
@@ -533,7 +539,13 @@ typedef struct {
  * long it stays valid. An empty string may have `data == NULL`.
  */
 typedef struct {
+  /**
+   * The first byte; NULL only when `len` is 0.
+   */
   const char *data;
+  /**
+   * The length in bytes, without any terminating NUL.
+   */
   size_t len;
 } ftls_str;
 
@@ -547,6 +559,9 @@ typedef struct {
    * DER certificates.
    */
   const ftls_bytes *chain;
+  /**
+   * The number of certificates at `chain`.
+   */
   size_t chain_len;
   /**
    * Client side: the name the server is verified as (DNS name or IP address). Server side
@@ -595,11 +610,17 @@ typedef struct {
    * server accepts; none means any.
    */
   const ftls_bytes *ca_names;
+  /**
+   * The number of names at `ca_names`.
+   */
   size_t ca_names_len;
   /**
    * The signature schemes the server accepts (IANA numbers).
    */
   const uint16_t *signature_schemes;
+  /**
+   * The number of schemes at `signature_schemes`.
+   */
   size_t signature_schemes_len;
 } ftls_certificate_request;
 
@@ -632,17 +653,26 @@ typedef struct {
    * The ALPN protocols offered, in the client's order.
    */
   const ftls_bytes *alpn;
+  /**
+   * The number of protocols at `alpn`.
+   */
   size_t alpn_len;
   /**
    * The signature schemes the client accepts (IANA numbers, e.g. 0x0403
    * ecdsa_secp256r1_sha256, 0x0804 rsa_pss_rsae_sha256).
    */
   const uint16_t *signature_schemes;
+  /**
+   * The number of schemes at `signature_schemes`.
+   */
   size_t signature_schemes_len;
   /**
    * The cipher suites offered (IANA numbers, e.g. 0x1301 TLS_AES_128_GCM_SHA256).
    */
   const uint16_t *cipher_suites;
+  /**
+   * The number of cipher suites at `cipher_suites`.
+   */
   size_t cipher_suites_len;
 } ftls_client_hello;
 

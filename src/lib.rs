@@ -1,7 +1,7 @@
 //! ftls: memory-safe TLS 1.2 / 1.3 for C and C++ programs, built on rustls.
 //!
-//! Layers (see DESIGN.md): [`core`] is a safe Rust API that knows nothing of C; `capi` is the
-//! thin `extern "C"` boundary that `include/ftls.h` is generated from.
+//! Layers (see docs/architecture.md): [`core`] is a safe Rust API that knows nothing of C;
+//! `capi` is the thin `extern "C"` boundary that `include/ftls.h` is generated from.
 
 pub mod capi;
 pub mod core;

@@ -1,6 +1,6 @@
 //! `make bench` still works: the three benchmark programs build and run with tiny counts, and
 //! the driver prints the whole table. A smoke test, not a measurement: no figure is checked
-//! (speed is measured by running `make bench` on a quiet machine, see README "Performance").
+//! (speed is measured by running `make bench` on a quiet machine, see docs/performance.md).
 
 mod support;
 

@@ -1,7 +1,7 @@
 //! The C++ side: include/ftls.hpp compiled as C++11 and C++17 (-Wall -Wextra -Wpedantic
 //! -Werror) into tests/cxx/wrapper.cpp, which checks the error model, ownership, a real
-//! handshake and callbacks that throw; the C++ example, cpp-examples/tls-get.cpp, against tls-server; and README.md's
-//! C++ snippet.
+//! handshake and callbacks that throw; the C++ example, cpp-examples/tls-get.cpp, against
+//! tls-server; and the user's guide's C++ snippet (docs/guide.md).
 
 mod support;
 
@@ -122,12 +122,12 @@ fn the_cpp_example_refuses_bad_arguments_with_exit_1() {
     assert!(stderr_text(&output).starts_with("usage: tls-get --ca CA.pem HOST PORT [PATH]"));
 }
 
-/// The C++ example of README.md ("Using ftls from C and C++"), marked `<!-- readme-cxx ... -->`.
-fn readme_cxx_block() -> String {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
-    let after_marker = readme
-        .split_once("<!-- readme-cxx")
-        .expect("README.md has a <!-- readme-cxx --> block")
+/// The C++ example of the user's guide (docs/guide.md, "C++"), marked `<!-- guide-cxx ... -->`.
+fn guide_cxx_block() -> String {
+    let guide = std::fs::read_to_string(root().join("docs/guide.md")).expect("docs/guide.md");
+    let after_marker = guide
+        .split_once("<!-- guide-cxx")
+        .expect("docs/guide.md has a <!-- guide-cxx --> block")
         .1;
     let block = after_marker
         .split_once("```cpp\n")
@@ -141,10 +141,10 @@ fn readme_cxx_block() -> String {
 }
 
 #[test]
-fn the_readme_cpp_snippet_compiles_as_cpp11() {
-    let source = build_dir().join("tests").join("readme-snippet.cpp");
+fn the_guide_cpp_snippet_compiles_as_cpp11() {
+    let source = build_dir().join("tests").join("guide-snippet.cpp");
     std::fs::create_dir_all(source.parent().expect("parent")).expect("mkdir build/tests");
-    std::fs::write(&source, readme_cxx_block()).expect("write the snippet");
+    std::fs::write(&source, guide_cxx_block()).expect("write the snippet");
     run_tool(
         Command::new(cxx())
             .args(["-std=c++11", "-Wall", "-Wextra", "-Wpedantic", "-Werror"])
@@ -152,6 +152,6 @@ fn the_readme_cpp_snippet_compiles_as_cpp11() {
             .arg("-I")
             .arg(root().join("include"))
             .arg(&source),
-        "compiling README.md's C++ snippet",
+        "compiling docs/guide.md's C++ snippet",
     );
 }

@@ -280,7 +280,7 @@ fn the_exported_symbols_are_the_committed_abi() {
         "the library's ABI differs from abi/ftls.symbols.\nexported, not in the list: \
          {added:?}\nin the list, no longer exported: {removed:?}\nIf the change is meant, update \
          abi/ftls.symbols in the same commit; a removal breaks programs already linked (see \
-         README.md, Install, for the soname rule)."
+         docs/guide.md, Install, for the soname rule)."
     );
 }
 
@@ -330,7 +330,22 @@ fn install_lays_out_the_documented_tree() {
     ]
     .into_iter()
     .collect();
-    assert_eq!(tree(prefix), expected, "the installed tree");
+    let installed = tree(prefix);
+    let (documentation, rest): (BTreeSet<String>, BTreeSet<String>) = installed
+        .into_iter()
+        .partition(|file| file.starts_with("share/"));
+    assert_eq!(rest, expected, "the installed tree");
+    // The documentation: man pages in section 3 and the HTML reference, nothing else (each
+    // page is checked by install_gives_every_header_function_a_man_page).
+    let stray: Vec<&String> = documentation
+        .iter()
+        .filter(|file| {
+            let man_page = file.starts_with("share/man/man3/") && file.ends_with(".3");
+            !man_page && !file.starts_with("share/doc/ftls/html/")
+        })
+        .collect();
+    assert!(stray.is_empty(), "unexpected files under share/: {stray:?}");
+    assert!(documentation.contains("share/doc/ftls/html/index.html"));
 
     let lib = prefix.join("lib");
     assert_eq!(
@@ -354,6 +369,93 @@ fn install_lays_out_the_documented_tree() {
         "ftlsConfig.cmake has an unsubstituted @VARIABLE@:\n{config}"
     );
     assert!(config.contains(&native_static_libs()));
+}
+
+/// The functions declared in include/ftls.h (one declaration per line, as cbindgen writes them).
+fn header_functions() -> Vec<String> {
+    let header = fs::read_to_string(root().join("include/ftls.h")).expect("include/ftls.h");
+    let functions: Vec<String> = header
+        .lines()
+        .filter(|line| !line.starts_with([' ', '*', '/', '#', '}']) && !line.starts_with("typedef"))
+        .filter(|line| line.ends_with(");"))
+        .filter_map(|line| {
+            let name = line.split('(').next()?.rsplit([' ', '*']).next()?;
+            name.starts_with("ftls_").then(|| name.to_owned())
+        })
+        .collect();
+    assert!(
+        functions.len() >= 50 && functions.iter().any(|f| f == "ftls_connection_read"),
+        "parsing include/ftls.h found too few functions: {functions:?}"
+    );
+    functions
+}
+
+#[test]
+fn install_gives_every_header_function_a_man_page() {
+    let prefix = installed_prefix();
+    let man3 = prefix.join("share/man/man3");
+    let mut problems = Vec::new();
+    for function in header_functions() {
+        let Ok(page) = fs::read_to_string(man3.join(format!("{function}.3"))) else {
+            problems.push(format!("{function}: no man page"));
+            continue;
+        };
+        // NAME is what whatis and apropos read: "name \- what it does".
+        let name_line = page
+            .lines()
+            .skip_while(|line| *line != ".SH NAME")
+            .nth(1)
+            .unwrap_or_default();
+        if !name_line.starts_with(&format!("{function} \\- ")) {
+            problems.push(format!("{function}: NAME says {name_line:?}"));
+        }
+        for section in [".SH SYNOPSIS", ".SH DESCRIPTION", ".SH SEE ALSO"] {
+            if !page.contains(section) {
+                problems.push(format!("{function}: no {section}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+
+    // As a user reads them: `man NAME` with MANPATH=PREFIX/share/man.
+    for (function, expected) in [
+        (
+            "ftls_connection_read",
+            "ftls_connection_read(ftls_connection *conn",
+        ),
+        ("ftls_client_config_builder_build", "RETURN VALUE"),
+        ("ftls_result_name", "SYNOPSIS"),
+    ] {
+        let output = run_tool(
+            Command::new("man")
+                .arg(function)
+                .env("MANPATH", prefix.join("share/man"))
+                .env("MANWIDTH", "200")
+                // Plain ASCII text: no formatting, `\-` as "-".
+                .env("LC_ALL", "C")
+                .env_remove("MAN_KEEP_FORMATTING")
+                .env_remove("MANPAGER")
+                .env_remove("PAGER"),
+            "man (man-db)",
+        );
+        assert!(
+            output.contains(&format!("{function} - ")) && output.contains(expected),
+            "man {function}:\n{output}"
+        );
+    }
+    // The whole header on one page, and a struct's page.
+    for page in ["ftls.h", "ftls_verify_request"] {
+        let output = run_tool(
+            Command::new("man")
+                .args(["-w", page])
+                .env("MANPATH", prefix.join("share/man")),
+            "man -w",
+        );
+        assert!(
+            output.trim().starts_with(&prefix.display().to_string()),
+            "man -w {page}: {output}"
+        );
+    }
 }
 
 #[test]

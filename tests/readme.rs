@@ -1,10 +1,12 @@
-//! The README's programs are real code. The minimal client is compiled as strict C99 exactly as
-//! printed and run against `tls-server`, so the first thing a new user copies always works; the
-//! HTTPS GET block must be `c-examples/https-get.c` itself, which `make` builds and this runs.
+//! The README's example is real code: its HTTPS GET block must be `c-examples/https-get.c`
+//! itself, which `make` builds as strict C99 and this runs against `tls-server`, so the first
+//! thing a new user copies always works. And the README and docs/ hold together: every link
+//! between them leads to a file and a heading that exist.
 
 mod support;
 
-use std::process::Command;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use support::{cert, example, run_with_timeout, stderr_text, stdout_text, wrapped, Server};
 
 /// The C block that follows the `<!-- {marker}` comment in README.md.
@@ -19,37 +21,6 @@ fn readme_block(marker: &str) -> String {
     after[start..start + length].to_owned()
 }
 
-fn compile_readme_client() -> std::path::PathBuf {
-    support::ensure_built();
-    let dir = support::build_dir().join("tests");
-    std::fs::create_dir_all(&dir).expect("mkdir build/tests");
-    let source = dir.join("readme_client.c");
-    std::fs::write(&source, readme_block("readme-client")).expect("write readme_client.c");
-    let binary = dir.join("readme_client");
-    let lib = support::build_dir().join("lib");
-    let output = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
-        .args(["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror"])
-        // The snippet uses getaddrinfo: POSIX, as any networked C program.
-        .arg("-D_POSIX_C_SOURCE=200809L")
-        .arg("-I")
-        .arg(support::root().join("include"))
-        .arg(&source)
-        .arg("-o")
-        .arg(&binary)
-        .arg("-L")
-        .arg(&lib)
-        .arg("-lftls")
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .output()
-        .expect("a C compiler (cc) must be installed");
-    assert!(
-        output.status.success(),
-        "the README's client does not compile:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    binary
-}
-
 /// tls-server on a free port, exiting 0 by itself after `conns` connections.
 fn tls_server(conns: &str) -> Server {
     let mut server = support::tls_server_command();
@@ -57,38 +28,6 @@ fn tls_server(conns: &str) -> Server {
         .args(["--cert", &cert("server.pem"), "--key", &cert("server.key")])
         .args(["--port", "0", "--max-conns", conns]);
     Server::start(server)
-}
-
-#[test]
-fn the_readme_client_compiles_and_fetches_a_page() {
-    let binary = compile_readme_client();
-    let server = tls_server("2");
-    let port = server.port.to_string();
-
-    let output = run_with_timeout(
-        wrapped(&binary).args(["localhost", &port, &cert("ca.pem")]),
-        support::deadline(),
-    );
-    assert!(
-        output.status.success(),
-        "the README client failed: {}",
-        stderr_text(&output)
-    );
-    let page = stdout_text(&output);
-    assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
-
-    // Its failure path, as a new user will meet it first: a CA that did not sign the server.
-    let output = run_with_timeout(
-        wrapped(&binary).args(["localhost", &port, &cert("other-ca.pem")]),
-        support::deadline(),
-    );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr_text(&output).contains("FTLS_ERR_CERT_UNKNOWN_ISSUER"),
-        "{}",
-        stderr_text(&output)
-    );
-    assert!(server.wait().success());
 }
 
 #[test]
@@ -158,4 +97,125 @@ fn https_get_fetches_a_page_and_names_what_went_wrong() {
     let output = https_get(&[]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr_text(&output).contains("usage: https-get HOST"));
+}
+
+/// README.md and every page of docs/.
+fn documentation_pages() -> Vec<PathBuf> {
+    let root = support::root();
+    let mut pages = vec![root.join("README.md")];
+    let docs = std::fs::read_dir(root.join("docs")).expect("the docs/ directory");
+    for entry in docs {
+        let path = entry.expect("a docs/ entry").path();
+        if path.extension().is_some_and(|ext| ext == "md") {
+            pages.push(path);
+        }
+    }
+    pages.sort();
+    pages
+}
+
+/// The anchor a Markdown renderer (GitHub's) gives a heading: lower case, punctuation dropped,
+/// spaces as hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The anchors of a page's headings (outside code blocks).
+fn anchors(page: &str) -> BTreeSet<String> {
+    let mut in_code = false;
+    let mut found = BTreeSet::new();
+    for line in page.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code && line.starts_with('#') {
+            found.insert(anchor(line.trim_start_matches('#')));
+        }
+    }
+    found
+}
+
+/// The targets of a page's inline links `[text](target)` that stay inside the repository.
+fn local_links(page: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find("](") {
+        rest = &rest[at + 2..];
+        let Some(end) = rest.find(')') else { break };
+        let target = &rest[..end];
+        if !target.contains("://") && !target.contains(' ') {
+            links.push(target.to_owned());
+        }
+    }
+    links
+}
+
+#[test]
+fn every_link_between_the_readme_and_docs_leads_somewhere() {
+    let pages = documentation_pages();
+    let mut problems = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).expect("a documentation page");
+        let dir = page.parent().expect("a page's directory");
+        for link in local_links(&text) {
+            let (file, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let target: &Path = if file.is_empty() {
+                page
+            } else {
+                &dir.join(file)
+            };
+            let name = page.file_name().expect("a file name").to_string_lossy();
+            let Ok(target_text) = std::fs::read_to_string(target) else {
+                problems.push(format!("{name}: ({link}): no such file"));
+                continue;
+            };
+            if !fragment.is_empty() && !anchors(&target_text).contains(fragment) {
+                problems.push(format!("{name}: ({link}): no heading with that anchor"));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "broken links:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_readme_leads_to_every_page_of_docs() {
+    let readme = std::fs::read_to_string(support::root().join("README.md")).expect("README.md");
+    let linked: BTreeSet<String> = local_links(&readme).into_iter().collect();
+    for page in documentation_pages()
+        .iter()
+        .filter(|p| !p.ends_with("README.md"))
+    {
+        let name = page.file_name().expect("a file name").to_string_lossy();
+        let target = format!("docs/{name}");
+        assert!(
+            linked
+                .iter()
+                .any(|link| link.split('#').next() == Some(&target)),
+            "README.md does not link to {target}"
+        );
+    }
+}
+
+#[test]
+fn anchors_are_made_as_markdown_renderers_make_them() {
+    assert_eq!(
+        anchor(" I/O: file descriptors or callbacks"),
+        "io-file-descriptors-or-callbacks"
+    );
+    assert_eq!(anchor(" Fuzzing (`make fuzz`)"), "fuzzing-make-fuzz");
+    assert_eq!(
+        local_links("see [a](docs/a.md#x) and [b](https://example.com) and [c](#y)"),
+        ["docs/a.md#x", "#y"]
+    );
 }

@@ -8,7 +8,9 @@ use std::ffi::c_char;
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ftls_str {
+    /// The first byte; NULL only when `len` is 0.
     pub data: *const c_char,
+    /// The length in bytes, without any terminating NUL.
     pub len: usize,
 }
 
@@ -17,7 +19,9 @@ pub struct ftls_str {
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct ftls_bytes {
+    /// The first byte; NULL only when `len` is 0.
     pub data: *const u8,
+    /// The number of bytes.
     pub len: usize,
 }
 

@@ -23,6 +23,7 @@ pub struct ftls_verify_request {
     /// The peer's certificate chain as it was sent, its own certificate first: `chain_len`
     /// DER certificates.
     pub chain: *const ftls_bytes,
+    /// The number of certificates at `chain`.
     pub chain_len: usize,
     /// Client side: the name the server is verified as (DNS name or IP address). Server side
     /// (verifying a client): empty.
@@ -124,13 +125,16 @@ pub struct ftls_client_hello {
     pub server_name: ftls_str,
     /// The ALPN protocols offered, in the client's order.
     pub alpn: *const ftls_bytes,
+    /// The number of protocols at `alpn`.
     pub alpn_len: usize,
     /// The signature schemes the client accepts (IANA numbers, e.g. 0x0403
     /// ecdsa_secp256r1_sha256, 0x0804 rsa_pss_rsae_sha256).
     pub signature_schemes: *const u16,
+    /// The number of schemes at `signature_schemes`.
     pub signature_schemes_len: usize,
     /// The cipher suites offered (IANA numbers, e.g. 0x1301 TLS_AES_128_GCM_SHA256).
     pub cipher_suites: *const u16,
+    /// The number of cipher suites at `cipher_suites`.
     pub cipher_suites_len: usize,
 }
 
@@ -178,9 +182,11 @@ pub struct ftls_certificate_request {
     /// The DER-encoded distinguished names (X.501 `Name`) of the CAs whose certificates the
     /// server accepts; none means any.
     pub ca_names: *const ftls_bytes,
+    /// The number of names at `ca_names`.
     pub ca_names_len: usize,
     /// The signature schemes the server accepts (IANA numbers).
     pub signature_schemes: *const u16,
+    /// The number of schemes at `signature_schemes`.
     pub signature_schemes_len: usize,
 }
 

@@ -12,7 +12,7 @@ const MAX_IOVECS: usize = 64;
 /// A read fd and a write fd (often the same socket). ftls never closes them.
 ///
 /// Held as `BorrowedFd`, which cannot be -1: an `Option<FdTransport>` then takes 8 bytes, not
-/// 12 (issue 6 counts each connection's bytes).
+/// 12 (every established connection pays for each byte of its state).
 #[derive(Clone, Copy, Debug)]
 pub struct FdTransport {
     read: BorrowedFd<'static>,

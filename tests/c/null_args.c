@@ -837,7 +837,7 @@ static void case_log_callback(void)
 }
 
 /* -------------------------------------------------------------------------------------------- */
-/* Trust, identities and certificates (issue 3) */
+/* Trust, identities and certificates */
 
 static int accept_verify(void *userdata, const ftls_verify_request *request, char *reason,
                          size_t reason_len)

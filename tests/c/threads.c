@@ -8,7 +8,7 @@
  *
  * Every handshake must complete and exchange its data, some must resume on each server, and
  * every shared object must have been used concurrently. A race detector watches it in CI
- * (.ci/run) and in `make races` (see README, "Tests").
+ * (.ci/run) and in `make races` (see docs/testing.md, "Races").
  *
  * Usage: threads CERT_DIR [CASE] (THREADS_HANDSHAKES in the environment: handshakes per worker)
  */

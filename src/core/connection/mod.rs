@@ -58,7 +58,7 @@ struct Tracing {
 
 /// One TLS connection, client or server.
 ///
-/// Small: issue 6 counts an established connection's bytes. What few connections ever hold is
+/// Small: every established connection pays for its bytes. What few connections ever hold is
 /// out of line in `rare`, and the fields are sized to what they hold (48 bytes in all).
 pub struct Connection {
     tls: Tls,

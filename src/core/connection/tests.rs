@@ -377,7 +377,7 @@ fn a_transport_failure_sticks_but_an_interrupted_read_can_be_repeated() {
     assert_eq!(c.process_new_packets().unwrap_err(), reset);
 }
 
-/// Issue 6 counts an established connection's bytes: the handle stays this small (the rustls
+/// Every established connection pays for the handle's bytes: it stays this small (the rustls
 /// connection and the seldom-used state live in allocations of their own).
 #[cfg(target_pointer_width = "64")]
 #[test]
