@@ -1,8 +1,7 @@
 //! The handshake observer (behind `--trace`) on arbitrary records, in both directions.
 
 use crate::inputs::Input;
-use ftls::core::handshake_observer::{HandshakeObserver, SecretRouter};
-use ftls::core::key_log::KeyLog;
+use ftls::core::{HandshakeObserver, KeyLog, SecretRouter};
 use std::sync::Arc;
 
 /// The first byte says which side observes; then segments, each a direction byte, a length

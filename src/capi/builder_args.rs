@@ -2,10 +2,10 @@
 
 use super::borrowed::ftls_bytes;
 use super::boundary::{bytes_arg, bytes_array_arg, optional_str_arg, str_arg, str_array_arg};
-use crate::core::identity_choice::IdentityChoice;
-use crate::core::key_password::KeyPassword;
-use crate::core::provider::default_provider;
-use crate::core::verify::RevocationPolicy;
+use crate::core::default_provider;
+use crate::core::IdentityChoice;
+use crate::core::KeyPassword;
+use crate::core::RevocationPolicy;
 use crate::core::{Error, Identity, Versions};
 use std::ffi::c_char;
 use std::path::Path;

@@ -7,10 +7,10 @@ use super::boundary::{
     with_last_error, Handle,
 };
 use super::connection::ftls_connection;
-use crate::core::certificate::{CertificateInfo, SanKind};
-use crate::core::identity::check_key_matches;
-use crate::core::provider::default_provider;
-use crate::core::{pem, Error, ResultCode};
+use crate::core::check_key_matches;
+use crate::core::default_provider;
+use crate::core::{certificates_from_pem, Error, ResultCode};
+use crate::core::{CertificateInfo, SanKind};
 use std::ffi::c_char;
 
 /// subjectAltName type: a DNS name, e.g. "www.example.com" or "*.example.com".
@@ -96,7 +96,7 @@ pub extern "C" fn ftls_certificate_new_from_pem(
     guard(|| {
         let out_cert = out(out_cert, "out_cert")?;
         let text = bytes_arg(pem, pem_len, "pem")?;
-        let certs = pem::certificates(text, "the certificate PEM data")?;
+        let certs = certificates_from_pem(text, "the certificate PEM data")?;
         out_cert.set(new_certificate(CertificateInfo::parse(certs[0].as_ref())?));
         Ok(())
     })

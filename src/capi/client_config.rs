@@ -14,8 +14,8 @@ use super::builder_args::{
 use super::config_callbacks::{
     ftls_client_certificate_callback, ftls_verify_callback, CCertificateCallback, CVerifyCallback,
 };
-use crate::core::pem;
-use crate::core::verify::CheckMode;
+use crate::core::certificate_from_der;
+use crate::core::CheckMode;
 use crate::core::{ClientConfig, ClientConfigBuilder, ResultCode};
 use std::ffi::{c_char, c_void};
 use std::path::Path;
@@ -543,7 +543,7 @@ pub extern "C" fn ftls_client_config_builder_pin_certificate_der(
         "ftls_client_config_builder_pin_certificate_der",
         |b| {
             let der = bytes_arg(der, der_len, "der")?;
-            let cert = pem::der_certificate(der, "the pinned certificate DER data")?;
+            let cert = certificate_from_der(der, "the pinned certificate DER data")?;
             b.builder.verification.pin_certificate(cert);
             Ok(())
         },

@@ -7,12 +7,12 @@ use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::text_from_callback_buffer;
 use super::builder_args::identity_choice_from_number;
 use super::callback::CCallback;
-use crate::core::certificate::describe_der;
-use crate::core::identity_choice::{
+use crate::core::describe_der;
+use crate::core::{verdict_from_number, CertificateCheck, CheckRequest};
+use crate::core::{
     CertificateRequestChooser, CertificateRequestSummary, HelloChooser, HelloSummary,
     IdentityChoice,
 };
-use crate::core::verify::{verdict_from_number, CertificateCheck, CheckRequest};
 use crate::core::{Error, ResultCode};
 use std::ffi::{c_char, c_int, c_void};
 

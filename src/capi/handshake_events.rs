@@ -3,7 +3,7 @@
 
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::callback::CCallback;
-use crate::core::handshake_observer::Direction;
+use crate::core::Direction;
 use crate::core::{HandshakeTrace, HandshakeTraceSink};
 use std::ffi::c_void;
 

@@ -3,7 +3,7 @@
 use super::borrowed::ftls_str;
 use super::boundary::guard;
 use super::callback::CCallback;
-use crate::core::logging::{inside_sink, set_log_sink, LogSink};
+use crate::core::{inside_sink, set_log_sink, LogSink};
 use crate::core::{Error, ResultCode};
 use log::{Level, LevelFilter};
 use std::ffi::c_void;

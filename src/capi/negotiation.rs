@@ -5,7 +5,7 @@ use super::borrowed::ftls_str;
 use super::boundary::{guard, optional_out, str_array_arg, update, with_handle_mut};
 use super::client_config::ftls_client_config_builder;
 use super::server_config::ftls_server_config_builder;
-use crate::core::algorithms::{
+use crate::core::{
     supported_cipher_suites, supported_groups, supported_signature_schemes, Algorithm,
 };
 use crate::core::{Error, ResultCode};

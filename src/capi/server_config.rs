@@ -13,7 +13,7 @@ use super::builder_args::{
 use super::config_callbacks::{
     ftls_client_hello_callback, ftls_verify_callback, CHelloCallback, CVerifyCallback,
 };
-use crate::core::verify::CheckMode;
+use crate::core::CheckMode;
 use crate::core::{ClientAuth, Error, ResultCode, ServerConfig, ServerConfigBuilder};
 use std::ffi::{c_char, c_void};
 use std::path::Path;

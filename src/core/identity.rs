@@ -20,17 +20,9 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// Loads a PEM chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC),
-    /// and checks that the key belongs to the leaf certificate.
-    pub fn from_pem(
-        chain_pem: &[u8],
-        key_pem: &[u8],
-        provider: &CryptoProvider,
-    ) -> Result<Self, Error> {
-        Self::from_pem_with_password(chain_pem, key_pem, None, provider)
-    }
-
-    /// As [`Self::from_pem`]; an encrypted PKCS#8 key is decrypted with `password`.
+    /// Loads a PEM chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC;
+    /// an encrypted PKCS#8 key is decrypted with `password`), and checks that the key belongs
+    /// to the leaf certificate.
     pub fn from_pem_with_password(
         chain_pem: &[u8],
         key_pem: &[u8],
@@ -76,8 +68,8 @@ impl Identity {
         Self::new(certs, "the DER certificate chain", key, key_name, provider)
     }
 
-    /// As [`Self::from_pem`], reading the two files; each may be PEM or DER (a DER chain file
-    /// holds just the leaf).
+    /// As [`Self::from_files_with_password`] without a password.
+    #[cfg(test)]
     pub fn from_files(
         chain_path: &Path,
         key_path: &Path,
@@ -86,7 +78,8 @@ impl Identity {
         Self::from_files_with_password(chain_path, key_path, None, provider)
     }
 
-    /// As [`Self::from_files`]; an encrypted PKCS#8 key is decrypted with `password`.
+    /// As [`Self::from_pem_with_password`], reading the two files; each may be PEM or DER (a
+    /// DER chain file holds just the leaf).
     pub fn from_files_with_password(
         chain_path: &Path,
         key_path: &Path,

@@ -122,6 +122,7 @@ const NO_PASSWORD: &str =
     "give its password first (ftls_*_config_builder_set_private_key_password)";
 
 /// The first private key in PEM `input`: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
+#[cfg(test)]
 pub fn private_key(input: &[u8], what: &str) -> Result<PrivateKeyDer<'static>, Error> {
     private_key_with_password(input, what, None)
 }

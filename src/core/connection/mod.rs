@@ -518,6 +518,7 @@ impl Connection {
     }
 
     /// Everything the handshake chose, once it is complete.
+    #[cfg(test)]
     pub fn negotiated(&self) -> Option<Negotiated> {
         negotiated(&self.tls)
     }

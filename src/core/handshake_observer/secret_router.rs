@@ -139,6 +139,7 @@ impl Waiting {
 
 impl SecretRouter {
     /// A router with no registrations: it keeps nothing until a connection registers.
+    #[cfg(test)]
     pub fn new() -> Self {
         Self::default()
     }
