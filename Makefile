@@ -109,12 +109,13 @@ fuzz:
 	./scripts/fuzz
 
 # The benchmark (docs/performance.md): ftls through its C API, OpenSSL's libssl, rustls
-# natively, interleaved over rounds, one table of medians. BENCH_ARGS passes options to the
+# natively and rustls-ffi (rustls' other C binding), interleaved over rounds, one table of
+# medians. BENCH_ARGS passes options to the
 # driver (bench/run.rs), e.g. BENCH_ARGS="--rounds 3 --bulk-mib 256". Always the default
 # provider (aws-lc-rs): the native rustls program uses it directly. jemalloc is preloaded for
 # the allocator comparison when Debian's libjemalloc2 is installed (need-tools installs it).
 BENCH_ARGS ?=
-BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench
+BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench $(BUILD)/bench/rustls_ffi_bench
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
 # jemalloc is looked up by the shell, after need-tools ran: make expands a recipe's variables
@@ -134,6 +135,16 @@ $(BUILD)/bench/ftls_bench: bench/ftls_bench.c bench/bench.h $(LIB_SO) include/ft
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L -Iinclude bench/ftls_bench.c -o $@ \
 		-L$(BUILD)/lib -lftls -Wl,-rpath,'$$ORIGIN/../lib' -pthread
+
+# rustls-ffi from the registry (bench/rustls-ffi puts it in the workspace): cargo decides what is
+# stale; its header is the one its package ships.
+$(BUILD)/bench/rustls_ffi_bench: bench/rustls_ffi_bench.c bench/bench.h FORCE
+	$(CARGO) build --quiet --release -p rustls-ffi
+	@mkdir -p $(BUILD)/bench
+	rustls_ffi=$$($(CARGO) metadata --format-version 1 | \
+		sed -n 's|.*"manifest_path":"\([^"]*/rustls-ffi-[^"/]*\)/Cargo.toml".*|\1|p'); \
+	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L -I$$rustls_ffi/src \
+		bench/rustls_ffi_bench.c -o $@ $(TARGET_DIR)/release/librustls_ffi.a -lpthread -ldl -lm
 
 $(BUILD)/bench/openssl_bench: bench/openssl_bench.c bench/bench.h
 	@./scripts/need-tools cc openssl/ssl.h

@@ -45,35 +45,52 @@ static void check_conn(ftls_connection *conn, ftls_result r, const char *what)
 static ftls_client_config *client_config(const bench_args *args, uint32_t versions,
                                          const char *suite, const char *group, bool resume)
 {
+    ftls_trust *trust = NULL;
     ftls_client_config_builder *b = NULL;
     ftls_client_config *config = NULL;
     char path[4096];
     bench_path(path, sizeof path, args->cert_dir, "ca.pem");
+    check(ftls_trust_new(&trust), "trust");
+    check(ftls_trust_add_ca_file(trust, path), "load ca.pem");
     check(ftls_client_config_builder_new(&b), "client builder");
-    check(ftls_client_config_builder_load_ca_file(b, path), "load ca.pem");
+    check(ftls_client_config_builder_set_trust(b, trust), "client trust");
     check(ftls_client_config_builder_set_versions(b, versions), "client versions");
     check(ftls_client_config_builder_set_cipher_suites(b, &suite, 1), "client suite");
     check(ftls_client_config_builder_set_key_exchange_groups(b, &group, 1), "client group");
     check(ftls_client_config_builder_set_session_cache(b, resume ? 256 : 0), "session cache");
     check(ftls_client_config_builder_build(b, &config), "client build");
+    ftls_trust_free(trust);
     ftls_client_config_builder_free(b);
     return config;
 }
 
-/* TLS 1.3: stateless tickets (as OpenSSL's default); TLS 1.2: session IDs, no tickets. */
-static ftls_server_config *server_config(const bench_args *args, uint32_t versions)
+/* TLS 1.3: stateless tickets (as OpenSSL's default); TLS 1.2: session IDs, no tickets. For
+ * full handshakes (`resume` false) neither: the server keeps no session and issues no ticket,
+ * as in every program (rustls-ffi's client keeps whatever it is given). */
+static ftls_server_config *server_config(const bench_args *args, uint32_t versions, bool resume)
 {
+    ftls_identity *identity = NULL;
+    ftls_ticketer *ticketer = NULL;
     ftls_server_config_builder *b = NULL;
     ftls_server_config *config = NULL;
     char cert[4096], key[4096];
     bench_path(cert, sizeof cert, args->cert_dir, "server.pem");
     bench_path(key, sizeof key, args->cert_dir, "server.key");
+    check(ftls_identity_new(&identity), "identity");
+    check(ftls_identity_set_file(identity, cert, key), "server identity");
     check(ftls_server_config_builder_new(&b), "server builder");
-    check(ftls_server_config_builder_load_identity_file(b, cert, key), "server identity");
+    check(ftls_server_config_builder_add_identity(b, identity), "server identity");
     check(ftls_server_config_builder_set_versions(b, versions), "server versions");
-    check(ftls_server_config_builder_set_tickets(b, versions == FTLS_PROTOCOL_TLS13),
-          "server tickets");
+    if (resume && versions == FTLS_PROTOCOL_TLS13) {
+        check(ftls_ticketer_new(NULL, 0, 0, 0, &ticketer), "ticketer");
+    }
+    check(ftls_server_config_builder_set_ticketer(b, ticketer), "server tickets");
+    if (!resume) {
+        check(ftls_server_config_builder_set_session_cache(b, 0), "server session cache");
+    }
     check(ftls_server_config_builder_build(b, &config), "server build");
+    ftls_identity_free(identity);
+    ftls_ticketer_free(ticketer);
     ftls_server_config_builder_free(b);
     return config;
 }
@@ -212,7 +229,7 @@ static void handshakes(const bench_args *args, const char *scenario, uint32_t ve
         return;
     }
     ftls_client_config *cc = client_config(args, versions, suite, group, resume);
-    ftls_server_config *sc = server_config(args, versions);
+    ftls_server_config *sc = server_config(args, versions, resume);
     bench_sides sides = {0, 0}, warmup = {0, 0};
     pair p;
     unsigned i, resumed = 0;
@@ -252,7 +269,7 @@ static void bulk(const bench_args *args, const char *scenario, const char *suite
     }
     ftls_client_config *cc =
         client_config(args, FTLS_PROTOCOL_TLS13, suite, "X25519", false);
-    ftls_server_config *sc = server_config(args, FTLS_PROTOCOL_TLS13);
+    ftls_server_config *sc = server_config(args, FTLS_PROTOCOL_TLS13, true);
     uint64_t total = (uint64_t)args->bulk_mib << 20, sent = 0, received = 0;
     bench_sides sides = {0, 0}, setup = {0, 0};
     uint8_t *plaintext = (uint8_t *)bench_alloc(BENCH_RECORD);
@@ -337,7 +354,7 @@ static void memory(const bench_args *args)
     }
     ftls_client_config *cc = client_config(args, FTLS_PROTOCOL_TLS13, "TLS_AES_128_GCM_SHA256",
                                            "X25519", false);
-    ftls_server_config *sc = server_config(args, FTLS_PROTOCOL_TLS13);
+    ftls_server_config *sc = server_config(args, FTLS_PROTOCOL_TLS13, true);
     unsigned n = args->connections, i;
     pair *pairs = (pair *)calloc(n, sizeof *pairs);
     bench_sides ignored = {0, 0};
@@ -415,7 +432,7 @@ static void threads(const bench_args *args)
     int i;
     work.cc = client_config(args, FTLS_PROTOCOL_TLS13, "TLS_AES_128_GCM_SHA256", "X25519",
                             false);
-    work.sc = server_config(args, FTLS_PROTOCOL_TLS13);
+    work.sc = server_config(args, FTLS_PROTOCOL_TLS13, true);
     work.count = args->handshakes;
 
     /* One thread before and after the two, averaged: drift on the machine hits both alike. */

@@ -60,8 +60,9 @@ static SSL_CTX *client_ctx(const bench_args *args, int version, const char *suit
     return ctx;
 }
 
-/* TLS 1.3: stateless tickets (the default); TLS 1.2: session IDs, no tickets. */
-static SSL_CTX *server_ctx(const bench_args *args, int version, const char *suite)
+/* TLS 1.3: stateless tickets (the default); TLS 1.2: session IDs, no tickets. For full
+ * handshakes (`resume` false) neither: the server keeps no session and issues no ticket. */
+static SSL_CTX *server_ctx(const bench_args *args, int version, const char *suite, bool resume)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
     char cert[4096], key[4096];
@@ -77,6 +78,10 @@ static SSL_CTX *server_ctx(const bench_args *args, int version, const char *suit
     need(SSL_CTX_set_session_id_context(ctx, context, sizeof context - 1), "id context");
     if (version == TLS1_2_VERSION) {
         SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    }
+    if (!resume) {
+        need(SSL_CTX_set_num_tickets(ctx, 0), "no tickets");
+        SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     }
     return ctx;
 }
@@ -187,7 +192,7 @@ static void handshakes(const bench_args *args, const char *scenario, int version
         return;
     }
     SSL_CTX *cc = client_ctx(args, version, suite);
-    SSL_CTX *sc = server_ctx(args, version, suite);
+    SSL_CTX *sc = server_ctx(args, version, suite, resume);
     SSL_SESSION *session = NULL;
     bench_sides sides = {0, 0}, warmup = {0, 0};
     pair p;
@@ -230,7 +235,7 @@ static void bulk(const bench_args *args, const char *scenario, const char *suite
         return;
     }
     SSL_CTX *cc = client_ctx(args, TLS1_3_VERSION, suite);
-    SSL_CTX *sc = server_ctx(args, TLS1_3_VERSION, suite);
+    SSL_CTX *sc = server_ctx(args, TLS1_3_VERSION, suite, true);
     uint64_t total = (uint64_t)args->bulk_mib << 20, sent = 0, received = 0;
     bench_sides sides = {0, 0}, setup = {0, 0};
     uint8_t *plaintext = (uint8_t *)bench_alloc(BENCH_RECORD);
@@ -341,7 +346,7 @@ static void memory(const bench_args *args)
     }
     const char *suite = "TLS_AES_128_GCM_SHA256";
     SSL_CTX *cc = client_ctx(args, TLS1_3_VERSION, suite);
-    SSL_CTX *sc = server_ctx(args, TLS1_3_VERSION, suite);
+    SSL_CTX *sc = server_ctx(args, TLS1_3_VERSION, suite, true);
     unsigned n = args->connections, i;
     pair *pairs = (pair *)calloc(n, sizeof *pairs);
     bench_sides ignored = {0, 0};

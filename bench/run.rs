@@ -1,10 +1,12 @@
-//! `make bench`: runs the three benchmark programs (ftls through its C API, OpenSSL's libssl,
-//! rustls natively) round after round, interleaved, and prints one table of medians with the
-//! ratios ftls/OpenSSL, ftls/rustls and bulk/AEAD limit.
+//! `make bench`: runs the four benchmark programs (ftls through its C API, OpenSSL's libssl,
+//! rustls natively, rustls-ffi through its C API) round after round, interleaved, and prints one
+//! table of medians with the ratios ftls/OpenSSL, ftls/rustls, ftls/rustls-ffi and bulk/AEAD
+//! limit.
 //!
 //!   bench [--rounds N] [--handshakes N] [--bulk-mib N] [--connections N] [--jemalloc LIB] BUILD
 //!
-//! BUILD holds bench/ftls_bench, bench/openssl_bench and certs/ (the Makefile builds them);
+//! BUILD holds bench/ftls_bench, bench/openssl_bench, bench/rustls_ffi_bench and certs/ (the
+//! Makefile builds them);
 //! rustls-bench sits beside this program. With `--jemalloc`, ftls_bench also runs with that
 //! allocator preloaded, for the bulk rows of the allocator comparison.
 
@@ -150,27 +152,32 @@ impl Table<'_> {
     fn header(&self, title: &str) {
         println!();
         println!(
-            "{title:<40} {:>10} {:>10} {:>10} {:>9} {:>9}",
-            "ftls", "openssl", "rustls", "f/ossl", "f/rustls"
+            "{title:<40} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
+            "ftls", "openssl", "rustls", "rustls-ffi", "f/ossl", "f/rustls", "f/rffi"
         );
     }
 
-    /// One row: ftls (from `ftls_scenario`), OpenSSL and rustls (from `scenario`), the ratios.
+    /// One row: ftls (from `ftls_scenario`), OpenSSL and rustls (from `scenario`), rustls-ffi
+    /// (from `ftls_scenario` too: it runs the same C calls, copy-free ones included), the
+    /// ratios.
     fn row(&self, label: &str, ftls_scenario: &str, scenario: &str, metric: &str) {
         let ftls = self.get("ftls", ftls_scenario, metric);
         let openssl = self.get("openssl", scenario, metric);
         let rustls = self.get("rustls", scenario, metric);
+        let rustls_ffi = self.get("rustls-ffi", ftls_scenario, metric);
         let ratio = |other: Option<f64>| match (ftls, other) {
             (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
             _ => "n/a".to_string(),
         };
         println!(
-            "{label:<40} {:>10} {:>10} {:>10} {:>9} {:>9}",
+            "{label:<40} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}",
             value(ftls),
             value(openssl),
             value(rustls),
+            value(rustls_ffi),
             ratio(openssl),
-            ratio(rustls)
+            ratio(rustls),
+            ratio(rustls_ffi)
         );
     }
 }
@@ -245,14 +252,16 @@ fn print_table(options: &Options, samples: &Samples) {
     table.header("AEAD limit (seal+open 16 KiB), MB/s");
     for (label, cipher) in CIPHERS {
         let aead = format!("aead_{cipher}");
-        // ftls and rustls share aws-lc: ftls' limit is the one rustls-bench measured.
+        // ftls, rustls and rustls-ffi share aws-lc: their limit is the one rustls-bench
+        // measured.
         let aws_lc = table.get("rustls", &aead, "MBps");
         let openssl = table.get("openssl", &aead, "MBps");
         println!(
-            "{:<40} {:>10} {:>10} {:>10}",
+            "{:<40} {:>10} {:>10} {:>10} {:>10}",
             label,
             value(aws_lc),
             value(openssl),
+            value(aws_lc),
             value(aws_lc)
         );
     }
@@ -270,16 +279,20 @@ fn print_table(options: &Options, samples: &Samples) {
         let bulk = format!("bulk_{cipher}");
         let copy_free = format!("bulk_{cipher}_copyfree");
         println!(
-            "{:<40} {:>10} {:>10} {:>10}",
+            "{:<40} {:>10} {:>10} {:>10} {:>10}",
             label,
             fraction("ftls", &bulk, "rustls"),
             fraction("openssl", &bulk, "openssl"),
-            fraction("rustls", &bulk, "rustls")
+            fraction("rustls", &bulk, "rustls"),
+            fraction("rustls-ffi", &bulk, "rustls")
         );
         println!(
-            "{:<40} {:>10}",
+            "{:<40} {:>10} {:>10} {:>10} {:>10}",
             format!("{label} copy-free"),
-            fraction("ftls", &copy_free, "rustls")
+            fraction("ftls", &copy_free, "rustls"),
+            "",
+            "",
+            fraction("rustls-ffi", &copy_free, "rustls")
         );
     }
 
@@ -363,10 +376,12 @@ fn measure(options: &Options) -> Result<Samples, Failure> {
     let rustls = here.with_file_name("rustls-bench");
     let ftls = options.build.join("bench/ftls_bench");
     let openssl = options.build.join("bench/openssl_bench");
+    let rustls_ffi = options.build.join("bench/rustls_ffi_bench");
     let mut programs: Vec<(&Path, &str, Option<&Path>)> = vec![
         (&ftls, "ftls", None),
         (&openssl, "openssl", None),
         (&rustls, "rustls", None),
+        (&rustls_ffi, "rustls-ffi", None),
     ];
     if let Some(jemalloc) = &options.jemalloc {
         programs.push((&ftls, "ftls-jemalloc", Some(jemalloc)));

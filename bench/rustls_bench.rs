@@ -194,8 +194,9 @@ fn client_config(
     Ok(Arc::new(config))
 }
 
-/// TLS 1.3: stateless tickets; TLS 1.2: session IDs, no tickets.
-fn server_config(args: &Args, tls13: bool) -> Result<Arc<ServerConfig>, Failure> {
+/// TLS 1.3: stateless tickets; TLS 1.2: session IDs, no tickets. For full handshakes
+/// (`resume` false) neither: the server keeps no session and issues no ticket.
+fn server_config(args: &Args, tls13: bool, resume: bool) -> Result<Arc<ServerConfig>, Failure> {
     let chain = CertificateDer::pem_file_iter(args.cert_dir.join("server.pem"))?
         .collect::<Result<Vec<_>, _>>()?;
     let key = PrivateKeyDer::from_pem_file(args.cert_dir.join("server.key"))?;
@@ -203,7 +204,10 @@ fn server_config(args: &Args, tls13: bool) -> Result<Arc<ServerConfig>, Failure>
         .with_protocol_versions(versions(tls13))?
         .with_no_client_auth()
         .with_single_cert(chain, key)?;
-    if tls13 {
+    if !resume {
+        config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+        config.send_tls13_tickets = 0;
+    } else if tls13 {
         config.ticketer = provider::Ticketer::new()?;
     }
     Ok(Arc::new(config))
@@ -299,7 +303,7 @@ fn handshakes(
         return Ok(());
     }
     let client = client_config(args, tls13, suite, group, resume)?;
-    let server = server_config(args, tls13)?;
+    let server = server_config(args, tls13, resume)?;
     let mut warmup = Sides::default();
     for _ in 0..2 {
         Pair::open(&client, &server, &mut warmup)?.close(&mut warmup);
@@ -325,7 +329,7 @@ fn bulk(args: &Args, scenario: &str, suite: &str) -> Result<(), Failure> {
         return Ok(());
     }
     let client = client_config(args, true, suite, "X25519", false)?;
-    let server = server_config(args, true)?;
+    let server = server_config(args, true, true)?;
     let mut setup = Sides::default();
     let mut pair = Pair::open(&client, &server, &mut setup)?;
     let plaintext: Vec<u8> = (0..RECORD).map(|i| (i * 131 + 7) as u8).collect();
@@ -434,7 +438,7 @@ fn memory(args: &Args) -> Result<(), Failure> {
         return Ok(());
     }
     let client = client_config(args, true, "TLS13_AES_128_GCM_SHA256", "X25519", false)?;
-    let server = server_config(args, true)?;
+    let server = server_config(args, true, true)?;
     let mut ignored = Sides::default();
     Pair::open(&client, &server, &mut ignored)?.close(&mut ignored);
     let n = args.connections;

@@ -47,13 +47,18 @@ int main(int argc, char **argv) {
                        ipv6 ? "[" : "", host, ipv6 ? "]" : "", port);
     if (len < 0 || len >= (int)sizeof request) { fputs("https-get: too long\n", stderr); return 1; }
 
+    ftls_trust *trust = NULL; /* what the server's certificate is checked against */
     ftls_client_config_builder *builder = NULL;
     ftls_client_config *config = NULL;
-    ftls_result r = ftls_client_config_builder_new(&builder);
-    if (r == FTLS_OK) r = argc > 4 ? ftls_client_config_builder_load_ca_file(builder, argv[4])
-                                   : ftls_client_config_builder_use_webpki_roots(builder);
+    ftls_result r = ftls_trust_new(&trust);
+    if (r == FTLS_OK) r = argc > 4 ? ftls_trust_add_ca_file(trust, argv[4])
+                                   : ftls_trust_add_webpki_roots(trust);
+    if (r != FTLS_OK) ftls_trust_last_error(trust, detail, sizeof detail, NULL);
+    if (r == FTLS_OK) r = ftls_client_config_builder_new(&builder);
+    if (r == FTLS_OK) r = ftls_client_config_builder_set_trust(builder, trust);
     if (r == FTLS_OK) r = ftls_client_config_builder_build(builder, &config);
     if (r != FTLS_OK) ftls_client_config_builder_last_error(builder, detail, sizeof detail, NULL);
+    ftls_trust_free(trust);                   /* the builder keeps a snapshot */
     ftls_client_config_builder_free(builder); /* the config keeps what it needs */
     if (r != FTLS_OK) return fail("config", r, detail);
 

@@ -170,31 +170,41 @@ static ftls_result read_text(struct side *s, char *text, size_t size) {
 /* ---- configs ---------------------------------------------------------------------------- */
 
 static ftls_client_config *client_config(const char *ca) {
+    ftls_trust *trust = NULL; /* what the server's certificate is checked against */
     ftls_client_config_builder *builder = NULL;
     ftls_client_config *config = NULL;
     char detail[512] = "";
-    ftls_result r = ftls_client_config_builder_new(&builder);
-    if (r == FTLS_OK) r = ftls_client_config_builder_load_ca_file(builder, ca);
+    ftls_result r = ftls_trust_new(&trust);
+    if (r == FTLS_OK) r = ftls_trust_add_ca_file(trust, ca);
+    if (r != FTLS_OK) ftls_trust_last_error(trust, detail, sizeof detail, NULL);
+    if (r == FTLS_OK) r = ftls_client_config_builder_new(&builder);
+    if (r == FTLS_OK) r = ftls_client_config_builder_set_trust(builder, trust);
     if (r == FTLS_OK) r = ftls_client_config_builder_build(builder, &config);
     if (r != FTLS_OK) {
         ftls_client_config_builder_last_error(builder, detail, sizeof detail, NULL);
         fprintf(stderr, PROGRAM ": client config: %s (%s)\n", detail, ftls_result_name(r));
     }
+    ftls_trust_free(trust);                   /* the builder keeps a snapshot */
     ftls_client_config_builder_free(builder); /* the config keeps what it needs */
     return config;
 }
 
 static ftls_server_config *server_config(const char *chain, const char *key) {
+    ftls_identity *identity = NULL; /* the certificate chain and key the server presents */
     ftls_server_config_builder *builder = NULL;
     ftls_server_config *config = NULL;
     char detail[512] = "";
-    ftls_result r = ftls_server_config_builder_new(&builder);
-    if (r == FTLS_OK) r = ftls_server_config_builder_load_identity_file(builder, chain, key);
+    ftls_result r = ftls_identity_new(&identity);
+    if (r == FTLS_OK) r = ftls_identity_set_file(identity, chain, key);
+    if (r != FTLS_OK) ftls_identity_last_error(identity, detail, sizeof detail, NULL);
+    if (r == FTLS_OK) r = ftls_server_config_builder_new(&builder);
+    if (r == FTLS_OK) r = ftls_server_config_builder_add_identity(builder, identity);
     if (r == FTLS_OK) r = ftls_server_config_builder_build(builder, &config);
     if (r != FTLS_OK) {
         ftls_server_config_builder_last_error(builder, detail, sizeof detail, NULL);
         fprintf(stderr, PROGRAM ": server config: %s (%s)\n", detail, ftls_result_name(r));
     }
+    ftls_identity_free(identity);
     ftls_server_config_builder_free(builder);
     return config;
 }
@@ -217,7 +227,7 @@ static int converse(struct side *client, struct side *server) {
         return 2;
     }
     ftls_str version = {"?", 1}, suite = {"?", 1};
-    (void)ftls_connection_protocol_version_name(client->conn, &version);
+    (void)ftls_connection_protocol_version(client->conn, NULL, &version);
     (void)ftls_connection_cipher_suite(client->conn, NULL, &suite);
     printf("handshake complete: %.*s %.*s\n", (int)version.len, version.data, (int)suite.len,
            suite.data);

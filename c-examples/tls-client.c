@@ -248,43 +248,81 @@ static int parse_options(int argc, char **argv, struct options *opts) {
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
-/* Prints what went wrong with the builder (the file and the reason) and returns false. */
-static bool builder_failed(ftls_client_config_builder *builder, const char *what,
-                           ftls_result result) {
-    char detail[DETAIL_SIZE];
-    if (ftls_client_config_builder_last_error(builder, detail, sizeof detail, NULL) != FTLS_OK ||
-        detail[0] == '\0') {
-        snprintf(detail, sizeof detail, "%s", ftls_result_message(result));
-    }
-    fprintf(stderr, PROGRAM ": %s: %s (%s)\n", what, detail, ftls_result_name(result));
+/* Prints what went wrong (WHAT, the detail the failing object recorded, e.g. the file and the
+ * reason, and the result's name) and returns false. */
+static bool config_failed(const char *what, ftls_result result, const char *detail) {
+    fprintf(stderr, PROGRAM ": %s: %s (%s)\n", what,
+            detail[0] != '\0' ? detail : ftls_result_message(result), ftls_result_name(result));
     return false;
 }
 
+static bool builder_failed(ftls_client_config_builder *builder, const char *what,
+                           ftls_result result) {
+    char detail[DETAIL_SIZE] = "";
+    ftls_client_config_builder_last_error(builder, detail, sizeof detail, NULL);
+    return config_failed(what, result, detail);
+}
+
+/* What the server's certificate is checked against: --ca, --system-roots or the webpki roots.
+ * Returns NULL after printing why it cannot be loaded. */
+static ftls_trust *load_trust(const struct options *opts) {
+    ftls_trust *trust = NULL;
+    ftls_result r = ftls_trust_new(&trust);
+    const char *what = "cannot use the webpki roots";
+    if (r == FTLS_OK && opts->ca != NULL) {
+        what = "cannot load --ca";
+        r = ftls_trust_add_ca_file(trust, opts->ca);
+    } else if (r == FTLS_OK && opts->system_roots) {
+        what = "cannot load the system trust store";
+        r = ftls_trust_add_system_roots(trust, NULL);
+    } else if (r == FTLS_OK) {
+        r = ftls_trust_add_webpki_roots(trust);
+    }
+    if (r != FTLS_OK) {
+        char detail[DETAIL_SIZE] = "";
+        ftls_trust_last_error(trust, detail, sizeof detail, NULL);
+        config_failed(what, r, detail);
+        ftls_trust_free(trust);
+        return NULL;
+    }
+    return trust;
+}
+
+/* The client certificate of --cert and --key, or NULL after printing why it cannot be loaded. */
+static ftls_identity *load_identity(const struct options *opts) {
+    ftls_identity *identity = NULL;
+    ftls_result r = ftls_identity_new(&identity);
+    if (r == FTLS_OK) {
+        r = ftls_identity_set_file(identity, opts->cert, opts->key);
+    }
+    if (r != FTLS_OK) {
+        char detail[DETAIL_SIZE] = "";
+        ftls_identity_last_error(identity, detail, sizeof detail, NULL);
+        config_failed("cannot load --cert/--key", r, detail);
+        ftls_identity_free(identity);
+        return NULL;
+    }
+    return identity;
+}
+
 static ftls_client_config *build_config(const struct options *opts) {
+    ftls_trust *trust = load_trust(opts);
+    ftls_identity *identity = opts->cert != NULL ? load_identity(opts) : NULL;
+    if (trust == NULL || (opts->cert != NULL && identity == NULL)) {
+        ftls_trust_free(trust);
+        ftls_identity_free(identity);
+        return NULL;
+    }
     ftls_client_config_builder *builder = NULL;
     ftls_client_config *config = NULL;
     ftls_result r = ftls_client_config_builder_new(&builder);
-    if (r != FTLS_OK) {
-        fprintf(stderr, PROGRAM ": cannot create a config builder (%s)\n", ftls_result_name(r));
-        return NULL;
+    bool ok = r == FTLS_OK || config_failed("cannot create a config builder", r, "");
+    if (ok && (r = ftls_client_config_builder_set_trust(builder, trust)) != FTLS_OK) {
+        ok = builder_failed(builder, "cannot use the trust", r);
     }
-
-    bool ok = true;
-    if (opts->ca != NULL) {
-        if ((r = ftls_client_config_builder_load_ca_file(builder, opts->ca)) != FTLS_OK) {
-            ok = builder_failed(builder, "cannot load --ca", r);
-        }
-    } else if (opts->system_roots) {
-        if ((r = ftls_client_config_builder_use_system_roots(builder, NULL)) != FTLS_OK) {
-            ok = builder_failed(builder, "cannot load the system trust store", r);
-        }
-    } else if ((r = ftls_client_config_builder_use_webpki_roots(builder)) != FTLS_OK) {
-        ok = builder_failed(builder, "cannot use the webpki roots", r);
-    }
-    if (ok && opts->cert != NULL &&
-        (r = ftls_client_config_builder_load_identity_file(builder, opts->cert, opts->key)) !=
-            FTLS_OK) {
-        ok = builder_failed(builder, "cannot load --cert/--key", r);
+    if (ok && identity != NULL &&
+        (r = ftls_client_config_builder_add_identity(builder, identity)) != FTLS_OK) {
+        ok = builder_failed(builder, "cannot use --cert/--key", r);
     }
     if (ok && (r = ftls_client_config_builder_set_versions(builder, opts->versions)) != FTLS_OK) {
         ok = builder_failed(builder, "cannot set the protocol versions", r);
@@ -301,7 +339,10 @@ static ftls_client_config *build_config(const struct options *opts) {
     if (ok && (r = ftls_client_config_builder_build(builder, &config)) != FTLS_OK) {
         ok = builder_failed(builder, "invalid configuration", r);
     }
-    ftls_client_config_builder_free(builder); /* the config keeps what it needs */
+    /* The builder keeps snapshots of the trust and identity, the config what it needs. */
+    ftls_trust_free(trust);
+    ftls_identity_free(identity);
+    ftls_client_config_builder_free(builder);
     return ok ? config : NULL;
 }
 

@@ -367,41 +367,81 @@ static int parse_options(int argc, char **argv, struct options *opts) {
 
 /* ---- configuration and listening -------------------------------------------------------- */
 
-/* Prints what went wrong with the builder (the file and the reason) and returns false. */
-static bool builder_failed(ftls_server_config_builder *builder, const char *what,
-                           ftls_result result) {
-    char detail[DETAIL_SIZE];
-    if (ftls_server_config_builder_last_error(builder, detail, sizeof detail, NULL) != FTLS_OK ||
-        detail[0] == '\0') {
-        snprintf(detail, sizeof detail, "%s", ftls_result_message(result));
-    }
-    fprintf(stderr, PROGRAM ": %s: %s (%s)\n", what, detail, ftls_result_name(result));
+/* Prints what went wrong (WHAT, the detail the failing object recorded, e.g. the file and the
+ * reason, and the result's name) and returns false. */
+static bool config_failed(const char *what, ftls_result result, const char *detail) {
+    fprintf(stderr, PROGRAM ": %s: %s (%s)\n", what,
+            detail[0] != '\0' ? detail : ftls_result_message(result), ftls_result_name(result));
     return false;
 }
 
+static bool builder_failed(ftls_server_config_builder *builder, const char *what,
+                           ftls_result result) {
+    char detail[DETAIL_SIZE] = "";
+    ftls_server_config_builder_last_error(builder, detail, sizeof detail, NULL);
+    return config_failed(what, result, detail);
+}
+
+/* The certificate chain and key of --cert and --key, or NULL after printing why they cannot be
+ * loaded. */
+static ftls_identity *load_identity(const struct options *opts) {
+    ftls_identity *identity = NULL;
+    ftls_result r = ftls_identity_new(&identity);
+    if (r == FTLS_OK) {
+        r = ftls_identity_set_file(identity, opts->cert, opts->key);
+    }
+    if (r != FTLS_OK) {
+        char detail[DETAIL_SIZE] = "";
+        ftls_identity_last_error(identity, detail, sizeof detail, NULL);
+        config_failed("cannot load --cert/--key", r, detail);
+        ftls_identity_free(identity);
+        return NULL;
+    }
+    return identity;
+}
+
+/* What client certificates are checked against: the CAs of --client-ca. Returns NULL after
+ * printing why they cannot be loaded. */
+static ftls_trust *load_client_trust(const struct options *opts) {
+    ftls_trust *trust = NULL;
+    ftls_result r = ftls_trust_new(&trust);
+    if (r == FTLS_OK) {
+        r = ftls_trust_add_ca_file(trust, opts->client_ca);
+    }
+    if (r != FTLS_OK) {
+        char detail[DETAIL_SIZE] = "";
+        ftls_trust_last_error(trust, detail, sizeof detail, NULL);
+        config_failed("cannot load --client-ca", r, detail);
+        ftls_trust_free(trust);
+        return NULL;
+    }
+    return trust;
+}
+
 static ftls_server_config *build_config(const struct options *opts) {
+    ftls_identity *identity = load_identity(opts);
+    ftls_trust *client_trust = opts->client_ca != NULL ? load_client_trust(opts) : NULL;
+    if (identity == NULL || (opts->client_ca != NULL && client_trust == NULL)) {
+        ftls_identity_free(identity);
+        ftls_trust_free(client_trust);
+        return NULL;
+    }
     ftls_server_config_builder *builder = NULL;
     ftls_server_config *config = NULL;
     ftls_result r = ftls_server_config_builder_new(&builder);
-    if (r != FTLS_OK) {
-        fprintf(stderr, PROGRAM ": cannot create a config builder (%s)\n", ftls_result_name(r));
-        return NULL;
+    bool ok = r == FTLS_OK || config_failed("cannot create a config builder", r, "");
+    if (ok && (r = ftls_server_config_builder_add_identity(builder, identity)) != FTLS_OK) {
+        ok = builder_failed(builder, "cannot use --cert/--key", r);
     }
-
-    bool ok = true;
-    r = ftls_server_config_builder_load_identity_file(builder, opts->cert, opts->key);
-    if (r != FTLS_OK) {
-        ok = builder_failed(builder, "cannot load --cert/--key", r);
-    }
-    if (ok && opts->client_ca != NULL) {
-        r = ftls_server_config_builder_load_client_ca_file(builder, opts->client_ca);
+    if (ok && client_trust != NULL) {
+        r = ftls_server_config_builder_set_trust(builder, client_trust);
         if (r == FTLS_OK) {
             r = ftls_server_config_builder_set_client_auth(
                 builder, opts->require_client_cert ? FTLS_CLIENT_AUTH_REQUIRED
                                                    : FTLS_CLIENT_AUTH_OPTIONAL);
         }
         if (r != FTLS_OK) {
-            ok = builder_failed(builder, "cannot load --client-ca", r);
+            ok = builder_failed(builder, "cannot use --client-ca", r);
         }
     }
     if (ok && (r = ftls_server_config_builder_set_versions(builder, opts->versions)) != FTLS_OK) {
@@ -419,7 +459,10 @@ static ftls_server_config *build_config(const struct options *opts) {
     if (ok && (r = ftls_server_config_builder_build(builder, &config)) != FTLS_OK) {
         ok = builder_failed(builder, "invalid configuration", r);
     }
-    ftls_server_config_builder_free(builder); /* the config keeps what it needs */
+    /* The builder keeps snapshots of the identity and trust, the config what it needs. */
+    ftls_identity_free(identity);
+    ftls_trust_free(client_trust);
+    ftls_server_config_builder_free(builder);
     return ok ? config : NULL;
 }
 
@@ -570,14 +613,13 @@ static enum step wait_or_fail(struct conn *c, ftls_result r, const char *what) {
 static void prepare_response(const struct options *opts, struct conn *c) {
     ftls_str version = {"?", 1}, suite = {"?", 1}, group = {"none", 4};
     ftls_bytes alpn = {NULL, 0};
-    size_t peer_certs = 0;
     /* Each query can only fail if asked too early; the handshake is complete here, and the
      * defaults above are what a failed query leaves. */
-    (void)ftls_connection_protocol_version_name(c->tls, &version);
+    (void)ftls_connection_protocol_version(c->tls, NULL, &version);
     (void)ftls_connection_cipher_suite(c->tls, NULL, &suite);
     (void)ftls_connection_key_exchange_group(c->tls, &group); /* none for TLS 1.2 resumption */
     (void)ftls_connection_alpn_protocol(c->tls, &alpn);
-    (void)ftls_connection_peer_certificate_count(c->tls, &peer_certs);
+    size_t peer_certs = ftls_connection_peer_certificate_count(c->tls);
 
     char body[1024];
     int body_len = snprintf(

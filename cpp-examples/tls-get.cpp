@@ -56,8 +56,10 @@ private:
 int get(const std::string &ca, const std::string &host, const std::string &port,
         const std::string &path) {
     // The config is built once and could serve any number of connections.
-    const ftls::client_config config =
-        ftls::client_config_builder().load_ca_file(ca).set_alpn({"http/1.1"}).build();
+    const ftls::client_config config = ftls::client_config_builder()
+                                           .set_trust(ftls::trust().add_ca_file(ca))
+                                           .set_alpn({"http/1.1"})
+                                           .build();
     socket_fd sock(host, port);
     ftls::connection conn(config, host);
     conn.set_fd(sock.get());

@@ -1,6 +1,19 @@
 /*
  * ftls: memory-safe TLS 1.2 / 1.3 for C and C++ programs, built on rustls.
  *
+ * STABILITY. Everything in this header is stable from ftls 1.0: every function, type, constant
+ * and result code keeps its name, signature, meaning and number in every 1.x release (soname
+ * libftls.so.1); later 1.x releases only add. No part is unstable or experimental. The exported
+ * functions are listed in abi/ftls.symbols.
+ *
+ * LAYOUT. The header reads by object, each object's functions together (new, setters, build,
+ * queries, last_error, free): results; library-wide functions (version, log, what this build
+ * supports); ftls_certificate; ftls_identity and ftls_trust (loaded once, handed to either
+ * builder); ftls_ticketer and the session store; the client config builder and config; the
+ * server config builder and config; ftls_connection (create, transport, fd I/O, plaintext I/O,
+ * early data, queries, last_error, free). Names: `set_` replaces, `add_` appends; `_mem` takes
+ * PEM or DER in memory, `_file` a file; "insecure" marks what weakens verification.
+ *
  * THE CONTRACT (applies to every function below)
  *
  * 1. Every _new / _build has exactly one _free. No function consumes or frees its arguments,
@@ -9,7 +22,8 @@
  * 3. Configs (ftls_client_config, ftls_server_config) are immutable and reference-counted:
  *    share one among any number of connections and threads; free it whenever you like -- each
  *    connection keeps what it needs.
- * 4. A connection is used by one thread at a time. Builders likewise.
+ * 4. A connection is used by one thread at a time. Builders, identities, trusts and certificates
+ *    likewise.
  * 5. Borrowed results (ftls_str, ftls_bytes: pointer + length, never NUL-dependent) say in their
  *    documentation how long they stay valid (typically: until the next call on the same object).
  * 6. ftls never keeps a caller's pointer beyond the call, except userdata given for callbacks.
@@ -25,12 +39,13 @@
  *    used again. Configs may be freed anywhere (reference-counted). A callback must not throw a
  *    C++ exception or longjmp out through ftls (ftls.hpp's adapters catch and rethrow).
  * 9. Sessions: a session resumes only under the client-authentication policy it was made under
- *    (mode, client CAs, CRLs, revocation policy, verify callback and its userdata). A server
+ *    (mode, trust: CA and pinned certificates, CRLs, revocation policy; verify callback and its
+ *    userdata). A server
  *    config with another policy that shares the ticketer or session store does a full handshake
  *    with every check; a client never offers a session outside the config that made it.
  *
  * ERRORS: every fallible function returns ftls_result (FTLS_OK == 0). The detail of a failure is
- * kept on the object that failed: ftls_connection_last_error(), ftls_*_builder_last_error().
+ * kept on the object that failed: its _last_error() function (ftls_connection_last_error()...).
  * Nothing is thread-local.
  */
 
@@ -47,12 +62,12 @@
 /**
  * Major version of the ftls header (equals the library's, see `ftls_version()`).
  */
-#define FTLS_VERSION_MAJOR 0
+#define FTLS_VERSION_MAJOR 1
 
 /**
  * Minor version of the ftls header.
  */
-#define FTLS_VERSION_MINOR 1
+#define FTLS_VERSION_MINOR 0
 
 /**
  * Patch version of the ftls header.
@@ -61,9 +76,86 @@
 
 /**
  * The version as one comparable number: MAJOR * 1000000 + MINOR * 1000 + PATCH
- * (0.1.0 is 1000; 1.2.3 is 1002003).
+ * (1.0.0 is 1000000; 1.2.3 is 1002003).
  */
 #define FTLS_VERSION_NUMBER (((FTLS_VERSION_MAJOR * 1000000) + (FTLS_VERSION_MINOR * 1000)) + FTLS_VERSION_PATCH)
+
+/**
+ * Log level: nothing (for `ftls_set_log_callback()`'s `max_level`).
+ */
+#define FTLS_LOG_OFF 0
+
+/**
+ * Log level: errors ftls or rustls could not handle.
+ */
+#define FTLS_LOG_ERROR 1
+
+/**
+ * Log level: something suspicious, e.g. a peer misbehaving.
+ */
+#define FTLS_LOG_WARN 2
+
+/**
+ * Log level: noteworthy events.
+ */
+#define FTLS_LOG_INFO 3
+
+/**
+ * Log level: what the handshake does, step by step.
+ */
+#define FTLS_LOG_DEBUG 4
+
+/**
+ * Log level: everything, including every message and record (large).
+ */
+#define FTLS_LOG_TRACE 5
+
+/**
+ * subjectAltName type: a DNS name, e.g. "www.example.com" or "*.example.com".
+ */
+#define FTLS_SAN_DNS 1
+
+/**
+ * subjectAltName type: an IP address, as text ("192.0.2.1", "2001:db8::1").
+ */
+#define FTLS_SAN_IP 2
+
+/**
+ * subjectAltName type: an e-mail address (rfc822Name).
+ */
+#define FTLS_SAN_EMAIL 3
+
+/**
+ * subjectAltName type: a URI.
+ */
+#define FTLS_SAN_URI 4
+
+/**
+ * The length of one ticket key: `FTLS_TICKET_KEY_LEN` bytes from a cryptographically secure
+ * random generator, the same on every server that should resume the others' sessions.
+ */
+#define FTLS_TICKET_KEY_LEN 32
+
+/**
+ * The longest ticket lifetime: seven days (RFC 8446 section 4.6.1), in seconds.
+ */
+#define FTLS_TICKET_LIFETIME_MAX 604800
+
+/**
+ * The most replaced keys a ticketer keeps decrypting with (`previous_keys`).
+ */
+#define FTLS_TICKET_PREVIOUS_KEYS_MAX 64
+
+/**
+ * The number of sessions a session cache holds by default, client and server.
+ */
+#define FTLS_SESSION_CACHE_DEFAULT 256
+
+/**
+ * The largest session cache, client and server (ftls' in-memory caches are allocated whole
+ * when the config is built).
+ */
+#define FTLS_SESSION_CACHE_MAX 1048576
 
 /**
  * Protocol flag: TLS 1.2 (for `_set_versions`).
@@ -105,26 +197,6 @@
  * Identity choice: none (a server refuses the handshake; a client sends no certificate).
  */
 #define FTLS_IDENTITY_NONE -2
-
-/**
- * subjectAltName type: a DNS name, e.g. "www.example.com" or "*.example.com".
- */
-#define FTLS_SAN_DNS 1
-
-/**
- * subjectAltName type: an IP address, as text ("192.0.2.1", "2001:db8::1").
- */
-#define FTLS_SAN_IP 2
-
-/**
- * subjectAltName type: an e-mail address (rfc822Name).
- */
-#define FTLS_SAN_EMAIL 3
-
-/**
- * subjectAltName type: a URI.
- */
-#define FTLS_SAN_URI 4
 
 /**
  * Client authentication mode: do not ask for a client certificate (the default).
@@ -172,63 +244,6 @@
  * `ftls_handshake_event.direction`: this endpoint received the message.
  */
 #define FTLS_DIRECTION_RECEIVED 2
-
-/**
- * The number of sessions a session cache holds by default, client and server.
- */
-#define FTLS_SESSION_CACHE_DEFAULT 256
-
-/**
- * The largest session cache, client and server (ftls' in-memory caches are allocated whole
- * when the config is built).
- */
-#define FTLS_SESSION_CACHE_MAX 1048576
-
-/**
- * The length of one ticket key: `FTLS_TICKET_KEY_LEN` bytes from a cryptographically secure
- * random generator, the same on every server that should resume the others' sessions.
- */
-#define FTLS_TICKET_KEY_LEN 32
-
-/**
- * The longest ticket lifetime: seven days (RFC 8446 section 4.6.1), in seconds.
- */
-#define FTLS_TICKET_LIFETIME_MAX 604800
-
-/**
- * The most replaced keys a ticketer keeps decrypting with (`previous_keys`).
- */
-#define FTLS_TICKET_PREVIOUS_KEYS_MAX 64
-
-/**
- * Log level: nothing (for `ftls_set_log_callback()`'s `max_level`).
- */
-#define FTLS_LOG_OFF 0
-
-/**
- * Log level: errors ftls or rustls could not handle.
- */
-#define FTLS_LOG_ERROR 1
-
-/**
- * Log level: something suspicious, e.g. a peer misbehaving.
- */
-#define FTLS_LOG_WARN 2
-
-/**
- * Log level: noteworthy events.
- */
-#define FTLS_LOG_INFO 3
-
-/**
- * Log level: what the handshake does, step by step.
- */
-#define FTLS_LOG_DEBUG 4
-
-/**
- * Log level: everything, including every message and record (large).
- */
-#define FTLS_LOG_TRACE 5
 
 /**
  * The small closed set of result groups, for a `switch` in C.
@@ -451,8 +466,8 @@ typedef enum {
 } ftls_result;
 
 /**
- * One parsed X.509 certificate. Made by `ftls_certificate_new_from_peer()`,
- * `ftls_certificate_new_from_der()` or `ftls_certificate_new_from_pem()`; free it with
+ * One parsed X.509 certificate. Made by `ftls_certificate_new_mem()`,
+ * `ftls_certificate_new_file()` or `ftls_connection_peer_certificate()`; free it with
  * `ftls_certificate_free()`. It owns a copy of everything: it stays valid after the
  * connection it came from is freed. Every `ftls_str` / `ftls_bytes` an accessor returns stays
  * valid until the certificate is freed. Used by one thread at a time, like a connection (a
@@ -489,6 +504,17 @@ typedef struct ftls_client_config_builder ftls_client_config_builder;
 typedef struct ftls_connection ftls_connection;
 
 /**
+ * A certificate chain (leaf first) and the private key of its leaf. Create with
+ * `ftls_identity_new()`, load with `ftls_identity_set_file()` or `ftls_identity_set_mem()`,
+ * hand to `ftls_client_config_builder_add_identity()` or
+ * `ftls_server_config_builder_add_identity()`, free with `ftls_identity_free()`. A builder
+ * takes its own reference-counted snapshot: changing or freeing the identity afterwards does
+ * not affect it. Used by one thread at a time (a failed call records its detail on it); it
+ * may move between threads.
+ */
+typedef struct ftls_identity ftls_identity;
+
+/**
  * An immutable server configuration made by `ftls_server_config_builder_build()`. Share it
  * among any number of connections and threads; free it with `ftls_server_config_free()`
  * whenever you like: connections keep what they need.
@@ -508,30 +534,27 @@ typedef struct ftls_server_config_builder ftls_server_config_builder;
 typedef struct ftls_session_value ftls_session_value;
 
 /**
- * Stateless ticket keys supplied by the application, with rotation. Create with
- * `ftls_ticketer_new()`, give to `ftls_server_config_builder_set_ticketer()`, free with
- * `ftls_ticketer_free()`. Configs sharing a ticketer resume each other's sessions only when
- * their client-authentication policies are the same (see
- * `ftls_server_config_builder_set_ticketer()`). The configs using it may run on any threads; the calls on the
- * ticketer handle itself (`_rotate`, `_last_error`, `_free`) are made by one thread at a
- * time.
+ * The keys of stateless session tickets: the application's, with rotation, or ftls' own.
+ * Create with `ftls_ticketer_new()`, give to `ftls_server_config_builder_set_ticketer()`, free
+ * with `ftls_ticketer_free()`. Configs sharing a ticketer of the application's keys resume
+ * each other's sessions only when their client-authentication policies are the same (see
+ * `ftls_server_config_builder_set_ticketer()`). The configs using it may run on any threads;
+ * the calls on the ticketer handle itself (`_rotate`, `_last_error`, `_free`) are made by one
+ * thread at a time.
  */
 typedef struct ftls_ticketer ftls_ticketer;
 
 /**
- * Borrowed bytes: `len` bytes at `data`. Each function returning one says how long they stay
- * valid. Empty bytes may have `data == NULL`.
+ * What a peer's certificate is checked against: CA certificates (trust anchors) with CRLs
+ * and a revocation policy, or pinned certificates. Create with `ftls_trust_new()`, fill with
+ * the `ftls_trust_add_*` functions, hand to `ftls_client_config_builder_set_trust()` (servers
+ * are checked against it) or `ftls_server_config_builder_set_trust()` (client certificates
+ * are), free with `ftls_trust_free()`. A builder takes its own reference-counted snapshot:
+ * changing or freeing the trust afterwards does not affect it. Used by one thread at a time
+ * (a failed call records its detail on it); it may move between threads. Every `add_` is all
+ * or nothing: on failure the trust is unchanged.
  */
-typedef struct {
-  /**
-   * The first byte; NULL only when `len` is 0.
-   */
-  const uint8_t *data;
-  /**
-   * The number of bytes.
-   */
-  size_t len;
-} ftls_bytes;
+typedef struct ftls_trust ftls_trust;
 
 /**
  * A borrowed UTF-8 string: `len` bytes at `data`, not necessarily NUL-terminated.
@@ -548,6 +571,31 @@ typedef struct {
    */
   size_t len;
 } ftls_str;
+
+/**
+ * Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
+ * (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
+ * during the call (neither rustls nor ftls logs keys). Called from any thread that uses ftls,
+ * concurrently from several: it must be thread-safe. A call on a connection or builder whose
+ * call is logging fails with `FTLS_ERR_INVALID_STATE`, as does `ftls_set_log_callback()`;
+ * better call nothing. It must not throw a C++ exception or longjmp out.
+ */
+typedef void (*ftls_log_callback)(void *userdata, uint32_t level, ftls_str target, ftls_str message);
+
+/**
+ * Borrowed bytes: `len` bytes at `data`. Each function returning one says how long they stay
+ * valid. Empty bytes may have `data == NULL`.
+ */
+typedef struct {
+  /**
+   * The first byte; NULL only when `len` is 0.
+   */
+  const uint8_t *data;
+  /**
+   * The number of bytes.
+   */
+  size_t len;
+} ftls_bytes;
 
 /**
  * What a verification callback is asked to judge. Everything it points to is valid only
@@ -574,8 +622,9 @@ typedef struct {
   ftls_bytes ocsp_response;
   /**
    * What ftls' own verification concluded: always `FTLS_OK` for a callback set with
-   * `_set_verify_callback()` (it runs only after success); for a dangerous replacing
-   * callback, `FTLS_OK` or the failure (e.g. `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
+   * `_set_verify_callback()` (it runs only after success); for an insecure verifier
+   * (`_set_insecure_verifier()`), `FTLS_OK` or the failure (e.g.
+   * `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
    */
   ftls_result standard_result;
   /**
@@ -625,8 +674,8 @@ typedef struct {
 } ftls_certificate_request;
 
 /**
- * Chooses the client certificate when a server asks for one: return an identity number (0
- * the one set with `_load_identity_*`, 1, 2... those added with `_add_identity_*`),
+ * Chooses the client certificate when a server asks for one: return an identity number (0,
+ * 1, 2... in the order `ftls_client_config_builder_add_identity()` added them),
  * `FTLS_IDENTITY_AUTO` (the first identity whose key suits the server's signature schemes) or
  * `FTLS_IDENTITY_NONE` (send no certificate; the server decides whether to go on). Any other
  * value, or a number with no identity, sends no certificate either. Not called for a resumed
@@ -639,6 +688,19 @@ typedef struct {
  * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_client_certificate_callback)(void *userdata, const ftls_certificate_request *request);
+
+/**
+ * Receives one key-log line in the NSS key log format, without the newline: `LABEL
+ * <client random, 64 hex digits> <secret in hex>`, e.g. `CLIENT_RANDOM ...` (TLS 1.2) or
+ * `CLIENT_HANDSHAKE_TRAFFIC_SECRET ...`, `SERVER_HANDSHAKE_TRAFFIC_SECRET ...`,
+ * `CLIENT_TRAFFIC_SECRET_0 ...`, `SERVER_TRAFFIC_SECRET_0 ...`, `EXPORTER_SECRET ...` (TLS
+ * 1.3). `line` is valid only during the call. Called on the thread driving the connection,
+ * from inside the call that advanced its handshake; concurrently for connections on
+ * different threads. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE`
+ * and changes nothing (`ftls_connection_free()` is put off until the running call returns). It
+ * must not throw a C++ exception or longjmp out.
+ */
+typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
 
 /**
  * What a server's ClientHello callback sees. Everything it points to is valid only during the
@@ -677,8 +739,8 @@ typedef struct {
 } ftls_client_hello;
 
 /**
- * Chooses the server's identity for a ClientHello: return an identity number (0 the one set
- * with `_load_identity_*`, 1, 2... those added with `_add_identity_*`, in order),
+ * Chooses the server's identity for a ClientHello: return an identity number (0, 1, 2... in
+ * the order `ftls_server_config_builder_add_identity()` added them),
  * `FTLS_IDENTITY_AUTO` (choose by server name, as without a callback) or `FTLS_IDENTITY_NONE`
  * (refuse the handshake). Any other value, or a number with no identity, refuses the
  * handshake too (`FTLS_ERR_HANDSHAKE_FAILURE`, the detail says what it returned).
@@ -690,6 +752,26 @@ typedef struct {
  * throw a C++ exception or longjmp out.
  */
 typedef int (*ftls_client_hello_callback)(void *userdata, const ftls_client_hello *hello);
+
+/**
+ * Stores a session: `value` under `key` (both valid only during the call; copy them),
+ * replacing any value stored under the same key. Return true if it was stored. The value
+ * holds the session's secret: whoever reads it can impersonate the server to that client and
+ * decrypt resumed connections, so protect the store accordingly. A call on that connection from
+ * inside it fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is
+ * put off until the running call returns). It must not throw a C++ exception or longjmp out.
+ */
+typedef bool (*ftls_session_put_callback)(void *userdata, ftls_bytes key, ftls_bytes value);
+
+/**
+ * Looks a session up by `key` (valid only during the call). If found, hand its bytes to
+ * `ftls_session_value_set(value, ...)` and return true; otherwise return false. The take
+ * callback must also remove the value from the store, atomically: TLS 1.3 tickets are single
+ * use, and that is what stops replayed early data. A call on that connection from inside it fails
+ * with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
+ * running call returns). It must not throw a C++ exception or longjmp out.
+ */
+typedef bool (*ftls_session_get_callback)(void *userdata, ftls_bytes key, ftls_session_value *value);
 
 /**
  * One step of the handshake. All strings and bytes are valid only during the callback.
@@ -789,62 +871,9 @@ typedef int (*ftls_write_callback)(void *userdata, const uint8_t *buf, size_t le
  */
 typedef int (*ftls_write_vectored_callback)(void *userdata, const ftls_bytes *bufs, size_t count, size_t *out_n);
 
-/**
- * Stores a session: `value` under `key` (both valid only during the call; copy them),
- * replacing any value stored under the same key. Return true if it was stored. The value
- * holds the session's secret: whoever reads it can impersonate the server to that client and
- * decrypt resumed connections, so protect the store accordingly. A call on that connection from
- * inside it fails with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is
- * put off until the running call returns). It must not throw a C++ exception or longjmp out.
- */
-typedef bool (*ftls_session_put_callback)(void *userdata, ftls_bytes key, ftls_bytes value);
-
-/**
- * Looks a session up by `key` (valid only during the call). If found, hand its bytes to
- * `ftls_session_value_set(value, ...)` and return true; otherwise return false. The take
- * callback must also remove the value from the store, atomically: TLS 1.3 tickets are single
- * use, and that is what stops replayed early data. A call on that connection from inside it fails
- * with `FTLS_ERR_INVALID_STATE` and changes nothing (`ftls_connection_free()` is put off until the
- * running call returns). It must not throw a C++ exception or longjmp out.
- */
-typedef bool (*ftls_session_get_callback)(void *userdata, ftls_bytes key, ftls_session_value *value);
-
-/**
- * Receives one key-log line in the NSS key log format, without the newline: `LABEL
- * <client random, 64 hex digits> <secret in hex>`, e.g. `CLIENT_RANDOM ...` (TLS 1.2) or
- * `CLIENT_HANDSHAKE_TRAFFIC_SECRET ...`, `SERVER_HANDSHAKE_TRAFFIC_SECRET ...`,
- * `CLIENT_TRAFFIC_SECRET_0 ...`, `SERVER_TRAFFIC_SECRET_0 ...`, `EXPORTER_SECRET ...` (TLS
- * 1.3). `line` is valid only during the call. Called on the thread driving the connection,
- * from inside the call that advanced its handshake; concurrently for connections on
- * different threads. A call on that connection from inside it fails with `FTLS_ERR_INVALID_STATE`
- * and changes nothing (`ftls_connection_free()` is put off until the running call returns). It
- * must not throw a C++ exception or longjmp out.
- */
-typedef void (*ftls_keylog_callback)(void *userdata, ftls_str line);
-
-/**
- * Receives one log message: its level (`FTLS_LOG_ERROR` ... `FTLS_LOG_TRACE`), its target
- * (the Rust module that wrote it, e.g. "rustls::client::hs") and its text, both valid only
- * during the call (neither rustls nor ftls logs keys). Called from any thread that uses ftls,
- * concurrently from several: it must be thread-safe. A call on a connection or builder whose
- * call is logging fails with `FTLS_ERR_INVALID_STATE`, as does `ftls_set_log_callback()`;
- * better call nothing. It must not throw a C++ exception or longjmp out.
- */
-typedef void (*ftls_log_callback)(void *userdata, uint32_t level, ftls_str target, ftls_str message);
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-/**
- * The library's version and those of rustls and the crypto provider this build uses, e.g.
- * `"ftls 0.1.0 (rustls 0.23.46, aws-lc-rs 1.19.0)"` or `"ftls 0.1.0 (rustls 0.23.46, ring
- * 0.17.14)"`.
- *
- * Static and NUL-terminated: never free it. Thread-safe. Compare with `FTLS_VERSION_NUMBER`
- * to detect a header/library mismatch.
- */
-const char *ftls_version(void);
 
 /**
  * The name of a result code, e.g. `"FTLS_ERR_CERT_EXPIRED"`.
@@ -872,35 +901,105 @@ const char *ftls_result_message(int32_t result);
 ftls_category ftls_result_category(int32_t result);
 
 /**
- * Reads the peer's certificate number `index` of a connection (0 is the peer's own, then the
- * rest of the chain it sent) once the peer has sent it.
+ * The library's version and those of rustls and the crypto provider this build uses, e.g.
+ * `"ftls 1.0.0 (rustls 0.23.46, aws-lc-rs 1.19.0)"` or `"ftls 1.0.0 (rustls 0.23.46, ring
+ * 0.17.14)"`.
  *
- * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range, including no
- * certificate yet or none sent; the connection's `ftls_connection_last_error()` says so);
- * `FTLS_ERR_BAD_PEM` (the certificate cannot be parsed); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
+ * Static and NUL-terminated: never free it. Thread-safe. Compare with `FTLS_VERSION_NUMBER`
+ * to detect a header/library mismatch.
  */
-ftls_result ftls_certificate_new_from_peer(const ftls_connection *conn, size_t index, ftls_certificate **out_cert);
+const char *ftls_version(void);
 
 /**
- * Parses one DER certificate (`der_len` bytes at `der`, copied).
+ * Sends the log messages of ftls and rustls, up to `max_level` (`FTLS_LOG_ERROR` ...
+ * `FTLS_LOG_TRACE`), to `callback`, for the whole process. NULL `callback` or `FTLS_LOG_OFF`
+ * stops logging (the default: ftls logs nothing until asked).
  *
- * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
- * Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (not exactly one valid DER certificate);
- * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. (No object exists on failure to hold a detail.)
+ * Process-wide: one callback for all configs and connections, replaced by the next call. When
+ * this function returns, the previous callback is not running on any thread and will not be
+ * called again, so its `userdata` may be freed. `userdata` must stay valid until the callback
+ * is replaced. Call it from one thread at a time, never from inside the callback. DEBUG and
+ * TRACE are verbose and slow; use them while investigating.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`max_level` above `FTLS_LOG_TRACE`);
+ * `FTLS_ERR_INVALID_STATE` (called from inside the log callback: nothing is changed; or a
+ * Rust program linking ftls as a crate installed its own logger for the `log` crate);
+ * `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
+ * NULL.
  */
-ftls_result ftls_certificate_new_from_der(const uint8_t *der, size_t der_len, ftls_certificate **out_cert);
+ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, uint32_t max_level);
 
 /**
- * Parses the first certificate of PEM text (`pem_len` bytes at `pem`, copied).
+ * The number of cipher suites this build supports (all enabled by default), for
+ * `ftls_supported_cipher_suite()`. Thread-safe.
+ */
+size_t ftls_supported_cipher_suite_count(void);
+
+/**
+ * Cipher suite number `index` (from 0) of this build, in the default order of preference
+ * (TLS 1.3 suites first): its IANA number (e.g. 0x1301) and IANA name (e.g.
+ * "TLS_AES_128_GCM_SHA256"; static: valid forever). Either out-pointer may be NULL.
+ * Thread-safe.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` not below
+ * `ftls_supported_cipher_suite_count()`); `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`.
+ */
+ftls_result ftls_supported_cipher_suite(size_t index, uint16_t *out_id, ftls_str *out_name);
+
+/**
+ * The number of key-exchange groups this build supports, for `ftls_supported_group()`.
+ * Thread-safe.
+ */
+size_t ftls_supported_group_count(void);
+
+/**
+ * Key-exchange group number `index` (from 0) of this build, in the default order of
+ * preference: its IANA number (e.g. 0x11ec) and name (e.g. "X25519MLKEM768", "X25519",
+ * "secp256r1"; static). With aws-lc-rs the post-quantum hybrid X25519MLKEM768 comes first.
+ * Either out-pointer may be NULL. Thread-safe.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range); `FTLS_ERR_PANIC`.
+ * Never `FTLS_ERR_NULL_ARGUMENT`.
+ */
+ftls_result ftls_supported_group(size_t index, uint16_t *out_id, ftls_str *out_name);
+
+/**
+ * The number of signature schemes this build verifies, for
+ * `ftls_supported_signature_scheme()`. Thread-safe.
+ */
+size_t ftls_supported_signature_scheme_count(void);
+
+/**
+ * Signature scheme number `index` (from 0) this build accepts in a peer's handshake
+ * signature: its IANA number (e.g. 0x0403) and name (e.g. "ecdsa_secp256r1_sha256",
+ * "rsa_pss_rsae_sha256", "ed25519"; static). Either out-pointer may be NULL. Thread-safe.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range); `FTLS_ERR_PANIC`.
+ * Never `FTLS_ERR_NULL_ARGUMENT`.
+ */
+ftls_result ftls_supported_signature_scheme(size_t index, uint16_t *out_id, ftls_str *out_name);
+
+/**
+ * Parses a certificate in `len` bytes at `data` (copied): PEM (the first certificate in it),
+ * or DER.
  *
  * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
- * Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (not PEM, or a broken section);
- * `FTLS_ERR_NO_CERTIFICATE` (no certificate section); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (neither PEM nor a DER certificate, or empty);
+ * `FTLS_ERR_NO_CERTIFICATE` (PEM without a certificate section); `FTLS_ERR_NULL_ARGUMENT`
+ * (`out_cert`, or `data` NULL with a non-zero length); `FTLS_ERR_PANIC`. (No object exists on
+ * failure to hold a detail.)
  */
-ftls_result ftls_certificate_new_from_pem(const uint8_t *pem, size_t pem_len, ftls_certificate **out_cert);
+ftls_result ftls_certificate_new_mem(const uint8_t *data, size_t len, ftls_certificate **out_cert);
+
+/**
+ * As `ftls_certificate_new_mem()`, reading the file at `path` (NUL-terminated).
+ *
+ * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM`;
+ * `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_certificate_new_file(const char *path, ftls_certificate **out_cert);
 
 /**
  * The certificate's DER encoding, valid until the certificate is freed.
@@ -977,18 +1076,6 @@ ftls_result ftls_certificate_sha256_fingerprint(const ftls_certificate *cert, ft
 ftls_result ftls_certificate_public_key(const ftls_certificate *cert, ftls_str *out_type, uint32_t *out_bits);
 
 /**
- * Checks that a private key (`key_len` bytes at `key`: PEM or DER; PKCS#8, PKCS#1 RSA or
- * SEC1 EC; not encrypted) belongs to this certificate — the check config builders make when
- * loading an identity, on its own (like OpenSSL's `X509_check_private_key`).
- *
- * Returns `FTLS_OK` (they match); `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_NO_PRIVATE_KEY`;
- * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_UNSUPPORTED_KEY` (including an encrypted key);
- * `FTLS_ERR_CERT_INVALID` (the certificate's key cannot be used); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`. Details: `ftls_certificate_last_error()`.
- */
-ftls_result ftls_certificate_check_private_key(const ftls_certificate *cert, const uint8_t *key, size_t key_len);
-
-/**
  * Copies the detail of this certificate's most recent failure (empty if none) into `buf`, as
  * `ftls_connection_last_error()` does.
  *
@@ -1004,8 +1091,301 @@ ftls_result ftls_certificate_last_error(const ftls_certificate *cert, char *buf,
 void ftls_certificate_free(ftls_certificate *cert);
 
 /**
+ * Creates an empty identity: load a chain and key into it with `ftls_identity_set_file()` or
+ * `ftls_identity_set_mem()`.
+ *
+ * On success `*out_identity` owns a new identity: free it with `ftls_identity_free()`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`out_identity` is NULL) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_new(ftls_identity **out_identity);
+
+/**
+ * Sets the password (NUL-terminated, copied; wiped from memory when no longer needed) that
+ * decrypts an encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, PBES2
+ * with PBKDF2 or scrypt and AES-CBC, as `openssl genpkey -aes-256-cbc` or
+ * `openssl pkcs8 -topk8` write) given to the next `ftls_identity_set_file()` or
+ * `ftls_identity_set_mem()`. NULL forgets the password.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`identity`); `FTLS_ERR_INVALID_ARGUMENT`
+ * (not UTF-8); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_set_password(ftls_identity *identity, const char *password);
+
+/**
+ * Loads the certificate chain from the file at `cert_chain_path` (PEM, leaf first then its
+ * intermediates; or DER, the certificates concatenated) and the private key from the file at
+ * `private_key_path` (PEM or DER: PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted PKCS#8 with the
+ * password of `ftls_identity_set_password()`), and checks that the key belongs to the leaf.
+ * Replaces what the identity held, including a stapled OCSP response (it was for the earlier
+ * certificate); on failure the identity is unchanged.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (a path not
+ * UTF-8); `FTLS_ERR_FILE` (unreadable; the detail names the file); `FTLS_ERR_BAD_PEM` (neither
+ * PEM nor DER); `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
+ * `FTLS_ERR_UNSUPPORTED_KEY` (including an encrypted key without a password);
+ * `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH` (the key is not the leaf's);
+ * `FTLS_ERR_CERT_INVALID` (the leaf's key cannot be used); `FTLS_ERR_PANIC`. Details:
+ * `ftls_identity_last_error()`.
+ */
+ftls_result ftls_identity_set_file(ftls_identity *identity, const char *cert_chain_path, const char *private_key_path);
+
+/**
+ * As `ftls_identity_set_file()`, from memory (copied): `cert_chain_len` bytes at
+ * `cert_chain` (PEM, or DER: the certificates' DER encodings concatenated, leaf first) and
+ * `private_key_len` bytes at `private_key` (PEM or DER). The form of each is detected.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (also a pointer NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE` (also an empty chain);
+ * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`;
+ * `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_set_mem(ftls_identity *identity, const uint8_t *cert_chain, size_t cert_chain_len, const uint8_t *private_key, size_t private_key_len);
+
+/**
+ * Staples `response_len` bytes at `response` (a DER OCSPResponse from your CA's responder,
+ * copied) to the identity's certificate, for servers: a server presenting this identity sends
+ * it to clients that ask (TLS 1.2 status_request, TLS 1.3 certificate status). Zero bytes
+ * remove it. ftls sends it as given: refresh it (add the identity again to a builder and
+ * build a new config) before it expires. Loading a chain again drops it.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`identity`, or `response` NULL with a
+ * non-zero length); `FTLS_ERR_INVALID_STATE` (no chain loaded yet); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_set_ocsp_response(ftls_identity *identity, const uint8_t *response, size_t response_len);
+
+/**
+ * Copies the detail of the identity's most recent failure (empty if none) into `buf`:
+ * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
+ * length. `buf` may be NULL when `buf_len` is 0. A failure of this call itself is not
+ * recorded: the detail stays.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`identity` NULL, or `buf` NULL with
+ * `buf_len > 0`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_identity_last_error(const ftls_identity *identity, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees an identity. NULL does nothing. Builders it was added to, and their configs, keep
+ * their own snapshot.
+ */
+void ftls_identity_free(ftls_identity *identity);
+
+/**
+ * Creates an empty trust: nothing is trusted until something is added.
+ *
+ * On success `*out_trust` owns a new trust: free it with `ftls_trust_free()`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`out_trust` is NULL) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_new(ftls_trust **out_trust);
+
+/**
+ * Trusts the CA certificates of the file at `path` (NUL-terminated): PEM (any number), or
+ * DER (one certificate, or several concatenated).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM` (neither PEM nor DER);
+ * `FTLS_ERR_NO_CERTIFICATE` (no certificate in it); `FTLS_ERR_CERT_INVALID` (a certificate
+ * cannot be a trust anchor); `FTLS_ERR_PANIC`. Details: `ftls_trust_last_error()`.
+ */
+ftls_result ftls_trust_add_ca_file(ftls_trust *trust, const char *path);
+
+/**
+ * Trusts the CA certificates of every PEM file in the directory `path` (not its
+ * subdirectories), which may use OpenSSL's hashed-name layout (`<hash>.0` links made by
+ * `openssl rehash` / `c_rehash`). Files holding no certificate (CRLs, notes) are skipped;
+ * duplicates count once.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE` (not a readable directory, or a file in it unreadable);
+ * `FTLS_ERR_NO_CERTIFICATE` (no file holds a certificate); `FTLS_ERR_BAD_PEM` (a broken
+ * certificate section, the detail names the file); `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_ca_dir(ftls_trust *trust, const char *path);
+
+/**
+ * Trusts the CA certificates in `len` bytes at `data` (copied): PEM (any number), or DER
+ * (one certificate, or several concatenated).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`data` NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM` (neither PEM nor DER, or empty); `FTLS_ERR_NO_CERTIFICATE` (PEM without
+ * a certificate); `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_ca_mem(ftls_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * Trusts the operating system's CA certificates, for connecting to public servers with the
+ * platform's own trust decisions: on Linux the bundle and directory OpenSSL uses (e.g.
+ * Debian's /etc/ssl/certs), on macOS the keychain, on Windows the system store. As with
+ * OpenSSL, `SSL_CERT_FILE` names another bundle and `SSL_CERT_DIR` other directories
+ * (separated by ':'); unlike OpenSSL, once either is set only what they name is read.
+ * Certificates that cannot be trust anchors are skipped. The store is read now, not at each
+ * connection. `*out_count` (may be NULL) receives how many were added.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_FILE` (what `SSL_CERT_FILE` / `SSL_CERT_DIR` name cannot be
+ * read, and nothing else was found); `FTLS_ERR_NO_CERTIFICATE` (no CA certificate found);
+ * `FTLS_ERR_CERT_INVALID` (none usable); `FTLS_ERR_NULL_ARGUMENT` (`trust`);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_system_roots(ftls_trust *trust, size_t *out_count);
+
+/**
+ * Trusts the Mozilla root CA set compiled into ftls (webpki-roots): what browsers trust, for
+ * connecting to public servers. Independent of the operating system's store.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_webpki_roots(ftls_trust *trust);
+
+/**
+ * Adds the certificate revocation lists of the file at `path` (PEM `X509 CRL` sections, or
+ * one DER CRL) to the checks. Each CRL must be signed by a trusted CA; a peer certificate it
+ * lists is refused with `FTLS_ERR_CERT_REVOKED` and a detail that says "revoked" and names the
+ * certificate (subject and serial), and the peer receives a certificate_revoked alert. Once
+ * any CRL is added, a certificate whose issuer published none is refused as
+ * `FTLS_ERR_CERT_REVOCATION_UNKNOWN` unless `ftls_trust_set_revocation_policy()` allows it.
+ * CRLs need CA certificates (building a config says `FTLS_ERR_CONFIG` otherwise).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM` (not a valid CRL); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_crl_file(ftls_trust *trust, const char *path);
+
+/**
+ * As `ftls_trust_add_crl_file()`, from `len` bytes at `data` (copied): PEM `X509 CRL`
+ * sections, or one DER CRL.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`data` NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM` (not a valid CRL, or empty); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_crl_mem(ftls_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * How CRLs are applied: 0 (the default) checks every certificate of the chain, refuses one
+ * whose revocation status no CRL gives, and accepts CRLs past their nextUpdate; OR
+ * `FTLS_REVOCATION_END_ENTITY_ONLY` (check only the peer's own certificate),
+ * `FTLS_REVOCATION_ALLOW_UNKNOWN` (accept a certificate no CRL covers) and
+ * `FTLS_REVOCATION_ENFORCE_EXPIRY` (refuse when the CRL is stale) to change that. Replaces
+ * the earlier policy.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown flag);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_set_revocation_policy(ftls_trust *trust, uint32_t flags);
+
+/**
+ * Trusts exactly the certificate(s) in the file at `path` (PEM, or DER: one certificate or
+ * several concatenated): the peer must present one of them, byte for byte, within its
+ * validity dates. Made for self-signed certificates (`openssl req -x509 ...`), which cannot
+ * be CA anchors. A server's name is not compared with the certificate: the pin is the
+ * identity. Pins cannot be combined with CA certificates or CRLs (building a config says
+ * `FTLS_ERR_CONFIG`).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+ * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_pin_file(ftls_trust *trust, const char *path);
+
+/**
+ * As `ftls_trust_add_pin_file()`, from `len` bytes at `data` (copied): PEM, or DER.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`data` NULL with a non-zero length);
+ * `FTLS_ERR_BAD_PEM` (neither PEM nor DER, or empty); `FTLS_ERR_NO_CERTIFICATE` (PEM without
+ * a certificate); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_add_pin_mem(ftls_trust *trust, const uint8_t *data, size_t len);
+
+/**
+ * Copies the detail of the trust's most recent failure (empty if none) into `buf`:
+ * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
+ * length. `buf` may be NULL when `buf_len` is 0. A failure of this call itself is not
+ * recorded: the detail stays.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`trust` NULL, or `buf` NULL with
+ * `buf_len > 0`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_trust_last_error(const ftls_trust *trust, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees a trust. NULL does nothing. Builders it was set on, and their configs, keep their own
+ * snapshot.
+ */
+void ftls_trust_free(ftls_trust *trust);
+
+/**
+ * Creates a ticketer from the application's keys. `keys` holds `keys_len` bytes: one or more
+ * keys of `FTLS_TICKET_KEY_LEN` bytes each, the current key first (it encrypts new tickets),
+ * then earlier keys still in the window, newest first (they only decrypt). Keys must come from
+ * a cryptographically secure random generator and be distributed to every server that should
+ * resume the others' sessions; ftls keeps only the AEAD keys it derives from them.
+ *
+ * `previous_keys` is the window: how many replaced keys still decrypt after
+ * `ftls_ticketer_rotate()` (0 to `FTLS_TICKET_PREVIOUS_KEYS_MAX`). `lifetime_seconds` (1 to
+ * `FTLS_TICKET_LIFETIME_MAX`) is the ticket lifetime told to clients, and a ticket older than
+ * that is refused whatever its key. A ticket opens until its lifetime ends or its key leaves
+ * the window, whichever comes first: rotating every P seconds, a key still decrypts
+ * `previous_keys` * P seconds after its last ticket. Choose `previous_keys` * P >=
+ * `lifetime_seconds` for tickets to last their whole lifetime, and a short P to limit what a
+ * stolen key exposes (e.g. lifetime 1 hour, rotation every 30 minutes, `previous_keys` 2).
+ *
+ * Tickets are AES-256-GCM encrypted, each under a key of its own derived from the current key
+ * and a random 128-bit salt, so no nonce repeats under a key however many servers share it and
+ * no limit on the number of tickets per key is needed. Their first 16 bytes name the key
+ * (derived from it), so every server knows which key a ticket needs.
+ *
+ * `keys` NULL with `keys_len` 0 (and `previous_keys` and `lifetime_seconds` 0) makes a
+ * ticketer of ftls' own keys instead: random, made for each config built with it, rotated
+ * every 6 hours, tickets good for at most 12 hours, lost when the process ends. Such configs
+ * do not resume each other's sessions, and `ftls_ticketer_rotate()` does not apply.
+ *
+ * On success `*out_ticketer` owns a new ticketer: free it with `ftls_ticketer_free()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`out_ticketer`, or `keys` NULL with
+ * `keys_len > 0`); `FTLS_ERR_INVALID_ARGUMENT` (`keys_len` not a multiple of
+ * `FTLS_TICKET_KEY_LEN`, more keys than `1 + previous_keys`, a key given twice,
+ * `previous_keys` or `lifetime_seconds` out of range, or not 0 for ftls' own keys);
+ * `FTLS_ERR_PANIC`. (No ticketer exists on failure: the codes say it all.)
+ */
+ftls_result ftls_ticketer_new(const uint8_t *keys, size_t keys_len, size_t previous_keys, uint32_t lifetime_seconds, ftls_ticketer **out_ticketer);
+
+/**
+ * Makes `key` (`key_len` must be `FTLS_TICKET_KEY_LEN`) the current key, effective at once
+ * for every config using the ticketer, on every thread. The replaced key joins the window;
+ * the oldest key beyond `previous_keys` is forgotten, and sessions whose tickets need it can
+ * no longer resume (those clients do a full handshake). Call it on every server at about the
+ * same time, with the same key.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (wrong length, or
+ * a key the ticketer already holds); `FTLS_ERR_INVALID_STATE` (a ticketer of ftls' own keys,
+ * which rotate themselves); `FTLS_ERR_PANIC`. Details: `ftls_ticketer_last_error()`.
+ */
+ftls_result ftls_ticketer_rotate(ftls_ticketer *ticketer, const uint8_t *key, size_t key_len);
+
+/**
+ * Copies the detail of the ticketer's most recent failure (empty if none) into `buf`, as
+ * `ftls_client_config_builder_last_error()` does.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`ticketer` NULL, or `buf` NULL with
+ * `buf_len > 0`) or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_ticketer_last_error(const ftls_ticketer *ticketer, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees the application's reference to a ticketer. NULL does nothing. Builders and configs
+ * that use it keep it alive (and keep its keys) until they are freed too.
+ */
+void ftls_ticketer_free(ftls_ticketer *ticketer);
+
+/**
+ * From inside a get or take callback: hands ftls the session found, `len` bytes at `data`
+ * (copied). Calling it again replaces the bytes.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`value`, or `data` NULL with `len > 0`);
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_session_value_set(ftls_session_value *value, const uint8_t *data, size_t len);
+
+/**
  * Creates a client config builder with the defaults: TLS 1.2 and 1.3, SNI on, no ALPN, no
- * client certificate, and no trust anchors (add some before building).
+ * client certificate, and no trust (set one before building).
  *
  * On success `*out_builder` owns a new builder: free it with
  * `ftls_client_config_builder_free()`.
@@ -1014,53 +1394,71 @@ void ftls_certificate_free(ftls_certificate *cert);
 ftls_result ftls_client_config_builder_new(ftls_client_config_builder **out_builder);
 
 /**
- * Trusts every CA certificate in the PEM file at `path` (NUL-terminated) for verifying
- * servers. All or nothing: if one certificate is unusable, none is added.
+ * Sets what the server's certificate is checked against (see `ftls_trust`), replacing an
+ * earlier trust. The builder keeps its own snapshot: changing or freeing `trust` afterwards
+ * does not affect it. A config needs a trust with CA certificates or pinned certificates, or
+ * an insecure verifier (`ftls_client_config_builder_set_insecure_verifier()`).
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM` (not PEM); `FTLS_ERR_NO_CERTIFICATE` (no
- * certificate in it); `FTLS_ERR_CERT_INVALID` (a certificate cannot be a trust anchor);
- * `FTLS_ERR_PANIC`. Details: `ftls_client_config_builder_last_error()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `trust`); `FTLS_ERR_INVALID_STATE`
+ * (a call on `trust` is running); `FTLS_ERR_PANIC`. Details:
+ * `ftls_client_config_builder_last_error()`.
  */
-ftls_result ftls_client_config_builder_load_ca_file(ftls_client_config_builder *builder, const char *path);
+ftls_result ftls_client_config_builder_set_trust(ftls_client_config_builder *builder, const ftls_trust *trust);
 
 /**
- * Trusts every CA certificate in `pem_len` bytes of PEM text at `pem` (not NUL-dependent;
- * ftls copies what it needs). All or nothing, as `ftls_client_config_builder_load_ca_file()`.
+ * Adds a client certificate chain and key (see `ftls_identity`), sent when a server asks for
+ * client authentication. Identities are numbered 0, 1, 2... in the order added. Without a
+ * certificate callback the client sends the first identity whose key suits the server's
+ * signature schemes; with one (`ftls_client_config_builder_set_client_certificate_callback()`),
+ * the callback chooses. The builder keeps its own snapshot: changing or freeing `identity`
+ * afterwards does not affect it.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`pem` NULL with a non-zero length);
- * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `identity`);
+ * `FTLS_ERR_INVALID_ARGUMENT` (the identity holds no chain and key yet);
+ * `FTLS_ERR_INVALID_STATE` (a call on `identity` is running); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_client_config_builder_load_ca_pem(ftls_client_config_builder *builder, const uint8_t *pem, size_t pem_len);
+ftls_result ftls_client_config_builder_add_identity(ftls_client_config_builder *builder, const ftls_identity *identity);
 
 /**
- * Trusts the Mozilla root CA set compiled into ftls (webpki-roots): what browsers trust, for
- * connecting to public servers. Independent of the operating system's store.
+ * Adds an application check of the server's certificate that runs after ftls' own
+ * verification succeeded (it can refuse, never accept what ftls refused): e.g. pinning a
+ * key, checking a policy OID, or reading the stapled OCSP response. `callback` receives the
+ * chain (DER) and the expected name, see `ftls_verify_callback`. Replaces an earlier callback or
+ * insecure verifier (`ftls_client_config_builder_set_insecure_verifier()`); NULL removes it.
  *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ * `callback` runs on whichever thread drives a connection made from the built config, on
+ * several at once when the config is shared: it must be thread-safe, and `userdata` must stay
+ * valid, and safe to use concurrently, until every config built from this builder and every
+ * connection made from those configs is freed.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_client_config_builder_use_webpki_roots(ftls_client_config_builder *builder);
+ftls_result ftls_client_config_builder_set_verify_callback(ftls_client_config_builder *builder, ftls_verify_callback callback, void *userdata);
 
 /**
- * Sets the client certificate chain (PEM file, leaf first) and its private key (PEM file:
- * PKCS#8, PKCS#1 RSA or SEC1 EC), sent when a server asks for client authentication.
- * Replaces an earlier identity; on failure the earlier one stays.
+ * INSECURE: replaces ftls' verification of the server's certificate by `callback`: its
+ * verdict alone decides, so a callback that accepts wrongly makes the connection open to any
+ * impostor. For testing, or for trust models ftls does not offer. It still receives what the
+ * standard verification concluded (`standard_result`, e.g. to accept only an expired
+ * certificate): with no trust set that is `FTLS_ERR_CERT_UNKNOWN_ISSUER`. The handshake
+ * signatures are still checked against the certificate's key. Replaces a verify callback;
+ * `ftls_client_config_builder_set_verify_callback()` with NULL removes it. Thread and
+ * `userdata` rules as `ftls_client_config_builder_set_verify_callback()`.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
- * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH` (the key is not the certificate's);
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_client_config_builder_load_identity_file(ftls_client_config_builder *builder, const char *cert_chain_path, const char *private_key_path);
+ftls_result ftls_client_config_builder_set_insecure_verifier(ftls_client_config_builder *builder, ftls_verify_callback callback, void *userdata);
 
 /**
- * As `ftls_client_config_builder_load_identity_file()`, from PEM text in memory.
+ * Lets `callback` choose the client certificate when a server asks for one: it sees the CA
+ * names the server accepts and its signature schemes, and returns an identity number,
+ * `FTLS_IDENTITY_AUTO` or `FTLS_IDENTITY_NONE` (see `ftls_client_certificate_callback`).
+ * NULL removes it. Thread and `userdata` rules as
+ * `ftls_client_config_builder_set_verify_callback()`.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_client_config_builder_load_identity_pem(ftls_client_config_builder *builder, const uint8_t *cert_chain_pem, size_t cert_chain_len, const uint8_t *private_key_pem, size_t private_key_len);
+ftls_result ftls_client_config_builder_set_client_certificate_callback(ftls_client_config_builder *builder, ftls_client_certificate_callback callback, void *userdata);
 
 /**
  * Chooses the protocol versions to offer: `FTLS_PROTOCOL_TLS12`, `FTLS_PROTOCOL_TLS13`, or
@@ -1082,6 +1480,33 @@ ftls_result ftls_client_config_builder_set_versions(ftls_client_config_builder *
 ftls_result ftls_client_config_builder_set_alpn(ftls_client_config_builder *builder, const char *const *protocols, size_t count);
 
 /**
+ * Chooses the cipher suites the client offers, most preferred first: `count` NUL-terminated
+ * names, each an IANA name ("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
+ * or OpenSSL's name of a TLS 1.2 suite ("ECDHE-ECDSA-AES128-GCM-SHA256"), in any case; see
+ * `ftls_supported_cipher_suite()`. Suites of both versions go in one list. All or nothing: on
+ * failure the earlier choice stays. The default is every suite of the build.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`, or `names` or an element NULL);
+ * `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an unknown or unsupported name, a suite listed
+ * twice; the detail names it and lists the supported ones); `FTLS_ERR_PANIC`. Building fails
+ * with `FTLS_ERR_CONFIG` if no chosen suite fits the enabled protocol versions.
+ */
+ftls_result ftls_client_config_builder_set_cipher_suites(ftls_client_config_builder *builder, const char *const *names, size_t count);
+
+/**
+ * Chooses the key-exchange groups the client offers, most preferred first: `count` names such
+ * as "X25519MLKEM768", "X25519", "secp256r1" (also "P-256", "prime256v1"), "secp384r1"
+ * ("P-384"), in any case; see `ftls_supported_group()`. The client sends a key share for its
+ * most preferred group. The default (aws-lc-rs) prefers the
+ * post-quantum hybrid X25519MLKEM768; leave it out of the list to turn post-quantum key
+ * exchange off. All or nothing.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an
+ * unknown or unsupported name, a repeat; the detail names it); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_key_exchange_groups(ftls_client_config_builder *builder, const char *const *names, size_t count);
+
+/**
  * Turns sending the server name (SNI) on (the default) or off. Servers hosting several
  * names need it; it is never sent when connecting to an IP address.
  *
@@ -1090,13 +1515,79 @@ ftls_result ftls_client_config_builder_set_alpn(ftls_client_config_builder *buil
 ftls_result ftls_client_config_builder_set_sni(ftls_client_config_builder *builder, bool enable);
 
 /**
+ * Sets how many sessions the client remembers, one per server name (default
+ * `FTLS_SESSION_CACHE_DEFAULT`); 0 turns resumption off. Each config built gets its own
+ * in-memory cache, shared by all connections made from that config (from any thread): a
+ * second connection to the same server name resumes the first one's session (TLS 1.3 tickets;
+ * TLS 1.2 session IDs or tickets), skipping the certificate exchange. Sessions are never
+ * written anywhere else, so a session is offered only by the config whose trust (anchors,
+ * pins, CRLs) and verify callback accepted its server: a config built after changing them
+ * starts with an empty cache.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
+ * nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_session_cache(ftls_client_config_builder *builder, size_t size);
+
+/**
+ * Turns early data (TLS 1.3 0-RTT) on or off (the default). When on, a connection resuming a
+ * session whose server accepts early data may send data with its very first flight: see
+ * `ftls_connection_write_early_data()`.
+ *
+ * REPLAY RISK: an attacker who records the first flight can replay it to the server, which
+ * may then act on the early data twice (or more, across servers that do not share state).
+ * Send only requests that are safe to repeat (idempotent, like a plain GET); never anything
+ * that changes state. The data is also not forward secret: it is encrypted under the resumed
+ * session's key.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`. Building a config with
+ * early data on and a session cache of 0 fails with `FTLS_ERR_CONFIG`.
+ */
+ftls_result ftls_client_config_builder_set_early_data(ftls_client_config_builder *builder, bool enable);
+
+/**
+ * Writes the TLS secrets of every connection made from configs built from this builder to the
+ * file at `path` (NUL-terminated), appending NSS key-log lines (see `ftls_keylog_callback`),
+ * as OpenSSL's `-keylogfile` and Wireshark expect. The file is opened now (created with mode
+ * 0600 if missing) and shared by those configs; each line is written with one `write()`, so
+ * lines of concurrent connections (or processes) never interleave. Replaces an earlier file.
+ *
+ * `path` NULL honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it
+ * is set (and not empty), the file it names is used as above; if not, nothing changes. ftls
+ * never reads the variable unless the application passes NULL here, so a program decides
+ * whether its users may log its secrets through the environment (pass NULL in debug builds,
+ * or behind your own option). The variable is read now.
+ *
+ * DANGER: anyone who can read the file can decrypt the recorded traffic. For debugging only.
+ *
+ * Returns `FTLS_OK` (also for NULL when the variable is not set); `FTLS_ERR_NULL_ARGUMENT`
+ * (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8); `FTLS_ERR_FILE` (cannot be opened
+ * for appending; the detail names the file and the OS error, and says when `SSLKEYLOGFILE`
+ * named it); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_keylog_file(ftls_client_config_builder *builder, const char *path);
+
+/**
+ * Hands each TLS secret of every connection made from configs built from this builder to
+ * `callback`, as one NSS key-log line (see `ftls_keylog_callback` for the format and thread
+ * rules). `userdata` is passed to each call and must stay valid until every such config and
+ * connection is freed. Works alongside a key-log file. Replaces an earlier callback.
+ *
+ * DANGER: the lines decrypt the traffic. For debugging only.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`; `userdata` may be
+ * NULL); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_client_config_builder_set_keylog_callback(ftls_client_config_builder *builder, ftls_keylog_callback callback, void *userdata);
+
+/**
  * Makes an immutable client config from the builder's current settings. The builder is not
  * consumed: change it and build again for a second config.
  *
  * On success `*out_config` owns a new config: free it with `ftls_client_config_free()`.
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no trust anchors — and no
- * pinned certificate or replacing verifier —, pinned certificates together with CA
- * certificates, or CRLs without CA certificates); `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (a trust with neither CA nor
+ * pinned certificates, and no insecure verifier; pinned certificates together with CA
+ * certificates; CRLs without CA certificates; the detail says which); `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_client_config_builder_build(const ftls_client_config_builder *builder, ftls_client_config **out_config);
 
@@ -1123,208 +1614,8 @@ void ftls_client_config_builder_free(ftls_client_config_builder *builder);
 void ftls_client_config_free(ftls_client_config *config);
 
 /**
- * Trusts the operating system's CA certificates, for connecting to public servers with the
- * platform's own trust decisions: on Linux the bundle and directory OpenSSL uses (e.g.
- * Debian's /etc/ssl/certs), on macOS the keychain, on Windows the system store. As with
- * OpenSSL, `SSL_CERT_FILE` names another bundle and `SSL_CERT_DIR` other directories
- * (separated by ':'); unlike OpenSSL, once either is set only what they name is read.
- * Certificates that cannot be trust anchors are skipped. The store is read now, not at each
- * connection. `*out_count` (may be NULL) receives how many were added.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_FILE` (what `SSL_CERT_FILE` / `SSL_CERT_DIR` name cannot be
- * read, and nothing else was found); `FTLS_ERR_NO_CERTIFICATE` (no CA certificate found);
- * `FTLS_ERR_CERT_INVALID` (none usable); `FTLS_ERR_NULL_ARGUMENT` (`builder`);
- * `FTLS_ERR_PANIC`. Details: `ftls_client_config_builder_last_error()`.
- */
-ftls_result ftls_client_config_builder_use_system_roots(ftls_client_config_builder *builder, size_t *out_count);
-
-/**
- * Trusts the CA certificates of every PEM file in the directory `path` (not its
- * subdirectories), which may use OpenSSL's hashed-name layout (`<hash>.0` links made by
- * `openssl rehash` / `c_rehash`). Files holding no certificate (CRLs, notes) are skipped;
- * duplicates count once. All or nothing.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE` (not a readable directory, or a file in it unreadable);
- * `FTLS_ERR_NO_CERTIFICATE` (no file holds a certificate); `FTLS_ERR_BAD_PEM` (a broken
- * certificate section, the detail names the file); `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_load_ca_dir(ftls_client_config_builder *builder, const char *path);
-
-/**
- * Trusts one DER-encoded CA certificate (`der_len` bytes at `der`, copied).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM` (not one DER certificate);
- * `FTLS_ERR_CERT_INVALID` (it cannot be a trust anchor); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_load_ca_der(ftls_client_config_builder *builder, const uint8_t *der, size_t der_len);
-
-/**
- * Adds the certificate revocation lists of the file at `path` (PEM `X509 CRL` sections, or
- * one DER CRL) to the checks of server certificates. Each CRL must be signed by a trusted
- * CA; a server certificate it lists is refused with `FTLS_ERR_CERT_REVOKED` and a detail
- * that says "revoked" and names the certificate (subject and serial). Once any CRL is
- * loaded, a certificate whose issuer published none is refused as
- * `FTLS_ERR_CERT_REVOCATION_UNKNOWN` unless `ftls_client_config_builder_set_revocation_policy()`
- * allows it. All or nothing.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM` (not a valid CRL); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_load_crl_file(ftls_client_config_builder *builder, const char *path);
-
-/**
- * As `ftls_client_config_builder_load_crl_file()`, from PEM text in memory (copied).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_load_crl_pem(ftls_client_config_builder *builder, const uint8_t *pem, size_t pem_len);
-
-/**
- * As `ftls_client_config_builder_load_crl_file()`, one DER CRL in memory (copied).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_load_crl_der(ftls_client_config_builder *builder, const uint8_t *der, size_t der_len);
-
-/**
- * How loaded CRLs are applied: 0 (the default) checks every certificate of the chain, refuses
- * one whose revocation status no CRL gives, and accepts CRLs past their nextUpdate; OR
- * `FTLS_REVOCATION_END_ENTITY_ONLY` (check only the server's own certificate),
- * `FTLS_REVOCATION_ALLOW_UNKNOWN` (accept a certificate no CRL covers) and
- * `FTLS_REVOCATION_ENFORCE_EXPIRY` (refuse when the CRL is stale) to change that.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown flag);
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_set_revocation_policy(ftls_client_config_builder *builder, uint32_t flags);
-
-/**
- * Adds an application check of the server's certificate that runs after ftls' own
- * verification succeeded (it can refuse, never accept what ftls refused): e.g. pinning a
- * key, checking a policy OID, or reading the stapled OCSP response. `callback` receives the
- * chain (DER) and the expected name, see `ftls_verify_callback`. NULL removes a callback set
- * earlier by this function or by `ftls_client_config_builder_dangerous_replace_verifier()`.
- *
- * `callback` runs on whichever thread drives a connection made from the built config, on
- * several at once when the config is shared: it must be thread-safe, and `userdata` must stay
- * valid, and safe to use concurrently, until every config built from this builder and every
- * connection made from those configs is freed.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_set_verify_callback(ftls_client_config_builder *builder, ftls_verify_callback callback, void *userdata);
-
-/**
- * DANGEROUS: replaces ftls' verification of the server's certificate by `callback`: its
- * verdict alone decides, so a callback that accepts wrongly makes the connection open to any
- * impostor. For testing, or for trust models ftls does not offer. It still receives what the
- * standard verification concluded (`standard_result`, e.g. to accept only an expired
- * certificate): with no trust anchors that is `FTLS_ERR_CERT_UNKNOWN_ISSUER`. The handshake
- * signatures are still checked against the certificate's key. Thread and `userdata` rules as
- * `ftls_client_config_builder_set_verify_callback()`, which removes it when given NULL.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_dangerous_replace_verifier(ftls_client_config_builder *builder, ftls_verify_callback callback, void *userdata);
-
-/**
- * Trusts exactly the certificate(s) in the file at `path` (PEM, or one DER certificate) and
- * nothing else: the server must present one of them, byte for byte, within its validity
- * dates. Made for self-signed certificates (`openssl req -x509 ...`), which cannot be CA
- * anchors. The server name is not compared with the certificate: the pin is the identity.
- * Pins cannot be combined with CA certificates or CRLs (`_build` says `FTLS_ERR_CONFIG`).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_pin_certificate_file(ftls_client_config_builder *builder, const char *path);
-
-/**
- * As `ftls_client_config_builder_pin_certificate_file()`, from PEM text in memory (copied).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_pin_certificate_pem(ftls_client_config_builder *builder, const uint8_t *pem, size_t pem_len);
-
-/**
- * As `ftls_client_config_builder_pin_certificate_file()`, one DER certificate in memory.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_pin_certificate_der(ftls_client_config_builder *builder, const uint8_t *der, size_t der_len);
-
-/**
- * As `ftls_client_config_builder_load_identity_file()`, from DER in memory: `chain_len`
- * certificates (leaf first) and the private key (PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted
- * PKCS#8 with the password of `ftls_client_config_builder_set_private_key_password()`).
- * Everything is copied.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (also an element with NULL data and a non-zero
- * length); `FTLS_ERR_BAD_PEM` (not DER); `FTLS_ERR_NO_CERTIFICATE` (empty chain);
- * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_load_identity_der(ftls_client_config_builder *builder, const ftls_bytes *cert_chain, size_t cert_chain_len, const uint8_t *private_key_der, size_t private_key_len);
-
-/**
- * Adds another client identity (chain file and key file, PEM or DER, as
- * `ftls_client_config_builder_load_identity_file()`), numbered 1, 2... in the order added (0 is
- * the loaded one). Without a certificate callback the client sends the first identity whose
- * key suits the server's signature schemes; with one, the callback chooses.
- *
- * Returns what `ftls_client_config_builder_load_identity_file()` returns: `FTLS_OK`;
- * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`;
- * `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`;
- * `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_add_identity_file(ftls_client_config_builder *builder, const char *cert_chain_path, const char *private_key_path);
-
-/**
- * As `ftls_client_config_builder_add_identity_file()`, from PEM text in memory.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`;
- * `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_add_identity_pem(ftls_client_config_builder *builder, const uint8_t *cert_chain_pem, size_t cert_chain_len, const uint8_t *private_key_pem, size_t private_key_len);
-
-/**
- * As `ftls_client_config_builder_add_identity_file()`, from DER in memory (as
- * `ftls_client_config_builder_load_identity_der()`).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_add_identity_der(ftls_client_config_builder *builder, const ftls_bytes *cert_chain, size_t cert_chain_len, const uint8_t *private_key_der, size_t private_key_len);
-
-/**
- * Lets `callback` choose the client certificate when a server asks for one: it sees the CA
- * names the server accepts and its signature schemes, and returns an identity number,
- * `FTLS_IDENTITY_AUTO` or `FTLS_IDENTITY_NONE` (see `ftls_client_certificate_callback`).
- * NULL removes it. Thread and `userdata` rules as
- * `ftls_client_config_builder_set_verify_callback()`.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_set_client_certificate_callback(ftls_client_config_builder *builder, ftls_client_certificate_callback callback, void *userdata);
-
-/**
- * Sets the password (NUL-terminated, copied; wiped from memory when no longer needed) that
- * decrypts encrypted PKCS#8 private keys (`-----BEGIN ENCRYPTED PRIVATE KEY-----`, PBES2 with
- * PBKDF2 or scrypt and AES-CBC, as `openssl genpkey -aes-256-cbc` or `openssl pkcs8 -topk8`
- * write) in the identities loaded or added after this call. NULL forgets the password.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`); `FTLS_ERR_INVALID_ARGUMENT`
- * (not UTF-8); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_set_private_key_password(ftls_client_config_builder *builder, const char *password);
-
-/**
  * Creates a server config builder with the defaults: TLS 1.2 and 1.3, no ALPN, no client
- * authentication, and no certificate (load an identity before building).
+ * authentication, and no certificate (add an identity before building).
  *
  * On success `*out_builder` owns a new builder: free it with
  * `ftls_server_config_builder_free()`.
@@ -1333,32 +1624,43 @@ ftls_result ftls_client_config_builder_set_private_key_password(ftls_client_conf
 ftls_result ftls_server_config_builder_new(ftls_server_config_builder **out_builder);
 
 /**
- * Sets the certificate chain (PEM file, leaf first, then intermediates) and private key (PEM
- * file: PKCS#8, PKCS#1 RSA or SEC1 EC) the server presents. Replaces an earlier identity; on
- * failure the earlier one stays.
+ * Adds a certificate chain and key the server may present (see `ftls_identity`). Identities
+ * are numbered 0, 1, 2... in the order added; 0 is the default. The server answers a client
+ * whose server name (SNI) one of its certificate's DNS names covers — exactly, or by a `*.`
+ * wildcard for one label, ignoring case — with that identity (the first one whose key suits
+ * the client's signature schemes when several do, e.g. an ECDSA and an RSA certificate for one
+ * name); other names get the default unless
+ * `ftls_server_config_builder_set_unknown_server_name()` refuses them. A ClientHello callback
+ * (`ftls_server_config_builder_set_client_hello_callback()`) may choose instead. The builder
+ * keeps its own snapshot: changing or freeing `identity` afterwards does not affect it.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
- * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH` (the key is not the certificate's);
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`. Details: `ftls_server_config_builder_last_error()`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `identity`);
+ * `FTLS_ERR_INVALID_ARGUMENT` (the identity holds no chain and key yet);
+ * `FTLS_ERR_INVALID_STATE` (a call on `identity` is running); `FTLS_ERR_PANIC`. Details:
+ * `ftls_server_config_builder_last_error()`.
  */
-ftls_result ftls_server_config_builder_load_identity_file(ftls_server_config_builder *builder, const char *cert_chain_path, const char *private_key_path);
+ftls_result ftls_server_config_builder_add_identity(ftls_server_config_builder *builder, const ftls_identity *identity);
 
 /**
- * As `ftls_server_config_builder_load_identity_file()`, from PEM text in memory (copied).
+ * Sets what client certificates are checked against (see `ftls_trust`), replacing an earlier
+ * trust; the CA names the server sends in its certificate request come from its CA
+ * certificates. Used only with client authentication on
+ * (`ftls_server_config_builder_set_client_auth()`): with it off, a trust holding anything
+ * makes `ftls_server_config_builder_build()` fail. The builder keeps its own snapshot:
+ * changing or freeing `trust` afterwards does not affect it. Sessions are bound to the
+ * trust's contents (see `ftls_server_config_builder_set_ticketer()`).
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_KEY_MISMATCH`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `trust`); `FTLS_ERR_INVALID_STATE`
+ * (a call on `trust` is running); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_identity_pem(ftls_server_config_builder *builder, const uint8_t *cert_chain_pem, size_t cert_chain_len, const uint8_t *private_key_pem, size_t private_key_len);
+ftls_result ftls_server_config_builder_set_trust(ftls_server_config_builder *builder, const ftls_trust *trust);
 
 /**
  * Chooses whether to ask clients for a certificate: `FTLS_CLIENT_AUTH_NONE` (default),
- * `FTLS_CLIENT_AUTH_OPTIONAL` or `FTLS_CLIENT_AUTH_REQUIRED`. The last two need client trust
- * anchors (`ftls_server_config_builder_load_client_ca_file()` or `_pem()`). With
- * `FTLS_CLIENT_AUTH_NONE`, client CA certificates, CRLs, a revocation policy or a client verify
- * callback make `ftls_server_config_builder_build()` fail: they would never be used.
+ * `FTLS_CLIENT_AUTH_OPTIONAL` or `FTLS_CLIENT_AUTH_REQUIRED`. The last two need a trust with
+ * CA or pinned certificates (`ftls_server_config_builder_set_trust()`) or an insecure
+ * verifier. With `FTLS_CLIENT_AUTH_NONE`, a trust holding anything or a verify callback make
+ * `ftls_server_config_builder_build()` fail: they would never be used.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown mode);
  * `FTLS_ERR_PANIC`.
@@ -1366,124 +1668,31 @@ ftls_result ftls_server_config_builder_load_identity_pem(ftls_server_config_buil
 ftls_result ftls_server_config_builder_set_client_auth(ftls_server_config_builder *builder, uint32_t mode);
 
 /**
- * Trusts every CA certificate in the PEM file at `path` for verifying client certificates.
- * All or nothing.
+ * Adds an application check of client certificates that runs after ftls' verification
+ * succeeded (see `ftls_verify_callback`; `server_name` is empty): it can refuse, never accept
+ * what ftls refused. NULL removes it (or an insecure verifier). Thread and `userdata` rules
+ * as `ftls_server_config_builder_set_client_hello_callback()`. Needs client authentication on
+ * (`ftls_server_config_builder_set_client_auth()`). Sessions are bound to the callback and
+ * `userdata`: a session made under another pair (or none) does not resume, the client gets a
+ * full handshake and this callback judges it.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
- * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_client_ca_file(ftls_server_config_builder *builder, const char *path);
+ftls_result ftls_server_config_builder_set_verify_callback(ftls_server_config_builder *builder, ftls_verify_callback callback, void *userdata);
 
 /**
- * Trusts every CA certificate in `pem_len` bytes of PEM text for verifying client
- * certificates. All or nothing.
+ * INSECURE: replaces ftls' verification of client certificates by `callback`, whose verdict
+ * alone decides (with no CA certificates set, `standard_result` is
+ * `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
+ * `ftls_server_config_builder_set_client_auth()` (building fails with `FTLS_ERR_CONFIG`
+ * otherwise). Replaces a verify callback; `ftls_server_config_builder_set_verify_callback()`
+ * with NULL removes it. Sessions are bound to the callback and `userdata`, as for
+ * `ftls_server_config_builder_set_verify_callback()`. Thread and `userdata` rules as
+ * `ftls_server_config_builder_set_client_hello_callback()`.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_client_ca_pem(ftls_server_config_builder *builder, const uint8_t *pem, size_t pem_len);
-
-/**
- * Chooses the protocol versions to accept: `FTLS_PROTOCOL_TLS12`, `FTLS_PROTOCOL_TLS13`, or
- * both (`FTLS_PROTOCOL_ALL`, the default). The server picks the highest both sides support.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (0 or an unknown
- * flag); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_versions(ftls_server_config_builder *builder, uint32_t protocols);
-
-/**
- * Sets the ALPN protocols the server accepts, most preferred first (`count` NUL-terminated
- * strings, copied). The server picks its most preferred protocol the client offers; a client
- * offering ALPN with none in common is refused (`FTLS_ERR_NO_COMMON_ALPN`). `count == 0`
- * (the default) ignores ALPN.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_alpn(ftls_server_config_builder *builder, const char *const *protocols, size_t count);
-
-/**
- * Makes an immutable server config from the builder's current settings. The builder is not
- * consumed.
- *
- * On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
- * A session made by a config resumes only on configs with the same client-authentication
- * policy (see `ftls_server_config_builder_set_ticketer()`); each config built gets its own
- * session cache and (with `ftls_server_config_builder_set_tickets()`) its own ticket keys.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
- * authentication without client trust anchors or a replacing verifier, CRLs without client
- * trust anchors, or client CA certificates, CRLs, a revocation policy or a client verify
- * callback with client authentication off; the detail names what was set); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_build(const ftls_server_config_builder *builder, ftls_server_config **out_config);
-
-/**
- * Copies the detail of the builder's most recent failure (empty if none) into `buf`, as
- * `ftls_client_config_builder_last_error()` does.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_last_error(const ftls_server_config_builder *builder, char *buf, size_t buf_len, size_t *out_len);
-
-/**
- * Frees a builder. NULL does nothing. Configs built from it stay valid.
- */
-void ftls_server_config_builder_free(ftls_server_config_builder *builder);
-
-/**
- * Frees a server config. NULL does nothing. Connections made from it stay valid.
- */
-void ftls_server_config_free(ftls_server_config *config);
-
-/**
- * As `ftls_server_config_builder_load_identity_file()`, from DER in memory: `chain_len`
- * certificates (leaf first) and the private key (PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted
- * PKCS#8 with the password of `ftls_server_config_builder_set_private_key_password()`).
- * Everything is copied.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (also an element with NULL data and a non-zero
- * length); `FTLS_ERR_BAD_PEM` (not DER); `FTLS_ERR_NO_CERTIFICATE` (empty chain);
- * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_load_identity_der(ftls_server_config_builder *builder, const ftls_bytes *cert_chain, size_t cert_chain_len, const uint8_t *private_key_der, size_t private_key_len);
-
-/**
- * Adds another identity (chain and key files, PEM or DER, as
- * `ftls_server_config_builder_load_identity_file()`), numbered 1, 2... in the order added (0
- * is the loaded default). The server answers a client whose server name (SNI) one of its
- * certificate's DNS names covers — exactly, or by a `*.` wildcard for one label, ignoring
- * case — with that identity (the first one whose key suits the client's signature schemes
- * when several do, e.g. an ECDSA and an RSA certificate for one name); other names get the
- * default (identity 0, or the first added when none was loaded) unless
- * `ftls_server_config_builder_set_unknown_server_name()` refuses them.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
- * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_NO_PRIVATE_KEY`;
- * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_add_identity_file(ftls_server_config_builder *builder, const char *cert_chain_path, const char *private_key_path);
-
-/**
- * As `ftls_server_config_builder_add_identity_file()`, from PEM text in memory.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_NO_PRIVATE_KEY`; `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`;
- * `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_add_identity_pem(ftls_server_config_builder *builder, const uint8_t *cert_chain_pem, size_t cert_chain_len, const uint8_t *private_key_pem, size_t private_key_len);
-
-/**
- * As `ftls_server_config_builder_add_identity_file()`, from DER in memory (as
- * `ftls_server_config_builder_load_identity_der()`).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_NO_CERTIFICATE`;
- * `FTLS_ERR_UNSUPPORTED_KEY`; `FTLS_ERR_BAD_PASSWORD`; `FTLS_ERR_KEY_MISMATCH`;
- * `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_add_identity_der(ftls_server_config_builder *builder, const ftls_bytes *cert_chain, size_t cert_chain_len, const uint8_t *private_key_der, size_t private_key_len);
+ftls_result ftls_server_config_builder_set_insecure_verifier(ftls_server_config_builder *builder, ftls_verify_callback callback, void *userdata);
 
 /**
  * What the server does when the client asks for a server name that none of its identities'
@@ -1511,104 +1720,181 @@ ftls_result ftls_server_config_builder_set_unknown_server_name(ftls_server_confi
 ftls_result ftls_server_config_builder_set_client_hello_callback(ftls_server_config_builder *builder, ftls_client_hello_callback callback, void *userdata);
 
 /**
- * Staples `response_len` bytes at `response` (a DER OCSPResponse from your CA's responder,
- * copied) to identity number `identity` (0 the loaded default, 1, 2... the added ones), for
- * clients that ask (TLS 1.2 status_request, TLS 1.3 certificate status). Zero bytes remove
- * it. ftls sends it as given: refresh it (build a new config) before it expires. Loading the
- * identity again drops it.
+ * Chooses the protocol versions to accept: `FTLS_PROTOCOL_TLS12`, `FTLS_PROTOCOL_TLS13`, or
+ * both (`FTLS_PROTOCOL_ALL`, the default). The server picks the highest both sides support.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`, or `response` NULL with a non-zero
- * length); `FTLS_ERR_INVALID_ARGUMENT` (no identity with that number); `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (0 or an unknown
+ * flag); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_set_ocsp_response(ftls_server_config_builder *builder, size_t identity, const uint8_t *response, size_t response_len);
+ftls_result ftls_server_config_builder_set_versions(ftls_server_config_builder *builder, uint32_t protocols);
 
 /**
- * Trusts the CA certificates of every PEM file in the directory `path` for verifying client
- * certificates, as `ftls_client_config_builder_load_ca_dir()` does for servers.
+ * Sets the ALPN protocols the server accepts, most preferred first (`count` NUL-terminated
+ * strings, copied). The server picks its most preferred protocol the client offers; a client
+ * offering ALPN with none in common is refused (`FTLS_ERR_NO_COMMON_ALPN`). `count == 0`
+ * (the default) ignores ALPN.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
- * `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_CERT_INVALID`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_client_ca_dir(ftls_server_config_builder *builder, const char *path);
+ftls_result ftls_server_config_builder_set_alpn(ftls_server_config_builder *builder, const char *const *protocols, size_t count);
 
 /**
- * Trusts one DER-encoded CA certificate for verifying client certificates.
+ * Chooses the cipher suites the server accepts, by name as
+ * `ftls_client_config_builder_set_cipher_suites()`. The order is the server's preference,
+ * which decides only with `ftls_server_config_builder_set_prefer_server_order()`.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_CERT_INVALID`;
- * `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an
+ * unknown name, a repeat); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_client_ca_der(ftls_server_config_builder *builder, const uint8_t *der, size_t der_len);
+ftls_result ftls_server_config_builder_set_cipher_suites(ftls_server_config_builder *builder, const char *const *names, size_t count);
 
 /**
- * Adds the CRLs of the file at `path` (PEM `X509 CRL` sections, or one DER CRL) to the checks
- * of client certificates, as `ftls_client_config_builder_load_crl_file()` does for servers: a
- * listed certificate is refused with `FTLS_ERR_CERT_REVOKED` (the detail says "revoked" and
- * names it) and the client receives a certificate_revoked alert.
+ * Chooses the key-exchange groups the server accepts, by name as
+ * `ftls_client_config_builder_set_key_exchange_groups()`. The server takes the client's most
+ * preferred group it accepts (asking the client for another key share if needed).
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_FILE`;
- * `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_crl_file(ftls_server_config_builder *builder, const char *path);
+ftls_result ftls_server_config_builder_set_key_exchange_groups(ftls_server_config_builder *builder, const char *const *names, size_t count);
 
 /**
- * As `ftls_server_config_builder_load_crl_file()`, from PEM text in memory (copied).
+ * Picks the cipher suite by the server's order of preference (on; OpenSSL's
+ * `SSL_OP_CIPHER_SERVER_PREFERENCE`) or by the client's (off, the default). Key-exchange
+ * groups always follow the client's order.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_crl_pem(ftls_server_config_builder *builder, const uint8_t *pem, size_t pem_len);
+ftls_result ftls_server_config_builder_set_prefer_server_order(ftls_server_config_builder *builder, bool enable);
 
 /**
- * As `ftls_server_config_builder_load_crl_file()`, one DER CRL in memory (copied).
+ * Sets the size of the server's in-memory session cache (default
+ * `FTLS_SESSION_CACHE_DEFAULT`), which resumes TLS 1.2 sessions by ID and issues TLS 1.3
+ * tickets that refer to it (single use). 0 keeps no sessions: then only stateless tickets (see
+ * `ftls_server_config_builder_set_ticketer()`) can resume, and without them no TLS 1.3 tickets
+ * are sent at all. Each config built gets its own cache. Replaces a store set with
+ * `ftls_server_config_builder_set_session_store()`.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_BAD_PEM`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
+ * nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_load_crl_der(ftls_server_config_builder *builder, const uint8_t *der, size_t der_len);
+ftls_result ftls_server_config_builder_set_session_cache(ftls_server_config_builder *builder, size_t size);
 
 /**
- * How loaded CRLs are applied to client certificates: 0 or the `FTLS_REVOCATION_END_ENTITY_ONLY`,
- * `FTLS_REVOCATION_ALLOW_UNKNOWN` and `FTLS_REVOCATION_ENFORCE_EXPIRY` flags, as
- * `ftls_client_config_builder_set_revocation_policy()` describes (0 is the strict default).
+ * Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`),
+ * or off with NULL (the default: sessions resume from the server's cache or store only).
+ * With a ticketer, the server keeps no state per session: it hands the client its session
+ * encrypted under a ticket key, and resumes whoever brings it back. Configs built from this
+ * builder share the ticketer: a rotation applies to all of them at once. Several servers given
+ * the same keys (and rotating together) resume each other's sessions. The builder and its
+ * configs keep their own reference: `ticketer` may be freed afterwards.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (unknown flag);
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_revocation_policy(ftls_server_config_builder *builder, uint32_t flags);
-
-/**
- * Adds an application check of client certificates that runs after ftls' verification
- * succeeded (see `ftls_verify_callback`; `server_name` is empty). NULL removes it (or a
- * replacing one). Thread and `userdata` rules as
- * `ftls_server_config_builder_set_client_hello_callback()`. Needs client authentication on
- * (`ftls_server_config_builder_set_client_auth()`). Sessions are bound to the callback and
- * `userdata`: a session made under another pair (or none) does not resume, the client gets a
- * full handshake and this callback judges it.
+ * A ticket resumes only on a config with the client-authentication policy of the config that
+ * issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), trust (CA and
+ * pinned certificates, CRLs, revocation policy, see `ftls_server_config_builder_set_trust()`),
+ * and verify callback (the same function and `userdata`, hence never across processes). Any
+ * other config opens no such ticket and does a full handshake with all its checks: a config
+ * rebuilt after adding a CRL does not resume the sessions it would now refuse.
+ *
+ * Tickets weaken forward secrecy until their key is gone: whoever steals a ticket key can
+ * decrypt the sessions it protects. Early data is refused with stateless tickets (see
+ * `ftls_server_config_builder_set_max_early_data()`).
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`builder`) or `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_set_client_verify_callback(ftls_server_config_builder *builder, ftls_verify_callback callback, void *userdata);
+ftls_result ftls_server_config_builder_set_ticketer(ftls_server_config_builder *builder, const ftls_ticketer *ticketer);
 
 /**
- * DANGEROUS: replaces ftls' verification of client certificates by `callback`, whose verdict
- * alone decides (with no client CA loaded, `standard_result` is
- * `FTLS_ERR_CERT_UNKNOWN_ISSUER`). Client authentication must still be turned on with
- * `ftls_server_config_builder_set_client_auth()` (building fails with `FTLS_ERR_CONFIG`
- * otherwise). Sessions are bound to the callback and `userdata`, as for
- * `ftls_server_config_builder_set_client_verify_callback()`. Thread and `userdata` rules as
- * `ftls_server_config_builder_set_client_hello_callback()`.
+ * Keeps the server's sessions in the application's store (shared memory, a cache server...)
+ * instead of ftls' in-memory cache, so that several processes resume each other's sessions.
+ * ftls calls `put` for each new session, `get` to resume a TLS 1.2 session by ID, `take` to
+ * resume a TLS 1.3 ticket (which removes it). Keys are at most 32 bytes; values a few hundred
+ * bytes (more with client certificates).
+ *
+ * The callbacks are called from inside `ftls_connection_process_new_packets()` (or the fd
+ * calls) of any connection of any config built from this builder, on that connection's
+ * thread: concurrently from several threads if connections run on several. They must be
+ * thread-safe, must not call ftls functions other than `ftls_session_value_set()`, and should
+ * be quick (the handshake waits). `userdata` is passed to each call and must stay valid until
+ * every config built from this builder, and every connection made from those, is freed.
+ * Replaces the in-memory cache (`ftls_server_config_builder_set_session_cache()` brings it
+ * back).
+ *
+ * Each value starts with a 32-byte digest of the storing config's client-authentication
+ * policy (mode, client CA certificates, CRLs, revocation policy, client verify callback and
+ * its `userdata`); a config with another policy treats a session stored under a different one
+ * as not found (a take still removes it) and does a full handshake with all its checks. So
+ * several servers share sessions only when their policies are the same.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or any callback NULL; `userdata` may
+ * be NULL); `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_session_store(ftls_server_config_builder *builder, ftls_session_put_callback put, ftls_session_get_callback get, ftls_session_get_callback take, void *userdata);
+
+/**
+ * Accepts up to `max_bytes` of early data (TLS 1.3 0-RTT) from clients resuming a session;
+ * 0 (the default) refuses early data. Read it with `ftls_connection_read_early_data()`.
+ *
+ * REPLAY RISK: early data can be replayed by an attacker. ftls' session cache (or your store's
+ * `take`) makes each ticket single use, which stops replays to this server; servers that do
+ * not share one store can each be sent the same early data. Act on early data only if doing
+ * it twice is harmless. Early data therefore needs stateful resumption: building fails with
+ * `FTLS_ERR_CONFIG` if stateless tickets are on or the session cache size is 0.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_max_early_data(ftls_server_config_builder *builder, uint32_t max_bytes);
+
+/**
+ * As `ftls_client_config_builder_set_keylog_file()`, for a server: a server and its client
+ * log the same lines for the same connection.
+ *
+ * `path` NULL: the file `SSLKEYLOGFILE` names, if it is set (nothing changes if not).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`); `FTLS_ERR_INVALID_ARGUMENT` (path
+ * not UTF-8); `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_set_keylog_file(ftls_server_config_builder *builder, const char *path);
+
+/**
+ * As `ftls_client_config_builder_set_keylog_callback()`, for a server.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_dangerous_replace_client_verifier(ftls_server_config_builder *builder, ftls_verify_callback callback, void *userdata);
+ftls_result ftls_server_config_builder_set_keylog_callback(ftls_server_config_builder *builder, ftls_keylog_callback callback, void *userdata);
 
 /**
- * Sets the password (NUL-terminated, copied; wiped from memory when no longer needed) that
- * decrypts encrypted PKCS#8 private keys in the identities loaded or added after this call,
- * as `ftls_client_config_builder_set_private_key_password()`. NULL forgets it.
+ * Makes an immutable server config from the builder's current settings. The builder is not
+ * consumed.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`); `FTLS_ERR_INVALID_ARGUMENT`
- * (not UTF-8); `FTLS_ERR_PANIC`.
+ * On success `*out_config` owns a new config: free it with `ftls_server_config_free()`.
+ * A session made by a config resumes only on configs with the same client-authentication
+ * policy (see `ftls_server_config_builder_set_ticketer()`); each config built gets its own
+ * session cache and (with a ticketer of ftls' own keys) its own ticket keys.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_CONFIG` (no identity, client
+ * authentication without CA or pinned certificates in the trust or an insecure verifier, CRLs
+ * without CA certificates, pins with CA certificates, or a trust holding anything or a verify
+ * callback with client authentication off; the detail names what was set); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_set_private_key_password(ftls_server_config_builder *builder, const char *password);
+ftls_result ftls_server_config_builder_build(const ftls_server_config_builder *builder, ftls_server_config **out_config);
+
+/**
+ * Copies the detail of the builder's most recent failure (empty if none) into `buf`, as
+ * `ftls_client_config_builder_last_error()` does.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_server_config_builder_last_error(const ftls_server_config_builder *builder, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Frees a builder. NULL does nothing. Configs built from it stay valid.
+ */
+void ftls_server_config_builder_free(ftls_server_config_builder *builder);
+
+/**
+ * Frees a server config. NULL does nothing. Connections made from it stay valid.
+ */
+void ftls_server_config_free(ftls_server_config *config);
 
 /**
  * Creates a client connection that will verify the server's certificate for `server_name`
@@ -1735,6 +2021,76 @@ bool ftls_connection_wants_write(const ftls_connection *conn);
 bool ftls_connection_is_handshaking(const ftls_connection *conn);
 
 /**
+ * Binds the connection to a socket (or any fd) used for both directions. From then on
+ * `ftls_connection_read()`, `ftls_connection_write()`, `ftls_connection_handshake()`,
+ * `ftls_connection_flush()` and `ftls_connection_shutdown()` do the transport I/O themselves,
+ * on blocking or non-blocking fds. ftls never closes the fd. `EINTR` is retried; `SIGPIPE` is
+ * never raised (`MSG_NOSIGNAL` on sockets; on pipes it is blocked during the write).
+ *
+ * Non-blocking fds, as with `SSL_get_error`: after `FTLS_WANT_READ` wait until the fd is
+ * readable, after `FTLS_WANT_WRITE` until it is writable, then call again (the same call or
+ * any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
+ * also wait for writability and then call `ftls_connection_flush()`, because an accepted
+ * write or a queued alert may still be waiting to go out. Remember that decrypted data already
+ * buffered (`ftls_connection_pending()`) does not make the fd readable. Once the connection
+ * has failed, every one of these calls writes the fatal alert that tells the peer why before
+ * it returns the error (as far as the fd takes it), so closing the fd after a failed call
+ * does not leave the peer with a bare end of stream.
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_set_fd(ftls_connection *conn, int32_t fd);
+
+/**
+ * As `ftls_connection_set_fd()`, with separate fds for reading and writing (e.g. a pair of
+ * pipes, or stdin/stdout).
+ *
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
+ * `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_set_fds(ftls_connection *conn, int32_t read_fd, int32_t write_fd);
+
+/**
+ * Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
+ * `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
+ * again. When the handshake fails, the alert telling the peer why is sent before the error is
+ * returned (if the socket takes it at once; `ftls_connection_flush()` or any later fd call
+ * retries).
+ *
+ * Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
+ * the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed
+ * during the handshake); `FTLS_ERR_IO` (errno in `ftls_connection_last_os_error()`); protocol
+ * and certificate errors as `ftls_connection_process_new_packets()`; `FTLS_ERR_INVALID_STATE`
+ * (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_handshake(ftls_connection *conn);
+
+/**
+ * Sends every queued TLS byte over the fd (data accepted by a short
+ * `ftls_connection_write()`, alerts, tickets). Call it when `ftls_connection_wants_write()` is
+ * true and the fd is writable.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_WRITE`; `FTLS_ERR_IO`; `FTLS_ERR_INVALID_STATE` (no fd set);
+ * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_flush(ftls_connection *conn);
+
+/**
+ * Ends the connection cleanly: sends close_notify (once; during the handshake it completes the
+ * handshake first, so the alert follows any data written) and, if `wait_for_peer`, reads until
+ * the peer's close_notify, discarding data that arrives meanwhile (like calling
+ * `SSL_shutdown` until it returns 1). Does not close the fd.
+ *
+ * Returns `FTLS_OK`; `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait, then call again);
+ * `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`
+ * (e.g. EPIPE or ECONNRESET: the peer already closed its socket, so close_notify could not be
+ * sent; like `SSL_shutdown`, this is common and usually harmless);
+ * `FTLS_ERR_INVALID_STATE` (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_shutdown(ftls_connection *conn, bool wait_for_peer);
+
+/**
  * Reads up to `len` bytes of decrypted application data into `buf`; `*out_n` receives how
  * many (at least 1 on `FTLS_OK` when `len > 0`). With an fd set, it reads the fd as needed
  * (completing the handshake first); otherwise it returns only what was already decrypted.
@@ -1807,6 +2163,13 @@ ftls_result ftls_connection_read_borrowed(ftls_connection *conn, ftls_bytes *out
 ftls_result ftls_connection_consume(ftls_connection *conn, size_t n);
 
 /**
+ * The number of decrypted bytes `ftls_connection_read()` can return without touching the
+ * transport (like `SSL_pending`). Use it before waiting on the fd: buffered data does not make
+ * the fd readable. NULL, or a call from inside a callback of this connection, gives 0.
+ */
+size_t ftls_connection_pending(const ftls_connection *conn);
+
+/**
  * Queues a close_notify alert, the clean end of this side's data; send it with
  * `ftls_connection_write_tls()`. Further writes fail with `FTLS_ERR_INVALID_STATE`; reading
  * the peer's remaining data still works. Called during the handshake, the alert is held until
@@ -1815,394 +2178,6 @@ ftls_result ftls_connection_consume(ftls_connection *conn, size_t n);
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
 ftls_result ftls_connection_send_close_notify(ftls_connection *conn);
-
-/**
- * The negotiated protocol version as its wire number: 0x0303 for TLS 1.2, 0x0304 for TLS 1.3.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_protocol_version(const ftls_connection *conn, uint16_t *out_version);
-
-/**
- * The negotiated protocol version's name: "TLSv1.2" or "TLSv1.3" (static: valid forever).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_protocol_version_name(const ftls_connection *conn, ftls_str *out_name);
-
-/**
- * The negotiated cipher suite's IANA number (e.g. 0x1302) and name (e.g.
- * "TLS_AES_256_GCM_SHA384"; static: valid forever). Either out-pointer may be NULL.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`
- * (`conn`); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_cipher_suite(const ftls_connection *conn, uint16_t *out_id, ftls_str *out_name);
-
-/**
- * The negotiated key-exchange group's name, e.g. "X25519MLKEM768", "X25519", "secp256r1"
- * (static: valid forever).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet, or none was used: a
- * resumed TLS 1.2 session); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_key_exchange_group(const ftls_connection *conn, ftls_str *out_name);
-
-/**
- * The negotiated ALPN protocol; empty (`len == 0`) when none was negotiated. The bytes stay
- * valid until the connection is freed.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_alpn_protocol(const ftls_connection *conn, ftls_bytes *out_protocol);
-
-/**
- * Server connections: the server name the client asked for (SNI); empty when the client sent
- * none (or before the ClientHello arrived). Valid until the connection is freed.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (a client connection); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_sni_server_name(const ftls_connection *conn, ftls_str *out_name);
-
-/**
- * The number of certificates the peer presented (its chain, leaf first); 0 before it sent
- * them, or when a client sent none.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_peer_certificate_count(const ftls_connection *conn, size_t *out_count);
-
-/**
- * The DER encoding of the peer's certificate number `index` (0 is the peer's own). The bytes
- * stay valid until the connection is freed.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range);
- * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_peer_certificate(const ftls_connection *conn, size_t index, ftls_bytes *out_der);
-
-/**
- * The OCSP response the server stapled to its certificate (client connections), DER, valid
- * until the connection is freed; empty when the server stapled none, before its certificate
- * arrived, for a resumed session (no certificate is sent) and on server connections. ftls
- * does not judge the response: check it yourself if you rely on it.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_peer_ocsp_response(const ftls_connection *conn, ftls_bytes *out_response);
-
-/**
- * True when the handshake resumed an earlier session (no certificate exchange). NULL, or a
- * call from inside a callback of this connection, gives false.
- */
-bool ftls_connection_is_resumed(const ftls_connection *conn);
-
-/**
- * Copies the detail of the connection's most recent failure (empty if none) into `buf`:
- * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
- * length. The detail names the cause: rustls' error, the alert, the certificate problem with
- * names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
- * failure of this call itself is not recorded: the detail stays. It works from inside the
- * connection's callbacks too, e.g. to read why a nested call was refused.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
- * or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_last_error(const ftls_connection *conn, char *buf, size_t buf_len, size_t *out_len);
-
-/**
- * The OS error number (errno) behind the connection's most recent `FTLS_ERR_IO` failure, or 0
- * if its last failure was not an OS error (or there was none). NULL gives 0. It works from
- * inside the connection's callbacks too.
- */
-int32_t ftls_connection_last_os_error(const ftls_connection *conn);
-
-/**
- * Frees a connection. NULL does nothing. It does not send close_notify: call
- * `ftls_connection_send_close_notify()` and `ftls_connection_write_tls()` first for a clean
- * close. Called from inside one of the connection's callbacks, it is put off: the call that
- * ran the callback finishes, frees the connection, then returns its result; the handle must
- * not be used after this call either way.
- */
-void ftls_connection_free(ftls_connection *conn);
-
-/**
- * Binds the connection to a socket (or any fd) used for both directions. From then on
- * `ftls_connection_read()`, `ftls_connection_write()`, `ftls_connection_handshake()`,
- * `ftls_connection_flush()` and `ftls_connection_shutdown()` do the transport I/O themselves,
- * on blocking or non-blocking fds. ftls never closes the fd. `EINTR` is retried; `SIGPIPE` is
- * never raised (`MSG_NOSIGNAL` on sockets; on pipes it is blocked during the write).
- *
- * Non-blocking fds, as with `SSL_get_error`: after `FTLS_WANT_READ` wait until the fd is
- * readable, after `FTLS_WANT_WRITE` until it is writable, then call again (the same call or
- * any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
- * also wait for writability and then call `ftls_connection_flush()`, because an accepted
- * write or a queued alert may still be waiting to go out. Remember that decrypted data already
- * buffered (`ftls_connection_pending()`) does not make the fd readable. Once the connection
- * has failed, every one of these calls writes the fatal alert that tells the peer why before
- * it returns the error (as far as the fd takes it), so closing the fd after a failed call
- * does not leave the peer with a bare end of stream.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_set_fd(ftls_connection *conn, int32_t fd);
-
-/**
- * As `ftls_connection_set_fd()`, with separate fds for reading and writing (e.g. a pair of
- * pipes, or stdin/stdout).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_set_fds(ftls_connection *conn, int32_t read_fd, int32_t write_fd);
-
-/**
- * Runs the handshake over the fd until it completes. Optional: `ftls_connection_read()` and
- * `ftls_connection_write()` run it implicitly. On a non-blocking fd, wait as told and call
- * again. When the handshake fails, the alert telling the peer why is sent before the error is
- * returned (if the socket takes it at once; `ftls_connection_flush()` or any later fd call
- * retries).
- *
- * Returns `FTLS_OK` (handshake complete); `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait until
- * the fd is readable / writable, then call again); `FTLS_ERR_UNEXPECTED_EOF` (the peer closed
- * during the handshake); `FTLS_ERR_IO` (errno in `ftls_connection_last_os_error()`); protocol
- * and certificate errors as `ftls_connection_process_new_packets()`; `FTLS_ERR_INVALID_STATE`
- * (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_handshake(ftls_connection *conn);
-
-/**
- * Sends every queued TLS byte over the fd (data accepted by a short
- * `ftls_connection_write()`, alerts, tickets). Call it when `ftls_connection_wants_write()` is
- * true and the fd is writable.
- *
- * Returns `FTLS_OK`; `FTLS_WANT_WRITE`; `FTLS_ERR_IO`; `FTLS_ERR_INVALID_STATE` (no fd set);
- * `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_flush(ftls_connection *conn);
-
-/**
- * Ends the connection cleanly: sends close_notify (once; during the handshake it completes the
- * handshake first, so the alert follows any data written) and, if `wait_for_peer`, reads until
- * the peer's close_notify, discarding data that arrives meanwhile (like calling
- * `SSL_shutdown` until it returns 1). Does not close the fd.
- *
- * Returns `FTLS_OK`; `FTLS_WANT_READ` / `FTLS_WANT_WRITE` (wait, then call again);
- * `FTLS_ERR_UNEXPECTED_EOF` (waiting, the peer closed without close_notify); `FTLS_ERR_IO`
- * (e.g. EPIPE or ECONNRESET: the peer already closed its socket, so close_notify could not be
- * sent; like `SSL_shutdown`, this is common and usually harmless);
- * `FTLS_ERR_INVALID_STATE` (no fd set); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_shutdown(ftls_connection *conn, bool wait_for_peer);
-
-/**
- * The number of decrypted bytes `ftls_connection_read()` can return without touching the
- * transport (like `SSL_pending`). Use it before waiting on the fd: buffered data does not make
- * the fd readable.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_pending(ftls_connection *conn, size_t *out_pending);
-
-/**
- * Sets how many sessions the client remembers, one per server name (default
- * `FTLS_SESSION_CACHE_DEFAULT`); 0 turns resumption off. Each config built gets its own
- * in-memory cache, shared by all connections made from that config (from any thread): a
- * second connection to the same server name resumes the first one's session (TLS 1.3 tickets;
- * TLS 1.2 session IDs or tickets), skipping the certificate exchange. Sessions are never
- * written anywhere else, so a session is offered only by the config whose trust anchors,
- * pins, CRLs and verify callback accepted its server: a config built after changing them
- * starts with an empty cache.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
- * nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_set_session_cache(ftls_client_config_builder *builder, size_t size);
-
-/**
- * Turns early data (TLS 1.3 0-RTT) on or off (the default). When on, a connection resuming a
- * session whose server accepts early data may send data with its very first flight: see
- * `ftls_connection_write_early_data()`.
- *
- * REPLAY RISK: an attacker who records the first flight can replay it to the server, which
- * may then act on the early data twice (or more, across servers that do not share state).
- * Send only requests that are safe to repeat (idempotent, like a plain GET); never anything
- * that changes state. The data is also not forward secret: it is encrypted under the resumed
- * session's key.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`. Building a config with
- * early data on and a session cache of 0 fails with `FTLS_ERR_CONFIG`.
- */
-ftls_result ftls_client_config_builder_set_early_data(ftls_client_config_builder *builder, bool enable);
-
-/**
- * Sets the size of the server's in-memory session cache (default
- * `FTLS_SESSION_CACHE_DEFAULT`), which resumes TLS 1.2 sessions by ID and issues TLS 1.3
- * tickets that refer to it (single use). 0 keeps no sessions: then only stateless tickets (see
- * `ftls_server_config_builder_set_tickets()`) can resume, and without them no TLS 1.3 tickets
- * are sent at all. Each config built gets its own cache. Replaces a store set with
- * `ftls_server_config_builder_set_session_store()`.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`size` above `FTLS_SESSION_CACHE_MAX`:
- * nothing changes); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_session_cache(ftls_server_config_builder *builder, size_t size);
-
-/**
- * Turns stateless session tickets on or off (the default). When on, the server keeps no
- * state per session: it hands the client its session encrypted under a ticket key, and
- * resumes whoever brings it back. With this call the keys are ftls' own: random, made per
- * config, rotated every 6 hours, tickets good for at most 12 hours, lost when the process
- * ends. To share keys among several servers, use `ftls_server_config_builder_set_ticketer()`.
- * Off also drops a ticketer set earlier.
- *
- * Tickets weaken forward secrecy until their key is gone: whoever steals a ticket key can
- * decrypt the sessions it protects. Early data is refused with stateless tickets (see
- * `ftls_server_config_builder_set_max_early_data()`).
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_tickets(ftls_server_config_builder *builder, bool enable);
-
-/**
- * Turns stateless session tickets on, under the keys of `ticketer` (see `ftls_ticketer_new()`).
- * Configs built from this builder share the ticketer: a rotation applies to all of them at
- * once. Several servers given the same keys (and rotating together) resume each other's
- * sessions. The builder and its configs keep their own reference: `ticketer` may be freed
- * afterwards.
- *
- * A ticket resumes only on a config with the client-authentication policy of the config that
- * issued it: the same mode (`ftls_server_config_builder_set_client_auth()`), client CA
- * certificates, CRLs, revocation policy, and client verify callback (the same function and
- * `userdata`, hence never across processes). Any other config opens no such ticket and does a
- * full handshake with all its checks: a config rebuilt after loading a CRL does not resume
- * the sessions it would now refuse.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_ticketer(ftls_server_config_builder *builder, const ftls_ticketer *ticketer);
-
-/**
- * Accepts up to `max_bytes` of early data (TLS 1.3 0-RTT) from clients resuming a session;
- * 0 (the default) refuses early data. Read it with `ftls_connection_read_early_data()`.
- *
- * REPLAY RISK: early data can be replayed by an attacker. ftls' session cache (or your store's
- * `take`) makes each ticket single use, which stops replays to this server; servers that do
- * not share one store can each be sent the same early data. Act on early data only if doing
- * it twice is harmless. Early data therefore needs stateful resumption: building fails with
- * `FTLS_ERR_CONFIG` if stateless tickets are on or the session cache size is 0.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_max_early_data(ftls_server_config_builder *builder, uint32_t max_bytes);
-
-/**
- * Creates a ticketer from the application's keys. `keys` holds `keys_len` bytes: one or more
- * keys of `FTLS_TICKET_KEY_LEN` bytes each, the current key first (it encrypts new tickets),
- * then earlier keys still in the window, newest first (they only decrypt). Keys must come from
- * a cryptographically secure random generator and be distributed to every server that should
- * resume the others' sessions; ftls keeps only the AEAD keys it derives from them.
- *
- * `previous_keys` is the window: how many replaced keys still decrypt after
- * `ftls_ticketer_rotate()` (0 to `FTLS_TICKET_PREVIOUS_KEYS_MAX`). `lifetime_seconds` (1 to
- * `FTLS_TICKET_LIFETIME_MAX`) is the ticket lifetime told to clients, and a ticket older than
- * that is refused whatever its key. A ticket opens until its lifetime ends or its key leaves
- * the window, whichever comes first: rotating every P seconds, a key still decrypts
- * `previous_keys` * P seconds after its last ticket. Choose `previous_keys` * P >=
- * `lifetime_seconds` for tickets to last their whole lifetime, and a short P to limit what a
- * stolen key exposes (e.g. lifetime 1 hour, rotation every 30 minutes, `previous_keys` 2).
- *
- * Tickets are AES-256-GCM encrypted, each under a key of its own derived from the current key
- * and a random 128-bit salt, so no nonce repeats under a key however many servers share it and
- * no limit on the number of tickets per key is needed. Their first 16 bytes name the key
- * (derived from it), so every server knows which key a ticket needs.
- *
- * On success `*out_ticketer` owns a new ticketer: free it with `ftls_ticketer_free()`.
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`out_ticketer`, or `keys` NULL with
- * `keys_len > 0`); `FTLS_ERR_INVALID_ARGUMENT` (`keys_len` 0 or not a multiple of
- * `FTLS_TICKET_KEY_LEN`, more keys than `1 + previous_keys`, a key given twice,
- * `previous_keys` or `lifetime_seconds` out of range); `FTLS_ERR_PANIC`. (No ticketer exists
- * on failure: the codes say it all.)
- */
-ftls_result ftls_ticketer_new(const uint8_t *keys, size_t keys_len, size_t previous_keys, uint32_t lifetime_seconds, ftls_ticketer **out_ticketer);
-
-/**
- * Makes `key` (`key_len` must be `FTLS_TICKET_KEY_LEN`) the current key, effective at once
- * for every config using the ticketer, on every thread. The replaced key joins the window;
- * the oldest key beyond `previous_keys` is forgotten, and sessions whose tickets need it can
- * no longer resume (those clients do a full handshake). Call it on every server at about the
- * same time, with the same key.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (wrong length, or
- * a key the ticketer already holds); `FTLS_ERR_PANIC`. Details: `ftls_ticketer_last_error()`.
- */
-ftls_result ftls_ticketer_rotate(ftls_ticketer *ticketer, const uint8_t *key, size_t key_len);
-
-/**
- * Copies the detail of the ticketer's most recent failure (empty if none) into `buf`, as
- * `ftls_client_config_builder_last_error()` does.
- *
- * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`ticketer` NULL, or `buf` NULL with
- * `buf_len > 0`) or `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_ticketer_last_error(const ftls_ticketer *ticketer, char *buf, size_t buf_len, size_t *out_len);
-
-/**
- * Frees the application's reference to a ticketer. NULL does nothing. Builders and configs
- * that use it keep it alive (and keep its keys) until they are freed too.
- */
-void ftls_ticketer_free(ftls_ticketer *ticketer);
-
-/**
- * Keeps the server's sessions in the application's store (shared memory, a cache server...)
- * instead of ftls' in-memory cache, so that several processes resume each other's sessions.
- * ftls calls `put` for each new session, `get` to resume a TLS 1.2 session by ID, `take` to
- * resume a TLS 1.3 ticket (which removes it). Keys are at most 32 bytes; values a few hundred
- * bytes (more with client certificates).
- *
- * The callbacks are called from inside `ftls_connection_process_new_packets()` (or the fd
- * calls) of any connection of any config built from this builder, on that connection's
- * thread: concurrently from several threads if connections run on several. They must be
- * thread-safe, must not call ftls functions other than `ftls_session_value_set()`, and should
- * be quick (the handshake waits). `userdata` is passed to each call and must stay valid until
- * every config built from this builder, and every connection made from those, is freed.
- * Replaces the in-memory cache (`ftls_server_config_builder_set_session_cache()` brings it
- * back).
- *
- * Each value starts with a 32-byte digest of the storing config's client-authentication
- * policy (mode, client CA certificates, CRLs, revocation policy, client verify callback and
- * its `userdata`); a config with another policy treats a session stored under a different one
- * as not found (a take still removes it) and does a full handshake with all its checks. So
- * several servers share sessions only when their policies are the same.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or any callback NULL; `userdata` may
- * be NULL); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_session_store(ftls_server_config_builder *builder, ftls_session_put_callback put, ftls_session_get_callback get, ftls_session_get_callback take, void *userdata);
-
-/**
- * From inside a get or take callback: hands ftls the session found, `len` bytes at `data`
- * (copied). Calling it again replaces the bytes.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`value`, or `data` NULL with `len > 0`);
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_session_value_set(ftls_session_value *value, const uint8_t *data, size_t len);
-
-/**
- * Client connections: how many TLS 1.3 session tickets the server has sent so far (each can
- * resume one later connection of the same config). Servers usually send them right after the
- * handshake, so they arrive with the first data read; a TLS 1.2 connection receives none this
- * way (its session is stored directly).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (a server connection); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_connection_tls13_tickets_received(const ftls_connection *conn, uint32_t *out_count);
 
 /**
  * Client connections: queues early data (0-RTT) to be sent right after the ClientHello,
@@ -2243,192 +2218,93 @@ ftls_result ftls_connection_read_early_data(ftls_connection *conn, uint8_t *buf,
 bool ftls_connection_is_early_data_accepted(ftls_connection *conn);
 
 /**
- * The number of cipher suites this build supports (all enabled by default), for
- * `ftls_supported_cipher_suite()`. Thread-safe.
- */
-size_t ftls_supported_cipher_suite_count(void);
-
-/**
- * Cipher suite number `index` (from 0) of this build, in the default order of preference
- * (TLS 1.3 suites first): its IANA number (e.g. 0x1301) and IANA name (e.g.
- * "TLS_AES_128_GCM_SHA256"; static: valid forever). Either out-pointer may be NULL.
- * Thread-safe.
+ * The negotiated protocol version: its wire number (0x0303 for TLS 1.2, 0x0304 for TLS 1.3)
+ * and name ("TLSv1.2" or "TLSv1.3"; static: valid forever). Either out-pointer may be NULL.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` not below
- * `ftls_supported_cipher_suite_count()`); `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`
+ * (`conn`); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_supported_cipher_suite(size_t index, uint16_t *out_id, ftls_str *out_name);
+ftls_result ftls_connection_protocol_version(const ftls_connection *conn, uint16_t *out_id, ftls_str *out_name);
 
 /**
- * The number of key-exchange groups this build supports, for `ftls_supported_group()`.
- * Thread-safe.
- */
-size_t ftls_supported_group_count(void);
-
-/**
- * Key-exchange group number `index` (from 0) of this build, in the default order of
- * preference: its IANA number (e.g. 0x11ec) and name (e.g. "X25519MLKEM768", "X25519",
- * "secp256r1"; static). With aws-lc-rs the post-quantum hybrid X25519MLKEM768 comes first.
- * Either out-pointer may be NULL. Thread-safe.
+ * The negotiated cipher suite's IANA number (e.g. 0x1302) and name (e.g.
+ * "TLS_AES_256_GCM_SHA384"; static: valid forever). Either out-pointer may be NULL.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range); `FTLS_ERR_PANIC`.
- * Never `FTLS_ERR_NULL_ARGUMENT`.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet); `FTLS_ERR_NULL_ARGUMENT`
+ * (`conn`); `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_supported_group(size_t index, uint16_t *out_id, ftls_str *out_name);
+ftls_result ftls_connection_cipher_suite(const ftls_connection *conn, uint16_t *out_id, ftls_str *out_name);
 
 /**
- * The number of signature schemes this build verifies, for
- * `ftls_supported_signature_scheme()`. Thread-safe.
- */
-size_t ftls_supported_signature_scheme_count(void);
-
-/**
- * Signature scheme number `index` (from 0) this build accepts in a peer's handshake
- * signature: its IANA number (e.g. 0x0403) and name (e.g. "ecdsa_secp256r1_sha256",
- * "rsa_pss_rsae_sha256", "ed25519"; static). Either out-pointer may be NULL. Thread-safe.
+ * The negotiated key-exchange group's name, e.g. "X25519MLKEM768", "X25519", "secp256r1"
+ * (static: valid forever).
  *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range); `FTLS_ERR_PANIC`.
- * Never `FTLS_ERR_NULL_ARGUMENT`.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (not negotiated yet, or none was used: a
+ * resumed TLS 1.2 session); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_supported_signature_scheme(size_t index, uint16_t *out_id, ftls_str *out_name);
+ftls_result ftls_connection_key_exchange_group(const ftls_connection *conn, ftls_str *out_name);
 
 /**
- * Chooses the cipher suites the client offers, most preferred first: `count` NUL-terminated
- * names, each an IANA name ("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256")
- * or OpenSSL's name of a TLS 1.2 suite ("ECDHE-ECDSA-AES128-GCM-SHA256"), in any case; see
- * `ftls_supported_cipher_suite()`. Suites of both versions go in one list. All or nothing: on
- * failure the earlier choice stays. The default is every suite of the build.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder`, or `names` or an element NULL);
- * `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an unknown or unsupported name, a suite listed
- * twice; the detail names it and lists the supported ones); `FTLS_ERR_PANIC`. Building fails
- * with `FTLS_ERR_CONFIG` if no chosen suite fits the enabled protocol versions.
- */
-ftls_result ftls_client_config_builder_set_cipher_suites(ftls_client_config_builder *builder, const char *const *names, size_t count);
-
-/**
- * Chooses the cipher suites the server accepts, by name as
- * `ftls_client_config_builder_set_cipher_suites()`. The order is the server's preference,
- * which decides only with `ftls_server_config_builder_set_prefer_server_order()`.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an
- * unknown name, a repeat); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_cipher_suites(ftls_server_config_builder *builder, const char *const *names, size_t count);
-
-/**
- * Chooses the key-exchange groups the client offers, most preferred first: `count` names such
- * as "X25519MLKEM768", "X25519", "secp256r1" (also "P-256", "prime256v1"), "secp384r1"
- * ("P-384"), in any case; see `ftls_supported_group()`. The client sends a key share for its
- * most preferred group. The default (aws-lc-rs) prefers the
- * post-quantum hybrid X25519MLKEM768; leave it out of the list to turn post-quantum key
- * exchange off. All or nothing.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (`count` 0, an
- * unknown or unsupported name, a repeat; the detail names it); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_set_key_exchange_groups(ftls_client_config_builder *builder, const char *const *names, size_t count);
-
-/**
- * Chooses the key-exchange groups the server accepts, by name as
- * `ftls_client_config_builder_set_key_exchange_groups()`. The server takes the client's most
- * preferred group it accepts (asking the client for another key share if needed).
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT`; `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_server_config_builder_set_key_exchange_groups(ftls_server_config_builder *builder, const char *const *names, size_t count);
-
-/**
- * Picks the cipher suite by the server's order of preference (on; OpenSSL's
- * `SSL_OP_CIPHER_SERVER_PREFERENCE`) or by the client's (off, the default). Key-exchange
- * groups always follow the client's order.
+ * The negotiated ALPN protocol; empty (`len == 0`) when none was negotiated. The bytes stay
+ * valid until the connection is freed.
  *
  * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_set_prefer_server_order(ftls_server_config_builder *builder, bool enable);
+ftls_result ftls_connection_alpn_protocol(const ftls_connection *conn, ftls_bytes *out_protocol);
 
 /**
- * Writes the TLS secrets of every connection made from configs built from this builder to the
- * file at `path` (NUL-terminated), appending NSS key-log lines (see `ftls_keylog_callback`),
- * as OpenSSL's `-keylogfile` and Wireshark expect. The file is opened now (created with mode
- * 0600 if missing) and shared by those configs; each line is written with one `write()`, so
- * lines of concurrent connections (or processes) never interleave. Replaces an earlier file.
+ * Server connections: the server name the client asked for (SNI); empty when the client sent
+ * none (or before the ClientHello arrived). Valid until the connection is freed.
  *
- * DANGER: anyone who can read the file can decrypt the recorded traffic. For debugging only.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE` (cannot be opened for appending; the detail names the file and the OS
- * error); `FTLS_ERR_PANIC`.
- */
-ftls_result ftls_client_config_builder_set_keylog_file(ftls_client_config_builder *builder, const char *path);
-
-/**
- * Honours the `SSLKEYLOGFILE` environment variable, as browsers and curl do: if it is set (and
- * not empty), acts as `ftls_client_config_builder_set_keylog_file()` with the file it names;
- * if not, does nothing. ftls never reads the variable unless the application calls this, so a
- * program decides whether its users may log its secrets through the environment (call it in
- * debug builds, or behind your own option). The variable is read now.
- *
- * Returns `FTLS_OK` (also when the variable is not set); `FTLS_ERR_NULL_ARGUMENT`;
- * `FTLS_ERR_FILE` (the file cannot be opened; the detail says `SSLKEYLOGFILE` named it);
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_STATE` (a client connection); `FTLS_ERR_NULL_ARGUMENT`;
  * `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_client_config_builder_set_keylog_from_env(ftls_client_config_builder *builder);
+ftls_result ftls_connection_sni_server_name(const ftls_connection *conn, ftls_str *out_name);
 
 /**
- * Hands each TLS secret of every connection made from configs built from this builder to
- * `callback`, as one NSS key-log line (see `ftls_keylog_callback` for the format and thread
- * rules). `userdata` is passed to each call and must stay valid until every such config and
- * connection is freed. Works alongside a key-log file. Replaces an earlier callback.
- *
- * DANGER: the lines decrypt the traffic. For debugging only.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`; `userdata` may be
- * NULL); `FTLS_ERR_PANIC`.
+ * The number of certificates the peer presented (its chain, leaf first); 0 before it sent
+ * them, when a client sent none, for a resumed session, and for NULL or a call from inside a
+ * callback of this connection.
  */
-ftls_result ftls_client_config_builder_set_keylog_callback(ftls_client_config_builder *builder, ftls_keylog_callback callback, void *userdata);
+size_t ftls_connection_peer_certificate_count(const ftls_connection *conn);
 
 /**
- * As `ftls_client_config_builder_set_keylog_file()`, for a server: a server and its client
- * log the same lines for the same connection.
+ * Parses the peer's certificate number `index` (0 is the peer's own, then the rest of the
+ * chain it sent) once the peer has sent it.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
- * `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
+ * On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`. It
+ * holds a copy: it stays valid after the connection is freed.
+ * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range, including no
+ * certificate yet or none sent; the detail says how many there are); `FTLS_ERR_BAD_PEM` (the
+ * certificate cannot be parsed); `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. Details:
+ * `ftls_connection_last_error()`.
  */
-ftls_result ftls_server_config_builder_set_keylog_file(ftls_server_config_builder *builder, const char *path);
+ftls_result ftls_connection_peer_certificate(const ftls_connection *conn, size_t index, ftls_certificate **out_cert);
 
 /**
- * As `ftls_client_config_builder_set_keylog_from_env()`, for a server.
+ * The OCSP response the server stapled to its certificate (client connections), DER, valid
+ * until the connection is freed; empty when the server stapled none, before its certificate
+ * arrived, for a resumed session (no certificate is sent) and on server connections. ftls
+ * does not judge the response: check it yourself if you rely on it.
  *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_FILE`; `FTLS_ERR_PANIC`.
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
  */
-ftls_result ftls_server_config_builder_set_keylog_from_env(ftls_server_config_builder *builder);
+ftls_result ftls_connection_peer_ocsp_response(const ftls_connection *conn, ftls_bytes *out_response);
 
 /**
- * As `ftls_client_config_builder_set_keylog_callback()`, for a server.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_NULL_ARGUMENT` (`builder` or `callback`); `FTLS_ERR_PANIC`.
+ * True when the handshake resumed an earlier session (no certificate exchange). NULL, or a
+ * call from inside a callback of this connection, gives false.
  */
-ftls_result ftls_server_config_builder_set_keylog_callback(ftls_server_config_builder *builder, ftls_keylog_callback callback, void *userdata);
+bool ftls_connection_is_resumed(const ftls_connection *conn);
 
 /**
- * Sends the log messages of ftls and rustls, up to `max_level` (`FTLS_LOG_ERROR` ...
- * `FTLS_LOG_TRACE`), to `callback`, for the whole process. NULL `callback` or `FTLS_LOG_OFF`
- * stops logging (the default: ftls logs nothing until asked).
- *
- * Process-wide: one callback for all configs and connections, replaced by the next call. When
- * this function returns, the previous callback is not running on any thread and will not be
- * called again, so its `userdata` may be freed. `userdata` must stay valid until the callback
- * is replaced. Call it from one thread at a time, never from inside the callback. DEBUG and
- * TRACE are verbose and slow; use them while investigating.
- *
- * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`max_level` above `FTLS_LOG_TRACE`);
- * `FTLS_ERR_INVALID_STATE` (called from inside the log callback: nothing is changed; or a
- * Rust program linking ftls as a crate installed its own logger for the `log` crate);
- * `FTLS_ERR_PANIC`. Never `FTLS_ERR_NULL_ARGUMENT`: both pointers may be
- * NULL.
+ * Client connections: how many TLS 1.3 session tickets the server has sent so far (each can
+ * resume one later connection of the same config). Servers usually send them right after the
+ * handshake, so they arrive with the first data read; a TLS 1.2 connection receives none this
+ * way (its session is stored directly). 0 also for a server connection, and for NULL or a
+ * call from inside a callback of this connection.
  */
-ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, uint32_t max_level);
+uint32_t ftls_connection_tls13_tickets_received(const ftls_connection *conn);
 
 /**
  * Derives `out_len` bytes of keying material from the session into `out` (like OpenSSL's
@@ -2450,6 +2326,35 @@ ftls_result ftls_set_log_callback(ftls_log_callback callback, void *userdata, ui
  * length); `FTLS_ERR_PANIC`. On failure `out` is left untouched.
  */
 ftls_result ftls_connection_export_keying_material(const ftls_connection *conn, uint8_t *out, size_t out_len, const uint8_t *label, size_t label_len, const uint8_t *context, size_t context_len, bool use_context);
+
+/**
+ * Copies the detail of the connection's most recent failure (empty if none) into `buf`:
+ * NUL-terminated, truncated to `buf_len - 1` bytes; `*out_len` (if not NULL) receives the full
+ * length. The detail names the cause: rustls' error, the alert, the certificate problem with
+ * names and dates, the OS error and its errno. `buf` may be NULL when `buf_len` is 0. A
+ * failure of this call itself is not recorded: the detail stays. It works from inside the
+ * connection's callbacks too, e.g. to read why a nested call was refused.
+ *
+ * Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` (`conn` NULL, or `buf` NULL with `buf_len > 0`)
+ * or `FTLS_ERR_PANIC`.
+ */
+ftls_result ftls_connection_last_error(const ftls_connection *conn, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * The OS error number (errno) behind the connection's most recent `FTLS_ERR_IO` failure, or 0
+ * if its last failure was not an OS error (or there was none). NULL gives 0. It works from
+ * inside the connection's callbacks too.
+ */
+int32_t ftls_connection_last_os_error(const ftls_connection *conn);
+
+/**
+ * Frees a connection. NULL does nothing. It does not send close_notify: call
+ * `ftls_connection_send_close_notify()` and `ftls_connection_write_tls()` first for a clean
+ * close. Called from inside one of the connection's callbacks, it is put off: the call that
+ * ran the callback finishes, frees the connection, then returns its result; the handle must
+ * not be used after this call either way.
+ */
+void ftls_connection_free(ftls_connection *conn);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -6,7 +6,8 @@
  * FTLS_ERR_NULL_ARGUMENT (never undefined behaviour). get() gives the C handle for any ftls.h
  * function not wrapped here; the object keeps owning it.
  *
- *   ftls::client_config config = ftls::client_config_builder().load_ca_file("ca.pem").build();
+ *   ftls::client_config config =
+ *       ftls::client_config_builder().set_trust(ftls::trust().add_ca_file("ca.pem")).build();
  *   ftls::connection conn(config, "example.com");    // config may now go: conn keeps its part
  *   conn.set_fd(fd);
  *   conn.write(request.data(), request.size());      // handshakes first
@@ -50,7 +51,7 @@
 
 namespace ftls {
 
-/* The library's version and its dependencies', e.g. "ftls 0.1.0 (rustls 0.23.46, ring 0.17.14)". */
+/* The library's version and its dependencies', e.g. "ftls 1.0.0 (rustls 0.23.46, ring 0.17.14)". */
 inline std::string version() { return ftls_version(); }
 
 /* A failed ftls call: what() reads "<meaning>: <detail> (<FTLS_ERR_NAME>)". */
@@ -224,6 +225,98 @@ inline void handshake_through(void *userdata, const ftls_handshake_event *event)
 
 } // namespace detail
 
+/* A certificate chain and its private key, loaded once and added to any number of builders
+ * (each keeps its own snapshot: the identity may change or go afterwards). */
+class identity {
+public:
+    identity() {
+        ftls_identity *identity = nullptr;
+        detail::check_new(ftls_identity_new(&identity));
+        handle_.reset(identity);
+    }
+
+    /* Decrypts an encrypted PKCS#8 key given to the next set_file / set_mem. */
+    identity &set_password(const std::string &password) {
+        return check(ftls_identity_set_password(get(), password.c_str()));
+    }
+    /* The chain (leaf first) and key files, each PEM or DER; replaces what the identity held. */
+    identity &set_file(const std::string &chain_path, const std::string &key_path) {
+        return check(ftls_identity_set_file(get(), chain_path.c_str(), key_path.c_str()));
+    }
+    /* The same from memory, each PEM or DER. */
+    identity &set_mem(const std::string &chain, const std::string &key) {
+        return check(ftls_identity_set_mem(get(), detail::bytes(chain), chain.size(),
+                                           detail::bytes(key), key.size()));
+    }
+    /* A DER OCSP response a server staples to the certificate. */
+    identity &set_ocsp_response(const std::string &response) {
+        return check(
+            ftls_identity_set_ocsp_response(get(), detail::bytes(response), response.size()));
+    }
+
+    ftls_identity *get() const noexcept { return handle_.get(); }
+
+private:
+    identity &check(ftls_result result) {
+        detail::check(result, ftls_identity_last_error, get());
+        return *this;
+    }
+
+    detail::handle<ftls_identity, ftls_identity_free> handle_;
+};
+
+/* What a peer's certificate is checked against: CA certificates (with CRLs and a revocation
+ * policy) or pinned certificates. Set on any number of builders (each keeps its own snapshot). */
+class trust {
+public:
+    trust() {
+        ftls_trust *trust = nullptr;
+        detail::check_new(ftls_trust_new(&trust));
+        handle_.reset(trust);
+    }
+
+    /* CA certificates from a file (PEM or DER), a directory, memory (PEM or DER), the system's
+     * store or the bundled webpki roots. */
+    trust &add_ca_file(const std::string &path) {
+        return check(ftls_trust_add_ca_file(get(), path.c_str()));
+    }
+    trust &add_ca_dir(const std::string &path) {
+        return check(ftls_trust_add_ca_dir(get(), path.c_str()));
+    }
+    trust &add_ca_mem(const std::string &data) {
+        return check(ftls_trust_add_ca_mem(get(), detail::bytes(data), data.size()));
+    }
+    trust &add_system_roots() { return check(ftls_trust_add_system_roots(get(), nullptr)); }
+    trust &add_webpki_roots() { return check(ftls_trust_add_webpki_roots(get())); }
+    /* CRLs, PEM or DER, and how they apply (FTLS_REVOCATION_* flags). */
+    trust &add_crl_file(const std::string &path) {
+        return check(ftls_trust_add_crl_file(get(), path.c_str()));
+    }
+    trust &add_crl_mem(const std::string &data) {
+        return check(ftls_trust_add_crl_mem(get(), detail::bytes(data), data.size()));
+    }
+    trust &set_revocation_policy(std::uint32_t flags) {
+        return check(ftls_trust_set_revocation_policy(get(), flags));
+    }
+    /* Exactly these certificates and no CA, PEM or DER (e.g. a self-signed one). */
+    trust &add_pin_file(const std::string &path) {
+        return check(ftls_trust_add_pin_file(get(), path.c_str()));
+    }
+    trust &add_pin_mem(const std::string &data) {
+        return check(ftls_trust_add_pin_mem(get(), detail::bytes(data), data.size()));
+    }
+
+    ftls_trust *get() const noexcept { return handle_.get(); }
+
+private:
+    trust &check(ftls_result result) {
+        detail::check(result, ftls_trust_last_error, get());
+        return *this;
+    }
+
+    detail::handle<ftls_trust, ftls_trust_free> handle_;
+};
+
 /* An immutable client configuration, made by client_config_builder::build(). */
 class client_config {
 public:
@@ -245,25 +338,13 @@ public:
         handle_.reset(builder);
     }
 
-    client_config_builder &load_ca_file(const std::string &path) {
-        return check(ftls_client_config_builder_load_ca_file(get(), path.c_str()));
+    /* What the server's certificate is checked against; replaces an earlier trust. */
+    client_config_builder &set_trust(const ftls::trust &trust) {
+        return check(ftls_client_config_builder_set_trust(get(), trust.get()));
     }
-    client_config_builder &load_ca_pem(const std::string &pem) {
-        return check(ftls_client_config_builder_load_ca_pem(get(), detail::bytes(pem), pem.size()));
-    }
-    client_config_builder &use_webpki_roots() {
-        return check(ftls_client_config_builder_use_webpki_roots(get()));
-    }
-    client_config_builder &load_identity_file(const std::string &chain_path,
-                                              const std::string &key_path) {
-        return check(ftls_client_config_builder_load_identity_file(get(), chain_path.c_str(),
-                                                                   key_path.c_str()));
-    }
-    client_config_builder &load_identity_pem(const std::string &chain_pem,
-                                             const std::string &key_pem) {
-        return check(ftls_client_config_builder_load_identity_pem(
-            get(), detail::bytes(chain_pem), chain_pem.size(), detail::bytes(key_pem),
-            key_pem.size()));
+    /* A client certificate, sent when a server asks for one. */
+    client_config_builder &add_identity(const ftls::identity &identity) {
+        return check(ftls_client_config_builder_add_identity(get(), identity.get()));
     }
     /* FTLS_PROTOCOL_TLS12, FTLS_PROTOCOL_TLS13 or FTLS_PROTOCOL_ALL. */
     client_config_builder &set_versions(std::uint32_t protocols) {
@@ -317,27 +398,17 @@ public:
         handle_.reset(builder);
     }
 
-    server_config_builder &load_identity_file(const std::string &chain_path,
-                                              const std::string &key_path) {
-        return check(ftls_server_config_builder_load_identity_file(get(), chain_path.c_str(),
-                                                                   key_path.c_str()));
-    }
-    server_config_builder &load_identity_pem(const std::string &chain_pem,
-                                             const std::string &key_pem) {
-        return check(ftls_server_config_builder_load_identity_pem(
-            get(), detail::bytes(chain_pem), chain_pem.size(), detail::bytes(key_pem),
-            key_pem.size()));
+    /* A certificate chain and key to present; the first added is the default. */
+    server_config_builder &add_identity(const ftls::identity &identity) {
+        return check(ftls_server_config_builder_add_identity(get(), identity.get()));
     }
     /* FTLS_CLIENT_AUTH_NONE, FTLS_CLIENT_AUTH_OPTIONAL or FTLS_CLIENT_AUTH_REQUIRED. */
     server_config_builder &set_client_auth(std::uint32_t mode) {
         return check(ftls_server_config_builder_set_client_auth(get(), mode));
     }
-    server_config_builder &load_client_ca_file(const std::string &path) {
-        return check(ftls_server_config_builder_load_client_ca_file(get(), path.c_str()));
-    }
-    server_config_builder &load_client_ca_pem(const std::string &pem) {
-        return check(
-            ftls_server_config_builder_load_client_ca_pem(get(), detail::bytes(pem), pem.size()));
+    /* What client certificates are checked against; replaces an earlier trust. */
+    server_config_builder &set_trust(const ftls::trust &trust) {
+        return check(ftls_server_config_builder_set_trust(get(), trust.get()));
     }
     server_config_builder &set_versions(std::uint32_t protocols) {
         return check(ftls_server_config_builder_set_versions(get(), protocols));
@@ -456,11 +527,7 @@ public:
     }
 
     /* Decrypted bytes read() can return without touching the fd. */
-    std::size_t pending() {
-        std::size_t n = 0;
-        check(ftls_connection_pending(get(), &n));
-        return n;
-    }
+    std::size_t pending() const noexcept { return ftls_connection_pending(get()); }
 
     bool is_handshaking() const noexcept { return ftls_connection_is_handshaking(get()); }
     bool wants_read() const noexcept { return ftls_connection_wants_read(get()); }
@@ -470,7 +537,7 @@ public:
     /* The negotiated values; each throws FTLS_ERR_INVALID_STATE before the handshake chose it. */
     std::string protocol_version() const {
         ftls_str name = {nullptr, 0};
-        check(ftls_connection_protocol_version_name(get(), &name));
+        check(ftls_connection_protocol_version(get(), nullptr, &name));
         return detail::text(name);
     }
     std::string cipher_suite() const {

@@ -265,19 +265,25 @@ impl World {
     fn ask(&self, conn: *mut ftls_connection, input: &mut Input) {
         let (mut id, mut text, mut bytes) = (0u16, empty_str(), empty_bytes());
         let mut version = 0u16;
-        check(ftls_connection_protocol_version(conn, &mut version));
-        check(ftls_connection_protocol_version_name(conn, &mut text));
+        check(ftls_connection_protocol_version(
+            conn,
+            &mut version,
+            &mut text,
+        ));
         check(ftls_connection_cipher_suite(conn, &mut id, &mut text));
         check(ftls_connection_key_exchange_group(conn, &mut text));
         check(ftls_connection_alpn_protocol(conn, &mut bytes));
         check(ftls_connection_sni_server_name(conn, &mut text));
-        let mut count = 0;
-        check(ftls_connection_peer_certificate_count(conn, &mut count));
-        check(ftls_connection_peer_certificate(
+        std::hint::black_box(ftls_connection_peer_certificate_count(conn));
+        let mut cert = std::ptr::null_mut();
+        if checked(ftls_connection_peer_certificate(
             conn,
             input.length(),
-            &mut bytes,
-        ));
+            &mut cert,
+        )) == FTLS_OK
+        {
+            ftls_certificate_free(cert);
+        }
         check(ftls_connection_peer_ocsp_response(conn, &mut bytes));
         std::hint::black_box(ftls_connection_is_resumed(conn));
         std::hint::black_box(ftls_connection_wants_read(conn));
@@ -305,40 +311,36 @@ impl World {
                 check(ftls_server_config_builder_new(&mut self.server_builder));
             }
             2 => {
-                let ca = pki.file("ca.pem");
-                check(ftls_client_config_builder_load_ca_pem(
+                let trust = pki.trust("ca.pem");
+                check(ftls_client_config_builder_set_trust(
                     self.client_builder,
-                    ca.as_ptr(),
-                    ca.len(),
+                    trust,
                 ));
+                ftls_trust_free(trust);
             }
             3 => {
-                let (chain, key) = (pki.file("server.pem"), pki.file("server.key"));
-                check(ftls_server_config_builder_load_identity_pem(
+                let identity = pki.identity("server.pem", "server.key");
+                check(ftls_server_config_builder_add_identity(
                     self.server_builder,
-                    chain.as_ptr(),
-                    chain.len(),
-                    key.as_ptr(),
-                    key.len(),
+                    identity,
                 ));
+                ftls_identity_free(identity);
             }
             4 => {
-                let (chain, key) = (pki.file("client.pem"), pki.file("client.key"));
-                check(ftls_client_config_builder_load_identity_pem(
+                let identity = pki.identity("client.pem", "client.key");
+                check(ftls_client_config_builder_add_identity(
                     self.client_builder,
-                    chain.as_ptr(),
-                    chain.len(),
-                    key.as_ptr(),
-                    key.len(),
+                    identity,
                 ));
+                ftls_identity_free(identity);
             }
             5 => {
-                let ca = pki.file("ca.pem");
-                check(ftls_server_config_builder_load_client_ca_pem(
+                let trust = pki.trust("ca.pem");
+                check(ftls_server_config_builder_set_trust(
                     self.server_builder,
-                    ca.as_ptr(),
-                    ca.len(),
+                    trust,
                 ));
+                ftls_trust_free(trust);
                 check(ftls_server_config_builder_set_client_auth(
                     self.server_builder,
                     u32::from(input.byte() % 4),
@@ -388,16 +390,29 @@ impl World {
             }
             9 => {
                 self.answers.verify = input.u32() as c_int;
-                check(ftls_client_config_builder_set_verify_callback(
-                    self.client_builder,
-                    Some(verify_garbage),
-                    answers,
-                ));
-                check(ftls_server_config_builder_set_client_verify_callback(
-                    self.server_builder,
-                    Some(verify_garbage),
-                    answers,
-                ));
+                if input.byte() & 1 == 0 {
+                    check(ftls_client_config_builder_set_verify_callback(
+                        self.client_builder,
+                        Some(verify_garbage),
+                        answers,
+                    ));
+                    check(ftls_server_config_builder_set_verify_callback(
+                        self.server_builder,
+                        Some(verify_garbage),
+                        answers,
+                    ));
+                } else {
+                    check(ftls_client_config_builder_set_insecure_verifier(
+                        self.client_builder,
+                        Some(verify_garbage),
+                        answers,
+                    ));
+                    check(ftls_server_config_builder_set_insecure_verifier(
+                        self.server_builder,
+                        Some(verify_garbage),
+                        answers,
+                    ));
+                }
             }
             10 => {
                 self.answers.hello = input.u32() as c_int;
@@ -420,10 +435,16 @@ impl World {
                 ));
             }
             12 => {
-                check(ftls_server_config_builder_set_tickets(
+                // ftls' own ticket keys, or no tickets.
+                let mut own_keys = null_mut();
+                if input.byte() & 1 == 1 {
+                    check(ftls_ticketer_new(std::ptr::null(), 0, 0, 0, &mut own_keys));
+                }
+                check(ftls_server_config_builder_set_ticketer(
                     self.server_builder,
-                    input.byte() & 1 == 1,
+                    own_keys,
                 ));
+                ftls_ticketer_free(own_keys);
                 check(ftls_server_config_builder_set_session_cache(
                     self.server_builder,
                     input.length(),

@@ -6,7 +6,7 @@ use crate::memory::{feed, flush};
 use crate::pki::pki;
 use ftls::capi::*;
 use std::ffi::{c_char, c_void};
-use std::ptr::null_mut;
+use std::ptr::{null, null_mut};
 use std::sync::OnceLock;
 
 /// A config shared by every input: configs are immutable and may be used from any thread
@@ -26,28 +26,21 @@ pub(crate) fn server_config() -> *const ftls_server_config {
     static CONFIG: OnceLock<Shared<ftls_server_config>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {
-            let pki = pki();
-            let (chain, key, ca) = (
-                pki.file("server.pem"),
-                pki.file("server.key"),
-                pki.file("ca.pem"),
+            let (identity, trust) = (
+                pki().identity("server.pem", "server.key"),
+                pki().trust("ca.pem"),
             );
+            let mut ticketer = null_mut();
+            check(ftls_ticketer_new(null(), 0, 0, 0, &mut ticketer));
             let mut builder = null_mut();
             check(ftls_server_config_builder_new(&mut builder));
-            check(ftls_server_config_builder_load_identity_pem(
-                builder,
-                chain.as_ptr(),
-                chain.len(),
-                key.as_ptr(),
-                key.len(),
-            ));
-            check(ftls_server_config_builder_load_client_ca_pem(
-                builder,
-                ca.as_ptr(),
-                ca.len(),
-            ));
+            check(ftls_server_config_builder_add_identity(builder, identity));
+            check(ftls_server_config_builder_set_trust(builder, trust));
             check(ftls_server_config_builder_set_client_auth(builder, 1));
-            check(ftls_server_config_builder_set_tickets(builder, true));
+            check(ftls_server_config_builder_set_ticketer(builder, ticketer));
+            ftls_identity_free(identity);
+            ftls_trust_free(trust);
+            ftls_ticketer_free(ticketer);
             check(ftls_server_config_builder_set_alpn(
                 builder,
                 ALPN.as_ptr(),
@@ -71,26 +64,16 @@ pub(crate) fn client_config() -> *const ftls_client_config {
     static CONFIG: OnceLock<Shared<ftls_client_config>> = OnceLock::new();
     CONFIG
         .get_or_init(|| {
-            let pki = pki();
-            let (chain, key, ca) = (
-                pki.file("client.pem"),
-                pki.file("client.key"),
-                pki.file("ca.pem"),
+            let (identity, trust) = (
+                pki().identity("client.pem", "client.key"),
+                pki().trust("ca.pem"),
             );
             let mut builder = null_mut();
             check(ftls_client_config_builder_new(&mut builder));
-            check(ftls_client_config_builder_load_ca_pem(
-                builder,
-                ca.as_ptr(),
-                ca.len(),
-            ));
-            check(ftls_client_config_builder_load_identity_pem(
-                builder,
-                chain.as_ptr(),
-                chain.len(),
-                key.as_ptr(),
-                key.len(),
-            ));
+            check(ftls_client_config_builder_set_trust(builder, trust));
+            check(ftls_client_config_builder_add_identity(builder, identity));
+            ftls_identity_free(identity);
+            ftls_trust_free(trust);
             check(ftls_client_config_builder_set_alpn(
                 builder,
                 ALPN.as_ptr(),

@@ -11,8 +11,8 @@ use std::ptr::null_mut;
 pub const SEED_KEY_PASSWORD: &std::ffi::CStr = c"fuzz";
 
 /// The first byte picks a loader; the second, where the input splits into two parts where a
-/// loader takes two (a certificate chain and a key). Every builder that loaded something is
-/// built, so that what was loaded is used too.
+/// loader takes two (a certificate chain and a key). The identity or trust loaded is handed to
+/// a builder, and every builder is built, so that what was loaded is used too.
 pub fn key_and_certificate_loaders(data: &[u8]) {
     let mut input = Input::new(data);
     let loader = input.byte();
@@ -20,90 +20,72 @@ pub fn key_and_certificate_loaders(data: &[u8]) {
     let rest = input.rest();
     let (first, second) = rest.split_at(split.min(rest.len()));
     let (p1, l1, p2, l2) = (first.as_ptr(), first.len(), second.as_ptr(), second.len());
-    let ca = pki().file("ca.pem");
+    let (data, len) = (rest.as_ptr(), rest.len());
 
+    let mut identity = null_mut();
+    check(ftls_identity_new(&mut identity));
+    if loader & 0x80 != 0 {
+        check(ftls_identity_set_password(
+            identity,
+            SEED_KEY_PASSWORD.as_ptr(),
+        ));
+    }
+    let mut trust = null_mut();
+    check(ftls_trust_new(&mut trust));
     let mut server = null_mut();
     check(ftls_server_config_builder_new(&mut server));
     let mut client = null_mut();
     check(ftls_client_config_builder_new(&mut client));
-    if loader & 0x80 != 0 {
-        check(ftls_server_config_builder_set_private_key_password(
-            server,
-            SEED_KEY_PASSWORD.as_ptr(),
-        ));
-        check(ftls_client_config_builder_set_private_key_password(
-            client,
-            SEED_KEY_PASSWORD.as_ptr(),
-        ));
-    }
     match loader & 0x7f {
-        0 => check(ftls_server_config_builder_load_identity_pem(
-            server, p1, l1, p2, l2,
-        )),
-        1 => check(ftls_server_config_builder_load_identity_der(
-            server,
-            &ftls_bytes { data: p1, len: l1 },
-            1,
-            p2,
-            l2,
-        )),
-        2 => check(ftls_client_config_builder_load_identity_pem(
-            client, p1, l1, p2, l2,
-        )),
-        3 => check(ftls_client_config_builder_load_ca_pem(
-            client,
-            rest.as_ptr(),
-            rest.len(),
-        )),
-        4 => check(ftls_client_config_builder_load_ca_der(
-            client,
-            rest.as_ptr(),
-            rest.len(),
-        )),
-        5 => check(ftls_server_config_builder_load_client_ca_pem(
-            server,
-            rest.as_ptr(),
-            rest.len(),
-        )),
-        6 => {
-            check(ftls_client_config_builder_load_ca_pem(
-                client,
-                ca.as_ptr(),
-                ca.len(),
-            ));
-            check(ftls_client_config_builder_load_crl_pem(
-                client,
-                rest.as_ptr(),
-                rest.len(),
+        // A chain and key, PEM or DER, presented by a server or a client.
+        0 | 1 | 9 => {
+            check(ftls_identity_set_mem(identity, p1, l1, p2, l2));
+            if loader & 0x7f == 9 {
+                // After a good default identity, as a name-based second one.
+                let default = pki().identity("server.pem", "server.key");
+                check(ftls_server_config_builder_add_identity(server, default));
+                ftls_identity_free(default);
+            }
+            check(ftls_server_config_builder_add_identity(server, identity));
+        }
+        2 => {
+            check(ftls_identity_set_mem(identity, p1, l1, p2, l2));
+            check(ftls_client_config_builder_add_identity(client, identity));
+        }
+        // CA certificates, PEM or DER, for a client or (with client authentication) a server.
+        3 | 4 => {
+            check(ftls_trust_add_ca_mem(trust, data, len));
+            check(ftls_client_config_builder_set_trust(client, trust));
+        }
+        5 => {
+            check(ftls_trust_add_ca_mem(trust, data, len));
+            check(ftls_server_config_builder_set_trust(server, trust));
+            check(ftls_server_config_builder_set_client_auth(
+                server,
+                FTLS_CLIENT_AUTH_OPTIONAL,
             ));
         }
-        7 => {
-            check(ftls_client_config_builder_load_ca_pem(
-                client,
-                ca.as_ptr(),
-                ca.len(),
-            ));
-            check(ftls_client_config_builder_load_crl_der(
-                client,
-                rest.as_ptr(),
-                rest.len(),
-            ));
+        // CRLs, PEM or DER, beside the test CA.
+        6 | 7 => {
+            let ca = pki().file("ca.pem");
+            check(ftls_trust_add_ca_mem(trust, ca.as_ptr(), ca.len()));
+            check(ftls_trust_add_crl_mem(trust, data, len));
+            check(ftls_client_config_builder_set_trust(client, trust));
         }
-        8 => check(ftls_client_config_builder_pin_certificate_pem(
-            client,
-            rest.as_ptr(),
-            rest.len(),
-        )),
-        9 => check(ftls_server_config_builder_add_identity_pem(
-            server, p1, l1, p2, l2,
-        )),
-        _ => check(ftls_server_config_builder_set_ocsp_response(
-            server,
-            0,
-            rest.as_ptr(),
-            rest.len(),
-        )),
+        8 => {
+            check(ftls_trust_add_pin_mem(trust, data, len));
+            check(ftls_client_config_builder_set_trust(client, trust));
+        }
+        // An OCSP response stapled to a good identity.
+        _ => {
+            let stapled = pki().identity("server.pem", "server.key");
+            check(ftls_identity_set_ocsp_response(stapled, data, len));
+            check(ftls_server_config_builder_add_identity(server, stapled));
+            ftls_identity_free(stapled);
+        }
     }
+    ftls_identity_free(identity);
+    ftls_trust_free(trust);
     let mut server_config = null_mut();
     let _ = ftls_server_config_builder_build(server, &mut server_config);
     let mut client_config = null_mut();
@@ -114,18 +96,15 @@ pub fn key_and_certificate_loaders(data: &[u8]) {
     ftls_client_config_builder_free(client);
 }
 
-/// Arbitrary bytes as a certificate (DER, or PEM when the first byte says so), then every
-/// question ftls answers about one.
+/// Arbitrary bytes as a certificate (PEM or DER: the form is detected), then every question
+/// ftls answers about one, and whether the test server's key belongs to it (as an identity).
 pub fn certificate_inspection(data: &[u8]) {
-    let Some((&form, bytes)) = data.split_first() else {
+    // The first byte once chose the form; it is kept so that the corpus stays valid.
+    let Some((_, bytes)) = data.split_first() else {
         return;
     };
     let mut cert = null_mut();
-    let parsed = if form & 1 == 0 {
-        ftls_certificate_new_from_der(bytes.as_ptr(), bytes.len(), &mut cert)
-    } else {
-        ftls_certificate_new_from_pem(bytes.as_ptr(), bytes.len(), &mut cert)
-    };
+    let parsed = ftls_certificate_new_mem(bytes.as_ptr(), bytes.len(), &mut cert);
     if crate::calls::checked(parsed) != ftls::core::ResultCode::FTLS_OK {
         return;
     }
@@ -150,10 +129,15 @@ pub fn certificate_inspection(data: &[u8]) {
     let mut bits = 0;
     check(ftls_certificate_public_key(cert, &mut text, &mut bits));
     let key = pki().file("server.key");
-    check(ftls_certificate_check_private_key(
-        cert,
+    let mut identity = null_mut();
+    check(ftls_identity_new(&mut identity));
+    check(ftls_identity_set_mem(
+        identity,
+        bytes.as_ptr(),
+        bytes.len(),
         key.as_ptr(),
         key.len(),
     ));
+    ftls_identity_free(identity);
     ftls_certificate_free(cert);
 }

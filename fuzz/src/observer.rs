@@ -1,16 +1,14 @@
 //! The handshake observer (behind `--trace`) on arbitrary records, in both directions.
 
 use crate::inputs::Input;
-use ftls::core::{HandshakeObserver, KeyLog, SecretRouter};
-use std::sync::Arc;
+use ftls::core::HandshakeObserver;
 
 /// The first byte says which side observes; then segments, each a direction byte, a length
 /// and that many bytes, decoded as they arrive.
 pub fn handshake_observer(data: &[u8]) {
     let mut input = Input::new(data);
     let is_client = input.byte() & 1 == 1;
-    let secrets = Arc::new(SecretRouter::with_key_log(KeyLog::default()));
-    let mut observer = HandshakeObserver::new(is_client, secrets);
+    let mut observer = HandshakeObserver::new(is_client);
     while !input.is_empty() {
         let outgoing = input.byte() & 1 == 1;
         let len = usize::from(input.u16());

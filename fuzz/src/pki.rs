@@ -1,7 +1,10 @@
 //! The test PKI the harnesses load: ftls' own test certificates (tools/test-pki), made once per
 //! process into a fresh directory and read back.
 
+use crate::calls::check;
+use ftls::capi::*;
 use std::path::PathBuf;
+use std::ptr::null_mut;
 use std::sync::OnceLock;
 
 pub(crate) struct Pki {
@@ -13,6 +16,31 @@ impl Pki {
     pub(crate) fn file(&self, name: &str) -> Vec<u8> {
         std::fs::read(self.dir.join(name))
             .unwrap_or_else(|e| panic!("the test PKI has no {name}: {e}"))
+    }
+
+    /// A new trust holding the CA certificates of the file `ca` (e.g. "ca.pem"); the caller
+    /// frees it.
+    pub(crate) fn trust(&self, ca: &str) -> *mut ftls_trust {
+        let ca = self.file(ca);
+        let mut trust = null_mut();
+        check(ftls_trust_new(&mut trust));
+        check(ftls_trust_add_ca_mem(trust, ca.as_ptr(), ca.len()));
+        trust
+    }
+
+    /// A new identity holding the files `chain` and `key`; the caller frees it.
+    pub(crate) fn identity(&self, chain: &str, key: &str) -> *mut ftls_identity {
+        let (chain, key) = (self.file(chain), self.file(key));
+        let mut identity = null_mut();
+        check(ftls_identity_new(&mut identity));
+        check(ftls_identity_set_mem(
+            identity,
+            chain.as_ptr(),
+            chain.len(),
+            key.as_ptr(),
+            key.len(),
+        ));
+        identity
     }
 }
 

@@ -14,14 +14,11 @@ use std::ptr::null_mut;
 /// travels in the clear).
 fn first_flights(tls12_only: bool) -> (Vec<u8>, Vec<u8>) {
     let config = if tls12_only {
-        let ca = pki().file("ca.pem");
+        let trust = pki().trust("ca.pem");
         let mut builder = null_mut();
         check(ftls_client_config_builder_new(&mut builder));
-        check(ftls_client_config_builder_load_ca_pem(
-            builder,
-            ca.as_ptr(),
-            ca.len(),
-        ));
+        check(ftls_client_config_builder_set_trust(builder, trust));
+        ftls_trust_free(trust);
         check(ftls_client_config_builder_set_versions(
             builder,
             FTLS_PROTOCOL_TLS12,

@@ -1,14 +1,12 @@
-//! C constants and argument conversions shared by the client and server builders.
+//! C constants and argument conversions shared by the client and server builders (and the
+//! identity and trust objects they take).
 
-use super::borrowed::ftls_bytes;
-use super::boundary::{bytes_arg, bytes_array_arg, optional_str_arg, str_arg, str_array_arg};
-use crate::core::default_provider;
+use super::boundary::{optional_str_arg, str_array_arg};
 use crate::core::IdentityChoice;
 use crate::core::KeyPassword;
 use crate::core::RevocationPolicy;
-use crate::core::{Error, Identity, Versions};
+use crate::core::{Error, Versions};
 use std::ffi::c_char;
-use std::path::Path;
 
 /// Protocol flag: TLS 1.2 (for `_set_versions`).
 pub const FTLS_PROTOCOL_TLS12: u32 = 1;
@@ -38,45 +36,6 @@ pub(crate) fn alpn_from_args(
         .into_iter()
         .map(|p| p.as_bytes().to_vec())
         .collect())
-}
-
-pub(crate) fn identity_from_files(
-    cert_chain_path: *const c_char,
-    private_key_path: *const c_char,
-    password: Option<&KeyPassword>,
-) -> Result<Identity, Error> {
-    let chain = str_arg(cert_chain_path, "cert_chain_path")?;
-    let key = str_arg(private_key_path, "private_key_path")?;
-    Identity::from_files_with_password(
-        Path::new(chain),
-        Path::new(key),
-        password,
-        &default_provider(),
-    )
-}
-
-pub(crate) fn identity_from_pem(
-    cert_chain_pem: *const u8,
-    cert_chain_len: usize,
-    private_key_pem: *const u8,
-    private_key_len: usize,
-    password: Option<&KeyPassword>,
-) -> Result<Identity, Error> {
-    let chain = bytes_arg(cert_chain_pem, cert_chain_len, "cert_chain_pem")?;
-    let key = bytes_arg(private_key_pem, private_key_len, "private_key_pem")?;
-    Identity::from_pem_with_password(chain, key, password, &default_provider())
-}
-
-pub(crate) fn identity_from_der(
-    cert_chain: *const ftls_bytes,
-    cert_chain_count: usize,
-    private_key_der: *const u8,
-    private_key_len: usize,
-    password: Option<&KeyPassword>,
-) -> Result<Identity, Error> {
-    let chain = bytes_array_arg(cert_chain, cert_chain_count, "cert_chain")?;
-    let key = bytes_arg(private_key_der, private_key_len, "private_key_der")?;
-    Identity::from_der(&chain, key, password, &default_provider())
 }
 
 /// `password` NULL forgets the password.

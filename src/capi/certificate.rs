@@ -3,27 +3,28 @@
 
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::{
-    bytes_arg, copy_message, free_handle, guard, into_handle, optional_out, out, with_handle,
-    with_last_error, Handle,
+    bytes_arg, copy_message, free_handle, guard, into_handle, optional_out, out, str_arg,
+    with_handle, with_last_error, Handle,
 };
-use super::connection::ftls_connection;
-use crate::core::check_key_matches;
-use crate::core::default_provider;
-use crate::core::{certificates_from_pem, Error, ResultCode};
+use crate::core::{certificates_from_pem_or_der, read_file, Error, ResultCode};
 use crate::core::{CertificateInfo, SanKind};
 use std::ffi::c_char;
+use std::path::Path;
 
 /// subjectAltName type: a DNS name, e.g. "www.example.com" or "*.example.com".
 pub const FTLS_SAN_DNS: u32 = 1;
+
 /// subjectAltName type: an IP address, as text ("192.0.2.1", "2001:db8::1").
 pub const FTLS_SAN_IP: u32 = 2;
+
 /// subjectAltName type: an e-mail address (rfc822Name).
 pub const FTLS_SAN_EMAIL: u32 = 3;
+
 /// subjectAltName type: a URI.
 pub const FTLS_SAN_URI: u32 = 4;
 
-/// One parsed X.509 certificate. Made by `ftls_certificate_new_from_peer()`,
-/// `ftls_certificate_new_from_der()` or `ftls_certificate_new_from_pem()`; free it with
+/// One parsed X.509 certificate. Made by `ftls_certificate_new_mem()`,
+/// `ftls_certificate_new_file()` or `ftls_connection_peer_certificate()`; free it with
 /// `ftls_certificate_free()`. It owns a copy of everything: it stays valid after the
 /// connection it came from is freed. Every `ftls_str` / `ftls_bytes` an accessor returns stays
 /// valid until the certificate is freed. Used by one thread at a time, like a connection (a
@@ -36,70 +37,61 @@ impl Handle for ftls_certificate {
     const KIND: &'static str = "certificate";
 }
 
-fn new_certificate(info: CertificateInfo) -> *mut ftls_certificate {
+pub(crate) fn new_certificate(info: CertificateInfo) -> *mut ftls_certificate {
     into_handle(ftls_certificate { info })
 }
 
-/// Reads the peer's certificate number `index` of a connection (0 is the peer's own, then the
-/// rest of the chain it sent) once the peer has sent it.
+/// Parses a certificate in `len` bytes at `data` (copied): PEM (the first certificate in it),
+/// or DER.
 ///
 /// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
-/// Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (`index` out of range, including no
-/// certificate yet or none sent; the connection's `ftls_connection_last_error()` says so);
-/// `FTLS_ERR_BAD_PEM` (the certificate cannot be parsed); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (neither PEM nor a DER certificate, or empty);
+/// `FTLS_ERR_NO_CERTIFICATE` (PEM without a certificate section); `FTLS_ERR_NULL_ARGUMENT`
+/// (`out_cert`, or `data` NULL with a non-zero length); `FTLS_ERR_PANIC`. (No object exists on
+/// failure to hold a detail.)
 #[no_mangle]
-pub extern "C" fn ftls_certificate_new_from_peer(
-    conn: *const ftls_connection,
-    index: usize,
-    out_cert: *mut *mut ftls_certificate,
-) -> ResultCode {
-    with_handle(conn, "ftls_certificate_new_from_peer", |c| {
-        let out_cert = out(out_cert, "out_cert")?;
-        let der = c.peer_certificate_der(index)?;
-        out_cert.set(new_certificate(CertificateInfo::parse(der)?));
-        Ok(())
-    })
-}
-
-/// Parses one DER certificate (`der_len` bytes at `der`, copied).
-///
-/// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
-/// Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (not exactly one valid DER certificate);
-/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`. (No object exists on failure to hold a detail.)
-#[no_mangle]
-pub extern "C" fn ftls_certificate_new_from_der(
-    der: *const u8,
-    der_len: usize,
+pub extern "C" fn ftls_certificate_new_mem(
+    data: *const u8,
+    len: usize,
     out_cert: *mut *mut ftls_certificate,
 ) -> ResultCode {
     guard(|| {
         let out_cert = out(out_cert, "out_cert")?;
-        let der = bytes_arg(der, der_len, "der")?;
-        out_cert.set(new_certificate(CertificateInfo::parse(der)?));
+        let data = bytes_arg(data, len, "data")?;
+        out_cert.set(new_certificate(first_certificate(
+            data,
+            "the certificate data",
+        )?));
         Ok(())
     })
 }
 
-/// Parses the first certificate of PEM text (`pem_len` bytes at `pem`, copied).
+/// As `ftls_certificate_new_mem()`, reading the file at `path` (NUL-terminated).
 ///
 /// On success `*out_cert` owns a new certificate: free it with `ftls_certificate_free()`.
-/// Returns `FTLS_OK`; `FTLS_ERR_BAD_PEM` (not PEM, or a broken section);
-/// `FTLS_ERR_NO_CERTIFICATE` (no certificate section); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`.
+/// Returns `FTLS_OK`; `FTLS_ERR_FILE` (unreadable); `FTLS_ERR_BAD_PEM`;
+/// `FTLS_ERR_NO_CERTIFICATE`; `FTLS_ERR_INVALID_ARGUMENT` (path not UTF-8);
+/// `FTLS_ERR_NULL_ARGUMENT`; `FTLS_ERR_PANIC`.
 #[no_mangle]
-pub extern "C" fn ftls_certificate_new_from_pem(
-    pem: *const u8,
-    pem_len: usize,
+pub extern "C" fn ftls_certificate_new_file(
+    path: *const c_char,
     out_cert: *mut *mut ftls_certificate,
 ) -> ResultCode {
     guard(|| {
         let out_cert = out(out_cert, "out_cert")?;
-        let text = bytes_arg(pem, pem_len, "pem")?;
-        let certs = certificates_from_pem(text, "the certificate PEM data")?;
-        out_cert.set(new_certificate(CertificateInfo::parse(certs[0].as_ref())?));
+        let path = Path::new(str_arg(path, "path")?);
+        let data = read_file(path)?;
+        out_cert.set(new_certificate(first_certificate(
+            &data,
+            &format!("the certificate file {}", path.display()),
+        )?));
         Ok(())
     })
+}
+
+fn first_certificate(data: &[u8], what: &str) -> Result<CertificateInfo, Error> {
+    let certs = certificates_from_pem_or_der(data, what)?;
+    CertificateInfo::parse(certs[0].as_ref())
 }
 
 /// The certificate's DER encoding, valid until the certificate is freed.
@@ -268,26 +260,6 @@ pub extern "C" fn ftls_certificate_public_key(
             out_bits.set(c.info.key_bits());
         }
         Ok(())
-    })
-}
-
-/// Checks that a private key (`key_len` bytes at `key`: PEM or DER; PKCS#8, PKCS#1 RSA or
-/// SEC1 EC; not encrypted) belongs to this certificate — the check config builders make when
-/// loading an identity, on its own (like OpenSSL's `X509_check_private_key`).
-///
-/// Returns `FTLS_OK` (they match); `FTLS_ERR_KEY_MISMATCH`; `FTLS_ERR_NO_PRIVATE_KEY`;
-/// `FTLS_ERR_BAD_PEM`; `FTLS_ERR_UNSUPPORTED_KEY` (including an encrypted key);
-/// `FTLS_ERR_CERT_INVALID` (the certificate's key cannot be used); `FTLS_ERR_NULL_ARGUMENT`;
-/// `FTLS_ERR_PANIC`. Details: `ftls_certificate_last_error()`.
-#[no_mangle]
-pub extern "C" fn ftls_certificate_check_private_key(
-    cert: *const ftls_certificate,
-    key: *const u8,
-    key_len: usize,
-) -> ResultCode {
-    with_handle(cert, "ftls_certificate_check_private_key", |c| {
-        let key = bytes_arg(key, key_len, "key")?;
-        check_key_matches(c.info.der(), key, &default_provider())
     })
 }
 

@@ -8,13 +8,14 @@ use super::boundary::text_from_callback_buffer;
 use super::builder_args::identity_choice_from_number;
 use super::callback::CCallback;
 use crate::core::describe_der;
-use crate::core::{verdict_from_number, CertificateCheck, CheckRequest};
+use crate::core::{verdict_from_number, CertificateCheck, CheckMode, CheckRequest};
 use crate::core::{
     CertificateRequestChooser, CertificateRequestSummary, HelloChooser, HelloSummary,
     IdentityChoice,
 };
 use crate::core::{Error, ResultCode};
 use std::ffi::{c_char, c_int, c_void};
+use std::sync::Arc;
 
 /// What a verification callback is asked to judge. Everything it points to is valid only
 /// during the callback.
@@ -31,8 +32,9 @@ pub struct ftls_verify_request {
     /// Client side: the OCSP response the server stapled, DER; empty if none.
     pub ocsp_response: ftls_bytes,
     /// What ftls' own verification concluded: always `FTLS_OK` for a callback set with
-    /// `_set_verify_callback()` (it runs only after success); for a dangerous replacing
-    /// callback, `FTLS_OK` or the failure (e.g. `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
+    /// `_set_verify_callback()` (it runs only after success); for an insecure verifier
+    /// (`_set_insecure_verifier()`), `FTLS_OK` or the failure (e.g.
+    /// `FTLS_ERR_CERT_UNKNOWN_ISSUER`).
     pub standard_result: ResultCode,
     /// The detail of `standard_result`'s failure; empty on `FTLS_OK`.
     pub standard_detail: ftls_str,
@@ -66,6 +68,19 @@ type VerifyFn =
 const REASON_BYTES: usize = 512;
 
 pub(crate) type CVerifyCallback = CCallback<VerifyFn>;
+
+/// The check a C verify callback makes, after or instead of the standard verification; None
+/// for a NULL callback.
+pub(crate) fn verify_check(
+    callback: ftls_verify_callback,
+    userdata: *mut c_void,
+    mode: CheckMode,
+) -> Option<(Arc<dyn CertificateCheck>, CheckMode)> {
+    callback.map(|callback| {
+        let check: Arc<dyn CertificateCheck> = Arc::new(CVerifyCallback::new(callback, userdata));
+        (check, mode)
+    })
+}
 
 impl CertificateCheck for CVerifyCallback {
     fn check(&self, request: &CheckRequest<'_>) -> Result<(), Error> {
@@ -138,8 +153,8 @@ pub struct ftls_client_hello {
     pub cipher_suites_len: usize,
 }
 
-/// Chooses the server's identity for a ClientHello: return an identity number (0 the one set
-/// with `_load_identity_*`, 1, 2... those added with `_add_identity_*`, in order),
+/// Chooses the server's identity for a ClientHello: return an identity number (0, 1, 2... in
+/// the order `ftls_server_config_builder_add_identity()` added them),
 /// `FTLS_IDENTITY_AUTO` (choose by server name, as without a callback) or `FTLS_IDENTITY_NONE`
 /// (refuse the handshake). Any other value, or a number with no identity, refuses the
 /// handshake too (`FTLS_ERR_HANDSHAKE_FAILURE`, the detail says what it returned).
@@ -190,8 +205,8 @@ pub struct ftls_certificate_request {
     pub signature_schemes_len: usize,
 }
 
-/// Chooses the client certificate when a server asks for one: return an identity number (0
-/// the one set with `_load_identity_*`, 1, 2... those added with `_add_identity_*`),
+/// Chooses the client certificate when a server asks for one: return an identity number (0,
+/// 1, 2... in the order `ftls_client_config_builder_add_identity()` added them),
 /// `FTLS_IDENTITY_AUTO` (the first identity whose key suits the server's signature schemes) or
 /// `FTLS_IDENTITY_NONE` (send no certificate; the server decides whether to go on). Any other
 /// value, or a number with no identity, sends no certificate either. Not called for a resumed

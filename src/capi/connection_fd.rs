@@ -1,7 +1,7 @@
 //! The file-descriptor layer of `ftls_connection`: bind a socket, then handshake / read /
 //! write / shutdown with `SSL_get_error`-like results.
 
-use super::boundary::{out, with_handle_mut};
+use super::boundary::with_handle_mut;
 use super::connection::ftls_connection;
 use crate::core::ResultCode;
 
@@ -88,22 +88,5 @@ pub extern "C" fn ftls_connection_shutdown(
 ) -> ResultCode {
     with_handle_mut(conn, "ftls_connection_shutdown", |c| {
         c.conn.shutdown(wait_for_peer)
-    })
-}
-
-/// The number of decrypted bytes `ftls_connection_read()` can return without touching the
-/// transport (like `SSL_pending`). Use it before waiting on the fd: buffered data does not make
-/// the fd readable.
-///
-/// Returns `FTLS_OK`, `FTLS_ERR_NULL_ARGUMENT` or `FTLS_ERR_PANIC`.
-#[no_mangle]
-pub extern "C" fn ftls_connection_pending(
-    conn: *mut ftls_connection,
-    out_pending: *mut usize,
-) -> ResultCode {
-    with_handle_mut(conn, "ftls_connection_pending", |c| {
-        let out_pending = out(out_pending, "out_pending")?;
-        out_pending.set(c.conn.pending());
-        Ok(())
     })
 }

@@ -3,13 +3,13 @@
 use std::ffi::c_char;
 
 /// Major version of the ftls header (equals the library's, see `ftls_version()`).
-pub const FTLS_VERSION_MAJOR: u32 = 0;
+pub const FTLS_VERSION_MAJOR: u32 = 1;
 /// Minor version of the ftls header.
-pub const FTLS_VERSION_MINOR: u32 = 1;
+pub const FTLS_VERSION_MINOR: u32 = 0;
 /// Patch version of the ftls header.
 pub const FTLS_VERSION_PATCH: u32 = 0;
 /// The version as one comparable number: MAJOR * 1000000 + MINOR * 1000 + PATCH
-/// (0.1.0 is 1000; 1.2.3 is 1002003).
+/// (1.0.0 is 1000000; 1.2.3 is 1002003).
 pub const FTLS_VERSION_NUMBER: u32 =
     FTLS_VERSION_MAJOR * 1000000 + FTLS_VERSION_MINOR * 1000 + FTLS_VERSION_PATCH;
 
@@ -26,7 +26,7 @@ const VERSION_TEXT: &str = concat!(
 );
 
 /// The library's version and those of rustls and the crypto provider this build uses, e.g.
-/// `"ftls 0.1.0 (rustls 0.23.46, aws-lc-rs 1.19.0)"` or `"ftls 0.1.0 (rustls 0.23.46, ring
+/// `"ftls 1.0.0 (rustls 0.23.46, aws-lc-rs 1.19.0)"` or `"ftls 1.0.0 (rustls 0.23.46, ring
 /// 0.17.14)"`.
 ///
 /// Static and NUL-terminated: never free it. Thread-safe. Compare with `FTLS_VERSION_NUMBER`

@@ -1,46 +1,43 @@
 //! Client configuration: a mutable builder and the immutable, shareable config it builds.
 
 use super::error::{Error, ResultCode::*};
-use super::handshake_observer::SecretRouter;
+use super::handshake_observer::ConfigKeyLog;
 use super::identity::Identity;
 use super::identity_choice::{CertificateRequestChooser, ClientIdentityResolver, Identities};
 use super::key_log::KeyLog;
-use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
 use super::sessions::ClientSessions;
-use super::trust::TrustAnchors;
-use super::verify::PeerVerification;
-use std::path::Path;
+use super::trust::Trust;
+use super::verify::{CertificateCheck, CheckMode};
 use std::sync::Arc;
 
 /// Collects client settings; [`Self::build`] checks them and makes a [`ClientConfig`].
 #[derive(Clone, Debug)]
 pub struct ClientConfigBuilder {
-    trust: TrustAnchors,
-    /// Pins, CRLs, revocation policy, the application's check.
-    pub verification: PeerVerification,
-    /// Client certificates: 0 the default, then the added ones.
-    pub identities: Identities,
+    /// What the server's certificate is checked against (a snapshot, shared).
+    trust: Arc<Trust>,
+    /// The application's check of the server's certificate, after or instead of the standard
+    /// verification.
+    check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
+    /// Client certificates, numbered in the order added.
+    identities: Identities,
     certificate_chooser: Option<Arc<dyn CertificateRequestChooser>>,
-    /// Decrypts encrypted private keys loaded afterwards.
-    pub key_password: Option<KeyPassword>,
     /// Protocol versions, ALPN, cipher suites and key-exchange groups.
-    pub negotiation: Negotiation,
+    negotiation: Negotiation,
     enable_sni: bool,
     /// Session resumption and early data.
-    pub sessions: ClientSessions,
+    sessions: ClientSessions,
     /// Where secrets are logged (nowhere by default).
-    pub key_log: KeyLog,
+    key_log: KeyLog,
 }
 
 impl Default for ClientConfigBuilder {
     fn default() -> Self {
         Self {
-            trust: TrustAnchors::default(),
-            verification: PeerVerification::default(),
+            trust: Arc::default(),
+            check: None,
             identities: Identities::default(),
             certificate_chooser: None,
-            key_password: None,
             negotiation: Negotiation::default(),
             enable_sni: true,
             sessions: ClientSessions::default(),
@@ -54,40 +51,19 @@ impl ClientConfigBuilder {
         Self::default()
     }
 
-    /// Trusts every CA certificate in a PEM file. Returns how many were added.
-    pub fn add_trust_anchors_file(&mut self, path: &Path) -> Result<usize, Error> {
-        self.trust.add_file(path)
+    /// Sets what the server's certificate is checked against, replacing the earlier trust.
+    pub fn set_trust(&mut self, trust: Arc<Trust>) {
+        self.trust = trust;
     }
 
-    /// Trusts every CA certificate in PEM text. Returns how many were added.
-    pub fn add_trust_anchors_pem(&mut self, pem: &[u8]) -> Result<usize, Error> {
-        self.trust.add_pem(pem, "the CA PEM data")
+    /// Installs (or, with None, removes) the application's check of the server's certificate.
+    pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
+        self.check = check;
     }
 
-    /// Trusts the Mozilla CA set bundled with ftls (webpki-roots).
-    pub fn add_webpki_roots(&mut self) -> usize {
-        self.trust.add_webpki_roots()
-    }
-
-    /// Trusts one DER CA certificate.
-    pub fn add_trust_anchor_der(&mut self, der: &[u8]) -> Result<usize, Error> {
-        self.trust.add_der(der, "the CA DER data")
-    }
-
-    /// Trusts the certificates of every PEM file in a directory (OpenSSL's hashed layout too).
-    pub fn add_trust_anchors_dir(&mut self, dir: &Path) -> Result<usize, Error> {
-        self.trust.add_dir(dir)
-    }
-
-    /// Trusts the platform's store (honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`).
-    pub fn add_system_roots(&mut self) -> Result<usize, Error> {
-        self.trust.add_system_roots()
-    }
-
-    /// Sets the certificate and key sent when a server asks for client authentication
-    /// (identity 0).
-    pub fn set_identity(&mut self, identity: Identity) {
-        self.identities.set_default(identity);
+    /// Adds a client certificate and key; returns its number (0 for the first).
+    pub fn add_identity(&mut self, identity: Identity) -> usize {
+        self.identities.push(identity)
     }
 
     /// Lets an application choose the client identity when a server asks for one.
@@ -101,11 +77,27 @@ impl ClientConfigBuilder {
         self.enable_sni = enable;
     }
 
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
+    pub fn negotiation_mut(&mut self) -> &mut Negotiation {
+        &mut self.negotiation
+    }
+
+    /// Session resumption and early data.
+    pub fn sessions_mut(&mut self) -> &mut ClientSessions {
+        &mut self.sessions
+    }
+
+    /// Where the secrets of connections made from the configs built are logged.
+    pub fn key_log_mut(&mut self) -> &mut KeyLog {
+        &mut self.key_log
+    }
+
     pub fn build(&self) -> Result<ClientConfig, Error> {
         let provider = self.negotiation.provider()?;
         let verifier = self
-            .verification
-            .server_verifier(&self.trust, provider.clone())?;
+            .trust
+            .verification(self.check.clone())
+            .server_verifier(self.trust.anchors(), provider.clone())?;
         let builder = rustls::ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&self.negotiation.versions().to_rustls()?)
             .map_err(|err| Error::new(FTLS_ERR_CONFIG, err.to_string()))?
@@ -122,11 +114,12 @@ impl ClientConfigBuilder {
         config.alpn_protocols = self.negotiation.alpn().to_vec();
         config.enable_sni = self.enable_sni;
         self.sessions.apply(&mut config)?;
-        let secrets = Arc::new(SecretRouter::with_key_log(self.key_log.clone()));
-        config.key_log = secrets.clone();
+        config.key_log = Arc::new(ConfigKeyLog::client(
+            self.key_log.clone(),
+            config.enable_early_data,
+        ));
         Ok(ClientConfig {
             rustls: Arc::new(config),
-            secrets,
         })
     }
 }
@@ -135,5 +128,4 @@ impl ClientConfigBuilder {
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub(crate) rustls: Arc<rustls::ClientConfig>,
-    pub(crate) secrets: Arc<SecretRouter>,
 }

@@ -20,52 +20,26 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// Loads a PEM chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC;
-    /// an encrypted PKCS#8 key is decrypted with `password`), and checks that the key belongs
-    /// to the leaf certificate.
-    pub fn from_pem_with_password(
-        chain_pem: &[u8],
-        key_pem: &[u8],
+    /// A chain (PEM, or DER: one certificate or several concatenated, leaf first) and a private
+    /// key (PEM or DER: PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted PKCS#8 with `password`) in
+    /// memory.
+    pub fn from_mem(
+        chain: &[u8],
+        key: &[u8],
         password: Option<&KeyPassword>,
         provider: &CryptoProvider,
     ) -> Result<Self, Error> {
         let chain_name = "the certificate chain";
         let key_name = "the private key";
-        let chain = pem::certificates(chain_pem, chain_name)?;
-        let key = pem::private_key_with_password(key_pem, key_name, password)?;
-        Self::new(chain, chain_name, key, key_name, provider)
-    }
-
-    /// Loads a DER chain (one certificate per element, leaf first) and a DER private key
-    /// (PKCS#8, PKCS#1 or SEC1; encrypted PKCS#8 with `password`).
-    pub fn from_der(
-        chain: &[&[u8]],
-        key: &[u8],
-        password: Option<&KeyPassword>,
-        provider: &CryptoProvider,
-    ) -> Result<Self, Error> {
         if chain.is_empty() {
             return Err(Error::new(
                 FTLS_ERR_NO_CERTIFICATE,
-                "the DER certificate chain is empty",
+                "the certificate chain is empty",
             ));
         }
-        let certs = chain
-            .iter()
-            .enumerate()
-            .map(|(index, der)| {
-                pem::der_certificate(der, &format!("certificate #{} of the DER chain", index + 1))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        if pem::is_pem(key) {
-            return Err(Error::new(
-                FTLS_ERR_BAD_PEM,
-                "the DER private key is PEM text: use the _pem or _file function",
-            ));
-        }
-        let key_name = "the DER private key";
+        let chain = pem::certificates_pem_or_der(chain, chain_name)?;
         let key = pem::private_key_pem_or_der(key, key_name, password)?;
-        Self::new(certs, "the DER certificate chain", key, key_name, provider)
+        Self::new(chain, chain_name, key, key_name, provider)
     }
 
     /// As [`Self::from_files_with_password`] without a password.
@@ -78,8 +52,8 @@ impl Identity {
         Self::from_files_with_password(chain_path, key_path, None, provider)
     }
 
-    /// As [`Self::from_pem_with_password`], reading the two files; each may be PEM or DER (a
-    /// DER chain file holds just the leaf).
+    /// As [`Self::from_mem`], reading the two files; each may be PEM or DER (a DER chain file
+    /// holds its certificates concatenated).
     pub fn from_files_with_password(
         chain_path: &Path,
         key_path: &Path,
@@ -167,21 +141,4 @@ impl Identity {
                 None => pattern.eq_ignore_ascii_case(server_name),
             })
     }
-}
-
-/// Checks that a private key (PEM or DER) belongs to a certificate, without making a config.
-pub fn check_key_matches(
-    cert_der: &[u8],
-    key: &[u8],
-    provider: &CryptoProvider,
-) -> Result<(), Error> {
-    let key = pem::private_key_pem_or_der(key, "the private key", None)?;
-    Identity::new(
-        vec![CertificateDer::from(cert_der.to_vec())],
-        "the certificate",
-        key,
-        "the private key",
-        provider,
-    )
-    .map(drop)
 }

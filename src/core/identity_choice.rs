@@ -2,8 +2,8 @@
 //! application's ClientHello callback; a client by an application's callback when the server
 //! asks for a certificate.
 //!
-//! Identities are numbered as the application sees them: 0 is the one set with
-//! `load_identity` (the default), 1, 2... those added with `add_identity`, in order.
+//! Identities are numbered as the application sees them: 0, 1, 2... in the order they were
+//! added; 0 is the default.
 
 use super::error::{Error, ResultCode::*};
 use super::handshake_notes::{note_failure, note_fallback_signalled};
@@ -58,76 +58,45 @@ pub trait CertificateRequestChooser: Send + Sync + fmt::Debug {
 /// The numbered identities of a builder.
 #[derive(Clone, Debug, Default)]
 pub struct Identities {
-    /// Slot 0: the default (may be empty); then the added ones.
-    slots: Vec<Option<Identity>>,
+    /// In the order added: number 0 (the default) first.
+    all: Vec<Identity>,
 }
 
 impl Identities {
-    /// Sets identity 0, the default.
-    pub fn set_default(&mut self, identity: Identity) {
-        if self.slots.is_empty() {
-            self.slots.push(None);
-        }
-        self.slots[0] = Some(identity);
-    }
-
-    /// Adds an identity; returns its number.
-    pub fn add(&mut self, identity: Identity) -> usize {
-        if self.slots.is_empty() {
-            self.slots.push(None);
-        }
-        self.slots.push(Some(identity));
-        self.slots.len() - 1
+    /// Appends an identity; returns its number: 0 for the first, then 1, 2...
+    pub fn push(&mut self, identity: Identity) -> usize {
+        self.all.push(identity);
+        self.all.len() - 1
     }
 
     pub fn get(&self, number: usize) -> Option<&Identity> {
-        self.slots.get(number).and_then(Option::as_ref)
-    }
-
-    /// Replaces identity `number` (e.g. to staple an OCSP response to it).
-    pub fn replace(&mut self, number: usize, identity: Identity) -> Result<(), Error> {
-        match self.slots.get_mut(number) {
-            Some(slot @ Some(_)) => {
-                *slot = Some(identity);
-                Ok(())
-            }
-            _ => Err(self.no_such(number)),
-        }
-    }
-
-    pub fn no_such(&self, number: usize) -> Error {
-        Error::invalid_argument(format!(
-            "there is no identity number {number}: {}",
-            self.describe_numbers()
-        ))
+        self.all.get(number)
     }
 
     fn describe_numbers(&self) -> String {
-        let numbers: Vec<String> = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, slot)| slot.is_some())
-            .map(|(n, _)| n.to_string())
-            .collect();
-        if numbers.is_empty() {
-            "none is loaded".to_owned()
-        } else {
-            format!("the loaded ones are {}", numbers.join(", "))
+        match self.all.len() {
+            0 => "none is loaded".to_owned(),
+            count => format!(
+                "the loaded ones are {}",
+                (0..count)
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.all().next().is_none()
+        self.all.is_empty()
     }
 
     fn all(&self) -> impl Iterator<Item = &Identity> {
-        self.slots.iter().flatten()
+        self.all.iter()
     }
 
-    /// Identity 0, or else the first added one.
+    /// Identity 0, the first added.
     fn default_identity(&self) -> Option<&Identity> {
-        self.all().next()
+        self.all.first()
     }
 
     fn chosen(&self, choice: IdentityChoice, who: &str) -> Result<Option<&Identity>, Error> {
@@ -315,54 +284,47 @@ mod tests {
     fn identities_are_numbered_as_the_application_sees_them() {
         let mut identities = Identities::default();
         assert!(identities.is_empty());
-        assert_eq!(
-            identities.no_such(0).detail(),
-            "there is no identity number 0: none is loaded"
-        );
-        // Added before any default: numbered from 1, and the first one serves as default.
-        assert_eq!(identities.add(alt_rsa()), 1);
-        assert!(identities.get(0).is_none());
-        let default = identities.default_identity().unwrap().certified_key();
-        assert_eq!(leaf(&default), leaf(&alt_rsa().certified_key()));
-        identities.set_default(ecdsa());
+        assert!(identities.default_identity().is_none());
+        assert_eq!(identities.push(ecdsa()), 0);
+        assert_eq!(identities.push(alt_rsa()), 1);
         let default = identities.default_identity().unwrap().certified_key();
         assert_eq!(leaf(&default), leaf(&ecdsa().certified_key()));
-        assert_eq!(identities.add(ecdsa()), 2);
-
-        let stapled = ecdsa().with_ocsp_response(b"ocsp".to_vec());
-        identities.replace(2, stapled).unwrap();
-        assert_eq!(
-            identities.get(2).unwrap().certified_key().ocsp.as_deref(),
-            Some(&b"ocsp"[..])
-        );
-        let err = identities.replace(3, ecdsa()).unwrap_err();
-        assert_eq!(err.code(), FTLS_ERR_INVALID_ARGUMENT);
-        assert_eq!(
-            err.detail(),
-            "there is no identity number 3: the loaded ones are 0, 1, 2"
-        );
+        let second = identities.get(1).unwrap().certified_key();
+        assert_eq!(leaf(&second), leaf(&alt_rsa().certified_key()));
+        assert!(identities.get(2).is_none());
     }
 
     #[test]
     fn what_a_chooser_answers_is_checked() {
         let mut identities = Identities::default();
-        identities.add(ecdsa());
         let who = "the callback";
+        let err = identities
+            .chosen(IdentityChoice::Number(0), who)
+            .unwrap_err();
+        assert_eq!(
+            err.detail(),
+            "the callback chose identity 0, but none is loaded"
+        );
+        identities.push(ecdsa());
         assert!(identities
-            .chosen(IdentityChoice::Number(1), who)
+            .chosen(IdentityChoice::Number(0), who)
             .unwrap()
             .is_some());
         assert!(identities
             .chosen(IdentityChoice::Nothing, who)
             .unwrap()
             .is_none());
+        assert!(identities
+            .chosen(IdentityChoice::Automatic, who)
+            .unwrap()
+            .is_none());
         let err = identities
-            .chosen(IdentityChoice::Number(0), who)
+            .chosen(IdentityChoice::Number(1), who)
             .unwrap_err();
         assert_eq!(err.code(), FTLS_ERR_HANDSHAKE_FAILURE);
         assert_eq!(
             err.detail(),
-            "the callback chose identity 0, but the loaded ones are 1"
+            "the callback chose identity 1, but the loaded ones are 0"
         );
         let err = identities
             .chosen(IdentityChoice::Invalid(-7), who)
@@ -391,8 +353,8 @@ mod tests {
 
     fn server_resolver(refuse_unknown_name: bool) -> ServerIdentityResolver {
         let mut identities = Identities::default();
-        identities.set_default(ecdsa());
-        identities.add(alt_rsa());
+        identities.push(ecdsa());
+        identities.push(alt_rsa());
         ServerIdentityResolver {
             identities,
             refuse_unknown_name,
@@ -445,8 +407,8 @@ mod tests {
         let client = identity("client.pem", "client.key");
         let client_rsa = identity("client-rsa.pem", "client-rsa.key");
         let mut identities = Identities::default();
-        identities.set_default(client.clone());
-        identities.add(client_rsa.clone());
+        identities.push(client.clone());
+        identities.push(client_rsa.clone());
         let resolver = |chooser: Option<IdentityChoice>| ClientIdentityResolver {
             identities: identities.clone(),
             chooser: chooser.map(|choice| Arc::new(Fixed(choice)) as _),

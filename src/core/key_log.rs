@@ -1,6 +1,7 @@
 //! The NSS key log (what Wireshark and OpenSSL's `-keylogfile` use): one line per secret,
 //! `LABEL <client random in hex> <secret in hex>`, written to a file, handed to a callback, or
-//! both. The config's [`SecretRouter`](super::handshake_observer::SecretRouter) feeds it.
+//! both. The config's key log ([`ConfigKeyLog`](super::handshake_observer::ConfigKeyLog))
+//! feeds it.
 //!
 //! Anyone holding these lines can decrypt the recorded traffic: a config writes them only when
 //! the application asked for it, and a key-log file is created readable by its owner only.

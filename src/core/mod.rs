@@ -49,17 +49,18 @@ pub use handshake_observer::Direction;
 
 // Certificates, keys, identities and trust.
 pub use certificate::{describe_der, CertificateInfo, SanKind};
-pub use identity::{check_key_matches, Identity};
+pub use identity::Identity;
 pub use identity_choice::{
     CertificateRequestChooser, CertificateRequestSummary, HelloChooser, HelloSummary,
     IdentityChoice,
 };
 pub use key_password::KeyPassword;
 pub use pem::{
-    certificates as certificates_from_pem, der_certificate as certificate_from_der,
-    private_key_pem_or_der as private_key_from_pem_or_der,
+    certificates as certificates_from_pem, certificates_pem_or_der as certificates_from_pem_or_der,
+    der_certificate as certificate_from_der, private_key_pem_or_der as private_key_from_pem_or_der,
 };
-pub use trust::TrustAnchors;
+pub(crate) use source::read_file;
+pub use trust::{Trust, TrustAnchors};
 pub use verify::{
     verdict_from_number, CertificateCheck, CheckMode, CheckRequest, RevocationPolicy,
 };
@@ -82,4 +83,4 @@ pub use logging::{inside_sink, set_log_sink, LogSink};
 
 /// The handshake observer alone, for its fuzz target (fuzz/src/observer.rs); not an API.
 #[doc(hidden)]
-pub use handshake_observer::{HandshakeObserver, SecretRouter};
+pub use handshake_observer::HandshakeObserver;

@@ -23,7 +23,8 @@ pub fn certificates(input: &[u8], what: &str) -> Result<Vec<CertificateDer<'stat
     Ok(certs)
 }
 
-/// Every certificate in `input`: any number in PEM, or exactly one in DER.
+/// Every certificate in `input`: any number in PEM, or in DER one certificate or several
+/// concatenated (a chain, leaf first).
 pub fn certificates_pem_or_der(
     input: &[u8],
     what: &str,
@@ -31,7 +32,44 @@ pub fn certificates_pem_or_der(
     if is_pem(input) {
         return certificates(input, what);
     }
-    der_certificate(input, what).map(|cert| vec![cert])
+    match der_values(input) {
+        Some(values) if values.len() > 1 => values
+            .iter()
+            .enumerate()
+            .map(|(index, der)| {
+                der_certificate(der, &format!("certificate #{} of {what}", index + 1))
+            })
+            .collect(),
+        _ => der_certificate(input, what).map(|cert| vec![cert]),
+    }
+}
+
+/// Splits concatenated DER SEQUENCEs (certificates are) by their length headers; None when
+/// `input` is not made of whole ones.
+fn der_values(input: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut values = Vec::new();
+    let mut rest = input;
+    while !rest.is_empty() {
+        if rest.len() < 2 || rest[0] != 0x30 {
+            return None;
+        }
+        let (len, header) = match rest[1] {
+            short @ 0..=0x7f => (usize::from(short), 2),
+            long @ 0x81..=0x84 => {
+                let count = usize::from(long & 0x7f);
+                let bytes = rest.get(2..2 + count)?;
+                let len = bytes
+                    .iter()
+                    .fold(0usize, |len, byte| (len << 8) | usize::from(*byte));
+                (len, 2 + count)
+            }
+            _ => return None,
+        };
+        let end = header.checked_add(len).filter(|end| *end <= rest.len())?;
+        values.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    Some(values)
 }
 
 /// One DER certificate, checked to parse as X.509.
@@ -118,8 +156,7 @@ pub fn private_key_pem_or_der(
     })
 }
 
-const NO_PASSWORD: &str =
-    "give its password first (ftls_*_config_builder_set_private_key_password)";
+const NO_PASSWORD: &str = "give its password first (ftls_identity_set_password)";
 
 /// The first private key in PEM `input`: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
 #[cfg(test)]
@@ -198,5 +235,26 @@ mod tests {
         let enc =
             b"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
         assert_eq!(code(private_key(enc, "x")), FTLS_ERR_UNSUPPORTED_KEY);
+    }
+
+    #[test]
+    fn concatenated_der_values_split_by_their_length_headers() {
+        let short = [0x30, 0x02, 1, 2];
+        let long = [0x30, 0x81, 0x01, 9];
+        let both = [&short[..], &long[..]].concat();
+        assert_eq!(der_values(&both), Some(vec![&short[..], &long[..]]));
+        assert_eq!(der_values(&both[..both.len() - 1]), None, "truncated");
+        assert_eq!(der_values(&[0x31, 0x00]), None, "not a SEQUENCE");
+        assert_eq!(
+            der_values(&[0x30, 0x85, 0, 0, 0, 0, 1]),
+            None,
+            "absurd length"
+        );
+        let chain = certificates_pem_or_der(&both, "the chain");
+        assert_eq!(
+            code(chain),
+            FTLS_ERR_BAD_PEM,
+            "each value must be a certificate"
+        );
     }
 }

@@ -1,16 +1,14 @@
 //! Server configuration: a mutable builder and the immutable, shareable config it builds.
 
 use super::error::{Error, ResultCode::*};
-use super::handshake_observer::SecretRouter;
+use super::handshake_observer::ConfigKeyLog;
 use super::identity::Identity;
 use super::identity_choice::{HelloChooser, Identities, ServerIdentityResolver};
 use super::key_log::KeyLog;
-use super::key_password::KeyPassword;
 use super::protocol::Negotiation;
 use super::sessions::{PolicyDigest, PolicyEncoder, ServerSessions};
-use super::trust::TrustAnchors;
-use super::verify::PeerVerification;
-use std::path::Path;
+use super::trust::Trust;
+use super::verify::{CertificateCheck, CheckMode, PeerVerification};
 use std::sync::Arc;
 
 /// Whether the server asks clients for a certificate.
@@ -28,35 +26,31 @@ pub enum ClientAuth {
 /// Collects server settings; [`Self::build`] checks them and makes a [`ServerConfig`].
 #[derive(Clone, Debug, Default)]
 pub struct ServerConfigBuilder {
-    /// 0 the default, then the added ones, chosen by SNI or the ClientHello callback.
-    pub identities: Identities,
+    /// 0 the default, then the others, chosen by SNI or the ClientHello callback.
+    identities: Identities,
     /// Refuse a server name no identity names, instead of answering with the default.
-    pub refuse_unknown_name: bool,
+    refuse_unknown_name: bool,
     hello_chooser: Option<Arc<dyn HelloChooser>>,
-    /// Decrypts encrypted private keys loaded afterwards.
-    pub key_password: Option<KeyPassword>,
     client_auth: ClientAuth,
-    client_trust: TrustAnchors,
-    /// Client certificates: CRLs, revocation policy, the application's check.
-    pub client_verification: PeerVerification,
+    /// What client certificates are checked against (a snapshot, shared); the CA names sent
+    /// to clients come from it.
+    client_trust: Arc<Trust>,
+    /// The application's check of client certificates, after or instead of the standard
+    /// verification.
+    client_check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
     /// Protocol versions, ALPN, cipher suites and key-exchange groups.
-    pub negotiation: Negotiation,
+    negotiation: Negotiation,
     /// Choose the cipher suite by the server's order of preference, not the client's.
     prefer_server_order: bool,
     /// Session cache, tickets and early data.
-    pub sessions: ServerSessions,
+    sessions: ServerSessions,
     /// Where secrets are logged (nowhere by default).
-    pub key_log: KeyLog,
+    key_log: KeyLog,
 }
 
 impl ServerConfigBuilder {
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Sets the certificate chain and key the server presents by default (identity 0).
-    pub fn set_identity(&mut self, identity: Identity) {
-        self.identities.set_default(identity);
     }
 
     /// Lets an application choose the identity from the ClientHello.
@@ -74,31 +68,48 @@ impl ServerConfigBuilder {
         self.client_auth = mode;
     }
 
-    /// Trusts the CA certificates in a PEM file for verifying client certificates.
-    pub fn add_client_trust_anchors_file(&mut self, path: &Path) -> Result<usize, Error> {
-        self.client_trust.add_file(path)
+    /// Sets what client certificates are checked against, replacing the earlier trust.
+    pub fn set_trust(&mut self, trust: Arc<Trust>) {
+        self.client_trust = trust;
     }
 
-    /// Trusts the CA certificates in PEM text for verifying client certificates.
-    pub fn add_client_trust_anchors_pem(&mut self, pem: &[u8]) -> Result<usize, Error> {
-        self.client_trust.add_pem(pem, "the client CA PEM data")
+    /// Installs (or, with None, removes) the application's check of client certificates.
+    pub fn set_check(&mut self, check: Option<(Arc<dyn CertificateCheck>, CheckMode)>) {
+        self.client_check = check;
     }
 
-    /// Trusts one DER CA certificate for verifying client certificates.
-    pub fn add_client_trust_anchor_der(&mut self, der: &[u8]) -> Result<usize, Error> {
-        self.client_trust.add_der(der, "the client CA DER data")
+    /// Adds an identity the server may present; returns its number (0 for the first, the
+    /// default).
+    pub fn add_identity(&mut self, identity: Identity) -> usize {
+        self.identities.push(identity)
     }
 
-    /// Trusts the certificates of every PEM file in a directory for client certificates.
-    pub fn add_client_trust_anchors_dir(&mut self, dir: &Path) -> Result<usize, Error> {
-        self.client_trust.add_dir(dir)
+    /// Refuses a server name no identity's certificate names (on), or answers it with the
+    /// default identity (off, the default).
+    pub fn set_refuse_unknown_name(&mut self, refuse: bool) {
+        self.refuse_unknown_name = refuse;
+    }
+
+    /// Protocol versions, ALPN, cipher suites and key-exchange groups.
+    pub fn negotiation_mut(&mut self) -> &mut Negotiation {
+        &mut self.negotiation
+    }
+
+    /// Session cache, tickets and early data.
+    pub fn sessions_mut(&mut self) -> &mut ServerSessions {
+        &mut self.sessions
+    }
+
+    /// Where the secrets of connections made from the configs built are logged.
+    pub fn key_log_mut(&mut self) -> &mut KeyLog {
+        &mut self.key_log
     }
 
     pub fn build(&self) -> Result<ServerConfig, Error> {
         if self.identities.is_empty() {
             return Err(Error::new(
                 FTLS_ERR_CONFIG,
-                "a server needs a certificate chain and private key: load an identity first",
+                "a server needs a certificate chain and private key: add an identity first",
             ));
         }
         self.refuse_client_checks_without_client_auth()?;
@@ -108,8 +119,8 @@ impl ServerConfigBuilder {
             .map_err(|err| Error::new(FTLS_ERR_CONFIG, err.to_string()))?;
         let builder = match self.client_auth {
             ClientAuth::None => builder.with_no_client_auth(),
-            mode => builder.with_client_cert_verifier(self.client_verification.client_verifier(
-                &self.client_trust,
+            mode => builder.with_client_cert_verifier(self.client_verification().client_verifier(
+                self.client_trust.anchors(),
                 provider,
                 mode == ClientAuth::Required,
             )?),
@@ -125,11 +136,9 @@ impl ServerConfigBuilder {
         self.sessions
             .apply(&mut config, self.client_policy_digest())?;
         let key_log = self.key_log.for_server(self.sessions.accepts_early_data());
-        let secrets = Arc::new(SecretRouter::with_key_log(key_log));
-        config.key_log = secrets.clone();
+        config.key_log = Arc::new(ConfigKeyLog::server(key_log));
         Ok(ServerConfig {
             rustls: Arc::new(config),
-            secrets,
         })
     }
 
@@ -139,8 +148,8 @@ impl ServerConfigBuilder {
         if self.client_auth != ClientAuth::None {
             return Ok(());
         }
-        let mut set = self.client_verification.settings();
-        if !self.client_trust.is_empty() {
+        let mut set = self.client_verification().settings();
+        if !self.client_trust.anchors().is_empty() {
             set.insert(0, "client CA certificates");
         }
         if set.is_empty() {
@@ -166,9 +175,13 @@ impl ServerConfigBuilder {
             ClientAuth::Required => b"required",
         };
         policy.field("client authentication", mode);
-        policy.set("trust anchor", self.client_trust.policy_members());
-        self.client_verification.encode_policy(&mut policy);
+        policy.set("trust anchor", self.client_trust.anchors().policy_members());
+        self.client_verification().encode_policy(&mut policy);
         policy.finish()
+    }
+
+    fn client_verification(&self) -> PeerVerification {
+        self.client_trust.verification(self.client_check.clone())
     }
 }
 
@@ -176,5 +189,4 @@ impl ServerConfigBuilder {
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
     pub(crate) rustls: Arc<rustls::ServerConfig>,
-    pub(crate) secrets: Arc<SecretRouter>,
 }

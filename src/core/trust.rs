@@ -1,7 +1,9 @@
-//! Trust anchors: the CA certificates a peer's chain must lead to.
+//! What a peer's certificate is checked against: trust anchors (the CA certificates a peer's
+//! chain must lead to) with CRLs and a revocation policy, or pinned certificates.
 
 use super::error::{describe_io, Error, ResultCode::*};
 use super::sessions::PolicyEncoder;
+use super::verify::{CertificateCheck, CheckMode, PeerVerification, RevocationPolicy};
 use super::{pem, source};
 use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
@@ -23,24 +25,12 @@ impl Default for TrustAnchors {
 }
 
 impl TrustAnchors {
-    /// Adds every certificate in a PEM bundle; fails (adding nothing) if any is unusable.
-    /// Returns how many were added.
-    pub fn add_pem(&mut self, pem_bytes: &[u8], what: &str) -> Result<usize, Error> {
-        let certs = pem::certificates(pem_bytes, what)?;
-        self.add_all(&certs, what)
-    }
-
-    /// As [`Self::add_pem`], reading a file: PEM (any number of certificates) or DER (one).
+    /// Adds the certificates of a file: PEM (any number) or DER (one, or several concatenated).
+    /// All or nothing: fails, adding none, if one is unusable. Returns how many were added.
     pub fn add_file(&mut self, path: &Path) -> Result<usize, Error> {
         let bytes = source::read_file(path)?;
         let certs = pem::certificates_pem_or_der(&bytes, &path.display().to_string())?;
         self.add_all(&certs, &path.display().to_string())
-    }
-
-    /// Adds one DER certificate.
-    pub fn add_der(&mut self, der: &[u8], what: &str) -> Result<usize, Error> {
-        let cert = pem::der_certificate(der, what)?;
-        self.add_all(&[cert], what)
     }
 
     /// Adds the certificates of every PEM file in a directory (not its subdirectories), such
@@ -176,6 +166,94 @@ impl TrustAnchors {
     }
 }
 
+/// Everything a peer's certificate is checked against, loaded once and handed to either kind
+/// of config builder: CA certificates, CRLs and the revocation policy, or pinned certificates.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    anchors: TrustAnchors,
+    /// Pins, CRLs and the revocation policy; never an application check (builders own that).
+    rules: PeerVerification,
+}
+
+impl Trust {
+    #[cfg(test)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Trusts the CA certificates of a file: PEM (any number) or DER (one, or several
+    /// concatenated). All or nothing.
+    pub fn add_ca_file(&mut self, path: &Path) -> Result<usize, Error> {
+        self.anchors.add_file(path)
+    }
+
+    /// Trusts the CA certificates of every PEM file in a directory (OpenSSL's hashed layout
+    /// too). All or nothing.
+    pub fn add_ca_dir(&mut self, dir: &Path) -> Result<usize, Error> {
+        self.anchors.add_dir(dir)
+    }
+
+    /// Trusts the CA certificates in memory: PEM (any number) or DER (one, or several
+    /// concatenated). All or nothing.
+    pub fn add_ca_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
+        let what = "the CA data";
+        self.anchors
+            .add_all(&pem::certificates_pem_or_der(data, what)?, what)
+    }
+
+    /// Trusts the platform's store (honouring `SSL_CERT_FILE` / `SSL_CERT_DIR`).
+    pub fn add_system_roots(&mut self) -> Result<usize, Error> {
+        self.anchors.add_system_roots()
+    }
+
+    /// Trusts the Mozilla CA set bundled with ftls (webpki-roots).
+    pub fn add_webpki_roots(&mut self) -> usize {
+        self.anchors.add_webpki_roots()
+    }
+
+    /// Adds the CRLs of a file (PEM `X509 CRL` sections, or one DER CRL). All or nothing.
+    pub fn add_crl_file(&mut self, path: &Path) -> Result<usize, Error> {
+        self.rules.add_crl_file(path)
+    }
+
+    /// Adds the CRLs in memory (PEM sections, or one DER CRL). All or nothing.
+    pub fn add_crl_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if pem::is_pem(data) {
+            self.rules.add_crl_pem(data)
+        } else {
+            self.rules.add_crl_der(data)
+        }
+    }
+
+    pub fn set_revocation_policy(&mut self, policy: RevocationPolicy) {
+        self.rules.set_revocation_policy(policy);
+    }
+
+    /// Pins the certificates of a file (PEM, or DER: one or several concatenated).
+    pub fn add_pin_file(&mut self, path: &Path) -> Result<usize, Error> {
+        self.rules.pin_file(path)
+    }
+
+    /// Pins the certificates in memory (PEM, or DER: one or several concatenated).
+    pub fn add_pin_mem(&mut self, data: &[u8]) -> Result<usize, Error> {
+        self.rules.pin_mem(data)
+    }
+
+    pub(crate) fn anchors(&self) -> &TrustAnchors {
+        &self.anchors
+    }
+
+    /// How peers are judged: these anchors' rules with a builder's application check.
+    pub(crate) fn verification(
+        &self,
+        check: Option<(Arc<dyn CertificateCheck>, CheckMode)>,
+    ) -> PeerVerification {
+        let mut verification = self.rules.clone();
+        verification.set_check(check);
+        verification
+    }
+}
+
 /// Where the system store was looked for, for error details.
 fn system_store_description() -> String {
     let var = |name: &str| {
@@ -233,29 +311,32 @@ mod tests {
 
     #[test]
     fn a_bundle_is_added_whole_or_not_at_all() {
-        let mut anchors = TrustAnchors::default();
+        let mut trust = Trust::default();
         let bundle = [read("ca.pem"), read("other-ca.pem")].concat();
         let broken = [&bundle[..], NOT_A_CERTIFICATE].concat();
-        let err = anchors.add_pem(&broken, "the bundle").unwrap_err();
+        let err = trust.add_ca_mem(&broken).unwrap_err();
         assert_eq!(err.code(), FTLS_ERR_CERT_INVALID);
         assert!(
             err.detail()
-                .starts_with("certificate #3 in the bundle cannot be a trust anchor"),
+                .starts_with("certificate #3 in the CA data cannot be a trust anchor"),
             "{err}"
         );
-        assert!(anchors.is_empty(), "nothing of a refused bundle is kept");
-        assert_eq!(anchors.add_pem(&bundle, "the bundle"), Ok(2));
-        assert_eq!(anchors.root_store().len(), 2);
+        assert!(
+            trust.anchors().is_empty(),
+            "nothing of a refused bundle is kept"
+        );
+        assert_eq!(trust.add_ca_mem(&bundle), Ok(2));
+        assert_eq!(trust.anchors().root_store().len(), 2);
     }
 
     #[test]
-    fn files_are_pem_or_der_and_der_input_must_be_der() {
+    fn files_and_memory_are_pem_or_der() {
         let mut anchors = TrustAnchors::default();
         assert_eq!(anchors.add_file(&cert_dir().join("ca.der")), Ok(1));
         assert_eq!(anchors.add_file(&cert_dir().join("other-ca.pem")), Ok(1));
-        assert_eq!(anchors.add_der(&read("ca.der"), "the CA"), Ok(1));
-        let err = anchors.add_der(&read("ca.pem"), "the CA").unwrap_err();
-        assert_eq!(err.code(), FTLS_ERR_BAD_PEM);
+        let mut trust = Trust::default();
+        assert_eq!(trust.add_ca_mem(&read("ca.der")), Ok(1));
+        assert_eq!(trust.add_ca_mem(b"").unwrap_err().code(), FTLS_ERR_BAD_PEM);
         let err = anchors
             .add_file(&cert_dir().join("missing.pem"))
             .unwrap_err();

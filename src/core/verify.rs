@@ -160,26 +160,30 @@ impl PeerVerification {
     }
 
     /// Trusts exactly this certificate (e.g. a self-signed one from `openssl req -x509`).
-    pub fn pin_certificate(&mut self, cert: CertificateDer<'static>) {
+    fn pin_certificate(&mut self, cert: CertificateDer<'static>) {
         if !self.pins.contains(&cert) {
             self.pins.push(cert);
         }
     }
 
-    /// Pins the certificates of a file (PEM or one DER certificate).
+    /// Pins the certificates of a file (PEM, or DER: one or several concatenated).
     pub fn pin_file(&mut self, path: &Path) -> Result<usize, Error> {
         let bytes = source::read_file(path)?;
-        let certs = pem::certificates_pem_or_der(&bytes, &path.display().to_string())?;
-        let count = certs.len();
-        certs
-            .into_iter()
-            .for_each(|cert| self.pin_certificate(cert));
-        Ok(count)
+        self.pin_all(pem::certificates_pem_or_der(
+            &bytes,
+            &path.display().to_string(),
+        )?)
     }
 
-    /// Pins the certificates of PEM text.
-    pub fn pin_pem(&mut self, input: &[u8]) -> Result<usize, Error> {
-        let certs = pem::certificates(input, "the pinned certificate PEM data")?;
+    /// Pins the certificates in memory (PEM, or DER: one or several concatenated).
+    pub fn pin_mem(&mut self, input: &[u8]) -> Result<usize, Error> {
+        self.pin_all(pem::certificates_pem_or_der(
+            input,
+            "the pinned certificate data",
+        )?)
+    }
+
+    fn pin_all(&mut self, certs: Vec<CertificateDer<'static>>) -> Result<usize, Error> {
         let count = certs.len();
         certs
             .into_iter()
@@ -970,7 +974,7 @@ mod tests {
         assert_eq!(pinned.pin_file(&cert_dir().join("server.der")), Ok(1));
         assert_eq!(pinned.pins.len(), 1, "the same certificate is pinned once");
         pinned
-            .pin_pem(&crate::core::test_pki::read("expired-server.pem"))
+            .pin_mem(&crate::core::test_pki::read("expired-server.pem"))
             .unwrap();
         let none = TrustAnchors::default();
         assert_eq!(

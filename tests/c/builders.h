@@ -17,7 +17,7 @@ static inline ftls_client_config_builder *client_builder(uint32_t versions)
     ftls_client_config_builder *b = NULL;
     ftls_result r = ftls_client_config_builder_new(&b);
     if (r == FTLS_OK) {
-        r = ftls_client_config_builder_load_ca_file(b, cert_path("ca.pem"));
+        r = client_trust_ca_file(b, cert_path("ca.pem"));
     }
     if (r == FTLS_OK && versions != 0) {
         r = ftls_client_config_builder_set_versions(b, versions);
@@ -39,8 +39,8 @@ static inline ftls_server_config_builder *server_builder(uint32_t versions, cons
     ftls_server_config_builder *b = NULL;
     ftls_result r = ftls_server_config_builder_new(&b);
     if (r == FTLS_OK) {
-        r = ftls_server_config_builder_load_identity_file(
-            b, cert_path(cert ? cert : "server.pem"), cert_path(key ? key : "server.key"));
+        r = server_add_identity_files(b, cert_path(cert ? cert : "server.pem"),
+                                      cert_path(key ? key : "server.key"));
     }
     if (r == FTLS_OK && versions != 0) {
         r = ftls_server_config_builder_set_versions(b, versions);
@@ -52,6 +52,19 @@ static inline ftls_server_config_builder *server_builder(uint32_t versions, cons
         return NULL;
     }
     return b;
+}
+
+/* Stateless tickets under ftls' own random, self-rotating keys: a ticketer made with no keys,
+ * handed to the builder and freed again. Returns the first failure. */
+static inline ftls_result server_set_own_tickets(ftls_server_config_builder *b)
+{
+    ftls_ticketer *ticketer = NULL;
+    ftls_result r = ftls_ticketer_new(NULL, 0, 0, 0, &ticketer);
+    if (r == FTLS_OK) {
+        r = ftls_server_config_builder_set_ticketer(b, ticketer);
+    }
+    ftls_ticketer_free(ticketer);
+    return r;
 }
 
 /* Builds (a failure is a failed setup line) and frees the builder. NULL builder: NULL. */

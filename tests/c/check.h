@@ -41,7 +41,7 @@ static const char *check_case = "-";
  * Fetching an object's `_last_error()` detail
  * ------------------------------------------------------------------------------------------ */
 
-/* One signature for the three `_last_error()` functions, so checks can take any of them. */
+/* One signature for the objects' `_last_error()` functions, so checks can take any of them. */
 typedef ftls_result (*detail_getter)(const void *object, char *buf, size_t buf_len,
                                      size_t *out_len);
 
@@ -63,6 +63,18 @@ static inline ftls_result server_builder_last_error(const void *object, char *bu
 {
     return ftls_server_config_builder_last_error((const ftls_server_config_builder *)object,
                                                  buf, buf_len, out_len);
+}
+
+static inline ftls_result identity_last_error(const void *object, char *buf, size_t buf_len,
+                                              size_t *out_len)
+{
+    return ftls_identity_last_error((const ftls_identity *)object, buf, buf_len, out_len);
+}
+
+static inline ftls_result trust_last_error(const void *object, char *buf, size_t buf_len,
+                                           size_t *out_len)
+{
+    return ftls_trust_last_error((const ftls_trust *)object, buf, buf_len, out_len);
 }
 
 #define DETAIL_MAX 4096
@@ -92,6 +104,8 @@ static inline const char *detail_text(detail_getter get, const void *object)
 #define CONN_DETAIL(conn) detail_text(conn_last_error, (conn))
 #define CLIENT_BUILDER_DETAIL(b) detail_text(client_builder_last_error, (b))
 #define SERVER_BUILDER_DETAIL(b) detail_text(server_builder_last_error, (b))
+#define IDENTITY_DETAIL(id) detail_text(identity_last_error, (id))
+#define TRUST_DETAIL(t) detail_text(trust_last_error, (t))
 
 /* ---------------------------------------------------------------------------------------------
  * Checks
@@ -164,6 +178,12 @@ static inline bool check_result_at(const char *file, int line, const char *expr,
     check_result_at(__FILE__, __LINE__, #call, (int)(call), (want), server_builder_last_error, \
                     (builder))
 
+#define CHECK_RESULT_ID(identity, call, want)                                      \
+    check_result_at(__FILE__, __LINE__, #call, (int)(call), (want), identity_last_error, \
+                    (identity))
+#define CHECK_RESULT_TR(trust, call, want) \
+    check_result_at(__FILE__, __LINE__, #call, (int)(call), (want), trust_last_error, (trust))
+
 /* A result that is only compared (e.g. one recorded by the pump), with a label. */
 static inline bool check_code_at(const char *file, int line, const char *label, int got,
                                  ftls_result want, detail_getter get, const void *object)
@@ -189,6 +209,10 @@ static inline bool check_detail_at(const char *file, int line, const char *what,
     check_detail_at(__FILE__, __LINE__, #builder, client_builder_last_error, (builder), (needle))
 #define CHECK_SB_DETAIL(builder, needle) \
     check_detail_at(__FILE__, __LINE__, #builder, server_builder_last_error, (builder), (needle))
+#define CHECK_ID_DETAIL(identity, needle) \
+    check_detail_at(__FILE__, __LINE__, #identity, identity_last_error, (identity), (needle))
+#define CHECK_TR_DETAIL(trust, needle) \
+    check_detail_at(__FILE__, __LINE__, #trust, trust_last_error, (trust), (needle))
 
 /* ftls_str / ftls_bytes equal a C string. */
 static inline bool str_equals(ftls_str s, const char *want)

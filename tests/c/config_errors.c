@@ -1,7 +1,8 @@
 /*
- * config_errors: loading credentials and building configs, from files and from memory, with
- * every kind of bad input; the exact ftls_result and a detail naming the cause for each. A
- * failed load must leave the builder as it was. Also the _last_error() buffer rules.
+ * config_errors: loading credentials into identities and trust objects and building configs,
+ * from files and from memory, with every kind of bad input; the exact ftls_result and a detail
+ * naming the cause for each. A failed load must leave the object (and so the builder given it)
+ * as it was. Also the _last_error() buffer rules of every object that has one.
  *
  * Usage: config_errors CERT_DIR [CASE]
  */
@@ -67,330 +68,249 @@ static void load_blob(blob *b, const char *name)
 
 /* -------------------------------------------------------------------------------------------- */
 
+/* A new identity and a new trust object for a case (false after a failed check). */
+static bool new_identity_and_trust(ftls_identity **id, ftls_trust **tr)
+{
+    *id = NULL;
+    *tr = NULL;
+    return CHECK_RESULT(ftls_identity_new(id), FTLS_OK) &&
+           CHECK_RESULT(ftls_trust_new(tr), FTLS_OK);
+}
+
 static void case_missing_file(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id;
+    ftls_trust *tr;
     const char *missing = missing_path();
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+    if (!new_identity_and_trust(&id, &tr)) {
         goto out;
     }
-    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, missing), FTLS_ERR_FILE)) {
-        CHECK_CB_DETAIL(cb, missing);
-        CHECK_CB_DETAIL(cb, "No such file or directory");
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, missing), FTLS_ERR_FILE)) {
+        CHECK_TR_DETAIL(tr, missing);
+        CHECK_TR_DETAIL(tr, "No such file or directory");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_file(cb, missing,
-                                                                      cert_path("client.key")),
-                        FTLS_ERR_FILE)) {
-        CHECK_CB_DETAIL(cb, missing);
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_crl_file(tr, missing), FTLS_ERR_FILE)) {
+        CHECK_TR_DETAIL(tr, missing);
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_file(cb, cert_path("client.pem"),
-                                                                      missing),
-                        FTLS_ERR_FILE)) {
-        CHECK_CB_DETAIL(cb, missing);
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_pin_file(tr, missing), FTLS_ERR_FILE)) {
+        CHECK_TR_DETAIL(tr, missing);
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, missing,
-                                                                      cert_path("server.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, missing, cert_path("client.key")),
                         FTLS_ERR_FILE)) {
-        CHECK_SB_DETAIL(sb, missing);
+        CHECK_ID_DETAIL(id, missing);
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                      missing),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("client.pem"), missing),
                         FTLS_ERR_FILE)) {
-        CHECK_SB_DETAIL(sb, missing);
+        CHECK_ID_DETAIL(id, missing);
     }
-    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, missing),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, missing, cert_path("server.key")),
                         FTLS_ERR_FILE)) {
-        CHECK_SB_DETAIL(sb, missing);
+        CHECK_ID_DETAIL(id, missing);
+    }
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"), missing),
+                        FTLS_ERR_FILE)) {
+        CHECK_ID_DETAIL(id, missing);
     }
 out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 static void case_directory_as_file(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id;
+    ftls_trust *tr;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+    if (!new_identity_and_trust(&id, &tr)) {
         goto out;
     }
-    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, cert_dir), FTLS_ERR_FILE)) {
-        CHECK_CB_DETAIL(cb, cert_dir);
-        CHECK_CB_DETAIL(cb, "directory");
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, cert_dir), FTLS_ERR_FILE)) {
+        CHECK_TR_DETAIL(tr, cert_dir);
+        CHECK_TR_DETAIL(tr, "directory");
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                      cert_dir),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"), cert_dir),
                         FTLS_ERR_FILE)) {
-        CHECK_SB_DETAIL(sb, "directory");
+        CHECK_ID_DETAIL(id, "directory");
     }
-    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, cert_dir),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_dir, cert_path("server.key")),
                         FTLS_ERR_FILE)) {
-        CHECK_SB_DETAIL(sb, "directory");
+        CHECK_ID_DETAIL(id, "directory");
     }
 out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 static void case_garbage_pem(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id;
+    ftls_trust *tr;
     const char *garbage = cert_path("garbage.pem");
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+    if (!new_identity_and_trust(&id, &tr)) {
         goto out;
     }
     /* Files. */
-    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, garbage),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(cb, garbage);
-        CHECK_CB_DETAIL(cb, "not valid PEM");
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, garbage), FTLS_ERR_BAD_PEM)) {
+        CHECK_TR_DETAIL(tr, garbage);
+        CHECK_TR_DETAIL(tr, "not valid PEM");
     }
-    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, garbage),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, garbage, cert_path("server.key")),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(sb, garbage);
+        CHECK_ID_DETAIL(id, garbage);
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, garbage,
-                                                                      cert_path("server.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("client.pem"), garbage),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(sb, garbage);
-    }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_file(cb, cert_path("client.pem"),
-                                                                      garbage),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(cb, garbage);
+        CHECK_ID_DETAIL(id, garbage);
     }
     /* Memory. */
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_ca_pem(cb, garbage_pem.data,
-                                                               garbage_pem.len),
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_mem(tr, garbage_pem.data, garbage_pem.len),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(cb, "not valid PEM");
+        CHECK_TR_DETAIL(tr, "not valid PEM");
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_pem(sb, garbage_pem.data,
-                                                                     garbage_pem.len,
-                                                                     server_key.data,
-                                                                     server_key.len),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, garbage_pem.data, garbage_pem.len,
+                                                  server_key.data, server_key.len),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(sb, "the certificate chain is not valid PEM");
+        CHECK_ID_DETAIL(id, "the certificate chain is not valid PEM");
     }
 out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 static void case_random_bytes(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id;
+    ftls_trust *tr;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+    if (!new_identity_and_trust(&id, &tr)) {
         goto out;
     }
     if (random_file[0] != 0) {
-        if (CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, random_file),
-                            FTLS_ERR_BAD_PEM)) {
-            CHECK_CB_DETAIL(cb, random_file);
-            CHECK_CB_DETAIL(cb, "is not PEM");
+        if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, random_file), FTLS_ERR_BAD_PEM)) {
+            CHECK_TR_DETAIL(tr, random_file);
+            CHECK_TR_DETAIL(tr, "is not PEM");
         }
-        if (CHECK_RESULT_SB(sb,
-                            ftls_server_config_builder_load_identity_file(
-                                sb, random_file, cert_path("server.key")),
+        if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, random_file, cert_path("server.key")),
                             FTLS_ERR_BAD_PEM)) {
-            CHECK_SB_DETAIL(sb, random_file);
+            CHECK_ID_DETAIL(id, random_file);
         }
-        if (CHECK_RESULT_SB(sb,
-                            ftls_server_config_builder_load_identity_file(
-                                sb, cert_path("server.pem"), random_file),
+        if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"), random_file),
                             FTLS_ERR_BAD_PEM)) {
-            CHECK_SB_DETAIL(sb, random_file);
+            CHECK_ID_DETAIL(id, random_file);
         }
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_ca_pem(cb, random_bytes,
-                                                               sizeof random_bytes),
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_mem(tr, random_bytes, sizeof random_bytes),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(cb, "is not PEM");
+        CHECK_TR_DETAIL(tr, "is not PEM");
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_client_ca_pem(sb, random_bytes,
-                                                                      sizeof random_bytes),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, client_pem.data, client_pem.len,
+                                                  random_bytes, sizeof random_bytes),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(sb, "is not PEM");
-    }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_pem(cb, client_pem.data,
-                                                                     client_pem.len, random_bytes,
-                                                                     sizeof random_bytes),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(cb, "the private key is not PEM");
+        CHECK_ID_DETAIL(id, "the private key is not PEM");
     }
 out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 static void case_pem_without_certificate(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id;
+    ftls_trust *tr;
     const char *no_cert = cert_path("no-cert.pem");
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+    if (!new_identity_and_trust(&id, &tr)) {
         goto out;
     }
     /* As a certificate chain. */
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, no_cert,
-                                                                      cert_path("server.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, no_cert, cert_path("server.key")),
                         FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_SB_DETAIL(sb, no_cert);
-        CHECK_SB_DETAIL(sb, "holds no certificate");
+        CHECK_ID_DETAIL(id, no_cert);
+        CHECK_ID_DETAIL(id, "holds no certificate");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_pem(cb, no_cert_pem.data,
-                                                                     no_cert_pem.len,
-                                                                     client_key.data,
-                                                                     client_key.len),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, no_cert_pem.data, no_cert_pem.len,
+                                                  client_key.data, client_key.len),
                         FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_CB_DETAIL(cb, "holds no certificate");
+        CHECK_ID_DETAIL(id, "holds no certificate");
     }
     /* As CA certificates. */
-    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, no_cert),
-                        FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_CB_DETAIL(cb, no_cert);
-        CHECK_CB_DETAIL(cb, "holds no certificate");
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, no_cert), FTLS_ERR_NO_CERTIFICATE)) {
+        CHECK_TR_DETAIL(tr, no_cert);
+        CHECK_TR_DETAIL(tr, "holds no certificate");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_ca_pem(cb, no_cert_pem.data,
-                                                               no_cert_pem.len),
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_mem(tr, no_cert_pem.data, no_cert_pem.len),
                         FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_CB_DETAIL(cb, "holds no certificate");
-    }
-    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, no_cert),
-                        FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_SB_DETAIL(sb, "holds no certificate");
-    }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_client_ca_pem(sb, no_cert_pem.data,
-                                                                      no_cert_pem.len),
-                        FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_SB_DETAIL(sb, "holds no certificate");
+        CHECK_TR_DETAIL(tr, "holds no certificate");
     }
 out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 static void case_file_without_private_key(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id = NULL;
     const char *cert_as_key = cert_path("server.pem");
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
-        goto out;
+    if (!CHECK_RESULT(ftls_identity_new(&id), FTLS_OK)) {
+        return;
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                      cert_as_key),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"), cert_as_key),
                         FTLS_ERR_NO_PRIVATE_KEY)) {
-        CHECK_SB_DETAIL(sb, cert_as_key);
-        CHECK_SB_DETAIL(sb, "holds no private key");
+        CHECK_ID_DETAIL(id, cert_as_key);
+        CHECK_ID_DETAIL(id, "holds no private key");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_file(cb, cert_path("client.pem"),
-                                                                      cert_path("ca.pem")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("client.pem"),
+                                                   cert_path("ca.pem")),
                         FTLS_ERR_NO_PRIVATE_KEY)) {
-        CHECK_CB_DETAIL(cb, "holds no private key");
+        CHECK_ID_DETAIL(id, "holds no private key");
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_pem(sb, server_pem.data,
-                                                                     server_pem.len, ca_pem.data,
-                                                                     ca_pem.len),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, server_pem.data, server_pem.len,
+                                                  ca_pem.data, ca_pem.len),
                         FTLS_ERR_NO_PRIVATE_KEY)) {
-        CHECK_SB_DETAIL(sb, "the private key holds no private key");
+        CHECK_ID_DETAIL(id, "the private key holds no private key");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_pem(cb, client_pem.data,
-                                                                     client_pem.len,
-                                                                     client_pem.data,
-                                                                     client_pem.len),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, client_pem.data, client_pem.len,
+                                                  client_pem.data, client_pem.len),
                         FTLS_ERR_NO_PRIVATE_KEY)) {
-        CHECK_CB_DETAIL(cb, "holds no private key");
+        CHECK_ID_DETAIL(id, "holds no private key");
     }
-out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
 }
 
 static void case_key_mismatch(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id = NULL;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
-        goto out;
+    if (!CHECK_RESULT(ftls_identity_new(&id), FTLS_OK)) {
+        return;
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(
-                            sb, cert_path("server.pem"), cert_path("mismatch.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                                   cert_path("mismatch.key")),
                         FTLS_ERR_KEY_MISMATCH)) {
-        CHECK_SB_DETAIL(sb, "does not match");
-        CHECK_SB_DETAIL(sb, cert_path("mismatch.key"));
-        CHECK_SB_DETAIL(sb, cert_path("server.pem"));
+        CHECK_ID_DETAIL(id, "does not match");
+        CHECK_ID_DETAIL(id, cert_path("mismatch.key"));
+        CHECK_ID_DETAIL(id, cert_path("server.pem"));
     }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_pem(sb, server_pem.data,
-                                                                     server_pem.len,
-                                                                     mismatch_key.data,
-                                                                     mismatch_key.len),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, server_pem.data, server_pem.len,
+                                                  mismatch_key.data, mismatch_key.len),
                         FTLS_ERR_KEY_MISMATCH)) {
-        CHECK_SB_DETAIL(sb, "does not match");
+        CHECK_ID_DETAIL(id, "does not match");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_file(
-                            cb, cert_path("server.pem"), cert_path("mismatch.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, client_pem.data, client_pem.len,
+                                                  server_key.data, server_key.len),
                         FTLS_ERR_KEY_MISMATCH)) {
-        CHECK_CB_DETAIL(cb, "does not match");
-    }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_pem(cb, client_pem.data,
-                                                                     client_pem.len,
-                                                                     server_key.data,
-                                                                     server_key.len),
-                        FTLS_ERR_KEY_MISMATCH)) {
-        CHECK_CB_DETAIL(cb, "does not match");
+        CHECK_ID_DETAIL(id, "does not match");
     }
     /* An RSA key with an ECDSA certificate: a mismatch too. */
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(
-                            sb, cert_path("server.pem"), cert_path("server-pkcs1.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                                   cert_path("server-pkcs1.key")),
                         FTLS_ERR_KEY_MISMATCH)) {
-        CHECK_SB_DETAIL(sb, "does not match");
+        CHECK_ID_DETAIL(id, "does not match");
     }
-out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
 }
 
 /* A server with this identity completes a handshake with a default client. */
@@ -411,45 +331,34 @@ static void handshake_with_identity(const char *cert, const char *key)
 
 static void case_key_formats(void)
 {
-    ftls_server_config_builder *sb = NULL;
-    ftls_client_config_builder *cb = NULL;
+    ftls_identity *id = NULL;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
-        goto out;
+    if (!CHECK_RESULT(ftls_identity_new(&id), FTLS_OK)) {
+        return;
     }
     /* PKCS#8 (ECDSA and RSA), PKCS#1 RSA, SEC1 EC. */
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                  cert_path("server.key")),
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                               cert_path("server.key")),
                     FTLS_OK);
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(
-                        sb, cert_path("server-rsa.pem"), cert_path("server-rsa.key")),
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server-rsa.pem"),
+                                               cert_path("server-rsa.key")),
                     FTLS_OK);
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(
-                        sb, cert_path("server-rsa.pem"), cert_path("server-pkcs1.key")),
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server-rsa.pem"),
+                                               cert_path("server-pkcs1.key")),
                     FTLS_OK);
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                  cert_path("server-sec1.key")),
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                               cert_path("server-sec1.key")),
                     FTLS_OK);
-    CHECK_RESULT_CB(cb,
-                    ftls_client_config_builder_load_identity_file(
-                        cb, cert_path("client-rsa.pem"), cert_path("client-rsa.key")),
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("client-rsa.pem"),
+                                               cert_path("client-rsa.key")),
                     FTLS_OK);
-    CHECK_RESULT_CB(cb,
-                    ftls_client_config_builder_load_identity_pem(cb, server_pem.data,
-                                                                 server_pem.len, server_key.data,
-                                                                 server_key.len),
+    CHECK_RESULT_ID(id, ftls_identity_set_mem(id, server_pem.data, server_pem.len,
+                                              server_key.data, server_key.len),
                     FTLS_OK);
+    ftls_identity_free(id);
     /* The keys loaded from the older encodings actually sign. */
     handshake_with_identity("server-rsa.pem", "server-pkcs1.key");
     handshake_with_identity("server.pem", "server-sec1.key");
-out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
 }
 
 /* A CERTIFICATE block whose base64 is fine but whose bytes are no certificate. */
@@ -464,53 +373,41 @@ static const char not_der_key[] =
 
 static void case_unusable_certificates_and_keys(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id;
+    ftls_trust *tr;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+    if (!new_identity_and_trust(&id, &tr)) {
         goto out;
     }
     /* A "certificate" that is not DER cannot be a trust anchor. */
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_ca_pem(cb,
-                                                               (const uint8_t *)not_der_certificate,
-                                                               strlen(not_der_certificate)),
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_mem(tr, (const uint8_t *)not_der_certificate,
+                                                  strlen(not_der_certificate)),
                         FTLS_ERR_CERT_INVALID)) {
-        CHECK_CB_DETAIL(cb, "certificate #1 in the CA PEM data cannot be a trust anchor");
-    }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_client_ca_pem(
-                            sb, (const uint8_t *)not_der_certificate, strlen(not_der_certificate)),
-                        FTLS_ERR_CERT_INVALID)) {
-        CHECK_SB_DETAIL(sb, "cannot be a trust anchor");
+        CHECK_TR_DETAIL(tr, "certificate #1 in the CA data cannot be a trust anchor");
     }
     /* ... nor the leaf of an identity. */
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_pem(
-                            sb, (const uint8_t *)not_der_certificate, strlen(not_der_certificate),
-                            server_key.data, server_key.len),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, (const uint8_t *)not_der_certificate,
+                                                  strlen(not_der_certificate), server_key.data,
+                                                  server_key.len),
                         FTLS_ERR_CERT_INVALID)) {
-        CHECK_SB_DETAIL(sb, "the first certificate in the certificate chain cannot be used");
+        CHECK_ID_DETAIL(id, "the first certificate in the certificate chain cannot be used");
     }
-    /* Encrypted keys and keys that are not DER are unsupported. */
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_pem(
-                            sb, server_pem.data, server_pem.len, (const uint8_t *)encrypted_key,
-                            strlen(encrypted_key)),
+    /* Encrypted keys (without a password) and keys that are not DER are unsupported. */
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, server_pem.data, server_pem.len,
+                                                  (const uint8_t *)encrypted_key,
+                                                  strlen(encrypted_key)),
                         FTLS_ERR_UNSUPPORTED_KEY)) {
-        CHECK_SB_DETAIL(sb, "encrypted private key");
+        CHECK_ID_DETAIL(id, "encrypted private key");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_pem(
-                            cb, client_pem.data, client_pem.len, (const uint8_t *)not_der_key,
-                            strlen(not_der_key)),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, client_pem.data, client_pem.len,
+                                                  (const uint8_t *)not_der_key,
+                                                  strlen(not_der_key)),
                         FTLS_ERR_UNSUPPORTED_KEY)) {
-        CHECK_CB_DETAIL(cb, "cannot use the private key");
+        CHECK_ID_DETAIL(id, "cannot use the private key");
     }
 out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 static void case_builder_reuse(void)
@@ -525,7 +422,7 @@ static void case_builder_reuse(void)
     if (sc == NULL || !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK)) {
         goto out;
     }
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, cert_path("ca.pem")), FTLS_OK);
+    CHECK_RESULT_CB(cb, client_trust_ca_file(cb, cert_path("ca.pem")), FTLS_OK);
     CHECK_RESULT_CB(cb, ftls_client_config_builder_set_versions(cb, FTLS_PROTOCOL_TLS13), FTLS_OK);
     CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &tls13), FTLS_OK);
     /* Change the builder and build again: the first config does not change. */
@@ -541,7 +438,7 @@ static void case_builder_reuse(void)
         if (pair_new(&p, configs[i], "localhost", sc) &&
             CHECK(pair_handshake(&p), "handshake with config %zu after the builder was freed",
                   i + 1) &&
-            CHECK_RESULT_CONN(p.client, ftls_connection_protocol_version_name(p.client, &version),
+            CHECK_RESULT_CONN(p.client, ftls_connection_protocol_version(p.client, NULL, &version),
                               FTLS_OK)) {
             CHECK_STR("config built before/after changing the builder", version, want[i]);
         }
@@ -560,6 +457,7 @@ static void case_incomplete_configs(void)
     ftls_server_config_builder *sb = NULL;
     ftls_client_config *cc = NULL;
     ftls_server_config *sc = NULL;
+    ftls_trust *tr = NULL;
 
     if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
         !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
@@ -572,13 +470,12 @@ static void case_incomplete_configs(void)
     CHECK(cc == NULL, "a failed client build left *out_config untouched");
     /* A server without an identity. */
     if (CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_ERR_CONFIG)) {
-        CHECK_SB_DETAIL(sb, "load an identity");
+        CHECK_SB_DETAIL(sb, "a server needs a certificate chain and private key");
     }
     CHECK(sc == NULL, "a failed server build left *out_config untouched");
     /* Client authentication without client trust anchors: required, then optional. */
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                  cert_path("server.key")),
+    CHECK_RESULT_SB(sb, server_add_identity_files(sb, cert_path("server.pem"),
+                                                  cert_path("server.key")),
                     FTLS_OK);
     CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED),
                     FTLS_OK);
@@ -591,14 +488,27 @@ static void case_incomplete_configs(void)
         CHECK_SB_DETAIL(sb, "client authentication needs trust anchors");
     }
     CHECK(sc == NULL, "the failed builds left *out_config untouched");
-    /* Completing the configuration makes both builds work. */
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, cert_path("ca.pem")),
-                    FTLS_OK);
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_OK);
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_use_webpki_roots(cb), FTLS_OK);
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_OK);
+    /* An empty trust object is no trust either. */
+    if (CHECK_RESULT(ftls_trust_new(&tr), FTLS_OK)) {
+        CHECK_RESULT_SB(sb, ftls_server_config_builder_set_trust(sb, tr), FTLS_OK);
+        if (CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_ERR_CONFIG)) {
+            CHECK_SB_DETAIL(sb, "client authentication needs trust anchors");
+        }
+        CHECK_RESULT_CB(cb, ftls_client_config_builder_set_trust(cb, tr), FTLS_OK);
+        if (CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_ERR_CONFIG)) {
+            CHECK_CB_DETAIL(cb, "no trust anchors");
+        }
+        /* Completing the configuration makes both builds work. */
+        CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, cert_path("ca.pem")), FTLS_OK);
+        CHECK_RESULT_SB(sb, ftls_server_config_builder_set_trust(sb, tr), FTLS_OK);
+        CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_OK);
+        CHECK_RESULT_TR(tr, ftls_trust_add_webpki_roots(tr), FTLS_OK);
+        CHECK_RESULT_CB(cb, ftls_client_config_builder_set_trust(cb, tr), FTLS_OK);
+        CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_OK);
+    }
     CHECK(cc != NULL && sc != NULL, "successful builds wrote *out_config");
 out:
+    ftls_trust_free(tr);
     ftls_client_config_free(cc);
     ftls_server_config_free(sc);
     ftls_client_config_builder_free(cb);
@@ -681,122 +591,107 @@ static void case_server_names(void)
 
 static void case_path_not_utf8(void)
 {
-    ftls_client_config_builder *cb = NULL;
-    ftls_server_config_builder *sb = NULL;
+    ftls_identity *id;
+    ftls_trust *tr;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+    if (!new_identity_and_trust(&id, &tr)) {
         goto out;
     }
-    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, not_utf8_path),
+    if (CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, not_utf8_path),
                         FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_CB_DETAIL(cb, "argument 'path' is not valid UTF-8");
+        CHECK_TR_DETAIL(tr, "argument 'path' is not valid UTF-8");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_file(cb, not_utf8_path,
-                                                                      cert_path("client.key")),
+    CHECK_RESULT_TR(tr, ftls_trust_add_ca_dir(tr, not_utf8_path), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_TR(tr, ftls_trust_add_crl_file(tr, not_utf8_path), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_TR(tr, ftls_trust_add_pin_file(tr, not_utf8_path), FTLS_ERR_INVALID_ARGUMENT);
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, not_utf8_path, cert_path("client.key")),
                         FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_CB_DETAIL(cb, "argument 'cert_chain_path' is not valid UTF-8");
+        CHECK_ID_DETAIL(id, "argument 'cert_chain_path' is not valid UTF-8");
     }
-    if (CHECK_RESULT_CB(cb,
-                        ftls_client_config_builder_load_identity_file(cb, cert_path("client.pem"),
-                                                                      not_utf8_path),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("client.pem"), not_utf8_path),
                         FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_CB_DETAIL(cb, "argument 'private_key_path' is not valid UTF-8");
-    }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, not_utf8_path,
-                                                                      cert_path("server.key")),
-                        FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_SB_DETAIL(sb, "argument 'cert_chain_path' is not valid UTF-8");
-    }
-    if (CHECK_RESULT_SB(sb,
-                        ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                      not_utf8_path),
-                        FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_SB_DETAIL(sb, "argument 'private_key_path' is not valid UTF-8");
-    }
-    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, not_utf8_path),
-                        FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_SB_DETAIL(sb, "argument 'path' is not valid UTF-8");
+        CHECK_ID_DETAIL(id, "argument 'private_key_path' is not valid UTF-8");
     }
 out:
-    ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 /* The DER of the peer's first certificate equals that of the PEM file `name`. */
 static void check_peer_is(ftls_connection *conn, const char *who, const char *name)
 {
-    size_t der_len = 0, count = 0;
+    size_t der_len = 0, count = ftls_connection_peer_certificate_count(conn);
     uint8_t *der = pem_file_first_cert_der(cert_path(name), &der_len);
+    ftls_certificate *cert = NULL;
     ftls_bytes peer = {NULL, 0};
-    if (der != NULL && CHECK_RESULT_CONN(conn, ftls_connection_peer_certificate_count(conn, &count),
-                                         FTLS_OK) &&
-        CHECK_RESULT_CONN(conn, ftls_connection_peer_certificate(conn, 0, &peer), FTLS_OK)) {
+    if (der != NULL &&
+        CHECK_RESULT_CONN(conn, ftls_connection_peer_certificate(conn, 0, &cert), FTLS_OK) &&
+        CHECK_RESULT(ftls_certificate_der(cert, &peer), FTLS_OK)) {
         CHECK(count == 1 && peer.len == der_len && memcmp(peer.data, der, der_len) == 0,
               "the %s's peer certificate is %s (%zu certificate(s), %zu bytes vs %zu)", who, name,
               count, peer.len, der_len);
     }
+    ftls_certificate_free(cert);
     free(der);
 }
 
+/* A failed set_file/set_mem or add_* leaves the identity or trust as it was, and so what a
+ * builder takes from it. */
 static void case_failed_load_keeps_earlier_state(void)
 {
     ftls_server_config_builder *sb = NULL;
     ftls_client_config_builder *cb = NULL;
     ftls_server_config *sc = NULL;
     ftls_client_config *cc = NULL;
+    ftls_identity *server_id = NULL, *client_id = NULL;
+    ftls_trust *client_cas = NULL, *server_cas = NULL;
     tls_pair p;
 
     memset(&p, 0, sizeof p);
     if (!CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK)) {
+        !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !new_identity_and_trust(&server_id, &client_cas) ||
+        !new_identity_and_trust(&client_id, &server_cas)) {
         goto out;
     }
     /* Server: a good identity, then three bad ones. */
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(
-                        sb, cert_path("server-rsa.pem"), cert_path("server-rsa.key")),
+    CHECK_RESULT_ID(server_id, ftls_identity_set_file(server_id, cert_path("server-rsa.pem"),
+                                                      cert_path("server-rsa.key")),
                     FTLS_OK);
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(sb, cert_path("server.pem"),
-                                                                  cert_path("mismatch.key")),
+    CHECK_RESULT_ID(server_id, ftls_identity_set_file(server_id, cert_path("server.pem"),
+                                                      cert_path("mismatch.key")),
                     FTLS_ERR_KEY_MISMATCH);
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_file(sb, cert_path("garbage.pem"),
-                                                                  cert_path("server.key")),
+    CHECK_RESULT_ID(server_id, ftls_identity_set_file(server_id, cert_path("garbage.pem"),
+                                                      cert_path("server.key")),
                     FTLS_ERR_BAD_PEM);
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_identity_pem(sb, server_pem.data,
-                                                                 server_pem.len, NULL, 0),
+    CHECK_RESULT_ID(server_id,
+                    ftls_identity_set_mem(server_id, server_pem.data, server_pem.len, NULL, 0),
                     FTLS_ERR_BAD_PEM);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_add_identity(sb, server_id), FTLS_OK);
     CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED),
                     FTLS_OK);
     /* Client CA: good, then garbage and a missing file. */
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, cert_path("ca.pem")),
-                    FTLS_OK);
-    CHECK_RESULT_SB(sb,
-                    ftls_server_config_builder_load_client_ca_file(sb, cert_path("garbage.pem")),
+    CHECK_RESULT_TR(client_cas, ftls_trust_add_ca_file(client_cas, cert_path("ca.pem")), FTLS_OK);
+    CHECK_RESULT_TR(client_cas, ftls_trust_add_ca_file(client_cas, cert_path("garbage.pem")),
                     FTLS_ERR_BAD_PEM);
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, missing_path()),
+    CHECK_RESULT_TR(client_cas, ftls_trust_add_ca_file(client_cas, missing_path()),
                     FTLS_ERR_FILE);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_trust(sb, client_cas), FTLS_OK);
     /* Client: trust, then bad trust; an identity, then bad identities. */
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, cert_path("ca.pem")), FTLS_OK);
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_file(cb, cert_path("no-cert.pem")),
+    CHECK_RESULT_TR(server_cas, ftls_trust_add_ca_file(server_cas, cert_path("ca.pem")), FTLS_OK);
+    CHECK_RESULT_TR(server_cas, ftls_trust_add_ca_file(server_cas, cert_path("no-cert.pem")),
                     FTLS_ERR_NO_CERTIFICATE);
-    CHECK_RESULT_CB(cb,
-                    ftls_client_config_builder_load_identity_file(cb, cert_path("client.pem"),
-                                                                  cert_path("client.key")),
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_trust(cb, server_cas), FTLS_OK);
+    CHECK_RESULT_ID(client_id, ftls_identity_set_file(client_id, cert_path("client.pem"),
+                                                      cert_path("client.key")),
                     FTLS_OK);
-    CHECK_RESULT_CB(cb,
-                    ftls_client_config_builder_load_identity_file(
-                        cb, cert_path("client.pem"), cert_path("mismatch.key")),
+    CHECK_RESULT_ID(client_id, ftls_identity_set_file(client_id, cert_path("client.pem"),
+                                                      cert_path("mismatch.key")),
                     FTLS_ERR_KEY_MISMATCH);
-    CHECK_RESULT_CB(cb,
-                    ftls_client_config_builder_load_identity_file(cb, missing_path(),
-                                                                  cert_path("client.key")),
+    CHECK_RESULT_ID(client_id,
+                    ftls_identity_set_file(client_id, missing_path(), cert_path("client.key")),
                     FTLS_ERR_FILE);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_add_identity(cb, client_id), FTLS_OK);
 
     if (!CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_OK) ||
         !CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_OK) ||
@@ -815,17 +710,23 @@ out:
     ftls_server_config_free(sc);
     ftls_client_config_builder_free(cb);
     ftls_server_config_builder_free(sb);
+    ftls_identity_free(server_id);
+    ftls_identity_free(client_id);
+    ftls_trust_free(client_cas);
+    ftls_trust_free(server_cas);
 }
 
 static void case_ca_loading_is_all_or_nothing(void)
 {
     ftls_client_config_builder *cb = NULL;
     ftls_client_config *cc = NULL;
+    ftls_trust *tr = NULL;
     uint8_t *bundle = NULL;
     size_t bundle_len = ca_pem.len + garbage_pem.len;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK)) {
-        return;
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_trust_new(&tr), FTLS_OK)) {
+        goto out;
     }
     bundle = (uint8_t *)malloc(bundle_len);
     if (bundle == NULL) {
@@ -834,68 +735,57 @@ static void case_ca_loading_is_all_or_nothing(void)
     /* A good CA followed by a broken one: nothing may be added. */
     memcpy(bundle, ca_pem.data, ca_pem.len);
     memcpy(bundle + ca_pem.len, garbage_pem.data, garbage_pem.len);
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_pem(cb, bundle, bundle_len),
-                    FTLS_ERR_BAD_PEM);
+    CHECK_RESULT_TR(tr, ftls_trust_add_ca_mem(tr, bundle, bundle_len), FTLS_ERR_BAD_PEM);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_trust(cb, tr), FTLS_OK);
     if (CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_ERR_CONFIG)) {
         CHECK_CB_DETAIL(cb, "no trust anchors");
     }
     /* The good one alone. */
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_load_ca_pem(cb, bundle, ca_pem.len), FTLS_OK);
+    CHECK_RESULT_TR(tr, ftls_trust_add_ca_mem(tr, bundle, ca_pem.len), FTLS_OK);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_trust(cb, tr), FTLS_OK);
     CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_OK);
 out:
     free(bundle);
+    ftls_trust_free(tr);
     ftls_client_config_free(cc);
     ftls_client_config_builder_free(cb);
 }
 
-static void case_last_error_buffer_rules(void)
+/* The _last_error() buffer rules, on an object whose last call failed with a detail longer
+ * than 16 bytes. */
+static void check_buffer_rules(detail_getter get, const void *object, const char *what)
 {
-    ftls_server_config_builder *sb = NULL;
-    ftls_client_config_builder *cb = NULL;
     char full[DETAIL_MAX];
     char small[16];
     size_t full_len = 0, len = 0;
 
-    if (!CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK) ||
-        !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK)) {
-        goto out;
-    }
-    /* No failure yet: empty. */
-    memset(small, 'Z', sizeof small);
-    if (CHECK_RESULT(ftls_client_config_builder_last_error(cb, small, sizeof small, &len),
-                     FTLS_OK)) {
-        CHECK(small[0] == 0 && len == 0, "before any failure the detail is empty (len %zu)", len);
-    }
-    /* A failure with a long detail (it names the path). */
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_file(sb, missing_path()),
-                    FTLS_ERR_FILE);
-    if (!CHECK_RESULT(ftls_server_config_builder_last_error(sb, full, sizeof full, &full_len),
-                      FTLS_OK)) {
-        goto out;
+    printf("# %s\n", what);
+    if (!CHECK_RESULT(get(object, full, sizeof full, &full_len), FTLS_OK)) {
+        return;
     }
     CHECK(full_len == strlen(full) && full_len > sizeof small,
           "out_len is the detail's length (%zu): \"%s\"", full_len, full);
 
     /* buf_len 0 with NULL buf: only the length. */
     len = 0;
-    if (CHECK_RESULT(ftls_server_config_builder_last_error(sb, NULL, 0, &len), FTLS_OK)) {
+    if (CHECK_RESULT(get(object, NULL, 0, &len), FTLS_OK)) {
         CHECK(len == full_len, "NULL buf, buf_len 0: out_len is the full length (%zu)", len);
     }
     /* buf_len 0 with a real buffer: nothing written. */
     memset(small, 'Z', sizeof small);
-    if (CHECK_RESULT(ftls_server_config_builder_last_error(sb, small, 0, &len), FTLS_OK)) {
+    if (CHECK_RESULT(get(object, small, 0, &len), FTLS_OK)) {
         CHECK(small[0] == 'Z', "buf_len 0: the buffer is not touched");
     }
     /* buf_len 1: just the NUL. */
     memset(small, 'Z', sizeof small);
-    if (CHECK_RESULT(ftls_server_config_builder_last_error(sb, small, 1, &len), FTLS_OK)) {
+    if (CHECK_RESULT(get(object, small, 1, &len), FTLS_OK)) {
         CHECK(small[0] == 0 && small[1] == 'Z' && len == full_len,
               "buf_len 1: an empty string, nothing beyond, out_len %zu", len);
     }
     /* buf_len 8: a NUL-terminated 7-byte prefix, nothing written beyond. */
     memset(small, 'Z', sizeof small);
     len = 0;
-    if (CHECK_RESULT(ftls_server_config_builder_last_error(sb, small, 8, &len), FTLS_OK)) {
+    if (CHECK_RESULT(get(object, small, 8, &len), FTLS_OK)) {
         CHECK(memcmp(small, full, 7) == 0 && small[7] == 0 && small[8] == 'Z' && len == full_len,
               "buf_len 8: \"%s\" is the first 7 bytes of the detail, NUL-terminated; out_len %zu",
               small, len);
@@ -905,17 +795,61 @@ static void case_last_error_buffer_rules(void)
         char *exact = (char *)malloc(full_len + 2);
         if (exact != NULL) {
             memset(exact, 'Z', full_len + 2);
-            if (CHECK_RESULT(ftls_server_config_builder_last_error(sb, exact, full_len + 1, &len),
-                             FTLS_OK)) {
+            if (CHECK_RESULT(get(object, exact, full_len + 1, &len), FTLS_OK)) {
                 CHECK(strcmp(exact, full) == 0 && exact[full_len + 1] == 'Z',
                       "buf_len full+1: the whole detail, nothing beyond");
             }
             free(exact);
         }
     }
+}
+
+/* Before any failure the detail is empty. */
+static void check_empty_detail(detail_getter get, const void *object, const char *what)
+{
+    char small[16];
+    size_t len = 99;
+    memset(small, 'Z', sizeof small);
+    if (CHECK_RESULT(get(object, small, sizeof small, &len), FTLS_OK)) {
+        CHECK(small[0] == 0 && len == 0, "%s: before any failure the detail is empty (len %zu)",
+              what, len);
+    }
+}
+
+static void case_last_error_buffer_rules(void)
+{
+    ftls_server_config_builder *sb = NULL;
+    ftls_client_config_builder *cb = NULL;
+    ftls_identity *id = NULL;
+    ftls_trust *tr = NULL;
+    const char *empty[] = {"h2", ""};
+
+    if (!CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !new_identity_and_trust(&id, &tr)) {
+        goto out;
+    }
+    check_empty_detail(client_builder_last_error, cb, "client builder");
+    check_empty_detail(server_builder_last_error, sb, "server builder");
+    check_empty_detail(identity_last_error, id, "identity");
+    check_empty_detail(trust_last_error, tr, "trust");
+    /* Failures with a long detail. */
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_alpn(sb, empty, 2),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_alpn(cb, empty, 2),
+                    FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, missing_path(), cert_path("server.key")),
+                    FTLS_ERR_FILE);
+    CHECK_RESULT_TR(tr, ftls_trust_add_ca_file(tr, missing_path()), FTLS_ERR_FILE);
+    check_buffer_rules(server_builder_last_error, sb, "server builder");
+    check_buffer_rules(client_builder_last_error, cb, "client builder");
+    check_buffer_rules(identity_last_error, id, "identity");
+    check_buffer_rules(trust_last_error, tr, "trust");
 out:
     ftls_client_config_builder_free(cb);
     ftls_server_config_builder_free(sb);
+    ftls_identity_free(id);
+    ftls_trust_free(tr);
 }
 
 static const test_case cases[] = {

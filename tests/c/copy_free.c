@@ -308,7 +308,7 @@ static void case_borrowed_reads(void)
     CHECK_RESULT_CONN(p.server, ftls_connection_consume(p.server, 7), FTLS_ERR_INVALID_ARGUMENT);
     CHECK_CONN_DETAIL(p.server, "only 6 were lent");
     CHECK_RESULT_CONN(p.server, ftls_connection_consume(p.server, 2), FTLS_OK);
-    CHECK_RESULT_CONN(p.server, ftls_connection_pending(p.server, &pending), FTLS_OK);
+    pending = ftls_connection_pending(p.server);
     CHECK(pending == 9, "pending counts what is left (9, got %zu)", pending);
     CHECK_RESULT_CONN(p.server, ftls_connection_read_borrowed(p.server, &lent), FTLS_OK);
     CHECK_BYTES_TEXT("the rest of the record", lent, "llo ");

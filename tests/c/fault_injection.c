@@ -623,11 +623,10 @@ static bool hooked_configs(hook h, call_counter *counter, ftls_client_config **c
         (void)ftls_client_config_builder_set_verify_callback(cb, verify_failing, counter);
         break;
     case HOOK_SERVER_VERIFY:
-        (void)ftls_client_config_builder_load_identity_file(cb, cert_path("client.pem"),
-                                                            cert_path("client.key"));
-        (void)ftls_server_config_builder_load_client_ca_file(sb, cert_path("ca.pem"));
+        (void)client_add_identity_files(cb, cert_path("client.pem"), cert_path("client.key"));
+        (void)server_trust_ca_file(sb, cert_path("ca.pem"));
         (void)ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED);
-        (void)ftls_server_config_builder_set_client_verify_callback(sb, verify_failing, counter);
+        (void)ftls_server_config_builder_set_verify_callback(sb, verify_failing, counter);
         break;
     case HOOK_CLIENT_HELLO:
         (void)ftls_server_config_builder_set_client_hello_callback(sb, hello_failing, counter);

@@ -45,9 +45,17 @@ static ftls_client_config *make_config(void)
 {
     ftls_client_config_builder *builder = NULL;
     ftls_client_config *config = NULL;
-    ftls_result r = ftls_client_config_builder_new(&builder);
+    ftls_trust *trust = NULL;
+    ftls_result r = ftls_trust_new(&trust);
+    if (r == FTLS_OK && (r = ftls_trust_add_ca_file(trust, ca_file)) != FTLS_OK) {
+        setup_failed(__FILE__, __LINE__, "trust: %s (%s)", TRUST_DETAIL(trust),
+                     ftls_result_name(r));
+    }
     if (r == FTLS_OK) {
-        r = ftls_client_config_builder_load_ca_file(builder, ca_file);
+        r = ftls_client_config_builder_new(&builder);
+    }
+    if (r == FTLS_OK) {
+        r = ftls_client_config_builder_set_trust(builder, trust);
     }
     if (r == FTLS_OK) {
         r = ftls_client_config_builder_build(builder, &config);
@@ -57,6 +65,7 @@ static ftls_client_config *make_config(void)
                      ftls_result_name(r));
     }
     ftls_client_config_builder_free(builder);
+    ftls_trust_free(trust);
     return config;
 }
 

@@ -49,9 +49,13 @@ int main()
         break;
     }
 
+    ftls_trust *trust = nullptr;
+    check(ftls_trust_new(&trust) == FTLS_OK, "ftls_trust_new()");
+    check(ftls_trust_add_webpki_roots(trust) == FTLS_OK, "add_webpki_roots()");
     ftls_client_config_builder *builder = nullptr;
     check(ftls_client_config_builder_new(&builder) == FTLS_OK, "ftls_client_config_builder_new()");
-    check(ftls_client_config_builder_use_webpki_roots(builder) == FTLS_OK, "use_webpki_roots()");
+    check(ftls_client_config_builder_set_trust(builder, trust) == FTLS_OK, "set_trust()");
+    ftls_trust_free(trust);
     const char *const alpn[] = {"h2", "http/1.1"};
     check(ftls_client_config_builder_set_alpn(builder, alpn, 2) == FTLS_OK, "set_alpn()");
     ftls_client_config *config = nullptr;
@@ -65,7 +69,7 @@ int main()
     check(ftls_connection_read_tls(conn, no_data, &calls, &n) == FTLS_WANT_READ && calls == 1,
           "read_tls() with a C++ callback");
     ftls_str version = {nullptr, 0};
-    check(ftls_connection_protocol_version_name(conn, &version) == FTLS_ERR_INVALID_STATE,
+    check(ftls_connection_protocol_version(conn, nullptr, &version) == FTLS_ERR_INVALID_STATE,
           "ftls_str out-parameter");
     ftls_bytes protocol = {nullptr, 1};
     check(ftls_connection_alpn_protocol(conn, &protocol) == FTLS_OK && protocol.len == 0,

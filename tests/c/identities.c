@@ -1,9 +1,11 @@
 /*
  * identities: what a server or client presents, and what C can read of a peer's certificate.
- * Several server identities chosen by SNI (with wildcards, a default, or refusal of unknown
- * names), the ClientHello callback, DER input, OCSP stapling, the standalone key check,
- * encrypted PKCS#8 keys as openssl writes them, the client certificate callback, and the
- * ftls_certificate accessors compared with what `openssl x509` says. Handshakes run in memory
+ * Identity objects (ftls_identity: a chain and its key, loaded from files or memory, PEM or
+ * DER) shared by client and server builders, which keep a snapshot; several server identities
+ * chosen by SNI (with wildcards, a default, or refusal of unknown names), the ClientHello
+ * callback, OCSP stapling, the key check, encrypted PKCS#8 keys as openssl writes them, the
+ * client certificate callback, and the ftls_certificate accessors compared with what
+ * `openssl x509` says. Handshakes run in memory
  * (pump.h); each case asserts exact results and details.
  *
  * Usage: identities CERT_DIR [CASE]
@@ -71,7 +73,7 @@ static const char *peer_subject(ftls_connection *conn, size_t index)
     static char text[512];
     ftls_certificate *cert = NULL;
     ftls_str s;
-    if (ftls_certificate_new_from_peer(conn, index, &cert) != FTLS_OK ||
+    if (ftls_connection_peer_certificate(conn, index, &cert) != FTLS_OK ||
         ftls_certificate_subject(cert, &s) != FTLS_OK) {
         ftls_certificate_free(cert);
         return "(none)";
@@ -81,7 +83,8 @@ static const char *peer_subject(ftls_connection *conn, size_t index)
     return text;
 }
 
-/* The server: server.pem (identity 0, unless `no_default`), alt-server.pem (identity 1). */
+/* The server: server.pem (identity 0, unless `no_default`), alt-server.pem (identity 1, or 0
+ * without the default). */
 static ftls_server_config *sni_server(bool no_default, uint32_t unknown_mode,
                                       ftls_client_hello_callback hello, void *userdata)
 {
@@ -89,13 +92,11 @@ static ftls_server_config *sni_server(bool no_default, uint32_t unknown_mode,
     ftls_server_config *config = NULL;
     SETUP_OK("", ftls_server_config_builder_new(&b));
     if (!no_default) {
-        SETUP_OK(SERVER_BUILDER_DETAIL(b),
-                 ftls_server_config_builder_load_identity_file(b, cert_path("server.pem"),
-                                                               cert_path("server.key")));
+        SETUP_OK(SERVER_BUILDER_DETAIL(b), server_add_identity_files(b, cert_path("server.pem"),
+                                                                     cert_path("server.key")));
     }
-    SETUP_OK(SERVER_BUILDER_DETAIL(b),
-             ftls_server_config_builder_add_identity_file(b, cert_path("alt-server.pem"),
-                                                          cert_path("alt-server.key")));
+    SETUP_OK(SERVER_BUILDER_DETAIL(b), server_add_identity_files(b, cert_path("alt-server.pem"),
+                                                                 cert_path("alt-server.key")));
     SETUP_OK(SERVER_BUILDER_DETAIL(b),
              ftls_server_config_builder_set_unknown_server_name(b, unknown_mode));
     SETUP_OK(SERVER_BUILDER_DETAIL(b),
@@ -151,7 +152,7 @@ static void case_sni_chooses_the_identity(void)
         }
         pair_free(&p);
     }
-    /* Only added identities, no default: the first added is the default. */
+    /* Only alt-server.pem: the first added is the default, whatever the name. */
     {
         tls_pair p;
         if (run_pair(&p, make_client_config(NULL), "alt.test",
@@ -205,7 +206,7 @@ static void case_sni_refuses_unknown_names(void)
         {
             ftls_server_config *config = NULL;
             if (CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &config), FTLS_ERR_CONFIG)) {
-                CHECK_SB_DETAIL(b, "load an identity first");
+                CHECK_SB_DETAIL(b, "a server needs a certificate chain and private key");
             }
         }
     }
@@ -298,95 +299,281 @@ static void case_client_hello_callback(void)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* DER input */
+/* Identities from files and memory, PEM and DER */
 
-static void case_der_identities(void)
+static ftls_identity *new_identity(void)
 {
-    tls_pair p;
-    size_t cert_len = 0, key_len = 0, key_pem_len = 0;
-    uint8_t *cert = read_whole_file(cert_path("server.der"), &cert_len);
-    uint8_t *key = read_whole_file(cert_path("server-key.der"), &key_len);
-    uint8_t *key_pem = read_whole_file(cert_path("server.key"), &key_pem_len);
+    ftls_identity *id = NULL;
+    if (ftls_identity_new(&id) != FTLS_OK) {
+        setup_failed(__FILE__, __LINE__, "ftls_identity_new failed");
+    }
+    return id;
+}
+
+/* A server config presenting `id` (NULL after a failed check). */
+static ftls_server_config *server_presenting(const ftls_identity *id)
+{
     ftls_server_config_builder *b = NULL;
     ftls_server_config *config = NULL;
-    ftls_bytes chain[2];
+    if (CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK) &&
+        CHECK_RESULT_SB(b, ftls_server_config_builder_add_identity(b, id), FTLS_OK)) {
+        CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &config), FTLS_OK);
+    }
+    ftls_server_config_builder_free(b);
+    return config;
+}
 
-    if (cert == NULL || key == NULL || key_pem == NULL ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
+/* The DER of every certificate of a PEM file, concatenated (malloc'ed; free it), or NULL. */
+static uint8_t *pem_file_chain_der(const char *path, size_t *out_len)
+{
+    static const char begin[] = "-----BEGIN CERTIFICATE-----";
+    size_t text_len = 0, n = 0;
+    uint8_t *text = read_whole_file(path, &text_len);
+    uint8_t *der, *copy;
+    const char *p;
+    unsigned bits = 0, nbits = 0;
+    bool inside = false;
+
+    if (text == NULL) {
+        return NULL;
+    }
+    copy = (uint8_t *)malloc(text_len + 1);
+    der = (uint8_t *)malloc(text_len);
+    if (copy == NULL || der == NULL) {
+        free(copy);
+        free(der);
+        free(text);
+        return NULL;
+    }
+    memcpy(copy, text, text_len);
+    copy[text_len] = 0;
+    free(text);
+    for (p = (const char *)copy; *p != 0; p++) {
+        if (strncmp(p, begin, sizeof begin - 1) == 0) {
+            inside = true;
+            bits = nbits = 0;
+            p += sizeof begin - 2;
+        } else if (*p == '-') {
+            inside = false;
+            while (*p != 0 && *p != '\n') {
+                p++;
+            }
+            if (*p == 0) {
+                break;
+            }
+        } else if (inside && base64_value((unsigned char)*p) >= 0) {
+            bits = (bits << 6) | (unsigned)base64_value((unsigned char)*p);
+            nbits += 6;
+            if (nbits >= 8) {
+                nbits -= 8;
+                der[n++] = (uint8_t)(bits >> nbits);
+                bits &= (1u << nbits) - 1;
+            }
+        }
+    }
+    free(copy);
+    *out_len = n;
+    return der;
+}
+
+static void case_identities_from_memory_pem_and_der(void)
+{
+    tls_pair p;
+    size_t cert_len = 0, key_len = 0, cert_pem_len = 0, key_pem_len = 0;
+    size_t chain_len = 0, chain_key_len = 0, other_len = 0;
+    uint8_t *cert = read_whole_file(cert_path("server.der"), &cert_len);
+    uint8_t *key = read_whole_file(cert_path("server-key.der"), &key_len);
+    uint8_t *cert_pem = read_whole_file(cert_path("server.pem"), &cert_pem_len);
+    uint8_t *key_pem = read_whole_file(cert_path("server.key"), &key_pem_len);
+    uint8_t *chain = pem_file_chain_der(cert_path("inter-server-chain.pem"), &chain_len);
+    uint8_t *chain_key = read_whole_file(cert_path("inter-server.key"), &chain_key_len);
+    uint8_t *other = pem_file_first_cert_der(cert_path("client.pem"), &other_len);
+    uint8_t *two = NULL;
+    ftls_identity *id = new_identity();
+    int round;
+
+    if (cert == NULL || key == NULL || cert_pem == NULL || key_pem == NULL || chain == NULL ||
+        chain_key == NULL || other == NULL || id == NULL) {
         goto out;
     }
-    chain[0].data = cert;
-    chain[0].len = cert_len;
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, key, key_len),
-                        FTLS_OK) &&
-        CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &config), FTLS_OK) &&
-        run_pair(&p, make_client_config(NULL), "localhost", config)) {
-        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
-        pair_free(&p);
-    }
-    /* DER files where PEM ones are usual. */
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_file(
-                               b, cert_path("server.der"), cert_path("server-key.der")),
-                        FTLS_OK)) {
-        config = NULL;
-        if (CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &config), FTLS_OK) &&
-            run_pair(&p, make_client_config(NULL), "localhost", config)) {
+    /* DER, PEM, and each with the other's key form: the form is detected per input. */
+    for (round = 0; round < 4; round++) {
+        const uint8_t *c = round % 2 == 0 ? cert : cert_pem;
+        size_t c_len = round % 2 == 0 ? cert_len : cert_pem_len;
+        const uint8_t *k = round < 2 ? key : key_pem;
+        size_t k_len = round < 2 ? key_len : key_pem_len;
+        printf("# certificate %s, key %s\n", round % 2 == 0 ? "DER" : "PEM",
+               round < 2 ? "DER" : "PEM");
+        if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, c, c_len, k, k_len), FTLS_OK) &&
+            run_pair(&p, make_client_config(NULL), "localhost", server_presenting(id))) {
             expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
             pair_free(&p);
         }
     }
-    /* Errors. */
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 0, key, key_len),
-                        FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_SB_DETAIL(b, "the DER certificate chain is empty");
+    /* A DER chain is the certificates' DER concatenated: the intermediate goes along. */
+    if (CHECK(chain_len > 0, "inter-server-chain.pem decoded (%zu bytes)", chain_len) &&
+        CHECK_RESULT_ID(id, ftls_identity_set_mem(id, chain, chain_len, chain_key, chain_key_len),
+                        FTLS_OK) &&
+        run_pair(&p, make_client_config(NULL), "localhost", server_presenting(id))) {
+        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+        CHECK(ftls_connection_peer_certificate_count(p.client) == 2,
+              "the client received the leaf and the intermediate (%zu)",
+              ftls_connection_peer_certificate_count(p.client));
+        pair_free(&p);
     }
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, key_pem,
-                                                                       key_pem_len),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(b, "the DER private key is PEM text");
+    /* DER files where PEM ones are usual. */
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.der"),
+                                                   cert_path("server-key.der")),
+                        FTLS_OK) &&
+        run_pair(&p, make_client_config(NULL), "localhost", server_presenting(id))) {
+        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+        pair_free(&p);
+    }
+    /* Errors: each leaves the identity as it was (server.der, usable). */
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, cert, 0, key, key_len),
+                        FTLS_ERR_NO_CERTIFICATE)) {
+        CHECK_ID_DETAIL(id, "empty");
     }
     /* Truncated: it still looks like PKCS#8, but the key cannot be read. */
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, key, key_len / 2),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, cert, cert_len, key, key_len / 2),
                         FTLS_ERR_UNSUPPORTED_KEY)) {
-        CHECK_SB_DETAIL(b, "cannot use the DER private key");
+        CHECK_ID_DETAIL(id, "cannot use the private key");
     }
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(
-                               b, chain, 1, (const uint8_t *)"\x01\x02\x03", 3),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, cert, cert_len,
+                                                  (const uint8_t *)"\x01\x02\x03", 3),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(b, "not a DER private key either");
+        CHECK_ID_DETAIL(id, "not a DER private key either");
     }
-    chain[1].data = cert;
-    chain[1].len = cert_len - 5;
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 2, key, key_len),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(b, "certificate #2 of the DER chain");
-    }
-    chain[1].data = NULL;
-    chain[1].len = 3;
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 2, key, key_len),
-                        FTLS_ERR_NULL_ARGUMENT)) {
-        CHECK_SB_DETAIL(b, "argument 'cert_chain[1]' is NULL");
-    }
-    /* A key that is not the certificate's. */
-    {
-        size_t other_len = 0;
-        uint8_t *other = pem_file_first_cert_der(cert_path("client.pem"), &other_len);
-        if (other != NULL) {
-            chain[0].data = other;
-            chain[0].len = other_len;
-            if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, key,
-                                                                               key_len),
-                                FTLS_ERR_KEY_MISMATCH)) {
-                CHECK_SB_DETAIL(b, "the DER private key does not match");
-            }
-            free(other);
+    /* A chain whose second certificate is cut short. */
+    two = (uint8_t *)malloc(2 * cert_len);
+    if (two != NULL) {
+        memcpy(two, cert, cert_len);
+        memcpy(two + cert_len, cert, cert_len);
+        if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, two, 2 * cert_len - 5, key, key_len),
+                            FTLS_ERR_BAD_PEM)) {
+            CHECK_ID_DETAIL(id, "not DER either");
         }
     }
+    /* A key that is not the certificate's. */
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, other, other_len, key, key_len),
+                        FTLS_ERR_KEY_MISMATCH)) {
+        CHECK_ID_DETAIL(id, "does not match");
+    }
+    if (run_pair(&p, make_client_config(NULL), "localhost", server_presenting(id))) {
+        printf("# after the failed calls\n");
+        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+        pair_free(&p);
+    }
 out:
-    ftls_server_config_builder_free(b);
+    ftls_identity_free(id);
     free(cert);
     free(key);
+    free(cert_pem);
     free(key_pem);
+    free(chain);
+    free(chain_key);
+    free(other);
+    free(two);
+}
+
+/* One identity, loaded once, presented by a server and by a client (server.pem: the server
+ * checks the client with an accepting callback, since its certificate is for servers), in
+ * configs built after the identity was freed. */
+static int accept_any(void *userdata, const ftls_verify_request *request, char *reason,
+                      size_t reason_len)
+{
+    (void)reason;
+    (void)reason_len;
+    *(size_t *)userdata = request->chain_len > 0 ? request->chain[0].len : 0;
+    return FTLS_OK;
+}
+
+static void case_one_identity_for_client_and_server(void)
+{
+    tls_pair p;
+    ftls_identity *id = identity_from_files(cert_path("server.pem"), cert_path("server.key"));
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    ftls_client_config *cc = NULL;
+    ftls_server_config *sc = NULL;
+    size_t der_len = 0, seen_len = 0;
+    uint8_t *der = read_whole_file(cert_path("server.der"), &der_len);
+
+    if (id == NULL || der == NULL || !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+        goto out;
+    }
+    CHECK_RESULT_CB(cb, client_trust_ca_file(cb, cert_path("ca.pem")), FTLS_OK);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_add_identity(cb, id), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_add_identity(sb, id), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED),
+                    FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_insecure_verifier(sb, accept_any,
+                                                                         &seen_len),
+                    FTLS_OK);
+    /* Changing, then freeing the identity reaches neither builder. */
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("alt-server.pem"),
+                                               cert_path("alt-server.key")),
+                    FTLS_OK);
+    ftls_identity_free(id);
+    id = NULL;
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_OK);
+    if (cc != NULL && sc != NULL && pair_new(&p, cc, "localhost", sc)) {
+        pair_pump(&p);
+        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+        CHECK(strcmp(peer_subject(p.client, 0), "CN=localhost") == 0,
+              "the server presented the identity as it was when added (%s)",
+              peer_subject(p.client, 0));
+        CHECK(strcmp(peer_subject(p.server, 0), "CN=localhost") == 0,
+              "the client presented the same identity (%s)", peer_subject(p.server, 0));
+        CHECK(seen_len == der_len, "the server's callback saw server.der (%zu bytes)", seen_len);
+        pair_free(&p);
+    }
+out:
+    ftls_identity_free(id);
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+    ftls_client_config_free(cc);
+    ftls_server_config_free(sc);
+    free(der);
+}
+
+/* An identity that holds nothing is refused by both builders, with a detail. */
+static void case_empty_identity_is_refused(void)
+{
+    ftls_identity *id = new_identity();
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
+    ftls_server_config *sc = NULL;
+
+    if (id == NULL || !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+        goto out;
+    }
+    if (CHECK_RESULT_CB(cb, ftls_client_config_builder_add_identity(cb, id),
+                        FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_CB_DETAIL(cb, "identity");
+        CHECK_CB_DETAIL(cb, "holds no certificate");
+    }
+    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_add_identity(sb, id),
+                        FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_SB_DETAIL(sb, "holds no certificate");
+    }
+    /* A failed load leaves it empty. */
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                               cert_path("mismatch.key")),
+                    FTLS_ERR_KEY_MISMATCH);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_add_identity(sb, id), FTLS_ERR_INVALID_ARGUMENT);
+    /* Nothing was added. */
+    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_ERR_CONFIG)) {
+        CHECK_SB_DETAIL(sb, "identity");
+    }
+out:
+    ftls_identity_free(id);
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+    ftls_server_config_free(sc);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -400,25 +587,18 @@ static void case_ocsp_stapling(void)
     size_t v;
 
     for (v = 0; ocsp != NULL && v < 2; v++) {
-        ftls_server_config_builder *b = NULL;
-        ftls_server_config *config = NULL;
+        ftls_identity *id = identity_from_files(cert_path("server.pem"), cert_path("server.key"));
         client_opts co;
         tls_pair p;
         ftls_bytes stapled;
 
         memset(&co, 0, sizeof co);
         co.versions = versions[v];
-        SETUP_OK("", ftls_server_config_builder_new(&b));
-        SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_load_identity_file(
-                                               b, cert_path("server.pem"), cert_path("server.key")));
-        SETUP_OK(SERVER_BUILDER_DETAIL(b),
-                 ftls_server_config_builder_set_ocsp_response(b, 0, ocsp, ocsp_len));
-        if (CHECK_RESULT_SB(b, ftls_server_config_builder_set_ocsp_response(b, 1, ocsp, ocsp_len),
-                            FTLS_ERR_INVALID_ARGUMENT)) {
-            CHECK_SB_DETAIL(b, "there is no identity number 1: the loaded ones are 0");
+        if (id == NULL) {
+            continue;
         }
-        SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_build(b, &config));
-        if (run_pair(&p, make_client_config(&co), "localhost", config)) {
+        CHECK_RESULT_ID(id, ftls_identity_set_ocsp_response(id, ocsp, ocsp_len), FTLS_OK);
+        if (run_pair(&p, make_client_config(&co), "localhost", server_presenting(id))) {
             expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
             if (CHECK_RESULT_CONN(p.client, ftls_connection_peer_ocsp_response(p.client, &stapled),
                                   FTLS_OK)) {
@@ -431,32 +611,40 @@ static void case_ocsp_stapling(void)
             CHECK(stapled.len == 0, "a server connection reads none");
             pair_free(&p);
         }
-        /* Zero bytes remove it. */
-        SETUP_OK(SERVER_BUILDER_DETAIL(b),
-                 ftls_server_config_builder_set_ocsp_response(b, 0, NULL, 0));
-        config = NULL;
-        SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_build(b, &config));
-        if (run_pair(&p, make_client_config(&co), "localhost", config)) {
+        /* Loading a chain again drops it (it was for the earlier certificate)... */
+        CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                                   cert_path("server.key")),
+                        FTLS_OK);
+        if (run_pair(&p, make_client_config(&co), "localhost", server_presenting(id))) {
+            expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+            CHECK_RESULT_CONN(p.client, ftls_connection_peer_ocsp_response(p.client, &stapled),
+                              FTLS_OK);
+            CHECK(stapled.len == 0, "after reloading the chain nothing is stapled (%zu)",
+                  stapled.len);
+            pair_free(&p);
+        }
+        /* ...and zero bytes remove it. */
+        CHECK_RESULT_ID(id, ftls_identity_set_ocsp_response(id, ocsp, ocsp_len), FTLS_OK);
+        CHECK_RESULT_ID(id, ftls_identity_set_ocsp_response(id, NULL, 0), FTLS_OK);
+        if (run_pair(&p, make_client_config(&co), "localhost", server_presenting(id))) {
             expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
             CHECK_RESULT_CONN(p.client, ftls_connection_peer_ocsp_response(p.client, &stapled),
                               FTLS_OK);
             CHECK(stapled.len == 0, "without stapling the client reads none (%zu)", stapled.len);
             pair_free(&p);
         }
-    setup_fail:
-        ftls_server_config_builder_free(b);
+        ftls_identity_free(id);
     }
     free(ocsp);
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* The standalone key check */
+/* The key check */
 
+/* ftls_identity_set_file checks that the key is the leaf's (what a separate key check did). */
 static void case_key_matches_certificate(void)
 {
-    ftls_certificate *cert = NULL;
-    size_t len = 0;
-    uint8_t *pem = read_whole_file(cert_path("server.pem"), &len);
+    ftls_identity *id = new_identity();
     static const struct {
         const char *file;
         ftls_result want;
@@ -466,7 +654,7 @@ static void case_key_matches_certificate(void)
         {"server-key.der", FTLS_OK, NULL},
         {"server-sec1.key", FTLS_OK, NULL},
         {"mismatch.key", FTLS_ERR_KEY_MISMATCH,
-         "the private key does not match the public key of the first certificate"},
+         "does not match the public key of the first certificate"},
         {"server-rsa.key", FTLS_ERR_KEY_MISMATCH, "does not match"},
         {"server.pem", FTLS_ERR_NO_PRIVATE_KEY, "holds no private key"},
         {"garbage.pem", FTLS_ERR_BAD_PEM, "not valid PEM"},
@@ -474,27 +662,20 @@ static void case_key_matches_certificate(void)
     };
     size_t i;
 
-    if (pem == NULL || !CHECK_RESULT(ftls_certificate_new_from_pem(pem, len, &cert), FTLS_OK)) {
-        free(pem);
-        return;
-    }
-    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        size_t key_len = 0;
-        uint8_t *key = read_whole_file(cert_path(rows[i].file), &key_len);
-        if (key == NULL) {
-            continue;
-        }
+    for (i = 0; id != NULL && i < sizeof rows / sizeof rows[0]; i++) {
         if (check_result_at(__FILE__, __LINE__, rows[i].file,
-                            (int)ftls_certificate_check_private_key(cert, key, key_len),
-                            rows[i].want, cert_last_error, cert) &&
+                            (int)ftls_identity_set_file(id, cert_path("server.pem"),
+                                                        cert_path(rows[i].file)),
+                            rows[i].want, identity_last_error, id) &&
             rows[i].detail != NULL) {
-            CHECK_CERT_DETAIL(cert, rows[i].detail);
+            CHECK_ID_DETAIL(id, rows[i].detail);
         }
-        free(key);
     }
-    CHECK_RESULT(ftls_certificate_check_private_key(cert, NULL, 0), FTLS_ERR_BAD_PEM);
-    ftls_certificate_free(cert);
-    free(pem);
+    if (id != NULL) {
+        CHECK_RESULT_ID(id, ftls_identity_set_mem(id, (const uint8_t *)"x", 1, NULL, 0),
+                        FTLS_ERR_BAD_PEM);
+    }
+    ftls_identity_free(id);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -502,9 +683,8 @@ static void case_key_matches_certificate(void)
 
 static void case_encrypted_private_keys(void)
 {
-    ftls_server_config_builder *b = NULL;
+    ftls_identity *id = new_identity();
     ftls_client_config_builder *cb = NULL;
-    ftls_server_config *config = NULL;
     tls_pair p;
     size_t len = 0, cert_len = 0, der_len = 0;
     uint8_t *enc = read_whole_file(cert_path("openssl/server-enc.key"), &len);
@@ -512,49 +692,43 @@ static void case_encrypted_private_keys(void)
     uint8_t *enc_der = read_whole_file(cert_path("openssl/server-enc-key.der"), &der_len);
     uint8_t *cert_der = NULL;
     size_t cert_der_len = 0;
-    ftls_bytes chain[1];
     static const char bad_utf8[] = {(char)0xff, (char)0xfe, 0};
 
-    if (enc == NULL || cert == NULL || enc_der == NULL ||
-        !CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
+    if (id == NULL || enc == NULL || cert == NULL || enc_der == NULL) {
         goto out;
     }
     cert_der = read_whole_file(cert_path("server.der"), &cert_der_len);
     /* No password yet. */
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_file(
-                               b, cert_path("server.pem"), cert_path("openssl/server-enc.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                                   cert_path("openssl/server-enc.key")),
                         FTLS_ERR_UNSUPPORTED_KEY)) {
-        CHECK_SB_DETAIL(b, "holds an encrypted private key: give its password first");
+        CHECK_ID_DETAIL(id, "holds an encrypted private key: give its password first");
     }
     /* A wrong one. */
-    CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, "wrong"), FTLS_OK);
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_pem(b, cert, cert_len, enc, len),
+    CHECK_RESULT_ID(id, ftls_identity_set_password(id, "wrong"), FTLS_OK);
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, cert, cert_len, enc, len),
                         FTLS_ERR_BAD_PASSWORD)) {
-        CHECK_SB_DETAIL(b, "cannot decrypt the private key: wrong password?");
+        CHECK_ID_DETAIL(id, "cannot decrypt the private key: wrong password?");
     }
     /* The right one: PBES2 with AES-256-CBC, scrypt, DER; the identity works. */
-    CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, PASSWORD), FTLS_OK);
-    CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_file(
-                           b, cert_path("server.pem"), cert_path("openssl/server-scrypt.key")),
+    CHECK_RESULT_ID(id, ftls_identity_set_password(id, PASSWORD), FTLS_OK);
+    CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                               cert_path("openssl/server-scrypt.key")),
                     FTLS_OK);
     if (cert_der != NULL) {
-        chain[0].data = cert_der;
-        chain[0].len = cert_der_len;
-        CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, enc_der, der_len),
+        CHECK_RESULT_ID(id, ftls_identity_set_mem(id, cert_der, cert_der_len, enc_der, der_len),
                         FTLS_OK);
     }
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_pem(b, cert, cert_len, enc, len),
-                        FTLS_OK) &&
-        CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &config), FTLS_OK) &&
-        run_pair(&p, make_client_config(NULL), "localhost", config)) {
+    if (CHECK_RESULT_ID(id, ftls_identity_set_mem(id, cert, cert_len, enc, len), FTLS_OK) &&
+        run_pair(&p, make_client_config(NULL), "localhost", server_presenting(id))) {
         expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
         pair_free(&p);
     }
     /* PBES1 (PBE-SHA1-3DES): an old scheme ftls does not decrypt. */
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_file(
-                               b, cert_path("server.pem"), cert_path("openssl/server-pbes1.key")),
+    if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                                   cert_path("openssl/server-pbes1.key")),
                         FTLS_ERR_UNSUPPORTED_KEY)) {
-        CHECK_SB_DETAIL(b, "unsupported scheme");
+        CHECK_ID_DETAIL(id, "unsupported scheme");
     }
     /* Key derivation parameters come from the file: costly ones are refused before deriving
      * (N = 2^30 aborted the process; r = p = 127 or 2e9 PBKDF2 iterations ran for minutes). */
@@ -572,38 +746,28 @@ static void case_encrypted_private_keys(void)
         };
         size_t i;
         for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
-            if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_file(
-                                       b, cert_path("server.pem"), cert_path(hostile[i].file)),
+            if (CHECK_RESULT_ID(id, ftls_identity_set_file(id, cert_path("server.pem"),
+                                                           cert_path(hostile[i].file)),
                                 FTLS_ERR_UNSUPPORTED_KEY)) {
-                CHECK_SB_DETAIL(b, "key derivation parameters ftls refuses");
-                CHECK_SB_DETAIL(b, hostile[i].detail);
+                CHECK_ID_DETAIL(id, "key derivation parameters ftls refuses");
+                CHECK_ID_DETAIL(id, hostile[i].detail);
             }
         }
     }
     /* NULL forgets the password; a password must be UTF-8. */
-    CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, NULL), FTLS_OK);
-    CHECK_RESULT_SB(b, ftls_server_config_builder_load_identity_pem(b, cert, cert_len, enc, len),
+    CHECK_RESULT_ID(id, ftls_identity_set_password(id, NULL), FTLS_OK);
+    CHECK_RESULT_ID(id, ftls_identity_set_mem(id, cert, cert_len, enc, len),
                     FTLS_ERR_UNSUPPORTED_KEY);
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, bad_utf8),
-                        FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_SB_DETAIL(b, "not valid UTF-8");
+    if (CHECK_RESULT_ID(id, ftls_identity_set_password(id, bad_utf8), FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_ID_DETAIL(id, "not valid UTF-8");
     }
-    /* The client side too. */
+    /* The failures kept the last good chain and key: a client presents it. */
     if (CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK)) {
-        CHECK_RESULT_CB(cb, ftls_client_config_builder_load_identity_file(
-                                cb, cert_path("server.pem"), cert_path("openssl/server-enc.key")),
-                        FTLS_ERR_UNSUPPORTED_KEY);
-        CHECK_RESULT_CB(cb, ftls_client_config_builder_set_private_key_password(cb, PASSWORD),
-                        FTLS_OK);
-        CHECK_RESULT_CB(cb, ftls_client_config_builder_load_identity_file(
-                                cb, cert_path("server.pem"), cert_path("openssl/server-enc.key")),
-                        FTLS_OK);
-        CHECK_RESULT_CB(cb, ftls_client_config_builder_add_identity_pem(cb, cert, cert_len, enc, len),
-                        FTLS_OK);
+        CHECK_RESULT_CB(cb, ftls_client_config_builder_add_identity(cb, id), FTLS_OK);
     }
 out:
     ftls_client_config_builder_free(cb);
-    ftls_server_config_builder_free(b);
+    ftls_identity_free(id);
     free(enc);
     free(cert);
     free(enc_der);
@@ -652,13 +816,11 @@ static ftls_client_config *two_identity_client(ftls_client_certificate_callback 
     ftls_client_config_builder *b = NULL;
     ftls_client_config *config = NULL;
     SETUP_OK("", ftls_client_config_builder_new(&b));
-    SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_load_ca_file(b, cert_path("ca.pem")));
-    SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-             ftls_client_config_builder_load_identity_file(b, cert_path("client.pem"),
-                                                           cert_path("client.key")));
-    SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-             ftls_client_config_builder_add_identity_file(b, cert_path("client-rsa.pem"),
-                                                          cert_path("client-rsa.key")));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(b), client_trust_ca_file(b, cert_path("ca.pem")));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(b), client_add_identity_files(b, cert_path("client.pem"),
+                                                                 cert_path("client.key")));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(b), client_add_identity_files(b, cert_path("client-rsa.pem"),
+                                                                 cert_path("client-rsa.key")));
     SETUP_OK(CLIENT_BUILDER_DETAIL(b),
              ftls_client_config_builder_set_client_certificate_callback(b, cb, userdata));
     SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_build(b, &config));
@@ -682,7 +844,7 @@ static const char *received_key_type(ftls_connection *server)
     static char text[64];
     ftls_certificate *cert = NULL;
     ftls_str type;
-    if (ftls_certificate_new_from_peer(server, 0, &cert) != FTLS_OK ||
+    if (ftls_connection_peer_certificate(server, 0, &cert) != FTLS_OK ||
         ftls_certificate_public_key(cert, &type, NULL) != FTLS_OK) {
         ftls_certificate_free(cert);
         return "(none)";
@@ -802,14 +964,15 @@ static void case_peer_certificate_fields(void)
     }
     expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
     /* Index 1 does not exist: only the leaf was sent. */
-    if (CHECK_RESULT_CONN(p.client, ftls_certificate_new_from_peer(p.client, 1, &cert),
+    if (CHECK_RESULT_CONN(p.client, ftls_connection_peer_certificate(p.client, 1, &cert),
                           FTLS_ERR_INVALID_ARGUMENT)) {
         CHECK_CONN_DETAIL(p.client, "certificate index 1 is out of range: the peer presented 1");
     }
     /* The server has no peer certificate (no client authentication). */
-    CHECK_RESULT_CONN(p.server, ftls_certificate_new_from_peer(p.server, 0, &cert),
+    CHECK_RESULT_CONN(p.server, ftls_connection_peer_certificate(p.server, 0, &cert),
                       FTLS_ERR_INVALID_ARGUMENT);
-    if (!CHECK_RESULT_CONN(p.client, ftls_certificate_new_from_peer(p.client, 0, &cert), FTLS_OK)) {
+    if (!CHECK_RESULT_CONN(p.client, ftls_connection_peer_certificate(p.client, 0, &cert),
+                           FTLS_OK)) {
         pair_free(&p);
         return;
     }
@@ -853,7 +1016,7 @@ static void case_peer_certificate_fields(void)
     ftls_certificate_free(cert);
 }
 
-static void case_certificates_from_files(void)
+static void case_certificates_from_files_and_memory(void)
 {
     ftls_certificate *cert = NULL;
     ftls_str s;
@@ -864,8 +1027,10 @@ static void case_certificates_from_files(void)
     uint8_t *der = read_whole_file(cert_path("server.der"), &der_len);
     uint8_t *no_cert = NULL;
     size_t no_cert_len = 0;
+    int round;
 
-    if (rsa != NULL && CHECK_RESULT(ftls_certificate_new_from_pem(rsa, len, &cert), FTLS_OK)) {
+    /* PEM in memory. */
+    if (rsa != NULL && CHECK_RESULT(ftls_certificate_new_mem(rsa, len, &cert), FTLS_OK)) {
         CHECK_RESULT(ftls_certificate_public_key(cert, &s, &bits), FTLS_OK);
         CHECK(str_equals(s, "RSA") && bits == 2048, "server-rsa.pem: RSA 2048 (%u)", bits);
         CHECK_RESULT(ftls_certificate_san_count(cert, &count), FTLS_OK);
@@ -873,23 +1038,38 @@ static void case_certificates_from_files(void)
         ftls_certificate_free(cert);
         cert = NULL;
     }
-    if (der != NULL && CHECK_RESULT(ftls_certificate_new_from_der(der, der_len, &cert), FTLS_OK)) {
+    /* DER in memory, and both files: the same certificate. */
+    for (round = 0; der != NULL && round < 3; round++) {
+        static const char *const how[] = {"DER in memory", "DER file", "PEM file"};
+        ftls_result r = round == 0   ? ftls_certificate_new_mem(der, der_len, &cert)
+                        : round == 1 ? ftls_certificate_new_file(cert_path("server.der"), &cert)
+                                     : ftls_certificate_new_file(cert_path("server.pem"), &cert);
+        if (!CHECK_CODE(how[round], r, FTLS_OK)) {
+            continue;
+        }
         CHECK_RESULT(ftls_certificate_der(cert, &b), FTLS_OK);
-        CHECK(b.len == der_len && memcmp(b.data, der, der_len) == 0, "the DER round-trips");
+        CHECK(b.len == der_len && memcmp(b.data, der, der_len) == 0, "%s: the DER round-trips",
+              how[round]);
         CHECK_RESULT(ftls_certificate_subject(cert, &s), FTLS_OK);
         CHECK_STR("subject", s, "CN=localhost");
         ftls_certificate_free(cert);
         cert = NULL;
-        CHECK_RESULT(ftls_certificate_new_from_der(der, der_len - 1, &cert), FTLS_ERR_BAD_PEM);
-        CHECK_RESULT(ftls_certificate_new_from_der(der, der_len + 0, NULL), FTLS_ERR_NULL_ARGUMENT);
     }
-    CHECK_RESULT(ftls_certificate_new_from_der(NULL, 0, &cert), FTLS_ERR_BAD_PEM);
-    CHECK_RESULT(ftls_certificate_new_from_pem((const uint8_t *)"hello", 5, &cert), FTLS_ERR_BAD_PEM);
+    if (der != NULL) {
+        CHECK_RESULT(ftls_certificate_new_mem(der, der_len - 1, &cert), FTLS_ERR_BAD_PEM);
+        CHECK_RESULT(ftls_certificate_new_mem(der, der_len, NULL), FTLS_ERR_NULL_ARGUMENT);
+    }
+    CHECK_RESULT(ftls_certificate_new_mem(NULL, 0, &cert), FTLS_ERR_BAD_PEM);
+    CHECK_RESULT(ftls_certificate_new_mem((const uint8_t *)"hello", 5, &cert), FTLS_ERR_BAD_PEM);
     no_cert = read_whole_file(cert_path("no-cert.pem"), &no_cert_len);
     if (no_cert != NULL) {
-        CHECK_RESULT(ftls_certificate_new_from_pem(no_cert, no_cert_len, &cert),
+        CHECK_RESULT(ftls_certificate_new_mem(no_cert, no_cert_len, &cert),
                      FTLS_ERR_NO_CERTIFICATE);
     }
+    CHECK_RESULT(ftls_certificate_new_file(cert_path("no-cert.pem"), &cert),
+                 FTLS_ERR_NO_CERTIFICATE);
+    CHECK_RESULT(ftls_certificate_new_file(cert_path("garbage.pem"), &cert), FTLS_ERR_BAD_PEM);
+    CHECK_RESULT(ftls_certificate_new_file("/nonexistent/cert.pem", &cert), FTLS_ERR_FILE);
     CHECK(cert == NULL, "failed constructors wrote nothing");
     free(rsa);
     free(der);
@@ -989,22 +1169,21 @@ static void case_callbacks_of_shared_configs_on_several_threads(void)
 
     memset(&counts, 0, sizeof counts);
     SETUP_OK("", ftls_client_config_builder_new(&cb));
-    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_load_ca_file(cb, cert_path("ca.pem")));
-    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_load_identity_file(
-                                            cb, cert_path("client.pem"), cert_path("client.key")));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), client_trust_ca_file(cb, cert_path("ca.pem")));
+    SETUP_OK(CLIENT_BUILDER_DETAIL(cb), client_add_identity_files(cb, cert_path("client.pem"),
+                                                                  cert_path("client.key")));
     SETUP_OK(CLIENT_BUILDER_DETAIL(cb),
              ftls_client_config_builder_set_verify_callback(cb, threaded_verify_server, &counts));
     SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_set_client_certificate_callback(
                                             cb, threaded_certificate, &counts));
     SETUP_OK(CLIENT_BUILDER_DETAIL(cb), ftls_client_config_builder_build(cb, &client));
     SETUP_OK("", ftls_server_config_builder_new(&sb));
-    SETUP_OK(SERVER_BUILDER_DETAIL(sb), ftls_server_config_builder_load_identity_file(
-                                            sb, cert_path("server.pem"), cert_path("server.key")));
-    SETUP_OK(SERVER_BUILDER_DETAIL(sb),
-             ftls_server_config_builder_load_client_ca_file(sb, cert_path("ca.pem")));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb), server_add_identity_files(sb, cert_path("server.pem"),
+                                                                  cert_path("server.key")));
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb), server_trust_ca_file(sb, cert_path("ca.pem")));
     SETUP_OK(SERVER_BUILDER_DETAIL(sb),
              ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED));
-    SETUP_OK(SERVER_BUILDER_DETAIL(sb), ftls_server_config_builder_set_client_verify_callback(
+    SETUP_OK(SERVER_BUILDER_DETAIL(sb), ftls_server_config_builder_set_verify_callback(
                                             sb, threaded_verify_client, &counts));
     SETUP_OK(SERVER_BUILDER_DETAIL(sb),
              ftls_server_config_builder_set_client_hello_callback(sb, threaded_hello, &counts));
@@ -1052,13 +1231,15 @@ static const test_case cases[] = {
     {"sni_chooses_the_identity", case_sni_chooses_the_identity},
     {"sni_refuses_unknown_names", case_sni_refuses_unknown_names},
     {"client_hello_callback", case_client_hello_callback},
-    {"der_identities", case_der_identities},
+    {"identities_from_memory_pem_and_der", case_identities_from_memory_pem_and_der},
+    {"one_identity_for_client_and_server", case_one_identity_for_client_and_server},
+    {"empty_identity_is_refused", case_empty_identity_is_refused},
     {"ocsp_stapling", case_ocsp_stapling},
     {"key_matches_certificate", case_key_matches_certificate},
     {"encrypted_private_keys", case_encrypted_private_keys},
     {"client_certificate_callback", case_client_certificate_callback},
     {"peer_certificate_fields", case_peer_certificate_fields},
-    {"certificates_from_files", case_certificates_from_files},
+    {"certificates_from_files_and_memory", case_certificates_from_files_and_memory},
     {"callbacks_of_shared_configs_on_several_threads",
      case_callbacks_of_shared_configs_on_several_threads},
 };

@@ -107,63 +107,35 @@ static void case_free_null_is_a_no_op(void)
     ftls_server_config_free(NULL);
     ftls_connection_free(NULL);
     ftls_ticketer_free(NULL);
-    CHECK(true, "ftls_*_free(NULL) returned (six of them)");
+    ftls_identity_free(NULL);
+    ftls_trust_free(NULL);
+    ftls_certificate_free(NULL);
+    CHECK(true, "ftls_*_free(NULL) returned (nine of them)");
 }
 
 static void case_client_builder(void)
 {
     ftls_client_config_builder *b = NULL;
     ftls_client_config *config = (ftls_client_config *)SENTINEL;
+    ftls_trust *trust = trust_from_ca_file(cert_path("ca.pem"));
+    ftls_identity *identity = identity_from_files(cert_path("client.pem"),
+                                                  cert_path("client.key"));
     const char *alpn[] = {"h2", NULL};
     char buf[64];
     size_t len = SENTINEL_SIZE;
 
     NULL_ARG(ftls_client_config_builder_new(NULL));
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&b), FTLS_OK)) {
+    if (trust == NULL || identity == NULL ||
+        !CHECK_RESULT(ftls_client_config_builder_new(&b), FTLS_OK)) {
+        ftls_trust_free(trust);
+        ftls_identity_free(identity);
         return;
     }
 
-    NULL_ARG(ftls_client_config_builder_load_ca_file(NULL, cert_path("ca.pem")));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_file(b, NULL), "path");
-
-    NULL_ARG(ftls_client_config_builder_load_ca_pem(NULL, ca_pem, ca_pem_len));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_pem(b, NULL, 10), "pem");
-    /* NULL with length 0 is an empty buffer: accepted as input, which then is not PEM. */
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_pem(b, NULL, 0), FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "not PEM");
-    }
-
-    NULL_ARG(ftls_client_config_builder_use_webpki_roots(NULL));
-
-    NULL_ARG(ftls_client_config_builder_load_identity_file(NULL, cert_path("client.pem"),
-                                                           cert_path("client.key")));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_identity_file(b, NULL, cert_path("client.key")),
-                "cert_chain_path");
-    NULL_ARG_CB(b, ftls_client_config_builder_load_identity_file(b, cert_path("client.pem"), NULL),
-                "private_key_path");
-
-    NULL_ARG(ftls_client_config_builder_load_identity_pem(NULL, server_pem, server_pem_len,
-                                                          server_key_pem, server_key_pem_len));
-    NULL_ARG_CB(b,
-                ftls_client_config_builder_load_identity_pem(b, NULL, server_pem_len,
-                                                             server_key_pem, server_key_pem_len),
-                "cert_chain_pem");
-    NULL_ARG_CB(b,
-                ftls_client_config_builder_load_identity_pem(b, server_pem, server_pem_len, NULL,
-                                                             server_key_pem_len),
-                "private_key_pem");
-    if (CHECK_RESULT_CB(b,
-                        ftls_client_config_builder_load_identity_pem(b, NULL, 0, server_key_pem,
-                                                                     server_key_pem_len),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "the certificate chain is not PEM");
-    }
-    if (CHECK_RESULT_CB(b,
-                        ftls_client_config_builder_load_identity_pem(b, server_pem,
-                                                                     server_pem_len, NULL, 0),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "the private key is not PEM");
-    }
+    NULL_ARG(ftls_client_config_builder_set_trust(NULL, trust));
+    NULL_ARG_CB(b, ftls_client_config_builder_set_trust(b, NULL), "trust");
+    NULL_ARG(ftls_client_config_builder_add_identity(NULL, identity));
+    NULL_ARG_CB(b, ftls_client_config_builder_add_identity(b, NULL), "identity");
 
     NULL_ARG(ftls_client_config_builder_set_versions(NULL, FTLS_PROTOCOL_ALL));
 
@@ -195,62 +167,36 @@ static void case_client_builder(void)
     CHECK(len == SENTINEL_SIZE, "..._last_error(b, NULL, 64, &len) left out_len untouched");
 
     ftls_client_config_builder_free(b);
+    ftls_trust_free(trust);
+    ftls_identity_free(identity);
 }
 
 static void case_server_builder(void)
 {
     ftls_server_config_builder *b = NULL;
     ftls_server_config *config = (ftls_server_config *)SENTINEL;
+    ftls_trust *trust = trust_from_ca_file(cert_path("ca.pem"));
+    ftls_identity *identity = identity_from_files(cert_path("server.pem"),
+                                                  cert_path("server.key"));
     const char *alpn[] = {"h2", NULL};
     char buf[64];
     size_t len = SENTINEL_SIZE;
 
     NULL_ARG(ftls_server_config_builder_new(NULL));
-    if (!CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
+    if (trust == NULL || identity == NULL ||
+        !CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
+        ftls_trust_free(trust);
+        ftls_identity_free(identity);
         return;
     }
 
-    NULL_ARG(ftls_server_config_builder_load_identity_file(NULL, cert_path("server.pem"),
-                                                           cert_path("server.key")));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_identity_file(b, NULL, cert_path("server.key")),
-                "cert_chain_path");
-    NULL_ARG_SB(b, ftls_server_config_builder_load_identity_file(b, cert_path("server.pem"), NULL),
-                "private_key_path");
-
-    NULL_ARG(ftls_server_config_builder_load_identity_pem(NULL, server_pem, server_pem_len,
-                                                          server_key_pem, server_key_pem_len));
-    NULL_ARG_SB(b,
-                ftls_server_config_builder_load_identity_pem(b, NULL, 1, server_key_pem,
-                                                             server_key_pem_len),
-                "cert_chain_pem");
-    NULL_ARG_SB(b,
-                ftls_server_config_builder_load_identity_pem(b, server_pem, server_pem_len, NULL,
-                                                             1),
-                "private_key_pem");
-    if (CHECK_RESULT_SB(b,
-                        ftls_server_config_builder_load_identity_pem(b, NULL, 0, server_key_pem,
-                                                                     server_key_pem_len),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(b, "the certificate chain is not PEM");
-    }
-    if (CHECK_RESULT_SB(b,
-                        ftls_server_config_builder_load_identity_pem(b, server_pem,
-                                                                     server_pem_len, NULL, 0),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(b, "the private key is not PEM");
-    }
+    NULL_ARG(ftls_server_config_builder_add_identity(NULL, identity));
+    NULL_ARG_SB(b, ftls_server_config_builder_add_identity(b, NULL), "identity");
 
     NULL_ARG(ftls_server_config_builder_set_client_auth(NULL, FTLS_CLIENT_AUTH_REQUIRED));
 
-    NULL_ARG(ftls_server_config_builder_load_client_ca_file(NULL, cert_path("ca.pem")));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_file(b, NULL), "path");
-
-    NULL_ARG(ftls_server_config_builder_load_client_ca_pem(NULL, ca_pem, ca_pem_len));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_pem(b, NULL, ca_pem_len), "pem");
-    if (CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_pem(b, NULL, 0),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_SB_DETAIL(b, "not PEM");
-    }
+    NULL_ARG(ftls_server_config_builder_set_trust(NULL, trust));
+    NULL_ARG_SB(b, ftls_server_config_builder_set_trust(b, NULL), "trust");
 
     NULL_ARG(ftls_server_config_builder_set_versions(NULL, FTLS_PROTOCOL_TLS13));
 
@@ -280,6 +226,8 @@ static void case_server_builder(void)
     CHECK(len == SENTINEL_SIZE, "..._last_error(b, NULL, 64, &len) left out_len untouched");
 
     ftls_server_config_builder_free(b);
+    ftls_trust_free(trust);
+    ftls_identity_free(identity);
 }
 
 static void case_connection_constructors(void)
@@ -378,7 +326,7 @@ static void case_connection_queries(void)
     uint16_t version = 0x5e5e, id = 0x5e5e;
     ftls_str s = {(const char *)SENTINEL, SENTINEL_SIZE};
     ftls_bytes bytes = {(const uint8_t *)SENTINEL, SENTINEL_SIZE};
-    size_t count = SENTINEL_SIZE;
+    ftls_certificate *cert = (ftls_certificate *)SENTINEL;
 
     CHECK(!ftls_connection_wants_read(NULL), "ftls_connection_wants_read(NULL) is false");
     CHECK(!ftls_connection_wants_write(NULL), "ftls_connection_wants_write(NULL) is false");
@@ -386,17 +334,21 @@ static void case_connection_queries(void)
     CHECK(!ftls_connection_is_resumed(NULL), "ftls_connection_is_resumed(NULL) is false");
     CHECK(ftls_connection_last_os_error(NULL) == 0, "ftls_connection_last_os_error(NULL) is 0");
 
-    NULL_ARG(ftls_connection_protocol_version(NULL, &version));
-    NULL_ARG(ftls_connection_protocol_version_name(NULL, &s));
+    CHECK(ftls_connection_peer_certificate_count(NULL) == 0,
+          "ftls_connection_peer_certificate_count(NULL) is 0");
+    CHECK(ftls_connection_pending(NULL) == 0, "ftls_connection_pending(NULL) is 0");
+    CHECK(ftls_connection_tls13_tickets_received(NULL) == 0,
+          "ftls_connection_tls13_tickets_received(NULL) is 0");
+
+    NULL_ARG(ftls_connection_protocol_version(NULL, &version, &s));
     NULL_ARG(ftls_connection_cipher_suite(NULL, &id, &s));
     NULL_ARG(ftls_connection_key_exchange_group(NULL, &s));
     NULL_ARG(ftls_connection_alpn_protocol(NULL, &bytes));
     NULL_ARG(ftls_connection_sni_server_name(NULL, &s));
-    NULL_ARG(ftls_connection_peer_certificate_count(NULL, &count));
-    NULL_ARG(ftls_connection_peer_certificate(NULL, 0, &bytes));
+    NULL_ARG(ftls_connection_peer_certificate(NULL, 0, &cert));
     CHECK(version == 0x5e5e && id == 0x5e5e && s.data == (const char *)SENTINEL &&
               s.len == SENTINEL_SIZE && bytes.data == (const uint8_t *)SENTINEL &&
-              bytes.len == SENTINEL_SIZE && count == SENTINEL_SIZE,
+              bytes.len == SENTINEL_SIZE && cert == (ftls_certificate *)SENTINEL,
           "queries on a NULL connection left every out-parameter untouched");
 
     /* A NULL out-parameter on a connection that has the answer. */
@@ -405,15 +357,13 @@ static void case_connection_queries(void)
         return;
     }
     conn = p.client;
-    NULL_ARG_CONN(conn, ftls_connection_protocol_version(conn, NULL), "out_version");
-    NULL_ARG_CONN(conn, ftls_connection_protocol_version_name(conn, NULL), "out_name");
     NULL_ARG_CONN(conn, ftls_connection_key_exchange_group(conn, NULL), "out_name");
     NULL_ARG_CONN(conn, ftls_connection_alpn_protocol(conn, NULL), "out_protocol");
     NULL_ARG_CONN(p.server, ftls_connection_sni_server_name(p.server, NULL), "out_name");
-    NULL_ARG_CONN(conn, ftls_connection_peer_certificate_count(conn, NULL), "out_count");
-    NULL_ARG_CONN(conn, ftls_connection_peer_certificate(conn, 0, NULL), "out_der");
+    NULL_ARG_CONN(conn, ftls_connection_peer_certificate(conn, 0, NULL), "out_cert");
 
-    /* cipher_suite documents both out-pointers as optional. */
+    /* protocol_version and cipher_suite document both out-pointers as optional. */
+    CHECK_RESULT_CONN(conn, ftls_connection_protocol_version(conn, NULL, NULL), FTLS_OK);
     CHECK_RESULT_CONN(conn, ftls_connection_cipher_suite(conn, NULL, NULL), FTLS_OK);
     if (CHECK_RESULT_CONN(conn, ftls_connection_cipher_suite(conn, &id, NULL), FTLS_OK)) {
         CHECK(id == 0x1301 || id == 0x1302 || id == 0x1303,
@@ -472,14 +422,14 @@ static void case_connection_last_error(void)
     CHECK(len == SENTINEL_SIZE, "last_error(NULL conn) left *out_len untouched");
 
     /* Record a known failure first. */
-    NULL_ARG_CONN(conn, ftls_connection_pending(conn, NULL), "out_pending");
+    NULL_ARG_CONN(conn, ftls_connection_alpn_protocol(conn, NULL), "out_protocol");
 
     if (CHECK_RESULT(ftls_connection_last_error(conn, NULL, 0, &len), FTLS_OK)) {
-        CHECK(len == strlen("argument 'out_pending' is NULL"),
+        CHECK(len == strlen("argument 'out_protocol' is NULL"),
               "last_error(conn, NULL, 0, &len) gives the full length (%zu)", len);
     }
     if (CHECK_RESULT(ftls_connection_last_error(conn, buf, sizeof buf, NULL), FTLS_OK)) {
-        CHECK(strcmp(buf, "argument 'out_pending' is NULL") == 0,
+        CHECK(strcmp(buf, "argument 'out_protocol' is NULL") == 0,
               "last_error(conn, buf, 64, NULL) fills buf: \"%s\"", buf);
     }
     /* Last: this failure replaces the detail read above. */
@@ -492,7 +442,6 @@ static void case_connection_last_error(void)
 static void case_connection_fd_functions(void)
 {
     ftls_connection *conn = fresh_client();
-    size_t pending = SENTINEL_SIZE;
     ftls_bytes lent = {NULL, SENTINEL_SIZE};
 
     NULL_ARG(ftls_connection_set_fd(NULL, 0));
@@ -505,12 +454,9 @@ static void case_connection_fd_functions(void)
     CHECK(lent.len == SENTINEL_SIZE, "read_borrowed(NULL, &lent) left lent untouched");
     NULL_ARG(ftls_connection_consume(NULL, 0));
     NULL_ARG(ftls_connection_consume(NULL, 5));
-    NULL_ARG(ftls_connection_pending(NULL, &pending));
-    CHECK(pending == SENTINEL_SIZE, "pending(NULL, &n) left n untouched");
     if (conn == NULL) {
         return;
     }
-    NULL_ARG_CONN(conn, ftls_connection_pending(conn, NULL), "out_pending");
     NULL_ARG_CONN(conn, ftls_connection_read_borrowed(conn, NULL), "out_data");
 
     /* Negative descriptors are out of range. */
@@ -615,7 +561,6 @@ static void case_sessions_and_keylog(void)
     NULL_ARG(ftls_client_config_builder_set_session_cache(NULL, 10));
     NULL_ARG(ftls_client_config_builder_set_early_data(NULL, true));
     NULL_ARG(ftls_server_config_builder_set_session_cache(NULL, 10));
-    NULL_ARG(ftls_server_config_builder_set_tickets(NULL, true));
     NULL_ARG(ftls_server_config_builder_set_max_early_data(NULL, 1024));
     if (!CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK) ||
         !CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
@@ -623,7 +568,9 @@ static void case_sessions_and_keylog(void)
         goto out;
     }
     NULL_ARG(ftls_server_config_builder_set_ticketer(NULL, ticketer));
-    NULL_ARG_SB(sb, ftls_server_config_builder_set_ticketer(sb, NULL), "ticketer");
+    NULL_ARG(ftls_server_config_builder_set_ticketer(NULL, NULL));
+    /* NULL turns tickets off. */
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_ticketer(sb, NULL), FTLS_OK);
 
     callback_calls = 0;
     NULL_ARG(ftls_server_config_builder_set_session_store(NULL, store_put, store_get, store_get,
@@ -644,16 +591,18 @@ static void case_sessions_and_keylog(void)
     CHECK(callback_calls == 0, "setting a store calls none of its callbacks (%u calls)",
           callback_calls);
 
+    /* A NULL path means $SSLKEYLOGFILE: unset, nothing is logged. */
+    unsetenv("SSLKEYLOGFILE");
     NULL_ARG(ftls_client_config_builder_set_keylog_file(NULL, "/dev/null"));
-    NULL_ARG_CB(cb, ftls_client_config_builder_set_keylog_file(cb, NULL), "path");
-    NULL_ARG(ftls_client_config_builder_set_keylog_from_env(NULL));
+    NULL_ARG(ftls_client_config_builder_set_keylog_file(NULL, NULL));
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_keylog_file(cb, NULL), FTLS_OK);
     NULL_ARG(ftls_client_config_builder_set_keylog_callback(NULL, keylog_line, NULL));
     NULL_ARG_CB(cb, ftls_client_config_builder_set_keylog_callback(cb, NULL, NULL), "callback");
     CHECK_RESULT_CB(cb, ftls_client_config_builder_set_keylog_callback(cb, keylog_line, NULL),
                     FTLS_OK);
     NULL_ARG(ftls_server_config_builder_set_keylog_file(NULL, "/dev/null"));
-    NULL_ARG_SB(sb, ftls_server_config_builder_set_keylog_file(sb, NULL), "path");
-    NULL_ARG(ftls_server_config_builder_set_keylog_from_env(NULL));
+    NULL_ARG(ftls_server_config_builder_set_keylog_file(NULL, NULL));
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_file(sb, NULL), FTLS_OK);
     NULL_ARG(ftls_server_config_builder_set_keylog_callback(NULL, keylog_line, NULL));
     NULL_ARG_SB(sb, ftls_server_config_builder_set_keylog_callback(sb, NULL, NULL), "callback");
     CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_callback(sb, keylog_line, NULL),
@@ -674,8 +623,6 @@ static void case_ticketer(void)
     NULL_ARG(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, 3600, NULL));
     NULL_ARG(ftls_ticketer_new(NULL, FTLS_TICKET_KEY_LEN, 1, 3600, &ticketer));
     CHECK(ticketer == (ftls_ticketer *)SENTINEL, "failed ftls_ticketer_new left *out untouched");
-    /* NULL with length 0 is no key at all: out of range. */
-    CHECK_RESULT(ftls_ticketer_new(NULL, 0, 1, 3600, &ticketer), FTLS_ERR_INVALID_ARGUMENT);
     CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN - 1, 1, 3600, &ticketer),
                  FTLS_ERR_INVALID_ARGUMENT);
     CHECK_RESULT(ftls_ticketer_new(keys, FTLS_TICKET_KEY_LEN, 1, 0, &ticketer),
@@ -690,6 +637,20 @@ static void case_ticketer(void)
                  FTLS_ERR_INVALID_ARGUMENT);
     CHECK(ticketer == (ftls_ticketer *)SENTINEL,
           "ftls_ticketer_new with out-of-range values left *out untouched");
+    /* NULL with length 0 is no key given: ftls' own keys, with no window or lifetime given. */
+    CHECK_RESULT(ftls_ticketer_new(NULL, 0, 1, 0, &ticketer), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(ftls_ticketer_new(NULL, 0, 0, 3600, &ticketer), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK(ticketer == (ftls_ticketer *)SENTINEL,
+          "ftls_ticketer_new with out-of-range values left *out untouched");
+    if (CHECK_RESULT(ftls_ticketer_new(NULL, 0, 0, 0, &ticketer), FTLS_OK)) {
+        /* Its keys rotate themselves. */
+        if (CHECK_RESULT(ftls_ticketer_rotate(ticketer, keys, FTLS_TICKET_KEY_LEN),
+                         FTLS_ERR_INVALID_STATE)) {
+            ftls_ticketer_last_error(ticketer, buf, sizeof buf, NULL);
+            CHECK(strstr(buf, "ftls' own keys") != NULL, "detail: \"%s\"", buf);
+        }
+        ftls_ticketer_free(ticketer);
+    }
     if (!CHECK_RESULT(ftls_ticketer_new(keys, sizeof keys, FTLS_TICKET_PREVIOUS_KEYS_MAX,
                                         FTLS_TICKET_LIFETIME_MAX, &ticketer),
                       FTLS_OK)) {
@@ -713,10 +674,8 @@ static void case_session_value_and_connection_sessions(void)
     tls_pair p;
     uint8_t buf[16];
     size_t n = SENTINEL_SIZE;
-    uint32_t count = 0x5e5e;
 
     NULL_ARG(ftls_session_value_set(NULL, (const uint8_t *)"x", 1));
-    NULL_ARG(ftls_connection_tls13_tickets_received(NULL, &count));
     NULL_ARG(ftls_connection_write_early_data(NULL, (const uint8_t *)"x", 1, &n));
     NULL_ARG(ftls_connection_read_early_data(NULL, buf, sizeof buf, &n));
     CHECK(!ftls_connection_is_early_data_accepted(NULL),
@@ -724,14 +683,12 @@ static void case_session_value_and_connection_sessions(void)
     NULL_ARG(ftls_connection_export_keying_material(NULL, buf, sizeof buf,
                                                     (const uint8_t *)"EXPORTER", 8, NULL, 0,
                                                     false));
-    CHECK(n == SENTINEL_SIZE && count == 0x5e5e,
-          "calls on a NULL connection left the out-parameters untouched");
+    CHECK(n == SENTINEL_SIZE, "calls on a NULL connection left the out-parameters untouched");
 
     if (!pair_setup(&p, NULL, "localhost", NULL) || !CHECK(pair_handshake(&p), "handshake")) {
         pair_free(&p);
         return;
     }
-    NULL_ARG_CONN(p.client, ftls_connection_tls13_tickets_received(p.client, NULL), "out_count");
     NULL_ARG_CONN(p.client, ftls_connection_write_early_data(p.client, NULL, 1, &n), "buf");
     NULL_ARG_CONN(p.client, ftls_connection_write_early_data(p.client, buf, 1, NULL), "out_n");
     NULL_ARG_CONN(p.server, ftls_connection_read_early_data(p.server, NULL, 1, &n), "buf");
@@ -864,170 +821,161 @@ static int auto_certificate(void *userdata, const ftls_certificate_request *requ
     return FTLS_IDENTITY_AUTO;
 }
 
-static void case_client_builder_trust_and_identities(void)
+static void case_builder_verifiers_and_callbacks(void)
 {
-    ftls_client_config_builder *b = NULL;
-    ftls_bytes chain[1];
-    size_t count = SENTINEL_SIZE;
+    ftls_client_config_builder *cb = NULL;
+    ftls_server_config_builder *sb = NULL;
 
-    if (!CHECK_RESULT(ftls_client_config_builder_new(&b), FTLS_OK)) {
-        return;
+    if (!CHECK_RESULT(ftls_client_config_builder_new(&cb), FTLS_OK) ||
+        !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+        goto out;
     }
-    chain[0].data = server_pem;
-    chain[0].len = server_pem_len;
-
-    NULL_ARG(ftls_client_config_builder_use_system_roots(NULL, &count));
-    CHECK(count == SENTINEL_SIZE, "use_system_roots(NULL, &count) left count untouched");
-
-    NULL_ARG(ftls_client_config_builder_load_ca_dir(NULL, cert_dir));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_dir(b, NULL), "path");
-    NULL_ARG(ftls_client_config_builder_load_ca_der(NULL, server_pem, server_pem_len));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_ca_der(b, NULL, 10), "der");
-
-    NULL_ARG(ftls_client_config_builder_load_crl_file(NULL, cert_path("ca.crl.pem")));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_file(b, NULL), "path");
-    NULL_ARG(ftls_client_config_builder_load_crl_pem(NULL, ca_pem, ca_pem_len));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_pem(b, NULL, 10), "pem");
-    NULL_ARG(ftls_client_config_builder_load_crl_der(NULL, ca_pem, ca_pem_len));
-    NULL_ARG_CB(b, ftls_client_config_builder_load_crl_der(b, NULL, 10), "der");
-    NULL_ARG(ftls_client_config_builder_set_revocation_policy(NULL, 0));
-
     NULL_ARG(ftls_client_config_builder_set_verify_callback(NULL, accept_verify, NULL));
-    CHECK_RESULT_CB(b, ftls_client_config_builder_set_verify_callback(b, NULL, NULL), FTLS_OK);
-    NULL_ARG(ftls_client_config_builder_dangerous_replace_verifier(NULL, accept_verify, NULL));
-    NULL_ARG_CB(b, ftls_client_config_builder_dangerous_replace_verifier(b, NULL, NULL),
-                "callback");
-
-    NULL_ARG(ftls_client_config_builder_pin_certificate_file(NULL, cert_path("server.pem")));
-    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_file(b, NULL), "path");
-    NULL_ARG(ftls_client_config_builder_pin_certificate_pem(NULL, server_pem, server_pem_len));
-    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_pem(b, NULL, 10), "pem");
-    NULL_ARG(ftls_client_config_builder_pin_certificate_der(NULL, server_pem, server_pem_len));
-    NULL_ARG_CB(b, ftls_client_config_builder_pin_certificate_der(b, NULL, 10), "der");
-
-    NULL_ARG(ftls_client_config_builder_load_identity_der(NULL, chain, 1, server_key_pem,
-                                                          server_key_pem_len));
-    NULL_ARG_CB(b,
-                ftls_client_config_builder_load_identity_der(b, NULL, 1, server_key_pem,
-                                                             server_key_pem_len),
-                "cert_chain");
-    NULL_ARG_CB(b, ftls_client_config_builder_load_identity_der(b, chain, 1, NULL, 10),
-                "private_key_der");
-    chain[0].data = NULL;
-    NULL_ARG_CB(b,
-                ftls_client_config_builder_load_identity_der(b, chain, 1, server_key_pem,
-                                                             server_key_pem_len),
-                "cert_chain[0]");
-    chain[0].data = server_pem;
-
-    NULL_ARG(ftls_client_config_builder_add_identity_file(NULL, cert_path("client.pem"),
-                                                          cert_path("client.key")));
-    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_file(b, NULL, cert_path("client.key")),
-                "cert_chain_path");
-    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_file(b, cert_path("client.pem"), NULL),
-                "private_key_path");
-    NULL_ARG(ftls_client_config_builder_add_identity_pem(NULL, server_pem, server_pem_len,
-                                                         server_key_pem, server_key_pem_len));
-    NULL_ARG_CB(b,
-                ftls_client_config_builder_add_identity_pem(b, NULL, 10, server_key_pem,
-                                                            server_key_pem_len),
-                "cert_chain_pem");
-    NULL_ARG_CB(b,
-                ftls_client_config_builder_add_identity_pem(b, server_pem, server_pem_len, NULL,
-                                                            10),
-                "private_key_pem");
-    NULL_ARG(ftls_client_config_builder_add_identity_der(NULL, chain, 1, server_key_pem,
-                                                         server_key_pem_len));
-    NULL_ARG_CB(b,
-                ftls_client_config_builder_add_identity_der(b, NULL, 1, server_key_pem,
-                                                            server_key_pem_len),
-                "cert_chain");
-    NULL_ARG_CB(b, ftls_client_config_builder_add_identity_der(b, chain, 1, NULL, 10),
-                "private_key_der");
-
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_verify_callback(cb, NULL, NULL), FTLS_OK);
+    NULL_ARG(ftls_client_config_builder_set_insecure_verifier(NULL, accept_verify, NULL));
+    NULL_ARG_CB(cb, ftls_client_config_builder_set_insecure_verifier(cb, NULL, NULL), "callback");
     NULL_ARG(ftls_client_config_builder_set_client_certificate_callback(NULL, auto_certificate,
                                                                         NULL));
-    CHECK_RESULT_CB(b, ftls_client_config_builder_set_client_certificate_callback(b, NULL, NULL),
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_client_certificate_callback(cb, NULL, NULL),
                     FTLS_OK);
-    NULL_ARG(ftls_client_config_builder_set_private_key_password(NULL, "secret"));
-    CHECK_RESULT_CB(b, ftls_client_config_builder_set_private_key_password(b, NULL), FTLS_OK);
 
-    ftls_client_config_builder_free(b);
-}
-
-static void case_server_builder_trust_and_identities(void)
-{
-    ftls_server_config_builder *b = NULL;
-    ftls_bytes chain[1];
-
-    if (!CHECK_RESULT(ftls_server_config_builder_new(&b), FTLS_OK)) {
-        return;
-    }
-    chain[0].data = server_pem;
-    chain[0].len = server_pem_len;
-
-    NULL_ARG(ftls_server_config_builder_load_identity_der(NULL, chain, 1, server_key_pem,
-                                                          server_key_pem_len));
-    NULL_ARG_SB(b,
-                ftls_server_config_builder_load_identity_der(b, NULL, 1, server_key_pem,
-                                                             server_key_pem_len),
-                "cert_chain");
-    NULL_ARG_SB(b, ftls_server_config_builder_load_identity_der(b, chain, 1, NULL, 10),
-                "private_key_der");
-    NULL_ARG(ftls_server_config_builder_add_identity_file(NULL, cert_path("server.pem"),
-                                                          cert_path("server.key")));
-    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_file(b, NULL, cert_path("server.key")),
-                "cert_chain_path");
-    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_file(b, cert_path("server.pem"), NULL),
-                "private_key_path");
-    NULL_ARG(ftls_server_config_builder_add_identity_pem(NULL, server_pem, server_pem_len,
-                                                         server_key_pem, server_key_pem_len));
-    NULL_ARG_SB(b,
-                ftls_server_config_builder_add_identity_pem(b, NULL, 10, server_key_pem,
-                                                            server_key_pem_len),
-                "cert_chain_pem");
-    NULL_ARG_SB(b,
-                ftls_server_config_builder_add_identity_pem(b, server_pem, server_pem_len, NULL,
-                                                            10),
-                "private_key_pem");
-    NULL_ARG(ftls_server_config_builder_add_identity_der(NULL, chain, 1, server_key_pem,
-                                                         server_key_pem_len));
-    NULL_ARG_SB(b,
-                ftls_server_config_builder_add_identity_der(b, NULL, 1, server_key_pem,
-                                                            server_key_pem_len),
-                "cert_chain");
-    NULL_ARG_SB(b, ftls_server_config_builder_add_identity_der(b, chain, 1, NULL, 10),
-                "private_key_der");
     NULL_ARG(ftls_server_config_builder_set_unknown_server_name(NULL,
                                                                 FTLS_UNKNOWN_NAME_REFUSE));
     NULL_ARG(ftls_server_config_builder_set_client_hello_callback(NULL, auto_hello, NULL));
-    CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_hello_callback(b, NULL, NULL),
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_hello_callback(sb, NULL, NULL),
                     FTLS_OK);
-    NULL_ARG(ftls_server_config_builder_set_ocsp_response(NULL, 0, ca_pem, 4));
-    NULL_ARG_SB(b, ftls_server_config_builder_set_ocsp_response(b, 0, NULL, 4), "response");
+    NULL_ARG(ftls_server_config_builder_set_verify_callback(NULL, accept_verify, NULL));
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_verify_callback(sb, NULL, NULL), FTLS_OK);
+    NULL_ARG(ftls_server_config_builder_set_insecure_verifier(NULL, accept_verify, NULL));
+    NULL_ARG_SB(sb, ftls_server_config_builder_set_insecure_verifier(sb, NULL, NULL), "callback");
+out:
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+}
 
-    NULL_ARG(ftls_server_config_builder_load_client_ca_dir(NULL, cert_dir));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_dir(b, NULL), "path");
-    NULL_ARG(ftls_server_config_builder_load_client_ca_der(NULL, ca_pem, ca_pem_len));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_client_ca_der(b, NULL, 10), "der");
-    NULL_ARG(ftls_server_config_builder_load_crl_file(NULL, cert_path("ca.crl.pem")));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_file(b, NULL), "path");
-    NULL_ARG(ftls_server_config_builder_load_crl_pem(NULL, ca_pem, ca_pem_len));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_pem(b, NULL, 10), "pem");
-    NULL_ARG(ftls_server_config_builder_load_crl_der(NULL, ca_pem, ca_pem_len));
-    NULL_ARG_SB(b, ftls_server_config_builder_load_crl_der(b, NULL, 10), "der");
-    NULL_ARG(ftls_server_config_builder_set_revocation_policy(NULL, 0));
-    NULL_ARG(ftls_server_config_builder_set_client_verify_callback(NULL, accept_verify, NULL));
-    CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(b, NULL, NULL),
+#define NULL_ARG_ID(id, call, name)                                     \
+    do {                                                                \
+        if (CHECK_RESULT_ID(id, call, FTLS_ERR_NULL_ARGUMENT)) {        \
+            CHECK_ID_DETAIL(id, "argument '" name "' is NULL");         \
+        }                                                               \
+    } while (0)
+#define NULL_ARG_TR(t, call, name)                                      \
+    do {                                                                \
+        if (CHECK_RESULT_TR(t, call, FTLS_ERR_NULL_ARGUMENT)) {         \
+            CHECK_TR_DETAIL(t, "argument '" name "' is NULL");          \
+        }                                                               \
+    } while (0)
+
+static void case_identity_functions(void)
+{
+    ftls_identity *id = (ftls_identity *)SENTINEL;
+    char buf[64];
+    size_t len = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_identity_new(NULL));
+    ftls_identity_free(NULL);
+    NULL_ARG(ftls_identity_set_password(NULL, "secret"));
+    NULL_ARG(ftls_identity_set_file(NULL, cert_path("server.pem"), cert_path("server.key")));
+    NULL_ARG(ftls_identity_set_mem(NULL, server_pem, server_pem_len, server_key_pem,
+                                   server_key_pem_len));
+    NULL_ARG(ftls_identity_set_ocsp_response(NULL, ca_pem, 4));
+    NULL_ARG(ftls_identity_last_error(NULL, buf, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "ftls_identity_last_error(NULL, ...) left out_len untouched");
+    if (!CHECK_RESULT(ftls_identity_new(&id), FTLS_OK)) {
+        return;
+    }
+    /* NULL forgets the password: accepted. */
+    CHECK_RESULT_ID(id, ftls_identity_set_password(id, NULL), FTLS_OK);
+    NULL_ARG_ID(id, ftls_identity_set_file(id, NULL, cert_path("server.key")), "cert_chain_path");
+    NULL_ARG_ID(id, ftls_identity_set_file(id, cert_path("server.pem"), NULL), "private_key_path");
+    NULL_ARG_ID(id, ftls_identity_set_mem(id, NULL, 10, server_key_pem, server_key_pem_len),
+                "cert_chain");
+    NULL_ARG_ID(id, ftls_identity_set_mem(id, server_pem, server_pem_len, NULL, 10),
+                "private_key");
+    /* NULL with length 0 is empty input: no certificate, or no key. */
+    CHECK_RESULT_ID(id, ftls_identity_set_mem(id, NULL, 0, server_key_pem, server_key_pem_len),
+                    FTLS_ERR_NO_CERTIFICATE);
+    CHECK_RESULT_ID(id, ftls_identity_set_mem(id, server_pem, server_pem_len, NULL, 0),
+                    FTLS_ERR_BAD_PEM);
+    /* An OCSP response needs a chain to go with. */
+    if (CHECK_RESULT_ID(id, ftls_identity_set_ocsp_response(id, ca_pem, 4),
+                        FTLS_ERR_INVALID_STATE)) {
+        CHECK_ID_DETAIL(id, "holds no certificate to staple an OCSP response to");
+    }
+    CHECK_RESULT_ID(id, ftls_identity_set_mem(id, server_pem, server_pem_len, server_key_pem,
+                                              server_key_pem_len),
                     FTLS_OK);
-    NULL_ARG(ftls_server_config_builder_dangerous_replace_client_verifier(NULL, accept_verify,
-                                                                          NULL));
-    NULL_ARG_SB(b, ftls_server_config_builder_dangerous_replace_client_verifier(b, NULL, NULL),
-                "callback");
-    NULL_ARG(ftls_server_config_builder_set_private_key_password(NULL, "secret"));
-    CHECK_RESULT_SB(b, ftls_server_config_builder_set_private_key_password(b, NULL), FTLS_OK);
+    NULL_ARG_ID(id, ftls_identity_set_ocsp_response(id, NULL, 4), "response");
+    CHECK_RESULT_ID(id, ftls_identity_set_ocsp_response(id, NULL, 0), FTLS_OK);
 
-    ftls_server_config_builder_free(b);
+    if (CHECK_RESULT(ftls_identity_last_error(id, NULL, 0, &len), FTLS_OK)) {
+        CHECK(len == strlen("argument 'response' is NULL"),
+              "ftls_identity_last_error(id, NULL, 0, &len) gives the full length (%zu)", len);
+    }
+    if (CHECK_RESULT(ftls_identity_last_error(id, buf, sizeof buf, NULL), FTLS_OK)) {
+        CHECK(strcmp(buf, "argument 'response' is NULL") == 0,
+              "ftls_identity_last_error(id, buf, 64, NULL) fills buf: \"%s\"", buf);
+    }
+    len = SENTINEL_SIZE;
+    NULL_ARG(ftls_identity_last_error(id, NULL, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "ftls_identity_last_error(id, NULL, 64, &len) left out_len "
+                                "untouched");
+    ftls_identity_free(id);
+}
+
+static void case_trust_functions(void)
+{
+    ftls_trust *t = (ftls_trust *)SENTINEL;
+    char buf[64];
+    size_t len = SENTINEL_SIZE, count = SENTINEL_SIZE;
+
+    NULL_ARG(ftls_trust_new(NULL));
+    ftls_trust_free(NULL);
+    NULL_ARG(ftls_trust_add_ca_file(NULL, cert_path("ca.pem")));
+    NULL_ARG(ftls_trust_add_ca_dir(NULL, cert_dir));
+    NULL_ARG(ftls_trust_add_ca_mem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG(ftls_trust_add_system_roots(NULL, &count));
+    CHECK(count == SENTINEL_SIZE, "add_system_roots(NULL, &count) left count untouched");
+    NULL_ARG(ftls_trust_add_webpki_roots(NULL));
+    NULL_ARG(ftls_trust_add_crl_file(NULL, cert_path("ca.crl.pem")));
+    NULL_ARG(ftls_trust_add_crl_mem(NULL, ca_pem, ca_pem_len));
+    NULL_ARG(ftls_trust_set_revocation_policy(NULL, 0));
+    NULL_ARG(ftls_trust_add_pin_file(NULL, cert_path("server.pem")));
+    NULL_ARG(ftls_trust_add_pin_mem(NULL, server_pem, server_pem_len));
+    NULL_ARG(ftls_trust_last_error(NULL, buf, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "ftls_trust_last_error(NULL, ...) left out_len untouched");
+    if (!CHECK_RESULT(ftls_trust_new(&t), FTLS_OK)) {
+        return;
+    }
+    NULL_ARG_TR(t, ftls_trust_add_ca_file(t, NULL), "path");
+    NULL_ARG_TR(t, ftls_trust_add_ca_dir(t, NULL), "path");
+    NULL_ARG_TR(t, ftls_trust_add_ca_mem(t, NULL, 10), "data");
+    NULL_ARG_TR(t, ftls_trust_add_crl_file(t, NULL), "path");
+    NULL_ARG_TR(t, ftls_trust_add_crl_mem(t, NULL, 10), "data");
+    NULL_ARG_TR(t, ftls_trust_add_pin_file(t, NULL), "path");
+    NULL_ARG_TR(t, ftls_trust_add_pin_mem(t, NULL, 10), "data");
+    /* NULL with length 0 is an empty buffer: accepted as input, which then holds nothing. */
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_mem(t, NULL, 0), FTLS_ERR_BAD_PEM);
+    CHECK_RESULT_TR(t, ftls_trust_add_crl_mem(t, NULL, 0), FTLS_ERR_BAD_PEM);
+    CHECK_RESULT_TR(t, ftls_trust_add_pin_mem(t, NULL, 0), FTLS_ERR_BAD_PEM);
+    /* Revocation flags out of range. */
+    if (CHECK_RESULT_TR(t, ftls_trust_set_revocation_policy(t, 8), FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_TR_DETAIL(t, "revocation flags 0x8");
+    }
+    CHECK_RESULT_TR(t, ftls_trust_add_webpki_roots(t), FTLS_OK);
+    NULL_ARG_TR(t, ftls_trust_add_pin_mem(t, NULL, 10), "data");
+    if (CHECK_RESULT(ftls_trust_last_error(t, NULL, 0, &len), FTLS_OK)) {
+        CHECK(len == strlen("argument 'data' is NULL"),
+              "ftls_trust_last_error(t, NULL, 0, &len) gives the full length (%zu)", len);
+    }
+    if (CHECK_RESULT(ftls_trust_last_error(t, buf, sizeof buf, NULL), FTLS_OK)) {
+        CHECK(strcmp(buf, "argument 'data' is NULL") == 0,
+              "ftls_trust_last_error(t, buf, 64, NULL) fills buf: \"%s\"", buf);
+    }
+    len = SENTINEL_SIZE;
+    NULL_ARG(ftls_trust_last_error(t, NULL, sizeof buf, &len));
+    CHECK(len == SENTINEL_SIZE, "ftls_trust_last_error(t, NULL, 64, &len) left out_len untouched");
+    ftls_trust_free(t);
 }
 
 static ftls_result cert_last_error(const void *object, char *buf, size_t buf_len, size_t *out_len)
@@ -1047,15 +995,15 @@ static void case_certificate_functions(void)
     size_t count = 0;
     char buf[64];
 
-    NULL_ARG(ftls_certificate_new_from_der(NULL, 10, &cert));
-    NULL_ARG(ftls_certificate_new_from_der(ca_pem, ca_pem_len, NULL));
-    NULL_ARG(ftls_certificate_new_from_pem(NULL, 10, &cert));
-    NULL_ARG(ftls_certificate_new_from_pem(ca_pem, ca_pem_len, NULL));
-    NULL_ARG(ftls_certificate_new_from_peer(NULL, 0, &cert));
+    NULL_ARG(ftls_certificate_new_mem(NULL, 10, &cert));
+    NULL_ARG(ftls_certificate_new_mem(ca_pem, ca_pem_len, NULL));
+    NULL_ARG(ftls_certificate_new_file(NULL, &cert));
+    NULL_ARG(ftls_certificate_new_file(cert_path("ca.pem"), NULL));
+    NULL_ARG(ftls_connection_peer_certificate(NULL, 0, &cert));
     CHECK(cert == (ftls_certificate *)SENTINEL, "failed constructors left *out_cert untouched");
     if (config != NULL &&
         CHECK_RESULT(ftls_client_connection_new(config, "localhost", &conn), FTLS_OK)) {
-        NULL_ARG_CONN(conn, ftls_certificate_new_from_peer(conn, 0, NULL), "out_cert");
+        NULL_ARG_CONN(conn, ftls_connection_peer_certificate(conn, 0, NULL), "out_cert");
         NULL_ARG(ftls_connection_peer_ocsp_response(NULL, &bytes));
         NULL_ARG_CONN(conn, ftls_connection_peer_ocsp_response(conn, NULL), "out_response");
     }
@@ -1071,12 +1019,10 @@ static void case_certificate_functions(void)
     NULL_ARG(ftls_certificate_san(NULL, 0, &type, &s));
     NULL_ARG(ftls_certificate_sha256_fingerprint(NULL, &bytes));
     NULL_ARG(ftls_certificate_public_key(NULL, &s, &bits));
-    NULL_ARG(ftls_certificate_check_private_key(NULL, server_key_pem, server_key_pem_len));
     NULL_ARG(ftls_certificate_last_error(NULL, buf, sizeof buf, NULL));
     ftls_certificate_free(NULL);
 
-    if (!CHECK_RESULT(ftls_certificate_new_from_pem(server_pem, server_pem_len, &cert),
-                      FTLS_OK)) {
+    if (!CHECK_RESULT(ftls_certificate_new_mem(server_pem, server_pem_len, &cert), FTLS_OK)) {
         return;
     }
 #define NULL_ARG_CERT(call, name)                                                         \
@@ -1093,7 +1039,6 @@ static void case_certificate_functions(void)
     NULL_ARG_CERT(ftls_certificate_serial(cert, NULL), "out_serial");
     NULL_ARG_CERT(ftls_certificate_san_count(cert, NULL), "out_count");
     NULL_ARG_CERT(ftls_certificate_sha256_fingerprint(cert, NULL), "out_digest");
-    NULL_ARG_CERT(ftls_certificate_check_private_key(cert, NULL, 10), "key");
 #undef NULL_ARG_CERT
     /* Optional out-parameters: NULL is accepted. */
     CHECK_RESULT(ftls_certificate_validity(cert, NULL, NULL), FTLS_OK);
@@ -1122,8 +1067,9 @@ static const test_case cases[] = {
     {"supported_algorithms", case_supported_algorithms},
     {"negotiation_builder_functions", case_negotiation_builder_functions},
     {"log_callback", case_log_callback},
-    {"client_builder_trust_and_identities", case_client_builder_trust_and_identities},
-    {"server_builder_trust_and_identities", case_server_builder_trust_and_identities},
+    {"builder_verifiers_and_callbacks", case_builder_verifiers_and_callbacks},
+    {"identity_functions", case_identity_functions},
+    {"trust_functions", case_trust_functions},
     {"certificate_functions", case_certificate_functions},
 };
 

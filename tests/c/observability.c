@@ -265,18 +265,18 @@ static void case_keylog_from_env(void)
     }
     /* Not set: nothing happens, no file appears. */
     unsetenv("SSLKEYLOGFILE");
-    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_keylog_from_env(cb), FTLS_OK);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_keylog_file(cb, NULL), FTLS_OK);
     setenv("SSLKEYLOGFILE", "", 1);
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_from_env(sb), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_file(sb, NULL), FTLS_OK);
     /* Set to an unusable file: a file error naming the variable. */
     setenv("SSLKEYLOGFILE", "/nonexistent-dir/k.log", 1);
-    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_from_env(sb), FTLS_ERR_FILE)) {
+    if (CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_file(sb, NULL), FTLS_ERR_FILE)) {
         CHECK_SB_DETAIL(sb, "SSLKEYLOGFILE is set: cannot open the key-log file "
                             "/nonexistent-dir/k.log");
     }
     /* Set: the server logs there (the variable is read by the call, not later). */
     setenv("SSLKEYLOGFILE", path, 1);
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_from_env(sb), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_keylog_file(sb, NULL), FTLS_OK);
     unsetenv("SSLKEYLOGFILE");
     cc = build_client(cb);
     sc = build_server(sb);

@@ -1,7 +1,8 @@
 /*
  * pump.h: a client and a server connection talking to each other in one process through the
  * callback API (ftls_connection_write_tls into a memory pipe, ftls_connection_read_tls out of
- * it, ftls_connection_process_new_packets), plus helpers to build their configs.
+ * it, ftls_connection_process_new_packets), plus helpers to build their configs (and the
+ * identities and trust objects they are made of).
  *
  * A memory pipe can also misbehave on purpose: report end of stream, fail with an errno, claim
  * more bytes than it was given, or accept only a few bytes per write.
@@ -247,6 +248,86 @@ typedef struct {
     size_t alpn_count;
 } server_opts;
 
+/* An identity holding the chain and key of two files (paths), or NULL after a failed setup
+ * line naming the identity's detail. */
+static inline ftls_identity *identity_from_files(const char *cert_chain_path,
+                                                 const char *key_path)
+{
+    ftls_identity *identity = NULL;
+    ftls_result r = ftls_identity_new(&identity);
+    if (r == FTLS_OK) {
+        r = ftls_identity_set_file(identity, cert_chain_path, key_path);
+    }
+    if (r != FTLS_OK) {
+        setup_failed(__FILE__, __LINE__, "identity from %s and %s: %s (%s)", cert_chain_path,
+                     key_path, ftls_result_name(r), IDENTITY_DETAIL(identity));
+        ftls_identity_free(identity);
+        return NULL;
+    }
+    return identity;
+}
+
+/* A trust object holding the CA certificates of a file (path), or NULL after a failed setup
+ * line naming the trust's detail. */
+static inline ftls_trust *trust_from_ca_file(const char *ca_path)
+{
+    ftls_trust *trust = NULL;
+    ftls_result r = ftls_trust_new(&trust);
+    if (r == FTLS_OK) {
+        r = ftls_trust_add_ca_file(trust, ca_path);
+    }
+    if (r != FTLS_OK) {
+        setup_failed(__FILE__, __LINE__, "trust from %s: %s (%s)", ca_path, ftls_result_name(r),
+                     TRUST_DETAIL(trust));
+        ftls_trust_free(trust);
+        return NULL;
+    }
+    return trust;
+}
+
+/* Setup shorthands: load the files into a new identity or trust, hand it to the builder and
+ * free it again (the builder keeps its own snapshot). A loading failure is a failed setup line
+ * and returns FTLS_ERR_INVALID_ARGUMENT; otherwise the builder call's result. */
+static inline ftls_result client_add_identity_files(ftls_client_config_builder *b,
+                                                    const char *cert_chain_path,
+                                                    const char *key_path)
+{
+    ftls_identity *identity = identity_from_files(cert_chain_path, key_path);
+    ftls_result r = identity ? ftls_client_config_builder_add_identity(b, identity)
+                             : FTLS_ERR_INVALID_ARGUMENT;
+    ftls_identity_free(identity);
+    return r;
+}
+
+static inline ftls_result server_add_identity_files(ftls_server_config_builder *b,
+                                                    const char *cert_chain_path,
+                                                    const char *key_path)
+{
+    ftls_identity *identity = identity_from_files(cert_chain_path, key_path);
+    ftls_result r = identity ? ftls_server_config_builder_add_identity(b, identity)
+                             : FTLS_ERR_INVALID_ARGUMENT;
+    ftls_identity_free(identity);
+    return r;
+}
+
+static inline ftls_result client_trust_ca_file(ftls_client_config_builder *b, const char *ca_path)
+{
+    ftls_trust *trust = trust_from_ca_file(ca_path);
+    ftls_result r =
+        trust ? ftls_client_config_builder_set_trust(b, trust) : FTLS_ERR_INVALID_ARGUMENT;
+    ftls_trust_free(trust);
+    return r;
+}
+
+static inline ftls_result server_trust_ca_file(ftls_server_config_builder *b, const char *ca_path)
+{
+    ftls_trust *trust = trust_from_ca_file(ca_path);
+    ftls_result r =
+        trust ? ftls_server_config_builder_set_trust(b, trust) : FTLS_ERR_INVALID_ARGUMENT;
+    ftls_trust_free(trust);
+    return r;
+}
+
 #define SETUP_OK(builder_detail, call)                                                     \
     do {                                                                                   \
         ftls_result setup_r_ = (call);                                                     \
@@ -269,12 +350,11 @@ static inline ftls_client_config *make_client_config(const client_opts *o)
     SETUP_OK("", ftls_client_config_builder_new(&b));
     if (!o->no_ca) {
         SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-                 ftls_client_config_builder_load_ca_file(b, cert_path(o->ca ? o->ca : "ca.pem")));
+                 client_trust_ca_file(b, cert_path(o->ca ? o->ca : "ca.pem")));
     }
     if (o->cert != NULL) {
         SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-                 ftls_client_config_builder_load_identity_file(b, cert_path(o->cert),
-                                                               cert_path(o->key)));
+                 client_add_identity_files(b, cert_path(o->cert), cert_path(o->key)));
     }
     if (o->versions != 0) {
         SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_set_versions(b, o->versions));
@@ -303,15 +383,14 @@ static inline ftls_server_config *make_server_config(const server_opts *o)
     }
     SETUP_OK("", ftls_server_config_builder_new(&b));
     SETUP_OK(SERVER_BUILDER_DETAIL(b),
-             ftls_server_config_builder_load_identity_file(
-                 b, cert_path(o->cert ? o->cert : "server.pem"),
-                 cert_path(o->key ? o->key : "server.key")));
+             server_add_identity_files(b, cert_path(o->cert ? o->cert : "server.pem"),
+                                       cert_path(o->key ? o->key : "server.key")));
     if (o->versions != 0) {
         SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_set_versions(b, o->versions));
     }
     if (o->client_ca != NULL) {
         SETUP_OK(SERVER_BUILDER_DETAIL(b),
-                 ftls_server_config_builder_load_client_ca_file(b, cert_path(o->client_ca)));
+                 server_trust_ca_file(b, cert_path(o->client_ca)));
     }
     if (o->client_auth != FTLS_CLIENT_AUTH_NONE) {
         SETUP_OK(SERVER_BUILDER_DETAIL(b),

@@ -25,6 +25,7 @@ typedef enum {
     DO_READ,
     DO_WRITE,
     DO_QUERY,
+    DO_VALUE_QUERIES,
     DO_FREE,
     DO_FREE_CONFIG
 } action;
@@ -39,6 +40,10 @@ typedef struct {
     ftls_result nested_last_error;  /* what _last_error returned from inside the callback */
     char detail[DETAIL_MAX];        /* the connection's detail, read from inside */
     bool wants_write, handshaking;  /* DO_QUERY: what the queries answered from inside */
+    size_t pending, peer_certificates;  /* DO_VALUE_QUERIES: likewise */
+    uint32_t tickets;
+    bool early_data_accepted;
+    ftls_certificate *peer_certificate;
     ftls_result log_replaced;       /* log callback: ftls_set_log_callback from inside */
     bool freed;
 } nest;
@@ -100,7 +105,14 @@ static void reenter(nest *n)
     case DO_QUERY:
         n->wants_write = ftls_connection_wants_write(n->conn);
         n->handshaking = ftls_connection_is_handshaking(n->conn);
-        n->nested = ftls_connection_protocol_version(n->conn, &(uint16_t){0});
+        n->nested = ftls_connection_protocol_version(n->conn, &(uint16_t){0}, NULL);
+        break;
+    case DO_VALUE_QUERIES:
+        n->pending = ftls_connection_pending(n->conn);
+        n->peer_certificates = ftls_connection_peer_certificate_count(n->conn);
+        n->tickets = ftls_connection_tls13_tickets_received(n->conn);
+        n->early_data_accepted = ftls_connection_is_early_data_accepted(n->conn);
+        n->nested = ftls_connection_peer_certificate(n->conn, 0, &n->peer_certificate);
         break;
     case DO_FREE:
         /* Twice: the second call must be as harmless as the first. */
@@ -381,6 +393,57 @@ static void queries_inside_a_callback(void)
     pair_free(&p);
 }
 
+/* The value-returning queries give their fallback (0, false) from inside a callback, on a
+ * connection where each has something to say outside; peer_certificate is refused. */
+static void value_queries_inside_a_callback(void)
+{
+    tls_pair p;
+    nest n;
+    size_t count = 0, pending, certificates;
+    uint32_t tickets;
+    static const char first[] = "first record", second[] = "second record";
+    if (!pair_setup(&p, NULL, "localhost", NULL)) {
+        return;
+    }
+    if (!CHECK(pair_handshake(&p), "handshake") ||
+        !CHECK_RESULT_CONN(p.server, ftls_connection_write(p.server, (const uint8_t *)first,
+                                                           sizeof first, &count),
+                           FTLS_OK)) {
+        pair_free(&p);
+        return;
+    }
+    /* The first record is decrypted and waits; the second waits in the pipe. */
+    CHECK_RESULT(pump_send(p.server, &p.to_client), FTLS_OK);
+    pump_receive(p.client, &p.to_client, &p.client_result);
+    CHECK_RESULT_CONN(p.server, ftls_connection_write(p.server, (const uint8_t *)second,
+                                                      sizeof second, &count),
+                      FTLS_OK);
+    CHECK_RESULT(pump_send(p.server, &p.to_client), FTLS_OK);
+    pending = ftls_connection_pending(p.client);
+    certificates = ftls_connection_peer_certificate_count(p.client);
+    tickets = ftls_connection_tls13_tickets_received(p.client);
+    CHECK(pending == sizeof first && certificates == 1 && tickets == 2,
+          "outside: %zu bytes pending, %zu peer certificate, %u tickets", pending, certificates,
+          (unsigned)tickets);
+    n = nest_on(p.client, DO_VALUE_QUERIES, &p.to_client);
+    CHECK_RESULT_CONN(p.client, ftls_connection_read_tls(p.client, nest_read, &n, &count),
+                      FTLS_OK);
+    CHECK(n.pending == 0 && n.peer_certificates == 0 && n.tickets == 0 &&
+              !n.early_data_accepted,
+          "inside: pending, peer_certificate_count, tls13_tickets_received and "
+          "is_early_data_accepted give their fallbacks (%zu, %zu, %u, %d)",
+          n.pending, n.peer_certificates, (unsigned)n.tickets, (int)n.early_data_accepted);
+    CHECK(n.peer_certificate == NULL, "the refused peer_certificate made no certificate");
+    check_refused(&n, "ftls_connection_peer_certificate");
+    CHECK(ftls_connection_pending(p.client) == pending &&
+              ftls_connection_peer_certificate_count(p.client) == 1 &&
+              ftls_connection_tls13_tickets_received(p.client) == 2,
+          "outside again, the queries answer as before");
+    ftls_certificate_free(n.peer_certificate);
+    check_still_works(&p);
+    pair_free(&p);
+}
+
 /* ---- deferred frees ----------------------------------------------------------------------- */
 
 static void free_in_write_callback(void)
@@ -555,8 +618,7 @@ static void client_verify_callback(void)
 static ftls_server_config *client_auth_server(ftls_server_config_builder *b)
 {
     if (b != NULL) {
-        CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(b, cert_path("ca.pem")),
-                        FTLS_OK);
+        CHECK_RESULT_SB(b, server_trust_ca_file(b, cert_path("ca.pem")), FTLS_OK);
         CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_auth(b, FTLS_CLIENT_AUTH_REQUIRED),
                         FTLS_OK);
     }
@@ -567,10 +629,9 @@ static ftls_client_config_builder *certified_client(void)
 {
     ftls_client_config_builder *b = client_builder(0);
     if (b != NULL) {
-        CHECK_RESULT_CB(b,
-                        ftls_client_config_builder_load_identity_file(b, cert_path("client.pem"),
-                                                                      cert_path("client.key")),
-                        FTLS_OK);
+        CHECK_RESULT_CB(
+            b, client_add_identity_files(b, cert_path("client.pem"), cert_path("client.key")),
+            FTLS_OK);
     }
     return b;
 }
@@ -584,7 +645,7 @@ static void server_verify_callback(void)
     nest n = nest_on(NULL, DO_READ_TLS, NULL);
     if (b != NULL) {
         CHECK_RESULT_SB(b,
-                        ftls_server_config_builder_set_client_verify_callback(b, nest_verify, &n),
+                        ftls_server_config_builder_set_verify_callback(b, nest_verify, &n),
                         FTLS_OK);
     }
     sc = client_auth_server(b);
@@ -592,8 +653,8 @@ static void server_verify_callback(void)
         n.conn = p.server;
         check_still_works(&p);
         check_refused(&n, "ftls_connection_read_tls");
-        CHECK(ftls_connection_peer_certificate_count(p.server, &(size_t){0}) == FTLS_OK,
-              "the server still answers queries");
+        CHECK(ftls_connection_peer_certificate_count(p.server) > 0,
+              "the server still answers queries: it has the client's certificate");
         pair_free(&p);
     }
     ftls_client_config_free(cc);
@@ -773,6 +834,7 @@ int main(int argc, char **argv)
         {"write_callback", write_callback},
         {"vectored_write_callback", vectored_write_callback},
         {"queries_inside_a_callback", queries_inside_a_callback},
+        {"value_queries_inside_a_callback", value_queries_inside_a_callback},
         {"free_in_write_callback", free_in_write_callback},
         {"free_in_read_callback", free_in_read_callback},
         {"free_in_handshake_callback", free_in_handshake_callback},

@@ -45,11 +45,10 @@ static uint32_t tickets_of_one_connection(const ftls_client_config *cc,
     tls_pair p;
     uint32_t count = 0xffff;
     if (pair_connect(&p, cc, sc, label)) {
-        CHECK_RESULT_CONN(p.client, ftls_connection_tls13_tickets_received(p.client, &count),
-                          FTLS_OK);
-        CHECK_RESULT_CONN(p.server, ftls_connection_tls13_tickets_received(p.server, &count),
-                          FTLS_ERR_INVALID_STATE);
-        CHECK_CONN_DETAIL(p.server, "tickets are received by clients");
+        count = ftls_connection_tls13_tickets_received(p.client);
+        CHECK(ftls_connection_tls13_tickets_received(p.server) == 0,
+              "%s: a server receives no tickets (%u)", label,
+              (unsigned)ftls_connection_tls13_tickets_received(p.server));
     }
     pair_free(&p);
     return count;
@@ -172,7 +171,7 @@ static ftls_server_config *ticket_server(uint32_t versions, const ftls_ticketer 
     }
     CHECK_RESULT_SB(b, ftls_server_config_builder_set_session_cache(b, 0), FTLS_OK);
     if (ticketer == NULL) {
-        CHECK_RESULT_SB(b, ftls_server_config_builder_set_tickets(b, true), FTLS_OK);
+        CHECK_RESULT_SB(b, server_set_own_tickets(b), FTLS_OK);
     } else {
         CHECK_RESULT_SB(b, ftls_server_config_builder_set_ticketer(b, ticketer), FTLS_OK);
     }
@@ -203,7 +202,7 @@ static void case_stateless_tickets_with_ftls_keys(void)
 
 static void case_tickets_off_again(void)
 {
-    /* set_tickets(false) drops a ticketer set before: no cache and no tickets, no resumption. */
+    /* set_ticketer(NULL) drops a ticketer set before: no cache and no tickets, no resumption. */
     static const uint8_t key[FTLS_TICKET_KEY_LEN] = {7};
     ftls_ticketer *t = NULL;
     ftls_server_config_builder *b = server_builder(FTLS_PROTOCOL_TLS13, NULL, NULL);
@@ -215,7 +214,7 @@ static void case_tickets_off_again(void)
     }
     CHECK_RESULT_SB(b, ftls_server_config_builder_set_session_cache(b, 0), FTLS_OK);
     CHECK_RESULT_SB(b, ftls_server_config_builder_set_ticketer(b, t), FTLS_OK);
-    CHECK_RESULT_SB(b, ftls_server_config_builder_set_tickets(b, false), FTLS_OK);
+    CHECK_RESULT_SB(b, ftls_server_config_builder_set_ticketer(b, NULL), FTLS_OK);
     sc = build_server(b);
     CHECK(tickets_of_one_connection(cc, sc, "tickets off") == 0, "no tickets once turned off");
     resumes(cc, sc, false, "tickets off");
@@ -872,11 +871,11 @@ static void case_early_data_config_errors(void)
                             "is 0");
     }
     CHECK_RESULT_SB(sb, ftls_server_config_builder_set_max_early_data(sb, 100), FTLS_OK);
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_tickets(sb, true), FTLS_OK);
+    CHECK_RESULT_SB(sb, server_set_own_tickets(sb), FTLS_OK);
     if (CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_ERR_CONFIG)) {
         CHECK_SB_DETAIL(sb, "stateless tickets are on");
     }
-    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_tickets(sb, false), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_ticketer(sb, NULL), FTLS_OK);
     CHECK_RESULT_SB(sb, ftls_server_config_builder_set_session_cache(sb, 0), FTLS_OK);
     if (CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_ERR_CONFIG)) {
         CHECK_SB_DETAIL(sb, "early data needs stateful resumption, but the session cache size "
@@ -912,6 +911,7 @@ typedef struct {
     const char *client_ca; /* file in cert_dir, or NULL */
     const char *crl;       /* file in cert_dir, or NULL */
     unsigned *verify_calls; /* non-NULL: a client verify callback counting its calls here */
+    const char *extra_ca;  /* another CA file the trust holds too, or NULL */
 } client_policy;
 
 static int count_verify_calls(void *userdata, const ftls_verify_request *request, char *reason,
@@ -937,21 +937,37 @@ static void shared_state_free(shared_state *s)
     store_free(&s->store);
 }
 
-/* Sets `policy` on the builder, and the resumption state it shares with other configs. */
-static void set_policy_and_sharing(ftls_server_config_builder *b, const client_policy *policy,
-                                   sharing how, shared_state *shared)
+/* A new trust object holding the policy's CA certificates and CRL (NULL if it has none, or
+ * after a failed check). */
+static ftls_trust *policy_trust(const client_policy *policy)
 {
-    if (policy->client_ca != NULL) {
-        CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
-                               b, cert_path(policy->client_ca)),
+    ftls_trust *trust = NULL;
+    if (policy->client_ca == NULL || !CHECK_RESULT(ftls_trust_new(&trust), FTLS_OK)) {
+        return NULL;
+    }
+    CHECK_RESULT_TR(trust, ftls_trust_add_ca_file(trust, cert_path(policy->client_ca)), FTLS_OK);
+    if (policy->extra_ca != NULL) {
+        CHECK_RESULT_TR(trust, ftls_trust_add_ca_file(trust, cert_path(policy->extra_ca)),
                         FTLS_OK);
     }
     if (policy->crl != NULL) {
-        CHECK_RESULT_SB(b, ftls_server_config_builder_load_crl_file(b, cert_path(policy->crl)),
-                        FTLS_OK);
+        CHECK_RESULT_TR(trust, ftls_trust_add_crl_file(trust, cert_path(policy->crl)), FTLS_OK);
+    }
+    return trust;
+}
+
+/* Sets `policy` on the builder (through a trust object of its own, freed again: the builder
+ * keeps a snapshot), and the resumption state it shares with other configs. */
+static void set_policy_and_sharing(ftls_server_config_builder *b, const client_policy *policy,
+                                   sharing how, shared_state *shared)
+{
+    ftls_trust *trust = policy_trust(policy);
+    if (trust != NULL) {
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_trust(b, trust), FTLS_OK);
+        ftls_trust_free(trust);
     }
     if (policy->verify_calls != NULL) {
-        CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(
+        CHECK_RESULT_SB(b, ftls_server_config_builder_set_verify_callback(
                                b, count_verify_calls, policy->verify_calls),
                         FTLS_OK);
     }
@@ -982,8 +998,7 @@ static ftls_client_config *client_with(uint32_t versions, const char *cert, cons
 {
     ftls_client_config_builder *b = client_builder(versions);
     if (b != NULL && cert != NULL) {
-        CHECK_RESULT_CB(b, ftls_client_config_builder_load_identity_file(b, cert_path(cert),
-                                                                         cert_path(key)),
+        CHECK_RESULT_CB(b, client_add_identity_files(b, cert_path(cert), cert_path(key)),
                         FTLS_OK);
     }
     return build_client(b);
@@ -994,16 +1009,13 @@ static void resumes_with_certs(const ftls_client_config *cc, const ftls_server_c
                                bool expected, size_t certs, const char *label)
 {
     tls_pair p;
-    size_t count = 99;
     if (pair_connect(&p, cc, sc, label)) {
+        size_t count = ftls_connection_peer_certificate_count(p.server);
         CHECK(ftls_connection_is_resumed(p.client) == expected &&
                   ftls_connection_is_resumed(p.server) == expected,
               "%s: %s", label, expected ? "resumed" : "full handshake");
-        if (CHECK_RESULT_CONN(p.server, ftls_connection_peer_certificate_count(p.server, &count),
-                              FTLS_OK)) {
-            CHECK(count == certs, "%s: the server saw %zu client certificate(s) (%zu)", label,
-                  certs, count);
-        }
+        CHECK(count == certs, "%s: the server saw %zu client certificate(s) (%zu)", label, certs,
+              count);
     }
     pair_free(&p);
 }
@@ -1036,8 +1048,8 @@ static void case_anonymous_session_meets_client_auth(void)
     {
         uint32_t v = both_versions[i].versions;
         unsigned calls = 0;
-        client_policy open = {FTLS_CLIENT_AUTH_NONE, NULL, NULL, NULL};
-        client_policy required = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL};
+        client_policy open = {FTLS_CLIENT_AUTH_NONE, NULL, NULL, NULL, NULL};
+        client_policy required = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL, NULL};
         shared_state shared;
         ftls_server_config *sc_open = NULL, *sc_required = NULL;
         ftls_client_config *anonymous = client_with(v, NULL, NULL);
@@ -1079,8 +1091,8 @@ static void case_session_under_one_ca_meets_another(void)
     FOR_EACH_SHARING(how)
     {
         uint32_t v = both_versions[i].versions;
-        client_policy ca = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL};
-        client_policy other_ca = {FTLS_CLIENT_AUTH_REQUIRED, "other-ca.pem", NULL, NULL};
+        client_policy ca = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL, NULL};
+        client_policy other_ca = {FTLS_CLIENT_AUTH_REQUIRED, "other-ca.pem", NULL, NULL, NULL};
         shared_state shared;
         ftls_server_config *sc_ca = NULL, *sc_other = NULL;
         ftls_client_config *cc = client_with(v, "client.pem", "client.key");
@@ -1107,25 +1119,38 @@ static void case_crl_reload_ends_revoked_sessions(void)
     FOR_EACH_SHARING(how)
     {
         uint32_t v = both_versions[i].versions;
-        client_policy policy = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL};
+        client_policy policy = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", NULL, NULL, NULL};
         shared_state shared;
         ftls_server_config_builder *b = server_builder(v, NULL, NULL);
-        ftls_server_config *before = NULL, *after = NULL;
+        ftls_trust *trust = policy_trust(&policy);
+        ftls_server_config *before = NULL, *unchanged = NULL, *after = NULL;
         ftls_client_config *revoked = client_with(v, "revoked-client.pem", "revoked-client.key");
         ftls_client_config *good = client_with(v, "client.pem", "client.key");
+        ftls_client_config *fresh = NULL;
         printf("# %s, %s\n", both_versions[i].name, sharing_names[how]);
-        if (b == NULL || !shared_state_init(&shared)) {
+        if (b == NULL || trust == NULL || !shared_state_init(&shared)) {
             ftls_server_config_builder_free(b);
             b = NULL;
         } else {
             set_policy_and_sharing(b, &policy, how, &shared);
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_trust(b, trust), FTLS_OK);
             CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &before), FTLS_OK);
             resumes_with_certs(revoked, before, false, 1, "not revoked yet");
             resumes_with_certs(revoked, before, true, 1, "not revoked yet, resumed");
             resumes_with_certs(good, before, false, 1, "a good client");
-            /* The usual reload: the same builder, one more CRL, a new config. */
-            CHECK_RESULT_SB(b, ftls_server_config_builder_load_crl_file(b, cert_path("ca.crl.pem")),
+            /* The CRL added to the trust object after set_trust changes neither the config
+             * built nor the builder's snapshot. */
+            CHECK_RESULT_TR(trust, ftls_trust_add_crl_file(trust, cert_path("ca.crl.pem")),
                             FTLS_OK);
+            fresh = client_with(v, "revoked-client.pem", "revoked-client.key");
+            resumes_with_certs(fresh, before, false, 1,
+                               "the CRL added to the trust later does not reach a built config: "
+                               "a full handshake still accepts the client");
+            CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &unchanged), FTLS_OK);
+            resumes_with_certs(revoked, unchanged, true, 1,
+                               "nor the builder, until set_trust again: same policy, resumed");
+            /* The usual reload: the same builder, the trust with one more CRL, a new config. */
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_trust(b, trust), FTLS_OK);
             CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &after), FTLS_OK);
             refused(revoked, after, FTLS_ERR_ALERT_RECEIVED, FTLS_ERR_CERT_REVOKED,
                     "certificate revoked", "the revoked client's old session after the reload");
@@ -1135,9 +1160,12 @@ static void case_crl_reload_ends_revoked_sessions(void)
             ftls_server_config_builder_free(b);
             shared_state_free(&shared);
         }
+        ftls_trust_free(trust);
         ftls_client_config_free(revoked);
+        ftls_client_config_free(fresh);
         ftls_client_config_free(good);
         ftls_server_config_free(before);
+        ftls_server_config_free(unchanged);
         ftls_server_config_free(after);
     }
 }
@@ -1151,11 +1179,15 @@ static void case_same_policy_shares_sessions(void)
     {
         uint32_t v = both_versions[i].versions;
         unsigned calls = 0, other_calls = 0;
-        client_policy policy = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", "ca.crl.pem", NULL};
-        client_policy other_userdata = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", "ca.crl.pem", NULL};
+        client_policy policy = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", "ca.crl.pem", NULL, NULL};
+        client_policy other_userdata = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", "ca.crl.pem", NULL,
+                                        NULL};
+        client_policy wider = {FTLS_CLIENT_AUTH_REQUIRED, "ca.pem", "ca.crl.pem", NULL,
+                               "other-ca.pem"};
         shared_state shared;
         ftls_server_config_builder *b = server_builder(v, NULL, NULL);
         ftls_server_config *first = NULL, *again = NULL, *twin = NULL, *other = NULL;
+        ftls_server_config *wider_trust = NULL;
         ftls_client_config *cc = client_with(v, "client.pem", "client.key");
         printf("# %s, %s\n", both_versions[i].name, sharing_names[how]);
         policy.verify_calls = &calls;
@@ -1166,10 +1198,15 @@ static void case_same_policy_shares_sessions(void)
             CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &again), FTLS_OK);
             twin = policy_server(v, &policy, how, &shared);
             other = policy_server(v, &other_userdata, how, &shared);
+            wider.verify_calls = &calls;
+            wider_trust = policy_server(v, &wider, how, &shared);
             resumes_with_certs(cc, first, false, 1, "first config");
             resumes_with_certs(cc, again, true, 1, "a second config from the same builder");
             resumes_with_certs(cc, twin, true, 1, "a config of another builder, same policy");
             CHECK(calls == 1, "the verify callback ran once, in the full handshake (%u)", calls);
+            resumes_with_certs(cc, wider_trust, false, 1,
+                               "a trust holding one more CA is another policy: full handshake");
+            CHECK(calls == 2, "the callback judged the client again (%u)", calls);
             resumes_with_certs(cc, other, false, 1,
                                "the same callback with other userdata is another policy");
             CHECK(other_calls == 1, "its callback judged the client (%u calls)", other_calls);
@@ -1181,6 +1218,7 @@ static void case_same_policy_shares_sessions(void)
         ftls_server_config_free(again);
         ftls_server_config_free(twin);
         ftls_server_config_free(other);
+        ftls_server_config_free(wider_trust);
     }
 }
 
@@ -1188,6 +1226,7 @@ static void case_client_config_rebuilt_with_other_trust(void)
 {
     ftls_client_config_builder *b = client_builder(0);
     ftls_client_config *before = NULL, *after = NULL;
+    ftls_trust *trust = NULL;
     ftls_server_config *sc = build_server(server_builder(0, NULL, NULL));
     if (b == NULL) {
         goto out;
@@ -1195,8 +1234,12 @@ static void case_client_config_rebuilt_with_other_trust(void)
     CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &before), FTLS_OK);
     resumes(before, sc, false, "first connection");
     resumes(before, sc, true, "same client config: resumed");
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_file(b, cert_path("other-ca.pem")),
-                    FTLS_OK);
+    if (CHECK_RESULT(ftls_trust_new(&trust), FTLS_OK)) {
+        CHECK_RESULT_TR(trust, ftls_trust_add_ca_file(trust, cert_path("ca.pem")), FTLS_OK);
+        CHECK_RESULT_TR(trust, ftls_trust_add_ca_file(trust, cert_path("other-ca.pem")), FTLS_OK);
+        CHECK_RESULT_CB(b, ftls_client_config_builder_set_trust(b, trust), FTLS_OK);
+        ftls_trust_free(trust);
+    }
     CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &after), FTLS_OK);
     resumes(after, sc, false, "rebuilt with another trust policy: its sessions are not offered");
 out:
@@ -1261,40 +1304,43 @@ static void case_client_checks_need_client_auth(void)
     for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         ftls_server_config_builder *b = server_builder(0, NULL, NULL);
         ftls_server_config *sc = NULL;
+        ftls_trust *trust = NULL;
         const char *named = NULL;
-        if (b == NULL) {
+        if (b == NULL || !CHECK_RESULT(ftls_trust_new(&trust), FTLS_OK)) {
+            ftls_server_config_builder_free(b);
             continue;
         }
         switch (i) {
         case 0:
-            CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
-                                   b, cert_path("ca.pem")),
-                            FTLS_OK);
+            CHECK_RESULT_TR(trust, ftls_trust_add_ca_file(trust, cert_path("ca.pem")), FTLS_OK);
             named = "client CA certificates";
             break;
         case 1:
-            CHECK_RESULT_SB(b, ftls_server_config_builder_load_crl_file(b, cert_path("ca.crl.pem")),
+            CHECK_RESULT_TR(trust, ftls_trust_add_crl_file(trust, cert_path("ca.crl.pem")),
                             FTLS_OK);
             named = "CRLs";
             break;
         case 2:
-            CHECK_RESULT_SB(b, ftls_server_config_builder_set_revocation_policy(
-                                   b, FTLS_REVOCATION_ALLOW_UNKNOWN),
+            CHECK_RESULT_TR(trust,
+                            ftls_trust_set_revocation_policy(trust, FTLS_REVOCATION_ALLOW_UNKNOWN),
                             FTLS_OK);
             named = "a revocation policy";
             break;
         case 3:
-            CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_verify_callback(
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_verify_callback(
                                    b, count_verify_calls, &calls),
                             FTLS_OK);
             named = "a verify callback";
             break;
         default:
-            CHECK_RESULT_SB(b, ftls_server_config_builder_dangerous_replace_client_verifier(
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_insecure_verifier(
                                    b, count_verify_calls, &calls),
                             FTLS_OK);
             named = "a replacing verifier";
             break;
+        }
+        if (i <= 2) {
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_trust(b, trust), FTLS_OK);
         }
         printf("# %s without client authentication\n", settings[i]);
         if (CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &sc), FTLS_ERR_CONFIG)) {
@@ -1306,15 +1352,15 @@ static void case_client_checks_need_client_auth(void)
         sc = NULL;
         /* With client authentication on (and anchors, unless the verifier is replaced), it builds. */
         if (i != 4) {
-            CHECK_RESULT_SB(b, ftls_server_config_builder_load_client_ca_file(
-                                   b, cert_path("ca.pem")),
-                            FTLS_OK);
+            CHECK_RESULT_TR(trust, ftls_trust_add_ca_file(trust, cert_path("ca.pem")), FTLS_OK);
+            CHECK_RESULT_SB(b, ftls_server_config_builder_set_trust(b, trust), FTLS_OK);
         }
         CHECK_RESULT_SB(b, ftls_server_config_builder_set_client_auth(b, FTLS_CLIENT_AUTH_OPTIONAL),
                         FTLS_OK);
         CHECK_RESULT_SB(b, ftls_server_config_builder_build(b, &sc), FTLS_OK);
         ftls_server_config_free(sc);
         ftls_server_config_builder_free(b);
+        ftls_trust_free(trust);
     }
     CHECK(calls == 0, "no callback ran (%u)", calls);
 }

@@ -1,9 +1,11 @@
 /*
- * trust: where trust comes from and how a peer's certificate is judged. The system store
- * (through SSL_CERT_FILE / SSL_CERT_DIR and the platform's bundle), CA directories (every PEM
- * file, OpenSSL's hashed layout), DER anchors, CRLs on both sides with every revocation
- * policy, verification callbacks (an extra check, and the dangerous replacement), and pinning
- * a self-signed certificate made by `openssl req -x509`. Handshakes run in memory (pump.h);
+ * trust: where trust comes from and how a peer's certificate is judged. A trust object
+ * (ftls_trust) holds it all and is handed to either builder: the system store (through
+ * SSL_CERT_FILE / SSL_CERT_DIR and the platform's bundle), CA directories (every PEM file,
+ * OpenSSL's hashed layout), DER anchors, CRLs on both sides with every revocation policy,
+ * and pinning a self-signed certificate made by `openssl req -x509`; one trust object serves
+ * a client and a server builder, and the builders keep a snapshot of it. Then verification
+ * callbacks (an extra check, and the insecure replacement). Handshakes run in memory (pump.h);
  * each case asserts the exact ftls_result on both sides and what the detail says.
  *
  * Usage: trust CERT_DIR [CASE]
@@ -36,6 +38,32 @@ static ftls_client_config_builder *new_client_builder(void)
     if (ftls_client_config_builder_new(&b) != FTLS_OK) {
         setup_failed(__FILE__, __LINE__, "ftls_client_config_builder_new failed");
     }
+    return b;
+}
+
+static ftls_trust *new_trust(void)
+{
+    ftls_trust *t = NULL;
+    if (ftls_trust_new(&t) != FTLS_OK) {
+        setup_failed(__FILE__, __LINE__, "ftls_trust_new failed");
+    }
+    return t;
+}
+
+/* A new client builder given `trust`, which is freed here (the builder keeps its own
+ * snapshot); NULL after a failed setup line. */
+static ftls_client_config_builder *client_builder_trusting(ftls_trust *trust)
+{
+    ftls_client_config_builder *b = new_client_builder();
+    ftls_result r;
+    if (b != NULL && trust != NULL &&
+        (r = ftls_client_config_builder_set_trust(b, trust)) != FTLS_OK) {
+        setup_failed(__FILE__, __LINE__, "set_trust -> %s (%s)", ftls_result_name(r),
+                     CLIENT_BUILDER_DETAIL(b));
+        ftls_client_config_builder_free(b);
+        b = NULL;
+    }
+    ftls_trust_free(trust);
     return b;
 }
 
@@ -106,18 +134,18 @@ static void expect_pair(tls_pair *p, ftls_result client_want, const char *client
 /* A client trusting ca.pem plus `crl` (a file in cert_dir, or NULL) with revocation `flags`. */
 static ftls_client_config *client_with_crl(const char *crl, uint32_t flags)
 {
-    ftls_client_config_builder *b = new_client_builder();
-    if (b == NULL) {
+    ftls_trust *t = new_trust();
+    if (t == NULL) {
         return NULL;
     }
-    SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_load_ca_file(b, cert_path("ca.pem")));
+    SETUP_OK(TRUST_DETAIL(t), ftls_trust_add_ca_file(t, cert_path("ca.pem")));
     if (crl != NULL) {
-        SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_load_crl_file(b, cert_path(crl)));
+        SETUP_OK(TRUST_DETAIL(t), ftls_trust_add_crl_file(t, cert_path(crl)));
     }
-    SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_set_revocation_policy(b, flags));
-    return build_client(b);
+    SETUP_OK(TRUST_DETAIL(t), ftls_trust_set_revocation_policy(t, flags));
+    return build_client(client_builder_trusting(t));
 setup_fail:
-    ftls_client_config_builder_free(b);
+    ftls_trust_free(t);
     return NULL;
 }
 
@@ -126,15 +154,13 @@ setup_fail:
 
 static ftls_client_config *system_client(size_t *count, ftls_result *result)
 {
-    ftls_client_config_builder *b = new_client_builder();
-    ftls_client_config *config = NULL;
-    *result = ftls_client_config_builder_use_system_roots(b, count);
+    ftls_trust *t = new_trust();
+    *result = ftls_trust_add_system_roots(t, count);
     if (*result == FTLS_OK) {
-        config = build_client(b);
-    } else {
-        ftls_client_config_builder_free(b);
+        return build_client(client_builder_trusting(t));
     }
-    return config;
+    ftls_trust_free(t);
+    return NULL;
 }
 
 static void case_system_roots_from_ssl_cert_file(void)
@@ -147,7 +173,7 @@ static void case_system_roots_from_ssl_cert_file(void)
     setenv("SSL_CERT_FILE", cert_path("ca.pem"), 1);
     unsetenv("SSL_CERT_DIR");
     cc = system_client(&count, &r);
-    if (CHECK_CODE("use_system_roots with SSL_CERT_FILE=ca.pem", r, FTLS_OK)) {
+    if (CHECK_CODE("add_system_roots with SSL_CERT_FILE=ca.pem", r, FTLS_OK)) {
         CHECK(count == 1, "it added the one CA of the file (%zu)", count);
     }
     if (run_pair(&p, cc, "localhost", make_server_config(NULL))) {
@@ -158,7 +184,7 @@ static void case_system_roots_from_ssl_cert_file(void)
     /* The variable names a CA that did not sign the server: refused. */
     setenv("SSL_CERT_FILE", cert_path("other-ca.pem"), 1);
     cc = system_client(&count, &r);
-    CHECK_CODE("use_system_roots with SSL_CERT_FILE=other-ca.pem", r, FTLS_OK);
+    CHECK_CODE("add_system_roots with SSL_CERT_FILE=other-ca.pem", r, FTLS_OK);
     if (run_pair(&p, cc, "localhost", make_server_config(NULL))) {
         expect_pair(&p, FTLS_ERR_CERT_UNKNOWN_ISSUER, "unknown issuer", FTLS_ERR_ALERT_RECEIVED,
                     "unknown_ca");
@@ -180,7 +206,7 @@ static void case_system_roots_from_ssl_cert_dir(void)
     snprintf(dirs, sizeof dirs, "/nonexistent/ftls-dir:%s", openssl_path("hashed"));
     setenv("SSL_CERT_DIR", dirs, 1);
     cc = system_client(&count, &r);
-    if (CHECK_CODE("use_system_roots with SSL_CERT_DIR=<hashed dir>", r, FTLS_OK)) {
+    if (CHECK_CODE("add_system_roots with SSL_CERT_DIR=<hashed dir>", r, FTLS_OK)) {
         CHECK(count == 1, "it added the CA of the hashed directory (%zu)", count);
     }
     if (run_pair(&p, cc, "localhost", make_server_config(NULL))) {
@@ -192,19 +218,20 @@ static void case_system_roots_from_ssl_cert_dir(void)
 
 static void case_system_roots_missing_file(void)
 {
-    ftls_client_config_builder *b = new_client_builder();
+    ftls_trust *t = new_trust();
+    ftls_client_config_builder *b;
     size_t count = SENTINEL_COUNT;
 
     setenv("SSL_CERT_FILE", "/nonexistent/ftls-bundle.pem", 1);
     unsetenv("SSL_CERT_DIR");
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_use_system_roots(b, &count),
-                        FTLS_ERR_FILE)) {
-        CHECK_CB_DETAIL(b, "SSL_CERT_FILE=/nonexistent/ftls-bundle.pem");
-        CHECK_CB_DETAIL(b, "No such file");
+    if (CHECK_RESULT_TR(t, ftls_trust_add_system_roots(t, &count), FTLS_ERR_FILE)) {
+        CHECK_TR_DETAIL(t, "SSL_CERT_FILE=/nonexistent/ftls-bundle.pem");
+        CHECK_TR_DETAIL(t, "No such file");
         CHECK(count == SENTINEL_COUNT, "count untouched on failure");
     }
-    /* Nothing was added: the builder still has no anchors. */
-    {
+    /* Nothing was added: a builder given the trust still has no anchors. */
+    b = client_builder_trusting(t);
+    if (b != NULL) {
         ftls_client_config *config = NULL;
         if (CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &config), FTLS_ERR_CONFIG)) {
             CHECK_CB_DETAIL(b, "no trust anchors");
@@ -213,15 +240,14 @@ static void case_system_roots_missing_file(void)
     ftls_client_config_builder_free(b);
 
     /* A directory without certificates. */
-    b = new_client_builder();
+    t = new_trust();
     unsetenv("SSL_CERT_FILE");
     setenv("SSL_CERT_DIR", openssl_path("notes"), 1);
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_use_system_roots(b, NULL),
-                        FTLS_ERR_NO_CERTIFICATE)) {
-        CHECK_CB_DETAIL(b, "no CA certificate found");
+    if (CHECK_RESULT_TR(t, ftls_trust_add_system_roots(t, NULL), FTLS_ERR_NO_CERTIFICATE)) {
+        CHECK_TR_DETAIL(t, "no CA certificate found");
     }
     unsetenv("SSL_CERT_DIR");
-    ftls_client_config_builder_free(b);
+    ftls_trust_free(t);
 }
 
 static void case_system_roots_of_the_platform(void)
@@ -234,7 +260,7 @@ static void case_system_roots_of_the_platform(void)
     unsetenv("SSL_CERT_FILE");
     unsetenv("SSL_CERT_DIR");
     cc = system_client(&count, &r);
-    if (CHECK_CODE("use_system_roots (the platform's bundle)", r, FTLS_OK)) {
+    if (CHECK_CODE("add_system_roots (the platform's bundle)", r, FTLS_OK)) {
         CHECK(count >= 50, "the platform's bundle holds many CAs (%zu)", count);
     }
     /* Public CAs did not sign the test server. */
@@ -247,102 +273,90 @@ static void case_system_roots_of_the_platform(void)
 /* ------------------------------------------------------------------------------------------ */
 /* CA directories and DER anchors */
 
-static void expect_client_dir(const char *dir, ftls_result want, const char *detail)
+static void expect_dir(const char *dir, ftls_result want, const char *detail)
 {
-    ftls_client_config_builder *b = new_client_builder();
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_dir(b, dir), want) &&
-        detail != NULL) {
-        CHECK_CB_DETAIL(b, detail);
+    ftls_trust *t = new_trust();
+    if (CHECK_RESULT_TR(t, ftls_trust_add_ca_dir(t, dir), want) && detail != NULL) {
+        CHECK_TR_DETAIL(t, detail);
     }
-    ftls_client_config_builder_free(b);
+    ftls_trust_free(t);
 }
 
 static void case_ca_directories(void)
 {
     tls_pair p;
-    ftls_client_config_builder *b = new_client_builder();
-    ftls_server_config_builder *sb = NULL;
+    ftls_trust *t = new_trust();
 
     /* OpenSSL's hashed layout: <hash>.0 (the CA), <hash>.r0 (a CRL, skipped), a README. */
-    SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-             ftls_client_config_builder_load_ca_dir(b, openssl_path("hashed")));
-    if (run_pair(&p, build_client(b), "localhost", make_server_config(NULL))) {
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_dir(t, openssl_path("hashed")), FTLS_OK);
+    if (run_pair(&p, build_client(client_builder_trusting(t)), "localhost",
+                 make_server_config(NULL))) {
         expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
         pair_free(&p);
     }
     /* PEM files plus the links `openssl rehash` made: both CAs, the duplicates once. */
-    b = new_client_builder();
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_dir(b, openssl_path("rehashed")),
-                    FTLS_OK);
-    if (run_pair(&p, build_client(b), "localhost", server_for("other-server.pem",
-                                                                  "other-server.key"))) {
+    t = new_trust();
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_dir(t, openssl_path("rehashed")), FTLS_OK);
+    if (run_pair(&p, build_client(client_builder_trusting(t)), "localhost",
+                 server_for("other-server.pem", "other-server.key"))) {
         expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
         pair_free(&p);
     }
 
-    expect_client_dir(openssl_path("notes"), FTLS_ERR_NO_CERTIFICATE, "holds a certificate");
-    expect_client_dir(openssl_path("broken"), FTLS_ERR_BAD_PEM, "garbage.pem");
-    expect_client_dir("/nonexistent/ftls-ca-dir", FTLS_ERR_FILE, "/nonexistent/ftls-ca-dir");
-    expect_client_dir(cert_path("ca.pem"), FTLS_ERR_FILE, "Not a directory");
-
-    /* The server side: client CAs from a directory. */
-    if (CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
-        CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_dir(sb, openssl_path("hashed")),
-                        FTLS_OK);
-        if (CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_dir(sb, openssl_path("notes")),
-                            FTLS_ERR_NO_CERTIFICATE)) {
-            CHECK_SB_DETAIL(sb, "notes");
-        }
-    }
-    ftls_server_config_builder_free(sb);
-    return;
-setup_fail:
-    ftls_client_config_builder_free(b);
+    expect_dir(openssl_path("notes"), FTLS_ERR_NO_CERTIFICATE, "holds a certificate");
+    expect_dir(openssl_path("broken"), FTLS_ERR_BAD_PEM, "garbage.pem");
+    expect_dir("/nonexistent/ftls-ca-dir", FTLS_ERR_FILE, "/nonexistent/ftls-ca-dir");
+    expect_dir(cert_path("ca.pem"), FTLS_ERR_FILE, "Not a directory");
 }
 
-static void case_der_anchors(void)
+static void case_anchors_from_memory_pem_and_der(void)
 {
     tls_pair p;
-    size_t der_len = 0;
+    size_t der_len = 0, pem_len = 0;
     uint8_t *der = read_whole_file(cert_path("ca.der"), &der_len);
-    ftls_client_config_builder *b = new_client_builder();
-    ftls_server_config_builder *sb = NULL;
+    uint8_t *pem = read_whole_file(cert_path("ca.pem"), &pem_len);
+    ftls_trust *t;
+    int round;
 
-    if (der == NULL) {
-        ftls_client_config_builder_free(b);
+    if (der == NULL || pem == NULL) {
+        free(der);
+        free(pem);
         return;
     }
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_der(b, der, der_len), FTLS_OK);
-    if (run_pair(&p, build_client(b), "localhost", make_server_config(NULL))) {
-        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
-        pair_free(&p);
+    for (round = 0; round < 2; round++) {
+        printf("# %s in memory\n", round == 0 ? "DER" : "PEM");
+        t = new_trust();
+        CHECK_RESULT_TR(t, ftls_trust_add_ca_mem(t, round == 0 ? der : pem,
+                                                 round == 0 ? der_len : pem_len),
+                        FTLS_OK);
+        if (run_pair(&p, build_client(client_builder_trusting(t)), "localhost",
+                     make_server_config(NULL))) {
+            expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+            pair_free(&p);
+        }
     }
     /* A DER file where a PEM one is usual. */
-    b = new_client_builder();
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_file(b, cert_path("ca.der")), FTLS_OK);
-    if (run_pair(&p, build_client(b), "localhost", make_server_config(NULL))) {
+    t = new_trust();
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_file(t, cert_path("ca.der")), FTLS_OK);
+    if (run_pair(&p, build_client(client_builder_trusting(t)), "localhost",
+                 make_server_config(NULL))) {
         expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
         pair_free(&p);
     }
-    /* Bad DER: truncated, PEM text, nothing. */
-    b = new_client_builder();
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_der(b, der, der_len - 1),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "not DER either");
+    /* Bad input: truncated DER, a PEM header alone, nothing, DER missing its first byte. */
+    t = new_trust();
+    if (CHECK_RESULT_TR(t, ftls_trust_add_ca_mem(t, der, der_len - 1), FTLS_ERR_BAD_PEM)) {
+        CHECK_TR_DETAIL(t, "not DER either");
     }
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_der(b, (const uint8_t *)"-----BEGIN ", 11),
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_mem(t, (const uint8_t *)"-----BEGIN ", 11),
                     FTLS_ERR_BAD_PEM);
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_der(b, NULL, 0), FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "is empty");
+    if (CHECK_RESULT_TR(t, ftls_trust_add_ca_mem(t, NULL, 0), FTLS_ERR_BAD_PEM)) {
+        CHECK_TR_DETAIL(t, "is empty");
     }
-    ftls_client_config_builder_free(b);
-    if (CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
-        CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_der(sb, der, der_len), FTLS_OK);
-        CHECK_RESULT_SB(sb, ftls_server_config_builder_load_client_ca_der(sb, der + 1, der_len - 1),
-                        FTLS_ERR_BAD_PEM);
-    }
-    ftls_server_config_builder_free(sb);
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_mem(t, der + 1, der_len - 1), FTLS_ERR_BAD_PEM);
+    ftls_trust_free(t);
     free(der);
+    free(pem);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -381,14 +395,14 @@ static void case_crl_from_memory(void)
     int round;
 
     for (round = 0; pem != NULL && der != NULL && round < 2; round++) {
-        ftls_client_config_builder *b = new_client_builder();
-        CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_file(b, cert_path("ca.pem")), FTLS_OK);
+        ftls_trust *t = new_trust();
+        CHECK_RESULT_TR(t, ftls_trust_add_ca_file(t, cert_path("ca.pem")), FTLS_OK);
         if (round == 0) {
-            CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_pem(b, pem, pem_len), FTLS_OK);
+            CHECK_RESULT_TR(t, ftls_trust_add_crl_mem(t, pem, pem_len), FTLS_OK);
         } else {
-            CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_der(b, der, der_len), FTLS_OK);
+            CHECK_RESULT_TR(t, ftls_trust_add_crl_mem(t, der, der_len), FTLS_OK);
         }
-        if (run_pair(&p, build_client(b), "localhost",
+        if (run_pair(&p, build_client(client_builder_trusting(t)), "localhost",
                      server_for("revoked-server.pem", "revoked-server.key"))) {
             expect_pair(&p, FTLS_ERR_CERT_REVOKED, "revoked", FTLS_ERR_ALERT_RECEIVED,
                         "certificate_revoked");
@@ -421,17 +435,14 @@ static void case_crl_whole_chain_or_end_entity(void)
     tls_pair p;
     int only_leaf;
     for (only_leaf = 0; only_leaf < 2; only_leaf++) {
-        ftls_client_config_builder *b = new_client_builder();
-        SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-                 ftls_client_config_builder_load_ca_file(b, cert_path("ca.pem")));
-        SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_load_crl_file(
-                                               b, cert_path("ca-revokes-inter.crl.pem")));
-        SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_load_crl_file(
-                                               b, cert_path("inter-ca.crl.pem")));
-        SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-                 ftls_client_config_builder_set_revocation_policy(
-                     b, only_leaf ? FTLS_REVOCATION_END_ENTITY_ONLY : 0));
-        if (!run_pair(&p, build_client(b), "localhost",
+        ftls_trust *t = new_trust();
+        SETUP_OK(TRUST_DETAIL(t), ftls_trust_add_ca_file(t, cert_path("ca.pem")));
+        SETUP_OK(TRUST_DETAIL(t),
+                 ftls_trust_add_crl_file(t, cert_path("ca-revokes-inter.crl.pem")));
+        SETUP_OK(TRUST_DETAIL(t), ftls_trust_add_crl_file(t, cert_path("inter-ca.crl.pem")));
+        SETUP_OK(TRUST_DETAIL(t), ftls_trust_set_revocation_policy(
+                                      t, only_leaf ? FTLS_REVOCATION_END_ENTITY_ONLY : 0));
+        if (!run_pair(&p, build_client(client_builder_trusting(t)), "localhost",
                       server_for("inter-server-chain.pem", "inter-server.key"))) {
             continue;
         }
@@ -447,7 +458,7 @@ static void case_crl_whole_chain_or_end_entity(void)
         pair_free(&p);
         continue;
     setup_fail:
-        ftls_client_config_builder_free(b);
+        ftls_trust_free(t);
     }
 }
 
@@ -474,28 +485,31 @@ static ftls_server_config *server_checking_clients(const char *crl, ftls_verify_
 {
     ftls_server_config_builder *b = NULL;
     ftls_server_config *config = NULL;
+    ftls_trust *t = NULL;
     SETUP_OK("", ftls_server_config_builder_new(&b));
-    SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_load_identity_file(
-                                           b, cert_path("server.pem"), cert_path("server.key")));
+    SETUP_OK(SERVER_BUILDER_DETAIL(b), server_add_identity_files(b, cert_path("server.pem"),
+                                                                 cert_path("server.key")));
     if (!replace) {
-        SETUP_OK(SERVER_BUILDER_DETAIL(b),
-                 ftls_server_config_builder_load_client_ca_file(b, cert_path("ca.pem")));
-    }
-    if (crl != NULL) {
-        SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_load_crl_file(b, cert_path(crl)));
+        SETUP_OK("", ftls_trust_new(&t));
+        SETUP_OK(TRUST_DETAIL(t), ftls_trust_add_ca_file(t, cert_path("ca.pem")));
+        if (crl != NULL) {
+            SETUP_OK(TRUST_DETAIL(t), ftls_trust_add_crl_file(t, cert_path(crl)));
+        }
+        SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_set_trust(b, t));
     }
     if (replace) {
         SETUP_OK(SERVER_BUILDER_DETAIL(b),
-                 ftls_server_config_builder_dangerous_replace_client_verifier(b, cb, userdata));
+                 ftls_server_config_builder_set_insecure_verifier(b, cb, userdata));
     } else if (cb != NULL) {
         SETUP_OK(SERVER_BUILDER_DETAIL(b),
-                 ftls_server_config_builder_set_client_verify_callback(b, cb, userdata));
+                 ftls_server_config_builder_set_verify_callback(b, cb, userdata));
     }
     SETUP_OK(SERVER_BUILDER_DETAIL(b),
              ftls_server_config_builder_set_client_auth(b, FTLS_CLIENT_AUTH_REQUIRED));
     SETUP_OK(SERVER_BUILDER_DETAIL(b), ftls_server_config_builder_build(b, &config));
 setup_fail:
     ftls_server_config_builder_free(b);
+    ftls_trust_free(t);
     return config;
 }
 
@@ -527,72 +541,178 @@ static void case_crl_revokes_a_client(void)
 
 static void case_crl_bad_inputs(void)
 {
-    ftls_client_config_builder *b = new_client_builder();
+    ftls_trust *t = new_trust();
+    ftls_client_config_builder *b;
     ftls_server_config_builder *sb = NULL;
     ftls_client_config *config = NULL;
-    size_t ca_len = 0;
+    ftls_server_config *server_config = NULL;
+    size_t ca_len = 0, ca_der_len = 0;
     uint8_t *ca = read_whole_file(cert_path("ca.pem"), &ca_len);
+    uint8_t *ca_der = read_whole_file(cert_path("ca.der"), &ca_der_len);
     static const uint8_t random_bytes[] = {0x30, 0x82, 0x01, 0x00, 0xde, 0xad};
 
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_file(b, cert_path("garbage.pem")),
+    if (CHECK_RESULT_TR(t, ftls_trust_add_crl_file(t, cert_path("garbage.pem")),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "garbage.pem");
+        CHECK_TR_DETAIL(t, "garbage.pem");
     }
     /* A certificate is not a CRL. */
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_file(b, cert_path("ca.pem")),
-                        FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "holds no CRL");
+    if (CHECK_RESULT_TR(t, ftls_trust_add_crl_file(t, cert_path("ca.pem")), FTLS_ERR_BAD_PEM)) {
+        CHECK_TR_DETAIL(t, "holds no CRL");
     }
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_file(b, "/nonexistent/x.crl"),
-                    FTLS_ERR_FILE);
-    if (ca != NULL) {
-        CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_pem(b, ca, ca_len), FTLS_ERR_BAD_PEM);
-        if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_der(b, ca, ca_len),
-                            FTLS_ERR_BAD_PEM)) {
-            CHECK_CB_DETAIL(b, "not DER");
+    CHECK_RESULT_TR(t, ftls_trust_add_crl_file(t, "/nonexistent/x.crl"), FTLS_ERR_FILE);
+    if (ca != NULL && ca_der != NULL) {
+        CHECK_RESULT_TR(t, ftls_trust_add_crl_mem(t, ca, ca_len), FTLS_ERR_BAD_PEM);
+        if (CHECK_RESULT_TR(t, ftls_trust_add_crl_mem(t, ca_der, ca_der_len), FTLS_ERR_BAD_PEM)) {
+            CHECK_TR_DETAIL(t, "not a valid X.509 CRL");
         }
     }
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_der(b, random_bytes,
-                                                                  sizeof random_bytes),
+    if (CHECK_RESULT_TR(t, ftls_trust_add_crl_mem(t, random_bytes, sizeof random_bytes),
                         FTLS_ERR_BAD_PEM)) {
-        CHECK_CB_DETAIL(b, "not a valid X.509 CRL");
+        CHECK_TR_DETAIL(t, "not a valid X.509 CRL");
     }
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_pem(b, random_bytes, sizeof random_bytes),
-                    FTLS_ERR_BAD_PEM);
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_set_revocation_policy(b, 8),
-                        FTLS_ERR_INVALID_ARGUMENT)) {
-        CHECK_CB_DETAIL(b, "revocation flags 0x8");
+    if (CHECK_RESULT_TR(t, ftls_trust_add_crl_mem(t, NULL, 0), FTLS_ERR_BAD_PEM)) {
+        CHECK_TR_DETAIL(t, "empty");
     }
-    CHECK_RESULT_CB(b, ftls_client_config_builder_set_revocation_policy(b, 0xffffffffu),
+    if (CHECK_RESULT_TR(t, ftls_trust_set_revocation_policy(t, 8), FTLS_ERR_INVALID_ARGUMENT)) {
+        CHECK_TR_DETAIL(t, "revocation flags 0x8");
+    }
+    CHECK_RESULT_TR(t, ftls_trust_set_revocation_policy(t, 0xffffffffu),
                     FTLS_ERR_INVALID_ARGUMENT);
-    /* CRLs without CA anchors (only a pin) cannot be checked. */
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_crl_file(b, cert_path("ca.crl.pem")), FTLS_OK);
-    CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_file(b, openssl_path("selfsigned.pem")),
+    CHECK_RESULT_TR(t, ftls_trust_set_revocation_policy(t, 16), FTLS_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT_TR(t, ftls_trust_set_revocation_policy(
+                           t, FTLS_REVOCATION_END_ENTITY_ONLY | FTLS_REVOCATION_ALLOW_UNKNOWN |
+                                  FTLS_REVOCATION_ENFORCE_EXPIRY),
                     FTLS_OK);
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &config), FTLS_ERR_CONFIG)) {
+    /* CRLs without CA anchors (only a pin) cannot be checked, by either side. */
+    CHECK_RESULT_TR(t, ftls_trust_add_crl_file(t, cert_path("ca.crl.pem")), FTLS_OK);
+    CHECK_RESULT_TR(t, ftls_trust_add_pin_file(t, openssl_path("selfsigned.pem")), FTLS_OK);
+    b = new_client_builder();
+    if (b != NULL && CHECK_RESULT_CB(b, ftls_client_config_builder_set_trust(b, t), FTLS_OK) &&
+        CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &config), FTLS_ERR_CONFIG)) {
         CHECK_CB_DETAIL(b, "CRLs need CA trust anchors");
     }
     ftls_client_config_builder_free(b);
-
-    if (CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
-        CHECK_RESULT_SB(sb, ftls_server_config_builder_load_crl_file(sb, cert_path("garbage.pem")),
-                        FTLS_ERR_BAD_PEM);
-        CHECK_RESULT_SB(sb, ftls_server_config_builder_set_revocation_policy(sb, 16),
-                        FTLS_ERR_INVALID_ARGUMENT);
-        CHECK_RESULT_SB(sb, ftls_server_config_builder_set_revocation_policy(
-                                sb, FTLS_REVOCATION_END_ENTITY_ONLY | FTLS_REVOCATION_ALLOW_UNKNOWN |
-                                        FTLS_REVOCATION_ENFORCE_EXPIRY),
-                        FTLS_OK);
-        if (ca != NULL) {
-            CHECK_RESULT_SB(sb, ftls_server_config_builder_load_crl_pem(sb, ca, ca_len),
-                            FTLS_ERR_BAD_PEM);
-        }
-        CHECK_RESULT_SB(sb, ftls_server_config_builder_load_crl_der(sb, random_bytes,
-                                                                   sizeof random_bytes),
-                        FTLS_ERR_BAD_PEM);
+    sb = NULL;
+    if (CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK) &&
+        CHECK_RESULT_SB(sb, server_add_identity_files(sb, cert_path("server.pem"),
+                                                      cert_path("server.key")),
+                        FTLS_OK) &&
+        CHECK_RESULT_SB(sb, ftls_server_config_builder_set_trust(sb, t), FTLS_OK) &&
+        CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb,
+                                                                       FTLS_CLIENT_AUTH_REQUIRED),
+                        FTLS_OK)) {
+        CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &server_config), FTLS_ERR_CONFIG);
     }
+    CHECK(config == NULL && server_config == NULL, "no config was made");
     ftls_server_config_builder_free(sb);
+    ftls_trust_free(t);
     free(ca);
+    free(ca_der);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* One trust object, two builders, snapshots */
+
+/* One trust object checks the server for a client builder and the client for a server
+ * builder; it is freed before either config is built or used. */
+static void case_one_trust_for_client_and_server(void)
+{
+    tls_pair p;
+    ftls_trust *t = new_trust();
+    ftls_client_config_builder *cb = new_client_builder();
+    ftls_server_config_builder *sb = NULL;
+    ftls_client_config *cc = NULL;
+    ftls_server_config *sc = NULL;
+
+    if (t == NULL || cb == NULL || !CHECK_RESULT(ftls_server_config_builder_new(&sb), FTLS_OK)) {
+        goto out;
+    }
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_dir(t, openssl_path("hashed")), FTLS_OK);
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_set_trust(cb, t), FTLS_OK);
+    CHECK_RESULT_CB(cb, client_add_identity_files(cb, cert_path("client.pem"),
+                                                  cert_path("client.key")),
+                    FTLS_OK);
+    CHECK_RESULT_SB(sb, server_add_identity_files(sb, cert_path("server.pem"),
+                                                  cert_path("server.key")),
+                    FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_trust(sb, t), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_set_client_auth(sb, FTLS_CLIENT_AUTH_REQUIRED),
+                    FTLS_OK);
+    ftls_trust_free(t);
+    t = NULL;
+    CHECK_RESULT_CB(cb, ftls_client_config_builder_build(cb, &cc), FTLS_OK);
+    CHECK_RESULT_SB(sb, ftls_server_config_builder_build(sb, &sc), FTLS_OK);
+    if (run_pair(&p, cc, "localhost", sc)) {
+        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+        CHECK(ftls_connection_peer_certificate_count(p.server) == 1,
+              "the server checked the client's certificate against the shared trust");
+        pair_free(&p);
+    }
+    cc = NULL;
+    sc = NULL;
+    /* The same trust refuses what it does not cover, on both sides. */
+    if (run_pair(&p, client_with_identity("other-client.pem", "other-client.key"), "localhost",
+                 server_checking_clients(NULL, NULL, NULL, false))) {
+        expect_pair(&p, FTLS_ERR_ALERT_RECEIVED, NULL, FTLS_ERR_CERT_UNKNOWN_ISSUER, NULL);
+        pair_free(&p);
+    }
+out:
+    ftls_trust_free(t);
+    ftls_client_config_builder_free(cb);
+    ftls_server_config_builder_free(sb);
+    ftls_client_config_free(cc);
+    ftls_server_config_free(sc);
+}
+
+/* set_trust takes a snapshot: what is added to the trust afterwards reaches neither a config
+ * already built nor the builder, until set_trust is called again; freeing the trust changes
+ * nothing either. */
+static void case_trust_changes_after_set_trust(void)
+{
+    tls_pair p;
+    ftls_trust *t = new_trust();
+    ftls_client_config_builder *b = new_client_builder();
+    ftls_client_config *before = NULL, *unchanged = NULL, *after = NULL;
+
+    if (t == NULL || b == NULL) {
+        goto out;
+    }
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_file(t, cert_path("ca.pem")), FTLS_OK);
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_trust(b, t), FTLS_OK);
+    CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &before), FTLS_OK);
+    CHECK_RESULT_TR(t, ftls_trust_add_crl_file(t, cert_path("ca.crl.pem")), FTLS_OK);
+    CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &unchanged), FTLS_OK);
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_trust(b, t), FTLS_OK);
+    CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &after), FTLS_OK);
+    ftls_trust_free(t);
+    t = NULL;
+    /* run_pair frees the configs it is given. */
+    if (run_pair(&p, before, "localhost", server_for("revoked-server.pem", "revoked-server.key"))) {
+        printf("# built before the CRL was added to the trust\n");
+        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+        pair_free(&p);
+    }
+    before = NULL;
+    if (run_pair(&p, unchanged, "localhost",
+                 server_for("revoked-server.pem", "revoked-server.key"))) {
+        printf("# built from the builder's snapshot, after the CRL was added to the trust\n");
+        expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+        pair_free(&p);
+    }
+    unchanged = NULL;
+    if (run_pair(&p, after, "localhost", server_for("revoked-server.pem", "revoked-server.key"))) {
+        printf("# set_trust again: the CRL applies, after the trust was freed\n");
+        expect_pair(&p, FTLS_ERR_CERT_REVOKED, "certificate revoked", FTLS_ERR_ALERT_RECEIVED,
+                    "certificate_revoked");
+        pair_free(&p);
+    }
+    after = NULL;
+out:
+    ftls_trust_free(t);
+    ftls_client_config_builder_free(b);
+    ftls_client_config_free(before);
+    ftls_client_config_free(unchanged);
+    ftls_client_config_free(after);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -652,12 +772,11 @@ static ftls_client_config *client_with_callback(verify_probe *probe, bool replac
 {
     ftls_client_config_builder *b = new_client_builder();
     if (with_ca) {
-        SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-                 ftls_client_config_builder_load_ca_file(b, cert_path("ca.pem")));
+        SETUP_OK(CLIENT_BUILDER_DETAIL(b), client_trust_ca_file(b, cert_path("ca.pem")));
     }
     if (replace) {
         SETUP_OK(CLIENT_BUILDER_DETAIL(b),
-                 ftls_client_config_builder_dangerous_replace_verifier(b, probing_verify, probe));
+                 ftls_client_config_builder_set_insecure_verifier(b, probing_verify, probe));
     } else {
         SETUP_OK(CLIENT_BUILDER_DETAIL(b),
                  ftls_client_config_builder_set_verify_callback(b, probing_verify, probe));
@@ -754,7 +873,7 @@ static void case_verify_callback_refusals(void)
     }
 }
 
-static void case_dangerous_replacement(void)
+static void case_insecure_replacement(void)
 {
     tls_pair p;
     verify_probe probe;
@@ -799,8 +918,7 @@ static void case_dangerous_replacement(void)
     }
     /* set_verify_callback(NULL) removes the replacement: no anchors again. */
     b = new_client_builder();
-    CHECK_RESULT_CB(b, ftls_client_config_builder_dangerous_replace_verifier(b, probing_verify,
-                                                                            &probe),
+    CHECK_RESULT_CB(b, ftls_client_config_builder_set_insecure_verifier(b, probing_verify, &probe),
                     FTLS_OK);
     CHECK_RESULT_CB(b, ftls_client_config_builder_set_verify_callback(b, NULL, NULL), FTLS_OK);
     if (CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &config), FTLS_ERR_CONFIG)) {
@@ -831,7 +949,7 @@ static void case_client_verify_callbacks(void)
         CHECK(probe.server_name[0] == 0, "server side: no server name (\"%s\")", probe.server_name);
         pair_free(&p);
     }
-    /* Dangerous replacement without client CAs: an untrusted client gets in. */
+    /* Insecure replacement without client CAs: an untrusted client gets in. */
     memset(&probe, 0, sizeof probe);
     probe.verdict = FTLS_OK;
     if (run_pair(&p, client_with_identity("other-client.pem", "other-client.key"), "localhost",
@@ -849,11 +967,11 @@ static void case_client_verify_callbacks(void)
 
 static ftls_client_config *pinned_client(const char *path)
 {
-    ftls_client_config_builder *b = new_client_builder();
-    SETUP_OK(CLIENT_BUILDER_DETAIL(b), ftls_client_config_builder_pin_certificate_file(b, path));
-    return build_client(b);
+    ftls_trust *t = new_trust();
+    SETUP_OK(TRUST_DETAIL(t), ftls_trust_add_pin_file(t, path));
+    return build_client(client_builder_trusting(t));
 setup_fail:
-    ftls_client_config_builder_free(b);
+    ftls_trust_free(t);
     return NULL;
 }
 
@@ -861,6 +979,7 @@ static void case_pinned_self_signed_certificate(void)
 {
     tls_pair p;
     ftls_client_config_builder *b;
+    ftls_trust *t;
     ftls_client_config *config = NULL;
     size_t pem_len = 0, der_len = 0;
     uint8_t *pem = read_whole_file(openssl_path("selfsigned.pem"), &pem_len);
@@ -904,35 +1023,35 @@ static void case_pinned_self_signed_certificate(void)
     }
     /* From memory, PEM and DER. */
     if (pem != NULL && der != NULL) {
-        b = new_client_builder();
-        CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_pem(b, pem, pem_len), FTLS_OK);
-        if (run_pair(&p, build_client(b), "pinned.test",
-                     server_for("openssl/selfsigned.pem", "openssl/selfsigned.key"))) {
-            expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
-            pair_free(&p);
-        }
-        b = new_client_builder();
-        CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_der(b, der, der_len), FTLS_OK);
-        if (run_pair(&p, build_client(b), "pinned.test",
-                     server_for("openssl/selfsigned.pem", "openssl/selfsigned.key"))) {
-            expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
-            pair_free(&p);
+        int round;
+        for (round = 0; round < 2; round++) {
+            printf("# a pin from memory, %s\n", round == 0 ? "PEM" : "DER");
+            t = new_trust();
+            CHECK_RESULT_TR(t, ftls_trust_add_pin_mem(t, round == 0 ? pem : der,
+                                                      round == 0 ? pem_len : der_len),
+                            FTLS_OK);
+            if (run_pair(&p, build_client(client_builder_trusting(t)), "pinned.test",
+                         server_for("openssl/selfsigned.pem", "openssl/selfsigned.key"))) {
+                expect_pair(&p, FTLS_OK, NULL, FTLS_OK, NULL);
+                pair_free(&p);
+            }
         }
     }
     /* Bad pins, and pins with CA anchors. */
-    b = new_client_builder();
-    CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_file(b, "/nonexistent/pin.pem"),
-                    FTLS_ERR_FILE);
-    CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_file(b, cert_path("no-cert.pem")),
+    t = new_trust();
+    CHECK_RESULT_TR(t, ftls_trust_add_pin_file(t, "/nonexistent/pin.pem"), FTLS_ERR_FILE);
+    CHECK_RESULT_TR(t, ftls_trust_add_pin_file(t, cert_path("no-cert.pem")),
                     FTLS_ERR_NO_CERTIFICATE);
-    CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_pem(b, der, der_len),
+    if (der != NULL) {
+        CHECK_RESULT_TR(t, ftls_trust_add_pin_mem(t, der, der_len - 1), FTLS_ERR_BAD_PEM);
+    }
+    CHECK_RESULT_TR(t, ftls_trust_add_pin_mem(t, (const uint8_t *)"-----BEGIN ", 11),
                     FTLS_ERR_BAD_PEM);
-    CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_der(b, pem, pem_len),
-                    FTLS_ERR_BAD_PEM);
-    CHECK_RESULT_CB(b, ftls_client_config_builder_pin_certificate_file(b, openssl_path("selfsigned.pem")),
-                    FTLS_OK);
-    CHECK_RESULT_CB(b, ftls_client_config_builder_load_ca_file(b, cert_path("ca.pem")), FTLS_OK);
-    if (CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &config), FTLS_ERR_CONFIG)) {
+    CHECK_RESULT_TR(t, ftls_trust_add_pin_file(t, openssl_path("selfsigned.pem")), FTLS_OK);
+    CHECK_RESULT_TR(t, ftls_trust_add_ca_file(t, cert_path("ca.pem")), FTLS_OK);
+    b = client_builder_trusting(t);
+    if (b != NULL &&
+        CHECK_RESULT_CB(b, ftls_client_config_builder_build(b, &config), FTLS_ERR_CONFIG)) {
         CHECK_CB_DETAIL(b, "do not also load CA certificates");
     }
     ftls_client_config_builder_free(b);
@@ -946,7 +1065,7 @@ static const test_case cases[] = {
     {"system_roots_missing_file", case_system_roots_missing_file},
     {"system_roots_of_the_platform", case_system_roots_of_the_platform},
     {"ca_directories", case_ca_directories},
-    {"der_anchors", case_der_anchors},
+    {"anchors_from_memory_pem_and_der", case_anchors_from_memory_pem_and_der},
     {"crl_revokes_the_server", case_crl_revokes_the_server},
     {"crl_from_memory", case_crl_from_memory},
     {"crl_unknown_status", case_crl_unknown_status},
@@ -954,9 +1073,11 @@ static const test_case cases[] = {
     {"crl_expiry", case_crl_expiry},
     {"crl_revokes_a_client", case_crl_revokes_a_client},
     {"crl_bad_inputs", case_crl_bad_inputs},
+    {"one_trust_for_client_and_server", case_one_trust_for_client_and_server},
+    {"trust_changes_after_set_trust", case_trust_changes_after_set_trust},
     {"verify_callback_after_verification", case_verify_callback_after_verification},
     {"verify_callback_refusals", case_verify_callback_refusals},
-    {"dangerous_replacement", case_dangerous_replacement},
+    {"insecure_replacement", case_insecure_replacement},
     {"client_verify_callbacks", case_client_verify_callbacks},
     {"pinned_self_signed_certificate", case_pinned_self_signed_certificate},
 };

@@ -50,7 +50,7 @@ static int talk(ftls_connection *conn, const char *host)
         return failed("handshake", r, conn);
     }
     ftls_str version = {NULL, 0}, suite = {NULL, 0};
-    ftls_connection_protocol_version_name(conn, &version);
+    ftls_connection_protocol_version(conn, NULL, &version);
     ftls_connection_cipher_suite(conn, NULL, &suite);
     printf("negotiated: %.*s %.*s\n", (int)version.len, version.data, (int)suite.len, suite.data);
 
@@ -79,15 +79,23 @@ int main(int argc, char **argv)
     printf("header: %d.%d.%d\nlibrary: %s\n", FTLS_VERSION_MAJOR, FTLS_VERSION_MINOR,
            FTLS_VERSION_PATCH, ftls_version());
 
+    ftls_trust *trust = NULL;
     ftls_client_config_builder *builder = NULL;
     ftls_client_config *config = NULL;
-    ftls_result r = ftls_client_config_builder_new(&builder);
+    ftls_result r = ftls_trust_new(&trust);
     if (r == FTLS_OK) {
-        r = ftls_client_config_builder_load_ca_file(builder, ca);
+        r = ftls_trust_add_ca_file(trust, ca);
+    }
+    if (r == FTLS_OK) {
+        r = ftls_client_config_builder_new(&builder);
+    }
+    if (r == FTLS_OK) {
+        r = ftls_client_config_builder_set_trust(builder, trust);
     }
     if (r == FTLS_OK) {
         r = ftls_client_config_builder_build(builder, &config);
     }
+    ftls_trust_free(trust);
     ftls_client_config_builder_free(builder);
     if (r != FTLS_OK) {
         return failed("config", r, NULL);

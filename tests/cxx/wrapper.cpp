@@ -61,10 +61,17 @@ bool contains(const std::string &text, const std::string &part) {
     return text.find(part) != std::string::npos;
 }
 
+// A client config that trusts the test CA.
+ftls::client_config trusting_the_test_ca(const std::string &certs) {
+    return ftls::client_config_builder()
+        .set_trust(ftls::trust().add_ca_file(certs + "/ca.pem"))
+        .build();
+}
+
 void errors_carry_code_and_detail(const std::string &certs) {
     const std::string missing = certs + "/no-such-file.pem";
-    std::string detail = expect_error("load_ca_file(missing)", FTLS_ERR_FILE, [&] {
-        ftls::client_config_builder().load_ca_file(missing);
+    std::string detail = expect_error("add_ca_file(missing)", FTLS_ERR_FILE, [&] {
+        ftls::trust().add_ca_file(missing);
     });
     check(contains(detail, missing), "the detail names the file: " + detail);
 
@@ -75,8 +82,7 @@ void errors_carry_code_and_detail(const std::string &certs) {
     expect_error("set_versions(0)", FTLS_ERR_INVALID_ARGUMENT,
                  [] { ftls::client_config_builder().set_versions(0); });
 
-    const ftls::client_config config =
-        ftls::client_config_builder().load_ca_file(certs + "/ca.pem").build();
+    const ftls::client_config config = trusting_the_test_ca(certs);
     detail = expect_error("a connection to an invalid name", FTLS_ERR_INVALID_SERVER_NAME,
                           [&] { ftls::connection(config, "not a host name!"); });
     check(detail.empty(), "a constructor has no object to keep a detail: the code says it all");
@@ -86,13 +92,49 @@ void errors_carry_code_and_detail(const std::string &certs) {
     check(fresh.is_handshaking() && fresh.wants_write(), "a new client wants to send its hello");
 }
 
+std::string read_file(const std::string &path) {
+    std::string data;
+    if (std::FILE *file = std::fopen(path.c_str(), "rb")) {
+        char buf[4096];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, file)) > 0) {
+            data.append(buf, n);
+        }
+        std::fclose(file);
+    }
+    return data;
+}
+
+void identities_and_trusts_are_loaded_once_and_shared(const std::string &certs) {
+    const std::string chain = read_file(certs + "/server.pem");
+    ftls::identity identity;
+    expect_error("adding an identity that holds nothing", FTLS_ERR_INVALID_ARGUMENT,
+                 [&] { ftls::server_config_builder().add_identity(identity); });
+    std::string detail =
+        expect_error("a key that is not the certificate's", FTLS_ERR_KEY_MISMATCH,
+                     [&] { identity.set_mem(chain, read_file(certs + "/client.key")); });
+    check(contains(detail, "does not match"), "the identity keeps the detail: " + detail);
+    identity.set_mem(chain, read_file(certs + "/server.key"));
+    ftls::server_config_builder first, second;
+    first.add_identity(identity).build();
+    second.add_identity(identity).build();
+
+    // A builder keeps the trust as it was when set: adding to the trust later changes nothing.
+    ftls::trust trust;
+    ftls::client_config_builder builder;
+    builder.set_trust(trust);
+    trust.add_ca_mem(read_file(certs + "/ca.pem"));
+    expect_error("a builder given an empty trust", FTLS_ERR_CONFIG, [&] { builder.build(); });
+    builder.set_trust(trust).build();
+}
+
 void moved_from_objects_throw_instead_of_crashing(const std::string &certs) {
     ftls::client_config_builder builder;
-    builder.load_ca_file(certs + "/ca.pem");
+    builder.set_trust(ftls::trust().add_ca_file(certs + "/ca.pem"));
     ftls::client_config_builder taken = std::move(builder);
     check(builder.get() == nullptr && taken.get() != nullptr, "a move transfers the handle");
     expect_error("a call on a moved-from builder", FTLS_ERR_NULL_ARGUMENT,
-                 [&] { builder.use_webpki_roots(); });
+                 [&] { builder.set_trust(ftls::trust().add_webpki_roots()); });
     ftls::client_config config = taken.build();
     ftls::connection conn(config, "localhost");
     ftls::connection other = std::move(conn);
@@ -106,8 +148,7 @@ void non_blocking_io_reports_statuses(const std::string &certs) {
     check(socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0, "socketpair");
     fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
     {
-        ftls::connection conn(ftls::client_config_builder().load_ca_file(certs + "/ca.pem").build(),
-                              "localhost");
+        ftls::connection conn(trusting_the_test_ca(certs), "localhost");
         conn.set_fd(fds[0]);
         check(conn.handshake() == ftls::status::want_read,
               "a handshake with a silent peer wants to read (no exception)");
@@ -150,16 +191,18 @@ std::string against_server(const std::string &certs, const std::string &client_c
     ftls::connection server_conn = [&]() -> ftls::connection {
         const ftls::server_config config =
             ftls::server_config_builder()
-                .load_identity_file(certs + "/server.pem", certs + "/server.key")
+                .add_identity(
+                    ftls::identity().set_file(certs + "/server.pem", certs + "/server.key"))
                 .set_alpn({"h2", "http/1.1"})
                 .build();
         return ftls::connection(config);
     }();
     ftls::connection client = [&]() -> ftls::connection {
-        const ftls::client_config config = ftls::client_config_builder()
-                                               .load_ca_file(certs + "/" + client_ca)
-                                               .set_alpn({"h2"})
-                                               .build();
+        const ftls::client_config config =
+            ftls::client_config_builder()
+                .set_trust(ftls::trust().add_ca_file(certs + "/" + client_ca))
+                .set_alpn({"h2"})
+                .build();
         return ftls::connection(config, "localhost");
     }();
     server_conn.set_fd(fds[1]);
@@ -248,10 +291,10 @@ struct memory_pair {
     memory_pipe to_server, to_client;
 
     explicit memory_pair(const std::string &certs)
-        : client(ftls::client_config_builder().load_ca_file(certs + "/ca.pem").build(),
-                 "localhost"),
+        : client(trusting_the_test_ca(certs), "localhost"),
           server(ftls::server_config_builder()
-                     .load_identity_file(certs + "/server.pem", certs + "/server.key")
+                     .add_identity(
+                         ftls::identity().set_file(certs + "/server.pem", certs + "/server.key"))
                      .build()) {}
 
     bool handshake() {
@@ -350,6 +393,7 @@ int main(int argc, char **argv) {
     check(ftls::version().compare(0, 5, "ftls ") == 0, "ftls::version(): " + ftls::version());
     errors_carry_code_and_detail(certs);
     moved_from_objects_throw_instead_of_crashing(certs);
+    identities_and_trusts_are_loaded_once_and_shared(certs);
     non_blocking_io_reports_statuses(certs);
     std::string outcome = against_server(certs, "ca.pem", handshake_and_data);
     check(outcome == "served", "the server side: " + outcome);

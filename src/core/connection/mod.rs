@@ -14,14 +14,13 @@ use super::error::{Error, ResultCode::*};
 use super::fd_transport::FdTransport;
 use super::handshake_notes::Notes;
 use super::handshake_observer::{
-    EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver, SecretRouter,
+    EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver,
 };
 use super::protocol::version_name;
 use super::server_config::ServerConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::HandshakeKind;
 use std::io::{self, IoSlice, Read, Write};
-use std::sync::Arc;
 use tls::Tls;
 
 /// What the handshake settled on, as reported when it completes.
@@ -59,10 +58,11 @@ struct Tracing {
 /// One TLS connection, client or server.
 ///
 /// Small: every established connection pays for its bytes. What few connections ever hold is
-/// out of line in `rare`, and the fields are sized to what they hold (48 bytes in all).
+/// out of line in `rare`, and the fields are sized to what they hold (40 bytes in all). A
+/// connection that is not traced holds nothing of the handshake observer: a trace's state is in
+/// `rare`, made when the trace is set.
 pub struct Connection {
     tls: Tls,
-    secrets: Arc<SecretRouter>,
     /// None until a connection needs one of its fields.
     rare: Option<Box<Rare>>,
     /// Set by `set_fds`: then read/write/handshake/shutdown do the transport I/O themselves.
@@ -122,7 +122,7 @@ impl Connection {
             .enable_early_data
             .then(EarlySecretCapture::start);
         let tls = rustls::ClientConnection::new(config.rustls.clone(), name)?;
-        let mut connection = Self::wrap(Tls::Client(Box::new(tls)), config.secrets.clone());
+        let mut connection = Self::wrap(Tls::Client(Box::new(tls)));
         if let Some(early) = capture.and_then(EarlySecretCapture::finish) {
             connection.rare_mut().early_secret = Some(early);
         }
@@ -132,16 +132,12 @@ impl Connection {
     /// A server connection; it waits for the client's ClientHello.
     pub fn server(config: &ServerConfig) -> Result<Self, Error> {
         let tls = rustls::ServerConnection::new(config.rustls.clone())?;
-        Ok(Self::wrap(
-            Tls::Server(Box::new(tls)),
-            config.secrets.clone(),
-        ))
+        Ok(Self::wrap(Tls::Server(Box::new(tls))))
     }
 
-    fn wrap(tls: Tls, secrets: Arc<SecretRouter>) -> Self {
+    fn wrap(tls: Tls) -> Self {
         Self {
             tls,
-            secrets,
             rare: None,
             fds: None,
             plaintext_pending: 0,
@@ -188,7 +184,7 @@ impl Connection {
                  first read_tls / write_tls (or fd I/O) so that it sees the whole handshake",
             ));
         }
-        let mut observer = HandshakeObserver::new(self.is_client(), self.secrets.clone());
+        let mut observer = HandshakeObserver::new(self.is_client());
         let rare = self.rare_mut();
         if let Some(early) = rare.early_secret.take() {
             observer.provide_early_secret(early);
@@ -278,8 +274,7 @@ impl Connection {
             || (!self.tls.wants_write() && self.own_alert_pending())
         {
             self.write_own_alert(transport)
-        } else {
-            let observer = observer_of(&mut self.rare);
+        } else if let Some(observer) = observer_of(&mut self.rare) {
             let mut tap = WriteTap {
                 inner: transport,
                 observer,
@@ -287,6 +282,8 @@ impl Connection {
             let result = self.tls.write_tls(&mut tap);
             self.deliver_trace();
             result
+        } else {
+            self.tls.write_tls(transport)
         };
         match result {
             Ok(0) if pending => Err(Error::new(
@@ -311,7 +308,13 @@ impl Connection {
     /// After an error, call `write_tls` once more to send the alert that tells the peer why.
     pub fn process_new_packets(&mut self) -> Result<(), Error> {
         self.check_not_failed()?;
-        let (result, notes) = Notes::around(|| self.tls.process_new_packets());
+        // Verifiers and resolvers, the only code that takes notes, run during the handshake
+        // only: a connection carrying data skips the thread's notes slot.
+        let (result, notes) = if self.tls.is_handshaking() {
+            Notes::around(|| self.tls.process_new_packets())
+        } else {
+            (self.tls.process_new_packets(), Notes::default())
+        };
         if let Some(response) = notes.ocsp_response {
             self.rare_mut().peer_ocsp_response = Some(response);
         }
@@ -640,32 +643,28 @@ impl Read for ReadTap<'_> {
     }
 }
 
-/// Passes writes through, showing the written bytes to the observer.
+/// Passes a traced connection's writes through, showing the written bytes to the observer.
 struct WriteTap<'a> {
     inner: &'a mut dyn Write,
-    observer: Option<&'a mut HandshakeObserver>,
+    observer: &'a mut HandshakeObserver,
 }
 
 impl Write for WriteTap<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
-        if let Some(observer) = self.observer.as_mut() {
-            observer.outgoing(&buf[..n.min(buf.len())]);
-        }
+        self.observer.outgoing(&buf[..n.min(buf.len())]);
         Ok(n)
     }
 
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
         let n = self.inner.write_vectored(bufs)?;
-        if let Some(observer) = self.observer.as_mut() {
-            let mut remaining = n;
-            for buf in bufs {
-                let take = remaining.min(buf.len());
-                observer.outgoing(&buf[..take]);
-                remaining -= take;
-                if remaining == 0 {
-                    break;
-                }
+        let mut remaining = n;
+        for buf in bufs {
+            let take = remaining.min(buf.len());
+            self.observer.outgoing(&buf[..take]);
+            remaining -= take;
+            if remaining == 0 {
+                break;
             }
         }
         Ok(n)

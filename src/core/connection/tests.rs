@@ -2,19 +2,44 @@
 
 use super::*;
 use crate::core::test_pki::{cert_dir, identity};
+use crate::core::trust::Trust;
 use crate::core::{ClientAuth, ClientConfigBuilder, Identity, ServerConfigBuilder, Versions};
+use std::sync::Arc;
+
+/// Trusts the test CA.
+fn ca_trust() -> Arc<Trust> {
+    let mut trust = Trust::new();
+    trust.add_ca_file(&cert_dir().join("ca.pem")).expect("ca");
+    Arc::new(trust)
+}
+
+#[test]
+fn a_der_chain_of_concatenated_certificates_loads_as_its_pem_does() {
+    let pem = std::fs::read(cert_dir().join("inter-server-chain.pem")).unwrap();
+    let certs = crate::core::pem::certificates(&pem, "the chain").unwrap();
+    assert!(certs.len() > 1, "a chain with an intermediate");
+    let der: Vec<u8> = certs.iter().flat_map(|c| c.as_ref().to_vec()).collect();
+    assert_eq!(
+        crate::core::pem::certificates_pem_or_der(&der, "the chain").unwrap(),
+        certs
+    );
+    let key = std::fs::read(cert_dir().join("inter-server.key")).unwrap();
+    let provider = crate::core::provider::default_provider();
+    let identity = Identity::from_mem(&der, &key, None, &provider).unwrap();
+    assert_eq!(identity.certified_key().cert, certs);
+    let mut trust = Trust::new();
+    assert_eq!(trust.add_ca_mem(&der).unwrap(), certs.len());
+}
 
 fn client_builder() -> ClientConfigBuilder {
     let mut builder = ClientConfigBuilder::new();
-    builder
-        .add_trust_anchors_file(&cert_dir().join("ca.pem"))
-        .expect("ca");
+    builder.set_trust(ca_trust());
     builder
 }
 
 fn server_builder(chain: &str, key: &str) -> ServerConfigBuilder {
     let mut builder = ServerConfigBuilder::new();
-    builder.set_identity(identity(chain, key));
+    builder.add_identity(identity(chain, key));
     builder
 }
 
@@ -94,7 +119,7 @@ fn tls13_handshake_then_data_both_ways_then_close_notify() {
 fn tls12_only_client_and_eof_without_close_notify_is_truncation() {
     let mut client = client_builder();
     client
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
@@ -164,15 +189,13 @@ fn certificate_failures_have_precise_codes() {
 fn required_client_auth_without_certificate_fails_on_both_sides() {
     let mut server = server_builder("server.pem", "server.key");
     server.set_client_auth(ClientAuth::Required);
-    server
-        .add_client_trust_anchors_file(&cert_dir().join("ca.pem"))
-        .unwrap();
+    server.set_trust(ca_trust());
     let (_c, _s, ce, se) = connect(&client_builder(), &server, "localhost");
     assert_eq!(se.unwrap().code(), FTLS_ERR_CLIENT_CERT_REQUIRED);
     assert_eq!(ce.unwrap().code(), FTLS_ERR_CLIENT_CERT_REQUIRED);
 
     let mut client = client_builder();
-    client.set_identity(identity("client.pem", "client.key"));
+    client.add_identity(identity("client.pem", "client.key"));
     let (_c, s, ce, se) = connect(&client, &server, "localhost");
     assert_eq!((ce, se), (None, None));
     assert_eq!(s.peer_certificates().len(), 1);
@@ -181,10 +204,13 @@ fn required_client_auth_without_certificate_fails_on_both_sides() {
 #[test]
 fn no_common_alpn_or_version() {
     let mut client = client_builder();
-    client.negotiation.set_alpn(vec![b"h2".to_vec()]).unwrap();
+    client
+        .negotiation_mut()
+        .set_alpn(vec![b"h2".to_vec()])
+        .unwrap();
     let mut server = server_builder("server.pem", "server.key");
     server
-        .negotiation
+        .negotiation_mut()
         .set_alpn(vec![b"http/1.1".to_vec()])
         .unwrap();
     let (_c, _s, ce, se) = connect(&client, &server, "localhost");
@@ -193,7 +219,7 @@ fn no_common_alpn_or_version() {
 
     let mut client = client_builder();
     client
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
@@ -201,7 +227,7 @@ fn no_common_alpn_or_version() {
         .unwrap();
     let mut server = server_builder("server.pem", "server.key");
     server
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: false,
             tls13: true,
@@ -245,7 +271,7 @@ fn close_notify_during_the_handshake_follows_the_data_written_before_it() {
     for tls12 in [false, true] {
         let mut client = client_builder();
         client
-            .negotiation
+            .negotiation_mut()
             .set_versions(Versions {
                 tls12: true,
                 tls13: !tls12,
@@ -378,10 +404,11 @@ fn a_transport_failure_sticks_but_an_interrupted_read_can_be_repeated() {
 }
 
 /// Every established connection pays for the handle's bytes: it stays this small (the rustls
-/// connection and the seldom-used state live in allocations of their own).
+/// connection and the seldom-used state, a handshake trace's included, live in allocations of
+/// their own, and an untraced connection holds no reference to the trace machinery).
 #[cfg(target_pointer_width = "64")]
 #[test]
-fn a_connection_takes_48_bytes_beside_its_rustls_state() {
-    assert_eq!(std::mem::size_of::<Connection>(), 48);
+fn a_connection_takes_40_bytes_beside_its_rustls_state() {
+    assert_eq!(std::mem::size_of::<Connection>(), 40);
     assert_eq!(std::mem::size_of::<Option<FdTransport>>(), 8);
 }

@@ -1,9 +1,9 @@
 //! The rustls connection behind a `Connection`, each side in an allocation of its own size.
 //!
 //! `rustls::Connection` is an enum as large as its larger variant: held inline, every client
-//! would carry the 112 bytes by which a server connection is larger (the memory of an
-//! established client+server pair is a benchmarked figure). Only the calls `Connection` makes are forwarded; the
-//! rest of rustls' common state is reached through `Deref`.
+//! would carry the 112 bytes by which a server connection is larger (the memory benchmark
+//! counts the bytes of an established client+server pair). Only the calls `Connection` makes
+//! are forwarded; the rest of rustls' common state is reached through `Deref`.
 
 use rustls::{ClientConnection, CommonState, IoState, Reader, ServerConnection, Writer};
 use std::io::{self, Read, Write};

@@ -4,7 +4,7 @@
 //! rustls has no message hook, so the observer decodes the record stream itself. Plaintext
 //! handshake records are read directly. TLS 1.3 encrypts everything after ServerHello; those
 //! records are decrypted with the handshake traffic secrets, which rustls hands to the config's
-//! key log ([`SecretRouter`]). In TLS 1.2 the only encrypted handshake message is Finished,
+//! key log ([`ConfigKeyLog`]) and the process's [`SecretRouter`] to the traced connection. In TLS 1.2 the only encrypted handshake message is Finished,
 //! which by the protocol is the first record after ChangeCipherSpec. With early data (0-RTT),
 //! the client's records between its ClientHello and its handshake-key records are early data,
 //! skipped, then EndOfEarlyData, decrypted with the client's early traffic secret; early data
@@ -18,6 +18,9 @@
 //! Files: `records.rs` frames records, `messages.rs` joins handshake messages, `hello.rs`
 //! reads the hellos, `tls13_keys.rs` decrypts TLS 1.3 records (with the primitives of
 //! `crypto.rs`, from the crypto provider), `secret_router.rs` delivers the secrets.
+//!
+//! Only a traced connection has an observer (the connection creates one when a handshake
+//! trace is set); an untraced one runs none of this code.
 
 mod crypto;
 mod hello;
@@ -26,14 +29,13 @@ mod records;
 mod secret_router;
 mod tls13_keys;
 
-pub use secret_router::SecretRouter;
+pub(crate) use secret_router::ConfigKeyLog;
 
 use hello::Version;
 use messages::{Message, MessageJoiner};
 use records::{ContentType, RecordHeader, RecordReader};
-use secret_router::{ClientRandom, Registration, Secret, TrafficSecret};
+use secret_router::{ClientRandom, Registration, Secret, SecretRouter, TrafficSecret};
 pub(crate) use secret_router::{EarlySecret, EarlySecretCapture};
-use std::sync::Arc;
 use tls13_keys::{Opened, RecordDecrypter, Tls13Suite};
 
 /// Which way a message travelled, seen from this endpoint.
@@ -172,7 +174,9 @@ pub struct HandshakeObserver {
 
 /// What both directions learn from each other, and where their events go.
 struct Shared {
-    router: Arc<SecretRouter>,
+    /// This connection's side: it keys the registration.
+    side: Side,
+    router: &'static SecretRouter,
     /// This connection's claim on its secrets, from the ClientHello until the observer is done.
     registration: Option<Registration>,
     /// The client's early traffic secret, caught when the connection was created (a client
@@ -187,7 +191,7 @@ struct Shared {
 
 /// Who wrote a stream: it decides which traffic secret protects it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Side {
+pub(crate) enum Side {
     Client,
     Server,
 }
@@ -234,9 +238,14 @@ enum MissingKey {
 }
 
 impl HandshakeObserver {
-    /// `is_client`: which end this connection is. `secrets`: the router installed as the key
-    /// log of the connection's config (needed to read TLS 1.3 encrypted handshake messages).
-    pub fn new(is_client: bool, secrets: Arc<SecretRouter>) -> Self {
+    /// `is_client`: which end this connection is. The TLS 1.3 secrets come from the process's
+    /// router.
+    pub fn new(is_client: bool) -> Self {
+        Self::with_router(is_client, SecretRouter::process())
+    }
+
+    /// An observer fed by `router` (a test's own).
+    fn with_router(is_client: bool, router: &'static SecretRouter) -> Self {
         let (me, peer) = match is_client {
             true => (Side::Client, Side::Server),
             false => (Side::Server, Side::Client),
@@ -245,7 +254,8 @@ impl HandshakeObserver {
             sent: Stream::new(Direction::Sent, me),
             received: Stream::new(Direction::Received, peer),
             shared: Shared {
-                router: secrets,
+                side: me,
+                router,
                 registration: None,
                 early_secret: None,
                 version: None,
@@ -678,7 +688,7 @@ impl Shared {
     fn register(&mut self, client_random: ClientRandom) {
         let registered = self.registration.as_ref().map(Registration::client_random);
         if registered != Some(&client_random) {
-            self.registration = Some(self.router.register(client_random));
+            self.registration = Some(self.router.register(self.side, client_random));
         }
     }
 

@@ -1,27 +1,32 @@
-//! The key log every ftls config installs: it hands TLS secrets to whoever registered for
-//! them, and costs nothing when no one did.
+//! How a traced connection gets its TLS 1.3 secrets, and what an untraced one pays for that:
+//! one load of a process-wide counter, nothing else.
 //!
-//! rustls gives a config's key log each secret together with the connection's client random.
-//! A connection that wants its secrets (today: the handshake observer of a traced connection)
-//! registers its client random first and gets a [`Registration`]; the router keeps only the
-//! secrets of registered randoms, and forgets them when the registration is dropped. With no
-//! registration alive, [`rustls::KeyLog::will_log`] is one atomic load.
+//! rustls hands secrets only to a config's key log, with the connection's client random. Every
+//! ftls config's key log is a [`ConfigKeyLog`]: it writes the application's NSS key log, if
+//! one was asked for, and otherwise passes secrets on only while a handshake trace is running
+//! somewhere in the process. A traced connection registers its client random (and its side:
+//! an in-process client and server share the random) with the process's [`SecretRouter`] and
+//! gets a [`Registration`]; the router keeps only the secrets of registered randoms, and
+//! forgets them when the registration is dropped. With no registration alive, the key log's
+//! [`rustls::KeyLog::will_log`] is that one counter load, and rustls hands it nothing.
 //!
-//! It is a router rather than part of the observer so that the application's NSS key log
-//! ([`KeyLog`]: a file, a callback) is fed from the same place: every secret goes there when
-//! the application asked for a key log.
+//! The router is one for the process rather than one per config so that an untraced
+//! connection carries no reference to it and a config allocates none of it.
 
+use super::Side;
 use crate::core::key_log::KeyLog;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 /// A TLS ClientHello random: what rustls identifies a connection's secrets by.
 pub(crate) type ClientRandom = [u8; 32];
 
 const CLIENT_EARLY_TRAFFIC_SECRET: &str = "CLIENT_EARLY_TRAFFIC_SECRET";
+
+/// The router traced connections register with.
+static ROUTER: SecretRouter = SecretRouter::new();
 
 thread_local! {
     /// `Some` while this thread creates a client connection (see [`EarlySecretCapture`]).
@@ -36,7 +41,8 @@ pub(crate) struct EarlySecret {
 
 /// Catches the early traffic secret rustls logs while a client connection is created on this
 /// thread: rustls derives it with the ClientHello, before anyone could register the client
-/// random, and a trace set afterwards needs it to read EndOfEarlyData.
+/// random, and a trace set afterwards needs it to read EndOfEarlyData. Only client configs
+/// that enable early data start one (see [`ConfigKeyLog::client`]).
 pub(crate) struct EarlySecretCapture(());
 
 impl EarlySecretCapture {
@@ -77,19 +83,82 @@ impl Drop for EarlySecretCapture {
     }
 }
 
-/// Routes rustls' key-log secrets to connections that asked for them, by client random.
-#[derive(Default)]
-pub struct SecretRouter {
-    /// Live registrations: lets `will_log` and `log` answer without taking the lock.
-    registrations: AtomicUsize,
-    waiting: Mutex<HashMap<ClientRandom, Waiting>>,
+/// The key log rustls calls on every ftls config: the application's NSS key log, and the
+/// secrets of traced connections for the router.
+pub(crate) struct ConfigKeyLog {
     /// The application's key log; empty unless it asked for one.
     key_log: KeyLog,
+    /// The side of the config's connections: it keys their registrations.
+    side: Side,
+    /// A client config that enables early data: its connections catch the early secret while
+    /// they are created (see [`EarlySecretCapture`]).
+    catches_early_secret: bool,
 }
 
-/// What the router keeps for one client random.
-#[derive(Default)]
+impl ConfigKeyLog {
+    /// The key log of a client config; `early_data`: whether it enables early data.
+    pub(crate) fn client(key_log: KeyLog, early_data: bool) -> Self {
+        Self {
+            key_log,
+            side: Side::Client,
+            catches_early_secret: early_data,
+        }
+    }
+
+    /// The key log of a server config.
+    pub(crate) fn server(key_log: KeyLog) -> Self {
+        Self {
+            key_log,
+            side: Side::Server,
+            catches_early_secret: false,
+        }
+    }
+
+    fn catching_early_secret(&self, label: &str) -> bool {
+        self.catches_early_secret
+            && label == CLIENT_EARLY_TRAFFIC_SECRET
+            && EarlySecretCapture::active()
+    }
+}
+
+impl rustls::KeyLog for ConfigKeyLog {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        self.key_log.log(label, client_random, secret);
+        if self.catching_early_secret(label) {
+            EarlySecretCapture::keep(client_random, secret);
+        }
+        ROUTER.keep(self.side, label, client_random, secret);
+    }
+
+    fn will_log(&self, label: &str) -> bool {
+        !self.key_log.is_empty() || ROUTER.wants(label) || self.catching_early_secret(label)
+    }
+}
+
+/// Never shows a secret.
+impl fmt::Debug for ConfigKeyLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigKeyLog")
+            .field("key_log", &self.key_log)
+            .field("side", &self.side)
+            .field("catches_early_secret", &self.catches_early_secret)
+            .finish()
+    }
+}
+
+/// Routes rustls' key-log secrets to the traced connections that asked for them, by side and
+/// client random.
+pub(crate) struct SecretRouter {
+    /// Live registrations: lets `wants` and `keep` answer without taking the lock.
+    registrations: AtomicUsize,
+    /// Few entries: one per traced connection still handshaking.
+    waiting: Mutex<Vec<Waiting>>,
+}
+
+/// What the router keeps for one side's client random.
 struct Waiting {
+    side: Side,
+    client_random: ClientRandom,
     /// Registrations for this random (normally one; a replayed ClientHello can make more).
     registrations: usize,
     client_early: Option<Secret>,
@@ -139,70 +208,76 @@ impl Waiting {
 
 impl SecretRouter {
     /// A router with no registrations: it keeps nothing until a connection registers.
-    #[cfg(test)]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A router that also writes every secret to the application's key log.
-    pub fn with_key_log(key_log: KeyLog) -> Self {
+    pub(crate) const fn new() -> Self {
         Self {
-            key_log,
-            ..Self::default()
+            registrations: AtomicUsize::new(0),
+            waiting: Mutex::new(Vec::new()),
         }
     }
 
-    /// Asks for the secrets of the connection with this client random, until the returned
+    /// The process's router, which the config key logs feed.
+    pub(crate) fn process() -> &'static Self {
+        &ROUTER
+    }
+
+    /// Asks for the secrets of `side`'s connection with this client random, until the returned
     /// registration is dropped.
-    pub(crate) fn register(self: &Arc<Self>, client_random: ClientRandom) -> Registration {
+    pub(crate) fn register(&'static self, side: Side, client_random: ClientRandom) -> Registration {
         let mut waiting = self.lock();
-        waiting.entry(client_random).or_default().registrations += 1;
+        match waiting
+            .iter_mut()
+            .find(|entry| entry.side == side && entry.client_random == client_random)
+        {
+            Some(entry) => entry.registrations += 1,
+            None => waiting.push(Waiting {
+                side,
+                client_random,
+                registrations: 1,
+                client_early: None,
+                client_handshake: None,
+                server_handshake: None,
+                server_application: None,
+            }),
+        }
         self.registrations.fetch_add(1, Ordering::Relaxed);
         Registration {
-            router: Arc::clone(self),
+            router: self,
+            side,
             client_random,
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<ClientRandom, Waiting>> {
-        // The map stays consistent even if a holder panicked: every update is one statement.
+    fn lock(&self) -> MutexGuard<'_, Vec<Waiting>> {
+        // The list stays consistent even if a holder panicked: every update is one statement.
         self.waiting
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn anyone_registered(&self) -> bool {
-        self.registrations.load(Ordering::Relaxed) > 0
+    /// Whether a secret with this label may be wanted: some connection is registered.
+    pub(crate) fn wants(&self, label: &str) -> bool {
+        self.registrations.load(Ordering::Relaxed) > 0 && TrafficSecret::from_label(label).is_some()
     }
-}
 
-impl rustls::KeyLog for SecretRouter {
-    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
-        self.key_log.log(label, client_random, secret);
-        if label == CLIENT_EARLY_TRAFFIC_SECRET && EarlySecretCapture::active() {
-            EarlySecretCapture::keep(client_random, secret);
-        }
-        if !self.anyone_registered() {
+    /// Keeps a secret rustls logged on a `side` config, if a connection registered for it.
+    pub(crate) fn keep(&self, side: Side, label: &str, client_random: &[u8], secret: &[u8]) {
+        if !self.wants(label) {
             return;
         }
-        let (Some(which), Ok(client_random)) = (
+        let (Some(which), Ok(client_random), Some(secret)) = (
             TrafficSecret::from_label(label),
             ClientRandom::try_from(client_random),
+            Secret::new(secret),
         ) else {
             return;
         };
-        let Some(secret) = Secret::new(secret) else {
-            return;
-        };
-        if let Some(waiting) = self.lock().get_mut(&client_random) {
-            *waiting.slot(which) = Some(secret);
+        if let Some(entry) = self
+            .lock()
+            .iter_mut()
+            .find(|entry| entry.side == side && entry.client_random == client_random)
+        {
+            *entry.slot(which) = Some(secret);
         }
-    }
-
-    fn will_log(&self, label: &str) -> bool {
-        !self.key_log.is_empty()
-            || self.anyone_registered() && TrafficSecret::from_label(label).is_some()
-            || label == CLIENT_EARLY_TRAFFIC_SECRET && EarlySecretCapture::active()
     }
 }
 
@@ -211,14 +286,14 @@ impl fmt::Debug for SecretRouter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecretRouter")
             .field("registrations", &self.registrations.load(Ordering::Relaxed))
-            .field("key_log", &self.key_log)
             .finish_non_exhaustive()
     }
 }
 
 /// One connection's claim on its secrets; dropping it makes the router forget them.
 pub(crate) struct Registration {
-    router: Arc<SecretRouter>,
+    router: &'static SecretRouter,
+    side: Side,
     client_random: ClientRandom,
 }
 
@@ -231,7 +306,8 @@ impl Registration {
     pub(crate) fn take(&self, which: TrafficSecret) -> Option<Secret> {
         self.router
             .lock()
-            .get_mut(&self.client_random)?
+            .iter_mut()
+            .find(|entry| entry.side == self.side && entry.client_random == self.client_random)?
             .slot(which)
             .take()
     }
@@ -240,10 +316,13 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         let mut waiting = self.router.lock();
-        if let Some(entry) = waiting.get_mut(&self.client_random) {
-            entry.registrations -= 1;
-            if entry.registrations == 0 {
-                waiting.remove(&self.client_random);
+        if let Some(at) = waiting
+            .iter()
+            .position(|entry| entry.side == self.side && entry.client_random == self.client_random)
+        {
+            waiting[at].registrations -= 1;
+            if waiting[at].registrations == 0 {
+                waiting.swap_remove(at);
             }
         }
         self.router.registrations.fetch_sub(1, Ordering::Relaxed);
@@ -299,32 +378,39 @@ impl fmt::Debug for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rustls::KeyLog;
+    use rustls::KeyLog as _;
+    use std::sync::{Arc, Mutex};
 
     const CLIENT_HS: &str = "CLIENT_HANDSHAKE_TRAFFIC_SECRET";
     const SERVER_HS: &str = "SERVER_HANDSHAKE_TRAFFIC_SECRET";
 
+    /// A router of the test's own: the process's one sees every test's traced connections.
+    fn router() -> &'static SecretRouter {
+        Box::leak(Box::new(SecretRouter::new()))
+    }
+
     #[test]
     fn without_registrations_nothing_is_wanted_or_kept() {
-        let router = Arc::new(SecretRouter::new());
-        assert!(!router.will_log(CLIENT_HS));
-        router.log(CLIENT_HS, &[1; 32], &[7; 32]);
-        let registration = router.register([1; 32]);
+        let router = router();
+        assert!(!router.wants(CLIENT_HS));
+        router.keep(Side::Client, CLIENT_HS, &[1; 32], &[7; 32]);
+        let registration = router.register(Side::Client, [1; 32]);
         assert!(registration.take(TrafficSecret::ClientHandshake).is_none());
     }
 
     #[test]
     fn registered_randoms_get_their_handshake_secrets_once() {
-        let router = Arc::new(SecretRouter::new());
-        let registration = router.register([1; 32]);
-        assert!(router.will_log(CLIENT_HS));
-        assert!(router.will_log(SERVER_HS));
-        assert!(!router.will_log("CLIENT_TRAFFIC_SECRET_0"));
-        assert!(!router.will_log("CLIENT_RANDOM"));
+        let router = router();
+        let registration = router.register(Side::Server, [1; 32]);
+        assert!(router.wants(CLIENT_HS));
+        assert!(router.wants(SERVER_HS));
+        assert!(!router.wants("CLIENT_TRAFFIC_SECRET_0"));
+        assert!(!router.wants("CLIENT_RANDOM"));
 
-        router.log(SERVER_HS, &[1; 32], &[7; 48]);
-        router.log(CLIENT_HS, &[2; 32], &[8; 32]); // someone else's connection
-        router.log("CLIENT_TRAFFIC_SECRET_0", &[1; 32], &[9; 32]);
+        router.keep(Side::Server, SERVER_HS, &[1; 32], &[7; 48]);
+        router.keep(Side::Server, CLIENT_HS, &[2; 32], &[8; 32]); // someone else's connection
+        router.keep(Side::Client, CLIENT_HS, &[1; 32], &[8; 32]); // the in-process client's
+        router.keep(Side::Server, "CLIENT_TRAFFIC_SECRET_0", &[1; 32], &[9; 32]);
         let secret = registration.take(TrafficSecret::ServerHandshake).unwrap();
         assert_eq!(secret.as_bytes(), &[7; 48]);
         assert!(registration.take(TrafficSecret::ServerHandshake).is_none());
@@ -333,34 +419,43 @@ mod tests {
     }
 
     #[test]
+    fn a_client_and_a_server_with_one_random_get_their_own_secrets() {
+        let router = router();
+        let client = router.register(Side::Client, [1; 32]);
+        let server = router.register(Side::Server, [1; 32]);
+        router.keep(Side::Client, CLIENT_HS, &[1; 32], &[7; 32]);
+        router.keep(Side::Server, CLIENT_HS, &[1; 32], &[7; 32]);
+        assert!(client.take(TrafficSecret::ClientHandshake).is_some());
+        assert!(server.take(TrafficSecret::ClientHandshake).is_some());
+    }
+
+    #[test]
     fn dropping_the_last_registration_forgets_everything() {
-        let router = Arc::new(SecretRouter::new());
-        let first = router.register([1; 32]);
-        let second = router.register([1; 32]);
-        router.log(CLIENT_HS, &[1; 32], &[7; 32]);
+        let router = router();
+        let first = router.register(Side::Client, [1; 32]);
+        let second = router.register(Side::Client, [1; 32]);
+        router.keep(Side::Client, CLIENT_HS, &[1; 32], &[7; 32]);
         drop(first);
-        assert!(router.will_log(CLIENT_HS));
+        assert!(router.wants(CLIENT_HS));
         assert!(second.take(TrafficSecret::ClientHandshake).is_some());
         drop(second);
-        assert!(!router.will_log(CLIENT_HS));
+        assert!(!router.wants(CLIENT_HS));
         assert!(router.lock().is_empty());
     }
 
     #[test]
-    fn the_key_log_gets_every_secret_with_or_without_registrations() {
+    fn a_config_key_log_writes_the_application_key_log_with_or_without_traces() {
         let lines = Arc::new(Mutex::new(Vec::<String>::new()));
         let sink = lines.clone();
-        let mut key_log = crate::core::key_log::KeyLog::default();
+        let mut key_log = KeyLog::default();
         key_log.set_callback(Arc::new(move |line| {
             sink.lock().unwrap().push(line.to_owned())
         }));
-        let router = Arc::new(SecretRouter::with_key_log(key_log));
-        assert!(router.will_log("CLIENT_RANDOM"));
-        assert!(router.will_log("EXPORTER_SECRET"));
-        router.log("EXPORTER_SECRET", &[1; 32], &[2; 32]);
-        let registration = router.register([1; 32]);
-        router.log(CLIENT_HS, &[1; 32], &[3; 32]);
-        assert!(registration.take(TrafficSecret::ClientHandshake).is_some());
+        let config = ConfigKeyLog::server(key_log);
+        assert!(config.will_log("CLIENT_RANDOM"));
+        assert!(config.will_log("EXPORTER_SECRET"));
+        config.log("EXPORTER_SECRET", &[1; 32], &[2; 32]);
+        config.log(CLIENT_HS, &[1; 32], &[3; 32]);
         let lines = lines.lock().unwrap();
         assert_eq!(lines.len(), 2);
         assert!(lines[0].starts_with("EXPORTER_SECRET 0101"));
@@ -368,35 +463,66 @@ mod tests {
     }
 
     #[test]
+    fn an_untraced_config_without_a_key_log_wants_nothing() {
+        // Other tests' traced connections may be registered with the process's router at this
+        // moment: only the labels no trace ever wants are checked here.
+        for config in [
+            ConfigKeyLog::client(KeyLog::default(), true),
+            ConfigKeyLog::server(KeyLog::default()),
+        ] {
+            for label in [
+                "CLIENT_RANDOM",
+                "EXPORTER_SECRET",
+                "CLIENT_TRAFFIC_SECRET_0",
+            ] {
+                assert!(!config.will_log(label), "{label} on {config:?}");
+            }
+        }
+        let server = ConfigKeyLog::server(KeyLog::default());
+        let _capture = EarlySecretCapture::start();
+        assert!(
+            !server.catching_early_secret(CLIENT_EARLY_TRAFFIC_SECRET),
+            "servers never catch"
+        );
+    }
+
+    #[test]
     fn a_capture_catches_the_early_secret_on_its_own_thread_only() {
-        let router = Arc::new(SecretRouter::new());
-        assert!(!router.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+        let config = Arc::new(ConfigKeyLog::client(KeyLog::default(), true));
+        assert!(!config.catching_early_secret(CLIENT_EARLY_TRAFFIC_SECRET));
         let capture = EarlySecretCapture::start();
-        assert!(router.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
-        assert!(!router.will_log(CLIENT_HS));
-        let other = router.clone();
+        assert!(config.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+        let other = config.clone();
         std::thread::spawn(move || {
-            assert!(!other.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+            assert!(!other.catching_early_secret(CLIENT_EARLY_TRAFFIC_SECRET));
             other.log(CLIENT_EARLY_TRAFFIC_SECRET, &[2; 32], &[8; 32]);
         })
         .join()
         .unwrap();
-        router.log(CLIENT_EARLY_TRAFFIC_SECRET, &[1; 32], &[7; 32]);
+        config.log(CLIENT_EARLY_TRAFFIC_SECRET, &[1; 32], &[7; 32]);
         let early = capture.finish().unwrap();
         assert_eq!(early.client_random, [1; 32]);
         assert_eq!(early.secret.as_bytes(), &[7; 32]);
-        assert!(!router.will_log(CLIENT_EARLY_TRAFFIC_SECRET));
+        assert!(!config.catching_early_secret(CLIENT_EARLY_TRAFFIC_SECRET));
         drop(EarlySecretCapture::start());
-        router.log(CLIENT_EARLY_TRAFFIC_SECRET, &[1; 32], &[7; 32]);
+        config.log(CLIENT_EARLY_TRAFFIC_SECRET, &[1; 32], &[7; 32]);
         assert!(EarlySecretCapture::start().finish().is_none());
+        // A client config without early data catches nothing.
+        let capture = EarlySecretCapture::start();
+        ConfigKeyLog::client(KeyLog::default(), false).log(
+            CLIENT_EARLY_TRAFFIC_SECRET,
+            &[1; 32],
+            &[7; 32],
+        );
+        assert!(capture.finish().is_none());
     }
 
     #[test]
     fn odd_inputs_are_ignored() {
-        let router = Arc::new(SecretRouter::new());
-        let registration = router.register([1; 32]);
-        router.log(CLIENT_HS, &[1; 31], &[7; 32]);
-        router.log(CLIENT_HS, &[1; 32], &[7; 49]);
+        let router = router();
+        let registration = router.register(Side::Client, [1; 32]);
+        router.keep(Side::Client, CLIENT_HS, &[1; 31], &[7; 32]);
+        router.keep(Side::Client, CLIENT_HS, &[1; 32], &[7; 49]);
         assert!(registration.take(TrafficSecret::ClientHandshake).is_none());
         assert!(!format!("{router:?}").contains('7'));
     }

@@ -3,7 +3,6 @@
 
 use super::hello::tests::server_hello_body;
 use super::*;
-use rustls::KeyLog;
 
 /// A TLS record carrying `body`.
 pub(super) fn record(content_type: u8, body: &[u8]) -> Vec<u8> {
@@ -31,9 +30,10 @@ fn client_hello(random: [u8; 32]) -> Vec<u8> {
 const CCS: [u8; 6] = [20, 3, 3, 0, 1, 1];
 const CLIENT_HS: &str = "CLIENT_HANDSHAKE_TRAFFIC_SECRET";
 
-fn new_observer(is_client: bool) -> (HandshakeObserver, Arc<SecretRouter>) {
-    let router = Arc::new(SecretRouter::new());
-    (HandshakeObserver::new(is_client, router.clone()), router)
+/// An observer fed by a router of its own (the process's one sees every test's connections).
+fn new_observer(is_client: bool) -> (HandshakeObserver, &'static SecretRouter) {
+    let router: &'static SecretRouter = Box::leak(Box::new(SecretRouter::new()));
+    (HandshakeObserver::with_router(is_client, router), router)
 }
 
 /// Feeds incoming bytes one at a time, decoding after each as a connection would.
@@ -139,10 +139,7 @@ fn one_huge_write_with_the_last_flight_and_application_data() {
 fn tls12_resumption_server_finishes_first() {
     let (mut observer, router) = new_observer(false);
     observer.incoming(&record(22, &client_hello([1; 32])));
-    assert!(
-        router.will_log(CLIENT_HS),
-        "registered from the ClientHello"
-    );
+    assert!(router.wants(CLIENT_HS), "registered from the ClientHello");
     observer.decode_incoming();
     let mut flight = record(22, &handshake(2, &server_hello_body([2; 32], 0xc02f, None)));
     flight.extend(CCS);
@@ -151,10 +148,7 @@ fn tls12_resumption_server_finishes_first() {
     observer.incoming(&[&CCS[..], &record(22, &[0; 40])].concat());
     observer.decode_incoming();
     assert!(observer.is_done());
-    assert!(
-        !router.will_log(CLIENT_HS),
-        "registration dropped when done"
-    );
+    assert!(!router.wants(CLIENT_HS), "registration dropped when done");
     let names: Vec<_> = observer
         .take_events()
         .iter()
@@ -188,7 +182,7 @@ const RFC8448_CLIENT_FINISHED_RECORD: [u8; 58] = [
 
 /// A server that received the RFC 8448 client's ClientHello (random R) and sent a TLS 1.3
 /// ServerHello; returns it with its router.
-fn tls13_server_after_server_hello(random: [u8; 32]) -> (HandshakeObserver, Arc<SecretRouter>) {
+fn tls13_server_after_server_hello(random: [u8; 32]) -> (HandshakeObserver, &'static SecretRouter) {
     let (mut observer, router) = new_observer(false);
     observer.incoming(&record(22, &client_hello(random)));
     observer.decode_incoming();
@@ -204,7 +198,12 @@ fn tls13_protected_records_wait_for_their_secret_until_rustls_processed_them() {
     observer.incoming(&[&CCS[..], &RFC8448_CLIENT_FINISHED_RECORD].concat());
     assert!(!observer.is_done(), "the secret may still come");
     // What rustls does while processing: log the secret under the client random.
-    router.log(CLIENT_HS, &random, &RFC8448_CLIENT_HANDSHAKE_SECRET);
+    router.keep(
+        Side::Server,
+        CLIENT_HS,
+        &random,
+        &RFC8448_CLIENT_HANDSHAKE_SECRET,
+    );
     observer.decode_incoming();
     assert_eq!(
         summary(&observer.take_events()),
@@ -222,7 +221,7 @@ fn tls13_protected_records_wait_for_their_secret_until_rustls_processed_them() {
     );
     drop(observer);
     assert!(
-        !router.will_log(CLIENT_HS),
+        !router.wants(CLIENT_HS),
         "registration dropped with the observer"
     );
 }
@@ -234,17 +233,22 @@ fn tls13_without_the_secret_the_observer_stops_quietly() {
     observer.decode_incoming();
     assert!(observer.is_done());
     assert_eq!(observer.take_events().len(), 3, "earlier events are kept");
-    assert!(!router.will_log(CLIENT_HS));
+    assert!(!router.wants(CLIENT_HS));
 
     // The wrong secret: the record does not decrypt.
     let (mut observer, router) = tls13_server_after_server_hello([7; 32]);
-    router.log(CLIENT_HS, &[7; 32], &[0x55; 32]);
+    router.keep(Side::Server, CLIENT_HS, &[7; 32], &[0x55; 32]);
     observer.incoming(&RFC8448_CLIENT_FINISHED_RECORD);
     assert!(observer.is_done());
 
     // Another connection's secret is not ours.
     let (mut observer, router) = tls13_server_after_server_hello([7; 32]);
-    router.log(CLIENT_HS, &[8; 32], &RFC8448_CLIENT_HANDSHAKE_SECRET);
+    router.keep(
+        Side::Server,
+        CLIENT_HS,
+        &[8; 32],
+        &RFC8448_CLIENT_HANDSHAKE_SECRET,
+    );
     observer.incoming(&RFC8448_CLIENT_FINISHED_RECORD);
     observer.decode_incoming();
     assert!(observer.is_done());

@@ -77,7 +77,7 @@ fn client_hello_message(client: &ClientConfigBuilder, padding: usize) -> Vec<u8>
 fn tls12_client() -> ClientConfigBuilder {
     let mut client = client_builder();
     client
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
@@ -378,7 +378,7 @@ fn a_fallback_to_tls12_is_refused_by_a_server_that_supports_tls13() {
     // A server limited to TLS 1.2 is not downgraded: it answers.
     let mut tls12_server = server();
     tls12_server
-        .negotiation
+        .negotiation_mut()
         .set_versions(Versions {
             tls12: true,
             tls13: false,
@@ -426,7 +426,7 @@ fn a_name_mismatch_detail_escapes_the_names_the_certificate_presents() {
     let leaf_key = KeyPair::generate().unwrap();
     let leaf = leaf.signed_by(&leaf_key, &ca).unwrap();
     let provider = crate::core::provider::default_provider();
-    let identity = Identity::from_pem_with_password(
+    let identity = Identity::from_mem(
         leaf.pem().as_bytes(),
         leaf_key.serialize_pem().as_bytes(),
         None,
@@ -434,9 +434,11 @@ fn a_name_mismatch_detail_escapes_the_names_the_certificate_presents() {
     )
     .unwrap();
     let mut server = ServerConfigBuilder::new();
-    server.set_identity(identity);
+    server.add_identity(identity);
     let mut client = ClientConfigBuilder::new();
-    client.add_trust_anchors_pem(ca.pem().as_bytes()).unwrap();
+    let mut trust = crate::core::trust::Trust::new();
+    trust.add_ca_mem(ca.pem().as_bytes()).unwrap();
+    client.set_trust(std::sync::Arc::new(trust));
     let (_, _, client_err, _) = connect(&client, &server, "localhost");
     let err = client_err.expect("the name does not match");
     assert_eq!(err.code(), FTLS_ERR_CERT_NAME_MISMATCH, "{err}");

@@ -20,9 +20,9 @@ fn versions(tls12: bool, tls13: bool) -> Versions {
 
 fn ticket_server(keys: &Arc<TicketKeys>, versions: Versions) -> ServerConfig {
     let mut builder = server_builder("server.pem", "server.key");
-    builder.negotiation.set_versions(versions).unwrap();
-    builder.sessions.set_cache_size(0).unwrap();
-    builder.sessions.set_ticket_keys(keys.clone());
+    builder.negotiation_mut().set_versions(versions).unwrap();
+    builder.sessions_mut().set_cache_size(0).unwrap();
+    builder.sessions_mut().set_ticket_keys(keys.clone());
     builder.build().expect("server config")
 }
 
@@ -34,7 +34,7 @@ fn servers_sharing_ticket_keys_resume_each_others_sessions_until_the_key_leaves_
         let keys_b = Arc::new(TicketKeys::new(&key(1), 1, 3600).unwrap());
         let (a, b) = (ticket_server(&keys_a, v), ticket_server(&keys_b, v));
         let mut client = client_builder();
-        client.negotiation.set_versions(v).unwrap();
+        client.negotiation_mut().set_versions(v).unwrap();
         let (early, late) = (client.build().unwrap(), client.build().unwrap());
 
         assert!(
@@ -77,10 +77,10 @@ fn tls13_tickets_are_counted_and_none_come_without_resumption() {
         FTLS_ERR_INVALID_STATE
     );
     let mut stateless = server_builder("server.pem", "server.key");
-    stateless.sessions.set_cache_size(0).unwrap();
+    stateless.sessions_mut().set_cache_size(0).unwrap();
     let (c, _) = handshake(&client, &stateless.build().unwrap());
     assert_eq!(c.tls13_tickets_received().unwrap(), 0);
-    stateless.sessions.set_tickets(true);
+    stateless.sessions_mut().set_tickets(true);
     let (c, _) = handshake(&client, &stateless.build().unwrap());
     assert_eq!(c.tls13_tickets_received().unwrap(), 2);
 }
@@ -88,10 +88,10 @@ fn tls13_tickets_are_counted_and_none_come_without_resumption() {
 #[test]
 fn early_data_reaches_the_server_once() {
     let mut client = client_builder();
-    client.sessions.set_early_data(true);
+    client.sessions_mut().set_early_data(true);
     let client = client.build().unwrap();
     let mut server = server_builder("server.pem", "server.key");
-    server.sessions.set_max_early_data(1024);
+    server.sessions_mut().set_max_early_data(1024);
     let server = server.build().unwrap();
 
     let (mut first, _) = handshake(&client, &server);
@@ -117,16 +117,16 @@ fn early_data_reaches_the_server_once() {
 #[test]
 fn inconsistent_session_settings_are_config_errors() {
     let mut client = client_builder();
-    client.sessions.set_early_data(true);
-    client.sessions.set_cache_size(0).unwrap();
+    client.sessions_mut().set_early_data(true);
+    client.sessions_mut().set_cache_size(0).unwrap();
     assert_eq!(client.build().unwrap_err().code(), FTLS_ERR_CONFIG);
     let mut server = server_builder("server.pem", "server.key");
-    server.sessions.set_max_early_data(10);
-    server.sessions.set_tickets(true);
+    server.sessions_mut().set_max_early_data(10);
+    server.sessions_mut().set_tickets(true);
     let err = server.build().unwrap_err();
     assert!(err.detail().contains("stateless tickets"), "{err}");
-    server.sessions.set_tickets(false);
-    server.sessions.set_cache_size(0).unwrap();
+    server.sessions_mut().set_tickets(false);
+    server.sessions_mut().set_cache_size(0).unwrap();
     assert_eq!(server.build().unwrap_err().code(), FTLS_ERR_CONFIG);
 }
 
@@ -134,7 +134,7 @@ fn inconsistent_session_settings_are_config_errors() {
 fn exported_keying_material_matches_on_both_sides() {
     for v in [versions(false, true), versions(true, false)] {
         let mut client = client_builder();
-        client.negotiation.set_versions(v).unwrap();
+        client.negotiation_mut().set_versions(v).unwrap();
         let server = server_builder("server.pem", "server.key").build().unwrap();
         let (c, s) = handshake(&client.build().unwrap(), &server);
         let export = |conn: &Connection, label: &[u8], context: Option<&[u8]>| {
@@ -168,10 +168,10 @@ fn both_sides_log_the_same_secrets() {
             seen
         };
         let mut client = client_builder();
-        client.negotiation.set_versions(v).unwrap();
-        let client_lines = lines(&mut client.key_log);
+        client.negotiation_mut().set_versions(v).unwrap();
+        let client_lines = lines(client.key_log_mut());
         let mut server = server_builder("server.pem", "server.key");
-        let server_lines = lines(&mut server.key_log);
+        let server_lines = lines(server.key_log_mut());
         handshake(&client.build().unwrap(), &server.build().unwrap());
         let mut c = client_lines.lock().unwrap().clone();
         let mut s = server_lines.lock().unwrap().clone();

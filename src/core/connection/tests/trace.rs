@@ -148,14 +148,12 @@ fn tls12_only(builder: &mut crate::core::protocol::Negotiation) {
 
 fn with_client_auth(mut server: ServerConfigBuilder) -> ServerConfigBuilder {
     server.set_client_auth(ClientAuth::Required);
-    server
-        .add_client_trust_anchors_file(&cert_dir().join("ca.pem"))
-        .unwrap();
+    server.set_trust(ca_trust());
     server
 }
 
 fn with_client_identity(mut client: ClientConfigBuilder) -> ClientConfigBuilder {
-    client.set_identity(identity("client.pem", "client.key"));
+    client.add_identity(identity("client.pem", "client.key"));
     client
 }
 
@@ -238,7 +236,7 @@ const TLS12_FULL: &[(Direction, HandshakeMessage)] = &[
 #[test]
 fn tls12_full_handshake_with_rsa_server() {
     let mut client = client_builder();
-    tls12_only(&mut client.negotiation);
+    tls12_only(client.negotiation_mut());
     let (client, server) = build(&client, &server_builder("server-rsa.pem", "server-rsa.key"));
     let traced = traced_handshake(&client, &server, "localhost", pump);
     check(&traced, TLS12_FULL);
@@ -248,9 +246,9 @@ fn tls12_full_handshake_with_rsa_server() {
 #[test]
 fn tls12_server_with_tickets_shows_its_new_session_ticket() {
     let mut client = client_builder();
-    tls12_only(&mut client.negotiation);
+    tls12_only(client.negotiation_mut());
     let mut server = server_builder("server.pem", "server.key");
-    server.sessions.set_tickets(true);
+    server.sessions_mut().set_tickets(true);
     let (client, server) = build(&client, &server);
     let traced = traced_handshake(&client, &server, "localhost", pump);
     check(
@@ -274,7 +272,7 @@ fn tls12_server_with_tickets_shows_its_new_session_ticket() {
 #[test]
 fn tls12_with_required_client_auth() {
     let mut client = with_client_identity(client_builder());
-    tls12_only(&mut client.negotiation);
+    tls12_only(client.negotiation_mut());
     let (client, server) = build(
         &client,
         &with_client_auth(server_builder("server-rsa.pem", "server-rsa.key")),
@@ -333,7 +331,7 @@ fn tls13_resumed_handshake() {
 #[test]
 fn tls12_resumed_handshake_server_finishes_first() {
     let mut client = client_builder();
-    tls12_only(&mut client.negotiation);
+    tls12_only(client.negotiation_mut());
     let traced = traced_resumption(&client, &server_builder("server-rsa.pem", "server-rsa.key"));
     check(
         &traced,
@@ -403,7 +401,7 @@ fn trickle(from: &mut Connection, to: &mut Connection, to_err: &mut Option<Error
 #[test]
 fn traces_do_not_depend_on_how_the_bytes_are_split() {
     let mut tls12 = client_builder();
-    tls12_only(&mut tls12.negotiation);
+    tls12_only(tls12.negotiation_mut());
     let cases = [
         (
             client_builder(),
@@ -448,6 +446,26 @@ fn tracing_one_side_only_and_no_tracing_both_work() {
     assert_eq!(pump(&mut c, &mut s), (None, None));
     assert_eq!(c.negotiated().unwrap().version, "TLSv1.3");
     assert_eq!(s.negotiated().unwrap().version, "TLSv1.3");
+}
+
+#[test]
+fn untraced_connections_make_none_of_a_trace_state() {
+    let (client, server) = build(
+        &client_builder(),
+        &server_builder("server.pem", "server.key"),
+    );
+    for (tracing_client, tracing_server) in [(false, false), (true, false), (false, true)] {
+        let mut c = Connection::client(&client, "localhost").unwrap();
+        let mut s = Connection::server(&server).unwrap();
+        let _recordings = (
+            tracing_client.then(|| record_trace(&mut c)),
+            tracing_server.then(|| record_trace(&mut s)),
+        );
+        assert_eq!(pump(&mut c, &mut s), (None, None));
+        // Nothing out of line at all: no observer, no early secret, no failure.
+        assert_eq!(c.rare.is_none(), !tracing_client);
+        assert_eq!(s.rare.is_none(), !tracing_server);
+    }
 }
 
 #[test]
@@ -533,10 +551,10 @@ fn early_data_configs(
     store: &Arc<rustls::server::ServerSessionMemoryCache>,
 ) -> (ClientConfigBuilder, ServerConfigBuilder) {
     let mut client = client_builder();
-    client.sessions.set_early_data(true);
+    client.sessions_mut().set_early_data(true);
     let mut server = server_builder("server.pem", "server.key");
-    server.sessions.set_max_early_data(max_early_data);
-    server.sessions.set_store(store.clone());
+    server.sessions_mut().set_max_early_data(max_early_data);
+    server.sessions_mut().set_store(store.clone());
     (client, server)
 }
 
