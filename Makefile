@@ -19,7 +19,9 @@ else
 BUILD := build/$(PROVIDER)
 export CARGO_TARGET_DIR ?= target/$(PROVIDER)
 endif
-CARGO_FEATURES := --no-default-features --features $(PROVIDER)
+CARGO_FEATURES := --no-default-features --features $(PROVIDER),capi
+# The OpenSSL-compatible library (compat/) is built without ftls' C API.
+COMPAT_FEATURES := -p ftls-openssl --no-default-features --features $(PROVIDER)
 
 # The release, from the first `version = ` line of Cargo.toml (the [package] table's).
 VERSION := $(shell sed -n 's/^version = "\(.*\)"$$/\1/p' Cargo.toml | head -n 1)
@@ -45,10 +47,10 @@ TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli py
 		cmake pkg-config update-ca-certificates doxygen man \
 		openssl/ssl.h
 
-.PHONY: all lib header examples certs demo test tools docs install clean bench bench-build fuzz \
-	soak races FORCE
+.PHONY: all lib header examples openssl-root certs demo test tools docs install clean bench \
+	bench-build fuzz soak races FORCE
 
-all: lib examples
+all: lib examples openssl-root
 
 lib: $(LIB_SO)
 
@@ -62,6 +64,14 @@ header:
 # against the library are rebuilt only when it really changed. The header is refreshed first.
 $(LIB_SO) $(LIB_A) &: FORCE header
 	./scripts/build-lib $(BUILD)/lib $(VERSION) $(PROVIDER)
+
+# The OpenSSL-shaped root (README, "Moving a program from OpenSSL"): the compatibility library
+# as lib/libssl.{so,a} and lib/libcrypto.{so,a}, include/openssl, lib/pkgconfig; legacy
+# programs build against it with -I/-L, CMake's OPENSSL_ROOT_DIR or PKG_CONFIG_PATH.
+OPENSSL_ROOT := $(BUILD)/openssl
+
+openssl-root:
+	./scripts/build-openssl-root $(OPENSSL_ROOT) $(VERSION) $(PROVIDER)
 
 examples: $(EXAMPLE_BINS) $(CXX_EXAMPLE_BINS)
 
@@ -89,6 +99,7 @@ test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
 	$(CARGO) test -p ftls-test-pki
 	$(CARGO) test -p ftls-fuzz --test replay
+	$(CARGO) test $(COMPAT_FEATURES)
 
 # The soak (docs/testing.md, "Soak"): tls-server under well-behaved and hostile load for SOAK_ARGS'
 # --seconds (default 600), its memory and descriptors sampled; e.g. SOAK_ARGS="--seconds 60".
@@ -115,7 +126,8 @@ fuzz:
 # provider (aws-lc-rs): the native rustls program uses it directly. jemalloc is preloaded for
 # the allocator comparison when Debian's libjemalloc2 is installed (need-tools installs it).
 BENCH_ARGS ?=
-BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench $(BUILD)/bench/rustls_ffi_bench
+BENCH_BINS := $(BUILD)/bench/ftls_bench $(BUILD)/bench/openssl_bench \
+	$(BUILD)/bench/rustls_ffi_bench $(BUILD)/bench/openssl_on_ftls_bench
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 
 # jemalloc is looked up by the shell, after need-tools ran: make expands a recipe's variables
@@ -152,6 +164,14 @@ $(BUILD)/bench/openssl_bench: bench/openssl_bench.c bench/bench.h
 	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L bench/openssl_bench.c -o $@ \
 		-lssl -lcrypto
 
+# "OpenSSL API on ftls": the same source, unchanged, against the compatibility library's root
+# (rebuilt each time: the root is refreshed by a phony target).
+$(BUILD)/bench/openssl_on_ftls_bench: bench/openssl_bench.c bench/bench.h openssl-root
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(STRICT_CFLAGS) -O2 -g -D_POSIX_C_SOURCE=200809L -I$(OPENSSL_ROOT)/include \
+		bench/openssl_bench.c -o $@ -L$(OPENSSL_ROOT)/lib -lssl -lcrypto \
+		-Wl,-rpath,'$$ORIGIN/../openssl/lib'
+
 $(BUILD)/certs/server.pem:
 	$(CARGO) run --quiet --release $(CARGO_FEATURES) --example mkcerts -- $(BUILD)/certs >/dev/null
 
@@ -177,7 +197,7 @@ SUBSTITUTE   = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 		-e 's|@PROVIDER@|$(PROVIDER)|g' -e 's|@SONAME@|$(SONAME)|g' \
 		-e "s|@NATIVE_STATIC_LIBS@|$$(cat $(BUILD)/lib/libftls.native-static-libs)|g"
 
-install: lib
+install: lib openssl-root
 	mkdir -p $(INSTALL_LIB)/pkgconfig $(INSTALL_LIB)/cmake/ftls $(DESTDIR)$(PREFIX)/include
 	for file in libftls.a libftls.so.$(VERSION) $(SONAME) libftls.so; do \
 		rm -f $(INSTALL_LIB)/$$file && cp -P $(BUILD)/lib/$$file $(INSTALL_LIB)/ || exit 1; \
@@ -198,6 +218,8 @@ install: lib
 		rm -f $(INSTALL_MAN3)/$${page##*/} && cp $$page $(INSTALL_MAN3)/ || exit 1; \
 	done && \
 	rm -rf $(INSTALL_HTML) && cp -R $$docs/html $(INSTALL_HTML) && rm -rf $$docs
+	./scripts/build-openssl-root $(INSTALL_LIB)/ftls-openssl $(VERSION) $(PROVIDER) \
+		$(PREFIX)/lib/ftls-openssl
 
 clean:
 	$(CARGO) clean

@@ -9,7 +9,12 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=Cargo.lock");
     export_dependency_versions(Path::new(&crate_dir), provider());
-    set_soname();
+    // Without its C API, ftls is only a Rust dependency (of the OpenSSL-compatible library,
+    // which names its own shared library): cargo passes a dependency's cdylib link arguments
+    // on to the dependent's link, so the soname is set only when ftls is the C library.
+    if env::var_os("CARGO_FEATURE_CAPI").is_some() {
+        set_soname();
+    }
 }
 
 /// The crypto provider's crate, from the cargo features: exactly one of them, or the build

@@ -1,12 +1,13 @@
-//! `make bench`: runs the four benchmark programs (ftls through its C API, OpenSSL's libssl,
-//! rustls natively, rustls-ffi through its C API) round after round, interleaved, and prints one
-//! table of medians with the ratios ftls/OpenSSL, ftls/rustls, ftls/rustls-ffi and bulk/AEAD
-//! limit.
+//! `make bench`: runs the benchmark programs (ftls through its C API, OpenSSL's libssl, rustls
+//! natively, rustls-ffi through its C API, and openssl_bench.c again built against the
+//! OpenSSL-compatible library) round after round, interleaved, and prints one table of medians
+//! with the ratios ftls/OpenSSL, ftls/rustls, ftls/rustls-ffi, bulk/AEAD limit and
+//! OpenSSL-API-on-ftls/ftls.
 //!
 //!   bench [--rounds N] [--handshakes N] [--bulk-mib N] [--connections N] [--jemalloc LIB] BUILD
 //!
-//! BUILD holds bench/ftls_bench, bench/openssl_bench, bench/rustls_ffi_bench and certs/ (the
-//! Makefile builds them);
+//! BUILD holds bench/ftls_bench, bench/openssl_bench, bench/rustls_ffi_bench,
+//! bench/openssl_on_ftls_bench and certs/ (the Makefile builds them);
 //! rustls-bench sits beside this program. With `--jemalloc`, ftls_bench also runs with that
 //! allocator preloaded, for the bulk rows of the allocator comparison.
 
@@ -319,6 +320,8 @@ fn print_table(options: &Options, samples: &Samples) {
         );
     }
 
+    print_openssl_on_ftls(&table);
+
     if options.jemalloc.is_some() {
         println!();
         println!(
@@ -344,6 +347,47 @@ fn print_table(options: &Options, samples: &Samples) {
             }
         }
     }
+}
+
+/// bench/openssl_bench.c built unchanged against the OpenSSL-compatible library, beside ftls'
+/// own C API: the target is at least 0.95 of ftls on every handshake kind and on bulk, and at
+/// most 1.25 of its memory per connection.
+fn print_openssl_on_ftls(table: &Table) {
+    println!();
+    println!(
+        "{:<40} {:>10} {:>10} {:>9}",
+        "OpenSSL API on ftls (per s, MB/s, bytes)", "ossl-api", "ftls", "api/ftls"
+    );
+    let row = |label: &str, scenario: &str, metric: &str| {
+        let api = table.get("openssl-on-ftls", scenario, metric);
+        let ftls = table.get("ftls", scenario, metric);
+        let ratio = match (api, ftls) {
+            (Some(a), Some(f)) if f != 0.0 => format!("{:.2}", a / f),
+            _ => "n/a".to_string(),
+        };
+        println!(
+            "{label:<40} {:>10} {:>10} {:>9}",
+            value(api),
+            value(ftls),
+            ratio
+        );
+    };
+    for (label, scenario) in HANDSHAKES {
+        row(label, scenario, "per_s");
+    }
+    for (label, cipher) in CIPHERS {
+        row(
+            &format!("{label} send+receive"),
+            &format!("bulk_{cipher}"),
+            "MBps",
+        );
+    }
+    row("client+server, after the handshake", "memory", "pair_B");
+    row(
+        "client+server, idle after 16 KiB each way",
+        "memory",
+        "pair_idle_B",
+    );
 }
 
 fn main() -> ExitCode {
@@ -377,11 +421,13 @@ fn measure(options: &Options) -> Result<Samples, Failure> {
     let ftls = options.build.join("bench/ftls_bench");
     let openssl = options.build.join("bench/openssl_bench");
     let rustls_ffi = options.build.join("bench/rustls_ffi_bench");
+    let openssl_on_ftls = options.build.join("bench/openssl_on_ftls_bench");
     let mut programs: Vec<(&Path, &str, Option<&Path>)> = vec![
         (&ftls, "ftls", None),
         (&openssl, "openssl", None),
         (&rustls, "rustls", None),
         (&rustls_ffi, "rustls-ffi", None),
+        (&openssl_on_ftls, "openssl-on-ftls", None),
     ];
     if let Some(jemalloc) = &options.jemalloc {
         programs.push((&ftls, "ftls-jemalloc", Some(jemalloc)));

@@ -60,6 +60,7 @@ fn benchmark_runs_with_tiny_counts_and_prints_the_table() {
         "Bulk send+receive / AEAD limit",
         "Memory per connection, bytes",
         "Threads (ftls",
+        "OpenSSL API on ftls",
     ] {
         assert!(table.contains(heading), "no {heading:?} in:\n{table}");
     }
@@ -113,6 +114,17 @@ fn benchmark_runs_with_tiny_counts_and_prints_the_table() {
         );
         assert!(at("f/rffi").parse::<f64>().is_ok(), "f/rffi in {line:?}");
     }
+    // openssl_bench.c on the compatibility library: a figure and a ratio to ftls.
+    let api = table
+        .lines()
+        .skip_while(|line| !line.starts_with("OpenSSL API on ftls"))
+        .find(|line| line.starts_with("TLS 1.3 full, X25519 "))
+        .unwrap_or_else(|| panic!("no OpenSSL-API-on-ftls handshake row in:\n{table}"));
+    let fields: Vec<&str> = api[40..].split_whitespace().collect();
+    assert!(
+        fields.len() == 3 && fields.iter().all(|field| field.parse::<f64>().is_ok()),
+        "three numbers in {api:?}"
+    );
     let mlkem = table
         .lines()
         .find(|line| line.starts_with("TLS 1.3 full, X25519MLKEM768"))

@@ -329,6 +329,13 @@ fn install_lays_out_the_documented_tree() {
         "lib/cmake/ftls/ftlsConfigVersion.cmake".to_owned(),
     ]
     .into_iter()
+    // The OpenSSL-shaped root of the compatibility library: the build root's tree, as is
+    // (compat/tests/root.rs checks its contents).
+    .chain(
+        tree(&build_dir().join("openssl"))
+            .into_iter()
+            .map(|file| format!("lib/ftls-openssl/{file}")),
+    )
     .collect();
     let installed = tree(prefix);
     let (documentation, rest): (BTreeSet<String>, BTreeSet<String>) = installed

@@ -58,7 +58,9 @@ pub use key_password::KeyPassword;
 pub use pem::{
     certificates as certificates_from_pem, certificates_pem_or_der as certificates_from_pem_or_der,
     der_certificate as certificate_from_der, private_key_pem_or_der as private_key_from_pem_or_der,
+    private_key_with_password as private_key_from_pem,
 };
+#[cfg(feature = "capi")]
 pub(crate) use source::read_file;
 pub use trust::{Trust, TrustAnchors};
 pub use verify::{
@@ -73,8 +75,10 @@ pub use algorithms::{
 pub use provider::default_provider;
 
 // Sessions (the limits are the C API's constants).
+#[cfg(feature = "capi")]
 pub(crate) use sessions::{DEFAULT_SESSION_CACHE, MAX_SESSION_CACHE};
 pub use tickets::TicketKeys;
+#[cfg(feature = "capi")]
 pub(crate) use tickets::{MAX_PREVIOUS_KEYS, MAX_TICKET_LIFETIME, TICKET_KEY_LEN};
 
 // Key log and logging.

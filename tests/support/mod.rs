@@ -64,7 +64,7 @@ pub fn ensure_built() {
     });
 }
 
-/// A directory of fresh test certificates (see tools/certs.rs), made once per test binary.
+/// A directory of fresh test certificates (see tools/test-pki), made once per test binary.
 pub fn cert_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {

@@ -1,0 +1,59 @@
+/*
+ * openssl/ssl3.h: record and alert numbers shared by every TLS version. SSLv3 itself is
+ * refused by design.
+ */
+#ifndef FTLS_OPENSSL_SSL3_H
+#define FTLS_OPENSSL_SSL3_H
+#define OPENSSL_SSL3_H
+
+/* Treated as a system header, as OpenSSL's installed ones are: legacy code uses macros such as
+ * BIO_flush(b) as statements, which would otherwise warn (-Wunused-value) under -Werror. */
+#if defined(__GNUC__)
+#pragma GCC system_header
+#endif
+
+#define SSL3_VERSION 0x0300
+#define SSL3_VERSION_MAJOR 0x03
+#define SSL3_VERSION_MINOR 0x00
+
+#define SSL3_RT_HEADER_LENGTH 5
+#define SSL3_RT_MAX_PLAIN_LENGTH 16384
+#define SSL3_RT_CHANGE_CIPHER_SPEC 20
+#define SSL3_RT_ALERT 21
+#define SSL3_RT_HANDSHAKE 22
+#define SSL3_RT_APPLICATION_DATA 23
+#define SSL3_RT_HEADER 0x100
+#define SSL3_RT_INNER_CONTENT_TYPE 0x101
+
+#define SSL3_AL_WARNING 1
+#define SSL3_AL_FATAL 2
+
+#define SSL3_AD_CLOSE_NOTIFY 0
+#define SSL3_AD_UNEXPECTED_MESSAGE 10
+#define SSL3_AD_BAD_RECORD_MAC 20
+#define SSL3_AD_DECOMPRESSION_FAILURE 30
+#define SSL3_AD_HANDSHAKE_FAILURE 40
+#define SSL3_AD_NO_CERTIFICATE 41
+#define SSL3_AD_BAD_CERTIFICATE 42
+#define SSL3_AD_UNSUPPORTED_CERTIFICATE 43
+#define SSL3_AD_CERTIFICATE_REVOKED 44
+#define SSL3_AD_CERTIFICATE_EXPIRED 45
+#define SSL3_AD_CERTIFICATE_UNKNOWN 46
+#define SSL3_AD_ILLEGAL_PARAMETER 47
+
+#define SSL3_MT_HELLO_REQUEST 0
+#define SSL3_MT_CLIENT_HELLO 1
+#define SSL3_MT_SERVER_HELLO 2
+#define SSL3_MT_NEWSESSION_TICKET 4
+#define SSL3_MT_END_OF_EARLY_DATA 5
+#define SSL3_MT_ENCRYPTED_EXTENSIONS 8
+#define SSL3_MT_CERTIFICATE 11
+#define SSL3_MT_SERVER_KEY_EXCHANGE 12
+#define SSL3_MT_CERTIFICATE_REQUEST 13
+#define SSL3_MT_SERVER_DONE 14
+#define SSL3_MT_CERTIFICATE_VERIFY 15
+#define SSL3_MT_CLIENT_KEY_EXCHANGE 16
+#define SSL3_MT_FINISHED 20
+#define SSL3_MT_KEY_UPDATE 24
+
+#endif /* FTLS_OPENSSL_SSL3_H */

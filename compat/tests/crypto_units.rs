@@ -1,0 +1,315 @@
+//! The libcrypto side of the compatibility library, checked against OpenSSL itself: each
+//! tests/compat/unit_*.c program is built unchanged twice, against the system OpenSSL and
+//! against the OpenSSL-shaped root, run on the same inputs, and the two outputs must be
+//! identical (then a few lines are checked directly, so that two equally broken runs fail).
+//! The inputs are made here with the openssl command: a CA, an RSA server certificate with
+//! every kind of subjectAltName and a multi-valued, UTF-8, comma-holding subject, EC and
+//! Ed25519 certificates, and private keys in each PEM form (PKCS#8, PKCS#1, SEC1 with its
+//! parameters block, encrypted PKCS#8).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use support::{ensure_root, openssl_root, repo_root, run_tool};
+
+/// Builds tests/compat/NAME.c against the system OpenSSL ("system") or the root ("ftls").
+fn build(name: &str, against: &str) -> PathBuf {
+    let out_dir = repo_root().join("target/compat-tests");
+    std::fs::create_dir_all(&out_dir).expect("target/ is writable");
+    let program = out_dir.join(format!("{name}-{against}-{}", support::provider()));
+    let source = repo_root().join("tests/compat").join(format!("{name}.c"));
+    let mut cc = Command::new("cc");
+    cc.args([
+        "-std=c99",
+        "-Wall",
+        "-Wextra",
+        "-Wpedantic",
+        "-Werror",
+        "-g",
+    ])
+    .arg("-D_POSIX_C_SOURCE=200809L");
+    if against == "system" {
+        // Legacy programs use calls OpenSSL 3.0 marks deprecated (HMAC_CTX ...).
+        cc.arg("-Wno-deprecated-declarations");
+    } else {
+        ensure_root();
+        let root = openssl_root();
+        let lib = root.join("lib");
+        cc.arg(format!("-I{}", root.join("include").display()))
+            .arg(format!("-L{}", lib.display()))
+            .arg(format!("-Wl,-rpath,{}", lib.display()));
+    }
+    cc.arg(&source)
+        .arg("-o")
+        .arg(&program)
+        .args(["-lssl", "-lcrypto"]);
+    run_tool(&mut cc, &format!("cc for {name}.c against {against}"));
+    program
+}
+
+/// The inputs, made once per test binary in target/compat-tests/crypto-inputs.
+fn inputs() -> &'static Path {
+    static MADE: OnceLock<PathBuf> = OnceLock::new();
+    MADE.get_or_init(|| {
+        let dir = repo_root().join("target/compat-tests/crypto-inputs");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("target/ is writable");
+        std::fs::write(
+            dir.join("ext.cnf"),
+            "subjectAltName=DNS:localhost,DNS:*.example.com,DNS:f*.test,IP:127.0.0.1,IP:::1,\
+             email:admin@unit.test,URI:https://unit.test/,RID:1.2.3.4\n\
+             keyUsage=critical,digitalSignature,keyEncipherment\n\
+             extendedKeyUsage=serverAuth,clientAuth\n",
+        )
+        .expect("write ext.cnf");
+        let openssl = |args: &[&str]| {
+            run_tool(
+                Command::new("openssl").args(args).current_dir(&dir),
+                &format!("openssl {}", args[0]),
+            );
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-subj",
+            "/C=FR/O=Unit Test CA/CN=Unit Root",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE,pathlen:1",
+        ]);
+        openssl(&[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:3072",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-utf8",
+            "-multivalue-rdn",
+            "-subj",
+            "/C=FR/ST=Île-de-France/L=Paris/O=Unit Test, Inc/OU=Dev/OU=Ops+UID=42/CN=unit.test/\
+             emailAddress=admin@unit.test",
+            "-out",
+            "leaf.csr",
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-set_serial",
+            "0x00A1B2C3D4E5F60718",
+            "-days",
+            "10",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "leaf.pem",
+        ]);
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-384",
+            "-nodes",
+            "-keyout",
+            "ec.key",
+            "-out",
+            "ec.pem",
+            "-subj",
+            "/CN= spaced #1/O=#hash;semi<angle>",
+            "-days",
+            "5",
+        ]);
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ed25519",
+            "-nodes",
+            "-keyout",
+            "ed.key",
+            "-out",
+            "ed.pem",
+            "-subj",
+            "/CN=ed.test",
+            "-days",
+            "5",
+            "-set_serial",
+            "1",
+        ]);
+        openssl(&[
+            "ecparam",
+            "-genkey",
+            "-name",
+            "prime256v1",
+            "-out",
+            "sec1.key",
+        ]);
+        openssl(&["genrsa", "-traditional", "-out", "pkcs1.key", "2048"]);
+        openssl(&[
+            "pkcs8",
+            "-topk8",
+            "-v2",
+            "aes-256-cbc",
+            "-in",
+            "ec.key",
+            "-passout",
+            "pass:secret",
+            "-out",
+            "enc.key",
+        ]);
+        let bundle: Vec<u8> = ["leaf.pem", "ca.pem", "ec.pem", "ed.pem"]
+            .iter()
+            .flat_map(|name| std::fs::read(dir.join(name)).expect("a certificate was written"))
+            .collect();
+        std::fs::write(dir.join("bundle.pem"), bundle).expect("write bundle.pem");
+        dir
+    })
+}
+
+/// Runs NAME built both ways with `args` (relative to the inputs) and returns the common
+/// stdout, failing with a diff when the two differ.
+fn same_output(name: &str, args: &[&str]) -> String {
+    let dir = inputs();
+    let run = |program: PathBuf| {
+        let output = Command::new(&program)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", program.display()));
+        assert!(
+            output.status.success(),
+            "{} failed ({}):\n{}",
+            program.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let system = run(build(name, "system"));
+    let ftls = run(build(name, "ftls"));
+    if system != ftls {
+        let mut report = String::new();
+        for (line, (a, b)) in system.lines().zip(ftls.lines()).enumerate() {
+            if a != b {
+                report.push_str(&format!(
+                    "line {}:\n  openssl: {a}\n  ftls:    {b}\n",
+                    line + 1
+                ));
+            }
+        }
+        panic!(
+            "{name}: the outputs differ ({} lines with OpenSSL, {} with ftls):\n{report}",
+            system.lines().count(),
+            ftls.lines().count()
+        );
+    }
+    system
+}
+
+#[test]
+fn certificates_keys_digests_and_stacks_read_as_with_openssl() {
+    let out = same_output(
+        "unit_x509",
+        &[
+            "bundle.pem",
+            "leaf.key",
+            "sec1.key",
+            "pkcs1.key",
+            "ec.key",
+            "ed.key",
+            "--password",
+            "secret",
+            "enc.key",
+            "--password",
+            "wrong",
+            "enc.key",
+        ],
+    );
+    for expected in [
+        "== certificate 4 (same object: 1)",
+        "  oneline: /C=FR/ST=\\xC3\\x8Ele-de-France/L=Paris/O=Unit Test, Inc/OU=Dev/OU=Ops+UID=42/\
+         CN=unit.test/emailAddress=admin@unit.test",
+        "   type=2 '*.example.com' (13)",
+        "  check_host www.example.com : 1 0 1 1 1 1",
+        "  peername [1]: *.example.com",
+        "  serial get=-1 hex=A1B2C3D4E5F60718 dec=11651590505119483672 bits=64 bytes=8",
+        "  pubkey: id=408 base=408 bits=384 size=104 group=1:secp384r1 is_a(RSA)=0 is_a(EC)=1",
+        "  private key: id=6 base=6 bits=2048 size=256 group=0:- is_a(RSA)=1 is_a(EC)=0",
+        " HMAC:750c783e6ab0b503eaa86e310a5db738",
+        "random differ: 1",
+        "  error: lib=9 reason=100",
+        " open ok=1 len=40 'forty bytes of a record to be protected.'",
+        " tampered final=0",
+        "stack: pushed=4 num=4 value(99)=NULL find(first)=0",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn bio_types_behave_as_with_openssl() {
+    let out = same_output("unit_bio", &["scratch.txt"]);
+    for expected in [
+        "pair: write 100 -> 64, guarantee 0",
+        "pair: empty read -> -1 retry=1 read=1 request=30",
+        "pair: read after shutdown -> 0 retry=0 eof=1",
+        "fd: gets 7 'line 2",
+        "file: errors: lib=2 reason=2 lib=32 reason=128",
+        "custom: read 19 'through the program'",
+        "  callback after oper=3 len=3 argi=0 ret=1 processed=3 arg=arg",
+        "buffer: flush 1, mem pending 8",
+        "connect: done 1",
+        "accept: read 13 'over loopback'",
+        "socket: served read 3 'raw'",
+        "done",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn ssl_filter_bios_talk_as_with_openssl() {
+    let out = same_output("unit_ssl_bio", &["leaf.pem", "leaf.key", "ca.pem"]);
+    for expected in [
+        "handshake: client 1 server 1 verify 0 version TLSv1.3",
+        "server: gets 17 'Host: localhost'",
+        "server: puts 42 wpending 42",
+        "hello from the SSL BIO",
+        "client: end of stream 0, shutdown state 1",
+        "ssl_connect: next type=1292 host 127.0.0.1",
+        "ssl_connect: handshake 1 1 verify 0",
+        "ssl_connect: server read 4 'ping'",
+        "done",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}
