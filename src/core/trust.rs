@@ -176,7 +176,6 @@ pub struct Trust {
 }
 
 impl Trust {
-    #[cfg(test)]
     pub fn new() -> Self {
         Self::default()
     }

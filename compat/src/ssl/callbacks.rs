@@ -26,12 +26,12 @@ pub fn apply_client_keylog(
     builder: &mut ClientConfigBuilder,
 ) {
     if let Some(callback) = settings.keylog_callback {
-        builder.key_log.set_callback(keylog(callback));
+        builder.key_log_mut().set_callback(keylog(callback));
     }
 }
 
 pub fn apply_server(_ctx: &SSL_CTX, settings: &CtxSettings, builder: &mut ServerConfigBuilder) {
     if let Some(callback) = settings.keylog_callback {
-        builder.key_log.set_callback(keylog(callback));
+        builder.key_log_mut().set_callback(keylog(callback));
     }
 }

@@ -172,14 +172,14 @@ impl SSL_CTX {
         let settings = self.settings();
         let mut builder = ClientConfigBuilder::new();
         self.store.apply_client(&mut builder)?;
-        builder.verification.set_check(Some((
+        builder.set_check(Some((
             verify::bridge(),
             ftls::core::CheckMode::DangerousReplacement,
         )));
         builder.set_sni(send_sni);
-        apply_negotiation(&settings, &mut builder.negotiation, alpn)?;
+        apply_negotiation(&settings, builder.negotiation_mut(), alpn)?;
         if let Some(identity) = identity_of(&settings)? {
-            builder.set_identity(identity);
+            builder.add_identity(identity);
         }
         super::callbacks::apply_client_keylog(self, &settings, &mut builder);
         let config = builder.build()?;
@@ -200,7 +200,9 @@ impl SSL_CTX {
         let settings = self.settings();
         let mut builder = ServerConfigBuilder::new();
         match identity_of(&settings)? {
-            Some(identity) => builder.set_identity(identity),
+            Some(identity) => {
+                builder.add_identity(identity);
+            }
             None => {
                 return Err(ftls::core::Error::new(
                     ftls::core::ResultCode::FTLS_ERR_NO_CERTIFICATE,
@@ -209,7 +211,7 @@ impl SSL_CTX {
                 ))
             }
         }
-        apply_negotiation(&settings, &mut builder.negotiation, None)?;
+        apply_negotiation(&settings, builder.negotiation_mut(), None)?;
         builder.set_prefer_server_order(settings.options & SSL_OP_CIPHER_SERVER_PREFERENCE != 0);
         if settings.verify_mode & SSL_VERIFY_PEER != 0 {
             let mode = if settings.verify_mode & SSL_VERIFY_FAIL_IF_NO_PEER_CERT != 0 {
@@ -219,16 +221,16 @@ impl SSL_CTX {
             };
             builder.set_client_auth(mode);
             self.store.apply_server(&mut builder)?;
-            builder.client_verification.set_check(Some((
+            builder.set_check(Some((
                 verify::bridge(),
                 ftls::core::CheckMode::DangerousReplacement,
             )));
         }
         builder
-            .sessions
+            .sessions_mut()
             .set_tickets(settings.options & SSL_OP_NO_TICKET == 0);
         if settings.session_cache_mode & SSL_SESS_CACHE_SERVER == 0 {
-            builder.sessions.set_cache_size(0)?;
+            builder.sessions_mut().set_cache_size(0)?;
         }
         super::callbacks::apply_server(self, &settings, &mut builder);
         let config = builder.build()?;

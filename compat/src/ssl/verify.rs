@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use ftls::core::Trust;
 use ftls::core::{CertificateCheck, CheckRequest};
 use ftls::core::{ClientConfigBuilder, ServerConfigBuilder};
 use rustls_pki_types::CertificateDer;
@@ -58,43 +59,38 @@ impl X509_STORE {
         self.add(Source::Certificates(vec![der]));
     }
 
+    /// The trust anchors of the context's store, as a trust object for a client builder.
     pub fn apply_client(&self, builder: &mut ClientConfigBuilder) -> Result<(), ftls::core::Error> {
-        for source in self.sources() {
-            match source {
-                Source::Certificates(certs) => {
-                    for cert in certs {
-                        builder.add_trust_anchor_der(&cert)?;
-                    }
-                }
-                Source::Directory(dir) => {
-                    builder.add_trust_anchors_dir(&dir)?;
-                }
-                Source::System => {
-                    builder.add_system_roots()?;
-                }
-            }
-        }
+        builder.set_trust(Arc::new(self.trust(true)?));
         Ok(())
     }
 
-    pub fn apply_server(&self, builder: &mut ServerConfigBuilder) -> Result<(), ftls::core::Error> {
+    /// The store's sources as a trust object; system roots only when `with_system` (a server
+    /// does not trust every public CA for client certificates).
+    fn trust(&self, with_system: bool) -> Result<Trust, ftls::core::Error> {
+        let mut trust = Trust::new();
         for source in self.sources() {
             match source {
                 Source::Certificates(certs) => {
                     for cert in certs {
-                        builder.add_client_trust_anchor_der(&cert)?;
+                        trust.add_ca_mem(&cert)?;
                     }
                 }
                 Source::Directory(dir) => {
-                    builder.add_client_trust_anchors_dir(&dir)?;
+                    trust.add_ca_dir(&dir)?;
                 }
-                Source::System => {
-                    let mut system = ftls::core::TrustAnchors::default();
-                    system.add_system_roots()?;
-                    let _ = system;
+                Source::System if with_system => {
+                    trust.add_system_roots()?;
                 }
+                Source::System => {}
             }
         }
+        Ok(trust)
+    }
+
+    /// The trust anchors of the context's store, for client certificates.
+    pub fn apply_server(&self, builder: &mut ServerConfigBuilder) -> Result<(), ftls::core::Error> {
+        builder.set_trust(Arc::new(self.trust(false)?));
         Ok(())
     }
 
