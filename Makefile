@@ -50,18 +50,22 @@ TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli py
 		cmake pkg-config update-ca-certificates doxygen man \
 		openssl/ssl.h
 
-.PHONY: all lib examples openssl-root certs demo test tools docs install clean bench bench-build \
-	fuzz soak races FORCE
+.PHONY: all lib header examples openssl-root certs demo test tools docs install clean bench \
+	bench-build fuzz soak races FORCE
 
 all: lib examples openssl-root
 
 lib: $(LIB_SO)
 
+# include/ftls.h from src/capi (cbindgen, tools/header), rewritten only when it changed so that
+# what includes it is not rebuilt for nothing. Committed: commit it with the change to src/capi.
+header:
+	$(CARGO) run --quiet -p ftls-header
+
 # cargo decides what is stale; scripts/build-lib stages the result in $(BUILD)/lib as it is
 # installed (versioned name, soname link), keeping cargo's timestamps, so programs linked
-# against the library are rebuilt only when it really changed. (build.rs also refreshes
-# include/ftls.h.)
-$(LIB_SO) $(LIB_A) &: FORCE
+# against the library are rebuilt only when it really changed. The header is refreshed first.
+$(LIB_SO) $(LIB_A) &: FORCE header
 	./scripts/build-lib $(BUILD)/lib $(VERSION) $(PROVIDER)
 
 # The OpenSSL-shaped root (README, "Moving a program from OpenSSL"): the compatibility library
@@ -84,7 +88,7 @@ $(CXX_EXAMPLE_BINS): $(BUILD)/bin/%: $(LIB_SO) cpp-examples/%.cpp include/ftls.h
 	$(CXX) $(STRICT_CXXFLAGS) $(CXXFLAGS) -Iinclude cpp-examples/$*.cpp -o $@ \
 		-L$(BUILD)/lib -lftls -Wl,-rpath,'$$ORIGIN/../lib'
 
-# A throwaway CA with server and client certificates, made by tools/mkcerts.rs (rcgen).
+# A throwaway CA with server and client certificates, made by the test PKI (tools/test-pki).
 certs:
 	$(CARGO) run --quiet --release $(CARGO_FEATURES) --example mkcerts -- $(BUILD)/certs
 
@@ -96,6 +100,7 @@ tools:
 
 test: tools all
 	$(CARGO) test $(CARGO_FEATURES)
+	$(CARGO) test -p ftls-test-pki
 	$(CARGO) test -p ftls-fuzz --test replay
 	$(CARGO) test $(COMPAT_FEATURES)
 

@@ -1,5 +1,5 @@
 //! The example programs (`c-examples/tls-server.c`, `c-examples/tls-client.c`) driven as a user
-//! drives them: real processes over loopback, free ports, the test PKI from `tools/certs.rs`.
+//! drives them: real processes over loopback, free ports, the test PKI from `tools/test-pki`.
 //!
 //! Every run of an example goes through `support::wrapped`, so under `FTLS_TEST_WRAPPER`
 //! (valgrind in CI) each one is also checked for memory errors and leaks. That is why servers

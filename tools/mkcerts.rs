@@ -1,10 +1,8 @@
 //! Writes the throwaway test certificates: `cargo run --release --example mkcerts -- DIR`.
 //!
-//! The work is in `certs.rs`, which the integration tests include directly.
+//! The work is in the test PKI crate (tools/test-pki), which the tests use too.
 
-#[path = "certs.rs"]
-mod certs;
-
+use ftls_test_pki as certs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

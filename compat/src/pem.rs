@@ -8,9 +8,9 @@ use crate::evp::pkey::EVP_PKEY;
 use crate::ffi::{self, borrow, guard};
 use crate::x509::output::Sink;
 use crate::x509::{replace_out, x509, X509};
-use ftls::core::key_password::KeyPassword;
-use ftls::core::pem as core_pem;
+use ftls::core::KeyPassword;
 use ftls::core::ResultCode;
+use ftls::core::{certificates_from_pem, private_key_from_pem};
 use std::ffi::{c_char, c_int, c_void};
 use x509_cert::der::pem::LineEnding;
 use zeroize::Zeroizing;
@@ -150,7 +150,7 @@ fn read_certificate(function: &'static str, source: Source, out: *mut *mut X509)
         };
         // The core's reader knows the plain label; the body is the same.
         let text = String::from_utf8_lossy(&block).replace(&label, "CERTIFICATE");
-        let Ok(certs) = core_pem::certificates(text.as_bytes(), "the PEM block") else {
+        let Ok(certs) = certificates_from_pem(text.as_bytes(), "the PEM block") else {
             // OpenSSL's record for a body that is not base64, without data.
             err::raise(ERR_LIB_PEM, err::PEM_R_BAD_BASE64_DECODE, function, "");
             return std::ptr::null_mut();
@@ -293,8 +293,7 @@ fn read_private_key(
         } else {
             None
         };
-        let decoded =
-            core_pem::private_key_with_password(&block, "the PEM key", key_password.as_ref());
+        let decoded = private_key_from_pem(&block, "the PEM key", key_password.as_ref());
         let key = match decoded {
             Ok(der) => EVP_PKEY::from_private_key(der),
             Err(error) if error.code() == ResultCode::FTLS_ERR_BAD_PASSWORD => {

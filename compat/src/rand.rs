@@ -21,10 +21,7 @@ fn fill(function: &'static str, buf: *mut c_uchar, num: c_int) -> c_int {
             ffi::null_argument(ERR_LIB_RAND, function, "buf");
             return 0;
         };
-        match ftls::core::provider::default_provider()
-            .secure_random
-            .fill(out)
-        {
+        match ftls::core::default_provider().secure_random.fill(out) {
             Ok(()) => 1,
             Err(_) => {
                 err::raise(

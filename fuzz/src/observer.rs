@@ -1,7 +1,7 @@
 //! The handshake observer (behind `--trace`) on arbitrary records, in both directions.
 
 use crate::inputs::Input;
-use ftls::core::handshake_observer::HandshakeObserver;
+use ftls::core::HandshakeObserver;
 
 /// The first byte says which side observes; then segments, each a direction byte, a length
 /// and that many bytes, decoded as they arrive.

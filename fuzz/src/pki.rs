@@ -1,8 +1,5 @@
-//! The test PKI the harnesses load: ftls' own test certificates (tools/certs.rs), made once per
+//! The test PKI the harnesses load: ftls' own test certificates (tools/test-pki), made once per
 //! process into a fresh directory and read back.
-
-#[path = "../../tools/certs.rs"]
-mod certs;
 
 use crate::calls::check;
 use ftls::capi::*;
@@ -15,7 +12,7 @@ pub(crate) struct Pki {
 }
 
 impl Pki {
-    /// The contents of one of the files tools/certs.rs makes (e.g. "server.pem").
+    /// The contents of one of the files the test PKI makes (e.g. "server.pem").
     pub(crate) fn file(&self, name: &str) -> Vec<u8> {
         std::fs::read(self.dir.join(name))
             .unwrap_or_else(|e| panic!("the test PKI has no {name}: {e}"))
@@ -51,7 +48,7 @@ pub(crate) fn pki() -> &'static Pki {
     static PKI: OnceLock<Pki> = OnceLock::new();
     PKI.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("ftls-fuzz-pki-{}", std::process::id()));
-        certs::generate(&dir).expect("make the test PKI");
+        ftls_test_pki::generate(&dir).expect("make the test PKI");
         Pki { dir }
     })
 }

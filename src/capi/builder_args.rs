@@ -2,9 +2,9 @@
 //! identity and trust objects they take).
 
 use super::boundary::{optional_str_arg, str_array_arg};
-use crate::core::identity_choice::IdentityChoice;
-use crate::core::key_password::KeyPassword;
-use crate::core::verify::RevocationPolicy;
+use crate::core::IdentityChoice;
+use crate::core::KeyPassword;
+use crate::core::RevocationPolicy;
 use crate::core::{Error, Versions};
 use std::ffi::c_char;
 

@@ -6,8 +6,8 @@ use super::boundary::{
     bytes_arg, copy_message, free_handle, guard, into_handle, optional_out, out, str_arg,
     with_handle, with_last_error, Handle,
 };
-use crate::core::certificate::{CertificateInfo, SanKind};
-use crate::core::{pem, source, Error, ResultCode};
+use crate::core::{certificates_from_pem_or_der, read_file, Error, ResultCode};
+use crate::core::{CertificateInfo, SanKind};
 use std::ffi::c_char;
 use std::path::Path;
 
@@ -80,7 +80,7 @@ pub extern "C" fn ftls_certificate_new_file(
     guard(|| {
         let out_cert = out(out_cert, "out_cert")?;
         let path = Path::new(str_arg(path, "path")?);
-        let data = source::read_file(path)?;
+        let data = read_file(path)?;
         out_cert.set(new_certificate(first_certificate(
             &data,
             &format!("the certificate file {}", path.display()),
@@ -90,7 +90,7 @@ pub extern "C" fn ftls_certificate_new_file(
 }
 
 fn first_certificate(data: &[u8], what: &str) -> Result<CertificateInfo, Error> {
-    let certs = pem::certificates_pem_or_der(data, what)?;
+    let certs = certificates_from_pem_or_der(data, what)?;
     CertificateInfo::parse(certs[0].as_ref())
 }
 

@@ -12,7 +12,7 @@ use super::config_callbacks::{
 use super::identity::{ftls_identity, loaded_identity};
 use super::keylog::{self, ftls_keylog_callback};
 use super::trust::{ftls_trust, trust_snapshot};
-use crate::core::verify::CheckMode;
+use crate::core::CheckMode;
 use crate::core::{ClientConfigBuilder, ResultCode};
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;

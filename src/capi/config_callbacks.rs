@@ -6,15 +6,15 @@
 use super::borrowed::{ftls_bytes, ftls_str};
 use super::boundary::text_from_callback_buffer;
 use super::builder_args::identity_choice_from_number;
-use crate::core::certificate::describe_der;
-use crate::core::identity_choice::{
+use super::callback::CCallback;
+use crate::core::describe_der;
+use crate::core::{verdict_from_number, CertificateCheck, CheckMode, CheckRequest};
+use crate::core::{
     CertificateRequestChooser, CertificateRequestSummary, HelloChooser, HelloSummary,
     IdentityChoice,
 };
-use crate::core::verify::{verdict_from_number, CertificateCheck, CheckMode, CheckRequest};
 use crate::core::{Error, ResultCode};
 use std::ffi::{c_char, c_int, c_void};
-use std::fmt;
 use std::sync::Arc;
 
 /// What a verification callback is asked to judge. Everything it points to is valid only
@@ -67,23 +67,7 @@ type VerifyFn =
 /// Longest reason a callback can give.
 const REASON_BYTES: usize = 512;
 
-pub(crate) struct CVerifyCallback {
-    callback: VerifyFn,
-    userdata: *mut c_void,
-}
-
-// SAFETY: ftls.h states that the callback and its userdata must be safe to call from any thread,
-// at the same time from several (configs are shared across threads). ftls only passes userdata
-// back to the callback, never dereferences it.
-unsafe impl Send for CVerifyCallback {}
-// SAFETY: as for Send: the caller promised thread-safe concurrent calls.
-unsafe impl Sync for CVerifyCallback {}
-
-impl fmt::Debug for CVerifyCallback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CVerifyCallback")
-    }
-}
+pub(crate) type CVerifyCallback = CCallback<VerifyFn>;
 
 /// The check a C verify callback makes, after or instead of the standard verification; None
 /// for a NULL callback.
@@ -93,7 +77,7 @@ pub(crate) fn verify_check(
     mode: CheckMode,
 ) -> Option<(Arc<dyn CertificateCheck>, CheckMode)> {
     callback.map(|callback| {
-        let check: Arc<dyn CertificateCheck> = Arc::new(CVerifyCallback { callback, userdata });
+        let check: Arc<dyn CertificateCheck> = Arc::new(CVerifyCallback::new(callback, userdata));
         (check, mode)
     })
 }
@@ -121,8 +105,8 @@ impl CertificateCheck for CVerifyCallback {
         // SAFETY: a non-NULL C function given by the caller; `c_request`, the chain it points
         // to and `reason` (REASON_BYTES writable bytes) live until it returns.
         let verdict = unsafe {
-            (self.callback)(
-                self.userdata,
+            (self.function())(
+                self.userdata(),
                 &c_request,
                 reason.as_mut_ptr().cast(),
                 reason.len(),
@@ -141,7 +125,7 @@ impl CertificateCheck for CVerifyCallback {
 
     /// The function and its userdata: the same pair is the same check.
     fn identity(&self) -> Vec<u8> {
-        [self.callback as usize, self.userdata as usize]
+        [self.function() as usize, self.userdata() as usize]
             .iter()
             .flat_map(|address| address.to_ne_bytes())
             .collect()
@@ -185,27 +169,7 @@ pub type ftls_client_hello_callback =
 
 type HelloFn = unsafe extern "C" fn(*mut c_void, *const ftls_client_hello) -> c_int;
 
-pub(crate) struct CHelloCallback {
-    callback: HelloFn,
-    userdata: *mut c_void,
-}
-
-// SAFETY: as for CVerifyCallback: the header makes thread safety the caller's promise.
-unsafe impl Send for CHelloCallback {}
-// SAFETY: as for Send.
-unsafe impl Sync for CHelloCallback {}
-
-impl fmt::Debug for CHelloCallback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CHelloCallback")
-    }
-}
-
-impl CHelloCallback {
-    pub(crate) fn new(callback: HelloFn, userdata: *mut c_void) -> Self {
-        Self { callback, userdata }
-    }
-}
+pub(crate) type CHelloCallback = CCallback<HelloFn>;
 
 impl HelloChooser for CHelloCallback {
     fn choose(&self, hello: &HelloSummary<'_>) -> IdentityChoice {
@@ -221,7 +185,7 @@ impl HelloChooser for CHelloCallback {
         };
         // SAFETY: a non-NULL C function given by the caller; `c_hello` and the arrays it
         // points to live until it returns.
-        let number = unsafe { (self.callback)(self.userdata, &c_hello) };
+        let number = unsafe { (self.function())(self.userdata(), &c_hello) };
         identity_choice_from_number(number)
     }
 }
@@ -259,27 +223,7 @@ pub type ftls_client_certificate_callback = Option<
 
 type CertificateFn = unsafe extern "C" fn(*mut c_void, *const ftls_certificate_request) -> c_int;
 
-pub(crate) struct CCertificateCallback {
-    callback: CertificateFn,
-    userdata: *mut c_void,
-}
-
-// SAFETY: as for CVerifyCallback: the header makes thread safety the caller's promise.
-unsafe impl Send for CCertificateCallback {}
-// SAFETY: as for Send.
-unsafe impl Sync for CCertificateCallback {}
-
-impl fmt::Debug for CCertificateCallback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CCertificateCallback")
-    }
-}
-
-impl CCertificateCallback {
-    pub(crate) fn new(callback: CertificateFn, userdata: *mut c_void) -> Self {
-        Self { callback, userdata }
-    }
-}
+pub(crate) type CCertificateCallback = CCallback<CertificateFn>;
 
 impl CertificateRequestChooser for CCertificateCallback {
     fn choose(&self, request: &CertificateRequestSummary<'_>) -> IdentityChoice {
@@ -296,7 +240,7 @@ impl CertificateRequestChooser for CCertificateCallback {
         };
         // SAFETY: a non-NULL C function given by the caller; `c_request` and the arrays it
         // points to live until it returns.
-        let number = unsafe { (self.callback)(self.userdata, &c_request) };
+        let number = unsafe { (self.function())(self.userdata(), &c_request) };
         identity_choice_from_number(number)
     }
 }

@@ -8,7 +8,7 @@ use super::boundary::{
 };
 use super::certificate::{ftls_certificate, new_certificate};
 use super::connection::ftls_connection;
-use crate::core::certificate::CertificateInfo;
+use crate::core::CertificateInfo;
 use crate::core::{Error, ResultCode};
 use std::ffi::c_char;
 

@@ -2,7 +2,8 @@
 //! parameters. The mechanism behind the examples' `--trace`.
 
 use super::borrowed::{ftls_bytes, ftls_str};
-use crate::core::handshake_observer::Direction;
+use super::callback::CCallback;
+use crate::core::Direction;
 use crate::core::{HandshakeTrace, HandshakeTraceSink};
 use std::ffi::c_void;
 
@@ -53,28 +54,18 @@ pub struct ftls_handshake_event {
 pub type ftls_handshake_callback =
     Option<unsafe extern "C" fn(userdata: *mut c_void, event: *const ftls_handshake_event)>;
 
-struct CallbackTarget {
-    callback: unsafe extern "C" fn(*mut c_void, *const ftls_handshake_event),
-    userdata: *mut c_void,
-}
+type HandshakeFn = unsafe extern "C" fn(*mut c_void, *const ftls_handshake_event);
 
-// SAFETY: userdata is the caller's; the header documents that the callback runs on whichever
-// thread drives the connection, so moving the connection between threads is the caller's call.
-unsafe impl Send for CallbackTarget {}
-
-pub(crate) fn sink(
-    callback: unsafe extern "C" fn(*mut c_void, *const ftls_handshake_event),
-    userdata: *mut c_void,
-) -> HandshakeTraceSink {
-    let target = CallbackTarget { callback, userdata };
+pub(crate) fn sink(callback: HandshakeFn, userdata: *mut c_void) -> HandshakeTraceSink {
+    let target = CCallback::new(callback, userdata);
     Box::new(move |trace| target.call(&to_c(&trace)))
 }
 
-impl CallbackTarget {
+impl CCallback<HandshakeFn> {
     fn call(&self, event: &ftls_handshake_event) {
         // SAFETY: a non-NULL C function given by the caller; `event` and everything it points
         // to live until the call returns.
-        unsafe { (self.callback)(self.userdata, event) }
+        unsafe { (self.function())(self.userdata(), event) }
     }
 }
 

@@ -6,8 +6,8 @@ use super::boundary::{
     with_handle_mut, with_last_error, Handle, MutableHandle,
 };
 use super::builder_args::key_password_arg;
-use crate::core::key_password::KeyPassword;
-use crate::core::provider::default_provider;
+use crate::core::default_provider;
+use crate::core::KeyPassword;
 use crate::core::{Error, Identity, ResultCode};
 use std::ffi::c_char;
 use std::path::Path;

@@ -4,8 +4,9 @@
 
 use super::borrowed::ftls_str;
 use super::boundary::{null_argument, optional_str_arg};
-use crate::core::key_log::{KeyLog, KeyLogCallback};
+use super::callback::CCallback;
 use crate::core::Error;
+use crate::core::{KeyLog, KeyLogCallback};
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 use std::sync::Arc;
@@ -34,30 +35,18 @@ pub(crate) fn callback(
     callback: ftls_keylog_callback,
     userdata: *mut c_void,
 ) -> Result<(), Error> {
-    let target = CallbackTarget {
-        callback: callback.ok_or_else(|| null_argument("callback"))?,
-        userdata,
-    };
+    let target =
+        CCallback::<KeyLogFn>::new(callback.ok_or_else(|| null_argument("callback"))?, userdata);
     let callback: KeyLogCallback = Arc::new(move |line| target.call(line));
     key_log.set_callback(callback);
     Ok(())
 }
 
-struct CallbackTarget {
-    callback: unsafe extern "C" fn(*mut c_void, ftls_str),
-    userdata: *mut c_void,
-}
+type KeyLogFn = unsafe extern "C" fn(*mut c_void, ftls_str);
 
-// SAFETY: the header makes the callback thread-safe and `userdata` valid while any config or
-// connection using it lives; ftls only passes the pointer along.
-unsafe impl Send for CallbackTarget {}
-
-// SAFETY: as above; concurrent calls are part of the documented contract.
-unsafe impl Sync for CallbackTarget {}
-
-impl CallbackTarget {
+impl CCallback<KeyLogFn> {
     fn call(&self, line: &str) {
         // SAFETY: a non-NULL C function given by the caller; `line` lives until it returns.
-        unsafe { (self.callback)(self.userdata, ftls_str::new(line)) }
+        unsafe { (self.function())(self.userdata(), ftls_str::new(line)) }
     }
 }

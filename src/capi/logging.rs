@@ -2,7 +2,8 @@
 
 use super::borrowed::ftls_str;
 use super::boundary::guard;
-use crate::core::logging::{inside_sink, set_log_sink, LogSink};
+use super::callback::CCallback;
+use crate::core::{inside_sink, set_log_sink, LogSink};
 use crate::core::{Error, ResultCode};
 use log::{Level, LevelFilter};
 use std::ffi::c_void;
@@ -56,24 +57,15 @@ fn level_number(level: Level) -> u32 {
     }
 }
 
-struct CallbackTarget {
-    callback: unsafe extern "C" fn(*mut c_void, u32, ftls_str, ftls_str),
-    userdata: *mut c_void,
-}
+type LogFn = unsafe extern "C" fn(*mut c_void, u32, ftls_str, ftls_str);
 
-// SAFETY: the header makes the callback thread-safe and `userdata` valid until the callback is
-// replaced; ftls only passes the pointer along.
-unsafe impl Send for CallbackTarget {}
-// SAFETY: as above; concurrent calls are part of the documented contract.
-unsafe impl Sync for CallbackTarget {}
-
-impl CallbackTarget {
+impl CCallback<LogFn> {
     fn call(&self, level: Level, module: &str, message: &str) {
         // SAFETY: a non-NULL C function given by the caller; both strings live until it
         // returns.
         unsafe {
-            (self.callback)(
-                self.userdata,
+            (self.function())(
+                self.userdata(),
                 level_number(level),
                 ftls_str::new(module),
                 ftls_str::new(message),
@@ -114,7 +106,7 @@ pub extern "C" fn ftls_set_log_callback(
         }
         let max_level = level_filter(max_level)?;
         let sink: Option<LogSink> = callback.map(|callback| {
-            let target = CallbackTarget { callback, userdata };
+            let target = CCallback::<LogFn>::new(callback, userdata);
             Box::new(move |level: Level, module: &str, message: &str| {
                 target.call(level, module, message)
             }) as LogSink

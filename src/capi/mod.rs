@@ -20,6 +20,8 @@
 
 mod boundary;
 
+mod callback;
+
 mod borrowed;
 
 // Results.

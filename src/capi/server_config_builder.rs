@@ -14,7 +14,7 @@ use super::server_config::ftls_server_config;
 use super::session_store::{ftls_session_get_callback, ftls_session_put_callback, CallbackStore};
 use super::ticketer::{ftls_ticketer, TicketSource};
 use super::trust::{ftls_trust, trust_snapshot};
-use crate::core::verify::CheckMode;
+use crate::core::CheckMode;
 use crate::core::{ClientAuth, Error, ResultCode, ServerConfigBuilder};
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;

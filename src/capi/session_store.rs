@@ -3,8 +3,9 @@
 
 use super::borrowed::ftls_bytes;
 use super::boundary::{bytes_arg, callback_object_mut, guard, null_argument};
-use crate::core::sessions::{DEFAULT_SESSION_CACHE, MAX_SESSION_CACHE};
+use super::callback::CCallback;
 use crate::core::{Error, ResultCode};
+use crate::core::{DEFAULT_SESSION_CACHE, MAX_SESSION_CACHE};
 use rustls::server::StoresServerSessions;
 use std::ffi::c_void;
 use std::fmt;
@@ -69,20 +70,16 @@ pub extern "C" fn ftls_session_value_set(
 
 type GetCallback = unsafe extern "C" fn(*mut c_void, ftls_bytes, *mut ftls_session_value) -> bool;
 
-/// rustls' session store over the application's callbacks.
-pub(crate) struct CallbackStore {
+/// The application's session store callbacks, which share one `userdata`.
+#[derive(Clone, Copy)]
+struct SessionStoreFns {
     put: unsafe extern "C" fn(*mut c_void, ftls_bytes, ftls_bytes) -> bool,
     get: GetCallback,
     take: GetCallback,
-    userdata: *mut c_void,
 }
 
-// SAFETY: the header requires the callbacks to be thread-safe and `userdata` to stay valid
-// while any config or connection using the store lives; ftls only passes the pointer along.
-unsafe impl Send for CallbackStore {}
-
-// SAFETY: as above; concurrent calls are allowed by the documented contract.
-unsafe impl Sync for CallbackStore {}
+/// rustls' session store over the application's callbacks.
+pub(crate) struct CallbackStore(CCallback<SessionStoreFns>);
 
 impl CallbackStore {
     /// The store of the three callbacks C gave, none of which may be NULL.
@@ -92,19 +89,19 @@ impl CallbackStore {
         take: ftls_session_get_callback,
         userdata: *mut c_void,
     ) -> Result<Self, Error> {
-        Ok(Self {
+        let functions = SessionStoreFns {
             put: put.ok_or_else(|| null_argument("put"))?,
             get: get.ok_or_else(|| null_argument("get"))?,
             take: take.ok_or_else(|| null_argument("take"))?,
-            userdata,
-        })
+        };
+        Ok(Self(CCallback::new(functions, userdata)))
     }
 
     fn lookup(&self, callback: GetCallback, key: &[u8]) -> Option<Vec<u8>> {
         let mut value = ftls_session_value { value: None };
         // SAFETY: a non-NULL C function given for this store; `key` and `value` live until the
         // call returns.
-        let found = unsafe { callback(self.userdata, ftls_bytes::new(key), &mut value) };
+        let found = unsafe { callback(self.0.userdata(), ftls_bytes::new(key), &mut value) };
         if found {
             value.value
         } else {
@@ -117,8 +114,8 @@ impl StoresServerSessions for CallbackStore {
     fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         // SAFETY: as in `lookup`; both buffers live until the call returns.
         unsafe {
-            (self.put)(
-                self.userdata,
+            (self.0.function().put)(
+                self.0.userdata(),
                 ftls_bytes::new(&key),
                 ftls_bytes::new(&value),
             )
@@ -126,11 +123,11 @@ impl StoresServerSessions for CallbackStore {
     }
 
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.lookup(self.get, key)
+        self.lookup(self.0.function().get, key)
     }
 
     fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.lookup(self.take, key)
+        self.lookup(self.0.function().take, key)
     }
 
     fn can_cache(&self) -> bool {

@@ -3,7 +3,7 @@
 
 use super::borrowed::ftls_str;
 use super::boundary::{guard, optional_out};
-use crate::core::algorithms::{
+use crate::core::{
     supported_cipher_suites, supported_groups, supported_signature_schemes, Algorithm,
 };
 use crate::core::{Error, ResultCode};

@@ -5,8 +5,8 @@ use super::boundary::{
     bytes_arg, copy_message, free_handle, guard, into_handle, out, with_handle, with_last_error,
     Handle, SharedHandle,
 };
-use crate::core::tickets::{TicketKeys, MAX_PREVIOUS_KEYS, MAX_TICKET_LIFETIME, TICKET_KEY_LEN};
 use crate::core::{Error, ResultCode};
+use crate::core::{TicketKeys, MAX_PREVIOUS_KEYS, MAX_TICKET_LIFETIME, TICKET_KEY_LEN};
 use std::ffi::c_char;
 use std::sync::Arc;
 

@@ -6,7 +6,7 @@ use super::boundary::{
     with_handle_mut, with_last_error, Handle, MutableHandle,
 };
 use super::builder_args::revocation_policy_from_flags;
-use crate::core::trust::Trust;
+use crate::core::Trust;
 use crate::core::{Error, ResultCode};
 use std::ffi::c_char;
 use std::path::Path;

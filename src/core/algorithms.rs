@@ -3,10 +3,11 @@
 //! provider a config uses once it has chosen among them.
 
 use super::error::Error;
-use super::protocol::{group_name, suite_name, Versions};
 use super::provider::default_provider;
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
-use rustls::{CipherSuite, NamedGroup, SignatureScheme, SupportedCipherSuite};
+use rustls::{
+    CipherSuite, NamedGroup, SignatureScheme, SupportedCipherSuite, SupportedProtocolVersion,
+};
 use std::sync::{Arc, OnceLock};
 
 /// One algorithm as C sees it: its IANA number and name.
@@ -158,6 +159,22 @@ fn names(list: &[Algorithm]) -> String {
         .join(", ")
 }
 
+/// The IANA name of a cipher suite, e.g. `TLS_AES_128_GCM_SHA256`.
+pub fn suite_name(suite: CipherSuite) -> &'static str {
+    match suite {
+        // rustls prefixes its TLS 1.3 suites with TLS13_; IANA does not.
+        CipherSuite::TLS13_AES_128_GCM_SHA256 => "TLS_AES_128_GCM_SHA256",
+        CipherSuite::TLS13_AES_256_GCM_SHA384 => "TLS_AES_256_GCM_SHA384",
+        CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 => "TLS_CHACHA20_POLY1305_SHA256",
+        other => other.as_str().unwrap_or("unknown"),
+    }
+}
+
+/// The IANA name of a key-exchange group, e.g. `X25519MLKEM768`, `secp256r1`.
+pub fn group_name(group: NamedGroup) -> &'static str {
+    group.as_str().unwrap_or("unknown")
+}
+
 /// The IANA name of a signature scheme, e.g. `ecdsa_secp256r1_sha256`.
 pub fn signature_scheme_name(scheme: SignatureScheme) -> &'static str {
     match scheme {
@@ -206,8 +223,11 @@ impl AlgorithmChoice {
         Ok(())
     }
 
-    /// The provider with the chosen suites and groups, checked against the enabled versions.
-    pub fn provider(&self, versions: Versions) -> Result<Arc<CryptoProvider>, Error> {
+    /// The provider with the chosen suites and groups, checked against the `enabled` versions.
+    pub fn provider(
+        &self,
+        enabled: &[&'static SupportedProtocolVersion],
+    ) -> Result<Arc<CryptoProvider>, Error> {
         let default = default_provider();
         if self.cipher_suites.is_empty() && self.groups.is_empty() {
             return Ok(default);
@@ -219,7 +239,6 @@ impl AlgorithmChoice {
         if !self.groups.is_empty() {
             provider.kx_groups = self.groups.clone();
         }
-        let enabled = versions.to_rustls()?;
         if !provider
             .cipher_suites
             .iter()
@@ -269,6 +288,20 @@ fn choose<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_follow_iana() {
+        assert_eq!(
+            suite_name(CipherSuite::TLS13_AES_256_GCM_SHA384),
+            "TLS_AES_256_GCM_SHA384"
+        );
+        assert_eq!(
+            suite_name(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
+        );
+        assert_eq!(group_name(NamedGroup::X25519MLKEM768), "X25519MLKEM768");
+        assert_eq!(group_name(NamedGroup::secp256r1), "secp256r1");
+    }
 
     #[test]
     fn suites_are_found_by_iana_and_openssl_names() {
@@ -333,13 +366,9 @@ mod tests {
         choice
             .set_cipher_suites(&["TLS_AES_128_GCM_SHA256"])
             .unwrap();
-        let tls12_only = Versions {
-            tls12: true,
-            tls13: false,
-        };
-        let err = choice.provider(tls12_only).unwrap_err();
+        let err = choice.provider(&[&rustls::version::TLS12]).unwrap_err();
         assert!(err.detail().contains("enabled protocol version"), "{err}");
-        let provider = choice.provider(Versions::default()).unwrap();
+        let provider = choice.provider(rustls::ALL_VERSIONS).unwrap();
         assert_eq!(provider.cipher_suites.len(), 1);
         assert_eq!(provider.kx_groups.len(), default_provider().kx_groups.len());
     }

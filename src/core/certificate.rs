@@ -2,12 +2,12 @@
 //! nor the rest of the core ever parses X.509 by hand.
 
 use super::error::{Error, ResultCode::*};
-use sha2::{Digest, Sha256};
+use super::provider::Sha256;
 use std::net::IpAddr;
 use x509_cert::der::asn1::{ObjectIdentifier, UintRef};
 use x509_cert::der::{Decode, Encode};
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, SubjectAltName};
+use x509_cert::ext::pkix::SubjectAltName;
 use x509_cert::name::Name;
 use x509_cert::Certificate;
 
@@ -19,7 +19,6 @@ const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.
 const SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
 const SECP521R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.35");
 const SUBJECT_ALT_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
-const BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 
 /// The kinds of subjectAltName entries ftls reports (others, such as directory names, are left
 /// out).
@@ -49,7 +48,6 @@ pub struct CertificateInfo {
     sha256: [u8; 32],
     key_type: String,
     key_bits: u32,
-    is_ca: bool,
 }
 
 impl CertificateInfo {
@@ -73,9 +71,6 @@ impl CertificateInfo {
             .and_then(|value| SubjectAltName::from_der(value).ok())
             .map(|names| names.0.iter().filter_map(san_entry).collect())
             .unwrap_or_default();
-        let is_ca = extension(BASIC_CONSTRAINTS)
-            .and_then(|value| BasicConstraints::from_der(value).ok())
-            .is_some_and(|constraints| constraints.ca);
         let (key_type, key_bits) = public_key_description(&cert);
         let seconds = |time: x509_cert::time::Time| {
             i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
@@ -91,10 +86,9 @@ impl CertificateInfo {
             not_before: seconds(tbs.validity.not_before),
             not_after: seconds(tbs.validity.not_after),
             sans,
-            sha256: Sha256::digest(der).into(),
+            sha256: Sha256::digest(der),
             key_type,
             key_bits,
-            is_ca,
         })
     }
 
@@ -157,10 +151,6 @@ impl CertificateInfo {
     /// unknown.
     pub fn key_bits(&self) -> u32 {
         self.key_bits
-    }
-
-    pub fn is_ca(&self) -> bool {
-        self.is_ca
     }
 
     /// How error details name a certificate: subject and serial.

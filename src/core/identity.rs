@@ -20,30 +20,6 @@ pub struct Identity {
 }
 
 impl Identity {
-    /// Loads a PEM chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC),
-    /// and checks that the key belongs to the leaf certificate.
-    pub fn from_pem(
-        chain_pem: &[u8],
-        key_pem: &[u8],
-        provider: &CryptoProvider,
-    ) -> Result<Self, Error> {
-        Self::from_pem_with_password(chain_pem, key_pem, None, provider)
-    }
-
-    /// As [`Self::from_pem`]; an encrypted PKCS#8 key is decrypted with `password`.
-    pub fn from_pem_with_password(
-        chain_pem: &[u8],
-        key_pem: &[u8],
-        password: Option<&KeyPassword>,
-        provider: &CryptoProvider,
-    ) -> Result<Self, Error> {
-        let chain_name = "the certificate chain";
-        let key_name = "the private key";
-        let chain = pem::certificates(chain_pem, chain_name)?;
-        let key = pem::private_key_with_password(key_pem, key_name, password)?;
-        Self::new(chain, chain_name, key, key_name, provider)
-    }
-
     /// A chain (PEM, or DER: one certificate or several concatenated, leaf first) and a private
     /// key (PEM or DER: PKCS#8, PKCS#1 RSA or SEC1 EC; encrypted PKCS#8 with `password`) in
     /// memory.
@@ -66,8 +42,8 @@ impl Identity {
         Self::new(chain, chain_name, key, key_name, provider)
     }
 
-    /// As [`Self::from_pem`], reading the two files; each may be PEM or DER (a DER chain file
-    /// holds its certificates concatenated).
+    /// As [`Self::from_files_with_password`] without a password.
+    #[cfg(test)]
     pub fn from_files(
         chain_path: &Path,
         key_path: &Path,
@@ -76,7 +52,8 @@ impl Identity {
         Self::from_files_with_password(chain_path, key_path, None, provider)
     }
 
-    /// As [`Self::from_files`]; an encrypted PKCS#8 key is decrypted with `password`.
+    /// As [`Self::from_mem`], reading the two files; each may be PEM or DER (a DER chain file
+    /// holds its certificates concatenated).
     pub fn from_files_with_password(
         chain_path: &Path,
         key_path: &Path,

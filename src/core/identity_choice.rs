@@ -257,3 +257,203 @@ impl ResolvesClientCert for ClientIdentityResolver {
         !self.identities.is_empty() || self.chooser.is_some()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::handshake_notes::Notes;
+    use crate::core::test_pki::identity;
+
+    /// The leaf certificate an identity presents.
+    fn leaf(key: &CertifiedKey) -> Vec<u8> {
+        key.cert[0].to_vec()
+    }
+
+    fn ecdsa() -> Identity {
+        identity("server.pem", "server.key")
+    }
+
+    fn alt_rsa() -> Identity {
+        identity("alt-server.pem", "alt-server.key")
+    }
+
+    const ECDSA: SignatureScheme = SignatureScheme::ECDSA_NISTP256_SHA256;
+    const RSA: SignatureScheme = SignatureScheme::RSA_PSS_SHA256;
+
+    #[test]
+    fn identities_are_numbered_as_the_application_sees_them() {
+        let mut identities = Identities::default();
+        assert!(identities.is_empty());
+        assert!(identities.default_identity().is_none());
+        assert_eq!(identities.push(ecdsa()), 0);
+        assert_eq!(identities.push(alt_rsa()), 1);
+        let default = identities.default_identity().unwrap().certified_key();
+        assert_eq!(leaf(&default), leaf(&ecdsa().certified_key()));
+        let second = identities.get(1).unwrap().certified_key();
+        assert_eq!(leaf(&second), leaf(&alt_rsa().certified_key()));
+        assert!(identities.get(2).is_none());
+    }
+
+    #[test]
+    fn what_a_chooser_answers_is_checked() {
+        let mut identities = Identities::default();
+        let who = "the callback";
+        let err = identities
+            .chosen(IdentityChoice::Number(0), who)
+            .unwrap_err();
+        assert_eq!(
+            err.detail(),
+            "the callback chose identity 0, but none is loaded"
+        );
+        identities.push(ecdsa());
+        assert!(identities
+            .chosen(IdentityChoice::Number(0), who)
+            .unwrap()
+            .is_some());
+        assert!(identities
+            .chosen(IdentityChoice::Nothing, who)
+            .unwrap()
+            .is_none());
+        assert!(identities
+            .chosen(IdentityChoice::Automatic, who)
+            .unwrap()
+            .is_none());
+        let err = identities
+            .chosen(IdentityChoice::Number(1), who)
+            .unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_HANDSHAKE_FAILURE);
+        assert_eq!(
+            err.detail(),
+            "the callback chose identity 1, but the loaded ones are 0"
+        );
+        let err = identities
+            .chosen(IdentityChoice::Invalid(-7), who)
+            .unwrap_err();
+        assert!(
+            err.detail().starts_with("the callback returned -7"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_identity_whose_key_the_peer_accepts_is_preferred() {
+        let both = [ecdsa(), alt_rsa()];
+        let pick = |schemes: &[SignatureScheme]| {
+            leaf(&usable(both.iter(), schemes).unwrap().certified_key())
+        };
+        assert_eq!(pick(&[RSA]), leaf(&both[1].certified_key()));
+        assert_eq!(pick(&[ECDSA, RSA]), leaf(&both[0].certified_key()));
+        // None suits: the first, and the peer decides.
+        assert_eq!(
+            pick(&[SignatureScheme::ED448]),
+            leaf(&both[0].certified_key())
+        );
+        assert!(usable(std::iter::empty(), &[RSA]).is_none());
+    }
+
+    fn server_resolver(refuse_unknown_name: bool) -> ServerIdentityResolver {
+        let mut identities = Identities::default();
+        identities.push(ecdsa());
+        identities.push(alt_rsa());
+        ServerIdentityResolver {
+            identities,
+            refuse_unknown_name,
+            chooser: None,
+            refuse_fallback: false,
+        }
+    }
+
+    #[test]
+    fn a_server_chooses_by_the_name_the_client_asked_for() {
+        let resolver = server_resolver(false);
+        let localhost = leaf(&ecdsa().certified_key());
+        let alt = leaf(&alt_rsa().certified_key());
+        let chosen = |name: Option<&str>| {
+            resolver
+                .by_name(name, &[ECDSA, RSA])
+                .map(|id| leaf(&id.certified_key()))
+        };
+        assert_eq!(chosen(Some("ALT.test")), Some(alt.clone()));
+        assert_eq!(chosen(Some("x.wild.test")), Some(alt));
+        // A wildcard covers one label only; unknown names get the default.
+        assert_eq!(chosen(Some("a.b.wild.test")), Some(localhost.clone()));
+        assert_eq!(chosen(Some("unknown.test")), Some(localhost.clone()));
+        assert_eq!(chosen(None), Some(localhost.clone()));
+
+        let strict = server_resolver(true);
+        let (chosen, notes) = Notes::around(|| strict.by_name(Some("unknown.test"), &[ECDSA]));
+        assert!(chosen.is_none());
+        let failure = notes.failure.expect("a refusal says why");
+        assert_eq!(failure.code(), FTLS_ERR_HANDSHAKE_FAILURE);
+        assert!(failure.detail().contains("\"unknown.test\""), "{failure}");
+        // Without SNI there is nothing to refuse: the default serves.
+        let default = strict
+            .by_name(None, &[ECDSA])
+            .map(|id| leaf(&id.certified_key()));
+        assert_eq!(default, Some(localhost));
+    }
+
+    #[derive(Debug)]
+    struct Fixed(IdentityChoice);
+
+    impl CertificateRequestChooser for Fixed {
+        fn choose(&self, _: &CertificateRequestSummary<'_>) -> IdentityChoice {
+            self.0
+        }
+    }
+
+    #[test]
+    fn a_client_sends_the_chosen_identity_or_none() {
+        let client = identity("client.pem", "client.key");
+        let client_rsa = identity("client-rsa.pem", "client-rsa.key");
+        let mut identities = Identities::default();
+        identities.push(client.clone());
+        identities.push(client_rsa.clone());
+        let resolver = |chooser: Option<IdentityChoice>| ClientIdentityResolver {
+            identities: identities.clone(),
+            chooser: chooser.map(|choice| Arc::new(Fixed(choice)) as _),
+        };
+        let sent = |resolver: &ClientIdentityResolver, schemes: &[SignatureScheme]| {
+            resolver.resolve(&[], schemes).map(|key| leaf(&key))
+        };
+        let automatic = resolver(None);
+        assert_eq!(
+            sent(&automatic, &[RSA]),
+            Some(leaf(&client_rsa.certified_key()))
+        );
+        assert_eq!(
+            sent(&automatic, &[ECDSA]),
+            Some(leaf(&client.certified_key()))
+        );
+        let chosen = resolver(Some(IdentityChoice::Number(1)));
+        assert_eq!(
+            sent(&chosen, &[ECDSA]),
+            Some(leaf(&client_rsa.certified_key()))
+        );
+        for refusal in [
+            IdentityChoice::Nothing,
+            IdentityChoice::Number(9),
+            IdentityChoice::Invalid(-5),
+        ] {
+            assert_eq!(
+                sent(&resolver(Some(refusal)), &[ECDSA]),
+                None,
+                "{refusal:?}"
+            );
+        }
+
+        let nothing = ClientIdentityResolver {
+            identities: Identities::default(),
+            chooser: None,
+        };
+        assert!(!nothing.has_certs());
+        let chooser_only = ClientIdentityResolver {
+            identities: Identities::default(),
+            chooser: Some(Arc::new(Fixed(IdentityChoice::Automatic))),
+        };
+        assert!(
+            chooser_only.has_certs(),
+            "a chooser may pick one at handshake time"
+        );
+    }
+}

@@ -4,10 +4,9 @@
 //! from memory when dropped.
 
 use super::error::{Error, ResultCode::*};
-use super::pem::pkcs8_key;
 use pkcs8::der::Decode;
 use pkcs8::EncryptedPrivateKeyInfo;
-use rustls_pki_types::PrivateKeyDer;
+use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::fmt;
 use zeroize::Zeroizing;
 
@@ -132,7 +131,9 @@ impl KeyPassword {
             check_kdf_cost(kdf, what)?;
         }
         match info.decrypt(self.0.as_slice()) {
-            Ok(document) => Ok(Some(pkcs8_key(document.as_bytes().to_vec()))),
+            Ok(document) => Ok(Some(PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+                document.as_bytes().to_vec(),
+            )))),
             Err(pkcs8::Error::EncryptedPrivateKey(pkcs8::pkcs5::Error::UnsupportedAlgorithm {
                 oid,
             })) => Err(unsupported_scheme(what, &oid.to_string())),

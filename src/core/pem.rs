@@ -4,9 +4,7 @@ use super::certificate::CertificateInfo;
 use super::error::{Error, ResultCode::*};
 use super::key_password::KeyPassword;
 use rustls_pki_types::pem::{self, PemObject};
-use rustls_pki_types::{
-    CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer,
-};
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
 use x509_cert::crl::CertificateList;
 use x509_cert::der::Decode;
 
@@ -161,6 +159,7 @@ pub fn private_key_pem_or_der(
 const NO_PASSWORD: &str = "give its password first (ftls_identity_set_password)";
 
 /// The first private key in PEM `input`: PKCS#8, PKCS#1 (RSA) or SEC1 (EC).
+#[cfg(test)]
 pub fn private_key(input: &[u8], what: &str) -> Result<PrivateKeyDer<'static>, Error> {
     private_key_with_password(input, what, None)
 }
@@ -194,11 +193,6 @@ pub fn private_key_with_password(
 /// PEM text has a `-----BEGIN ` line; DER (binary) never does.
 pub fn is_pem(input: &[u8]) -> bool {
     contains(input, b"-----BEGIN ")
-}
-
-/// Wraps decrypted PKCS#8 DER for rustls.
-pub(crate) fn pkcs8_key(der: Vec<u8>) -> PrivateKeyDer<'static> {
-    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der))
 }
 
 fn require_pem(input: &[u8], what: &str) -> Result<(), Error> {

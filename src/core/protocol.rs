@@ -4,7 +4,7 @@
 use super::algorithms::AlgorithmChoice;
 use super::error::Error;
 use rustls::crypto::CryptoProvider;
-use rustls::{CipherSuite, NamedGroup, ProtocolVersion, SupportedProtocolVersion};
+use rustls::{ProtocolVersion, SupportedProtocolVersion};
 use std::sync::Arc;
 
 /// The TLS versions a config allows. ftls speaks only TLS 1.2 and 1.3.
@@ -75,7 +75,7 @@ impl Negotiation {
 
     /// The crypto provider with the chosen cipher suites and groups.
     pub fn provider(&self) -> Result<Arc<CryptoProvider>, Error> {
-        self.algorithms.provider(self.versions)
+        self.algorithms.provider(&self.versions.to_rustls()?)
     }
 
     pub fn versions(&self) -> Versions {
@@ -110,39 +110,9 @@ pub fn version_name(version: ProtocolVersion) -> &'static str {
     }
 }
 
-/// The IANA name of a cipher suite, e.g. `TLS_AES_128_GCM_SHA256`.
-pub fn suite_name(suite: CipherSuite) -> &'static str {
-    match suite {
-        // rustls prefixes its TLS 1.3 suites with TLS13_; IANA does not.
-        CipherSuite::TLS13_AES_128_GCM_SHA256 => "TLS_AES_128_GCM_SHA256",
-        CipherSuite::TLS13_AES_256_GCM_SHA384 => "TLS_AES_256_GCM_SHA384",
-        CipherSuite::TLS13_CHACHA20_POLY1305_SHA256 => "TLS_CHACHA20_POLY1305_SHA256",
-        other => other.as_str().unwrap_or("unknown"),
-    }
-}
-
-/// The IANA name of a key-exchange group, e.g. `X25519MLKEM768`, `secp256r1`.
-pub fn group_name(group: NamedGroup) -> &'static str {
-    group.as_str().unwrap_or("unknown")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_follow_iana() {
-        assert_eq!(
-            suite_name(CipherSuite::TLS13_AES_256_GCM_SHA384),
-            "TLS_AES_256_GCM_SHA384"
-        );
-        assert_eq!(
-            suite_name(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"
-        );
-        assert_eq!(group_name(NamedGroup::X25519MLKEM768), "X25519MLKEM768");
-        assert_eq!(group_name(NamedGroup::secp256r1), "secp256r1");
-    }
 
     #[test]
     fn rejects_empty_versions_and_bad_alpn() {

@@ -13,12 +13,12 @@
 //! binding. A client's sessions never leave the config that made them.
 
 use super::error::{Error, ResultCode::*};
+use super::provider::Sha256;
 use super::tickets::{random_key_ticketer, BoundTickets, TicketKeys};
 use rustls::client::Resumption;
 use rustls::server::{
     NoServerSessionStorage, ProducesTickets, ServerSessionMemoryCache, StoresServerSessions,
 };
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// SHA-256 of a canonical encoding of everything that decides whether a server accepts a
@@ -40,7 +40,7 @@ impl PolicyEncoder {
 
     pub(crate) fn field(&mut self, label: &str, value: &[u8]) {
         for part in [label.as_bytes(), value] {
-            self.0.update((part.len() as u64).to_be_bytes());
+            self.0.update(&(part.len() as u64).to_be_bytes());
             self.0.update(part);
         }
     }
@@ -72,7 +72,7 @@ impl PolicyEncoder {
     }
 
     pub(crate) fn finish(self) -> PolicyDigest {
-        PolicyDigest(self.0.finalize().into())
+        PolicyDigest(self.0.finish())
     }
 }
 
@@ -341,6 +341,118 @@ mod tests {
             member(&[Some(b"a"), Some(b"b")])
         );
         assert_ne!(member(&[Some(b"")]), member(&[None]));
+    }
+
+    fn rustls_server() -> rustls::ServerConfig {
+        rustls::ServerConfig::builder_with_provider(crate::core::provider::default_provider())
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_cert_resolver(Arc::new(rustls::server::ResolvesServerCertUsingSni::new()))
+    }
+
+    fn rustls_client() -> rustls::ClientConfig {
+        rustls::ClientConfig::builder_with_provider(crate::core::provider::default_provider())
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth()
+    }
+
+    fn applied(sessions: &ServerSessions) -> Result<rustls::ServerConfig, Error> {
+        let mut config = rustls_server();
+        sessions.apply(&mut config, PolicyDigest([1; 32]))?;
+        Ok(config)
+    }
+
+    #[test]
+    fn cache_sizes_are_bounded_and_a_refused_size_changes_nothing() {
+        let mut server = ServerSessions::default();
+        server.set_cache_size(0).unwrap();
+        let err = server.set_cache_size(MAX_SESSION_CACHE + 1).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_INVALID_ARGUMENT);
+        assert!(
+            err.detail().contains(&MAX_SESSION_CACHE.to_string()),
+            "{err}"
+        );
+        assert_eq!(
+            applied(&server).unwrap().send_tls13_tickets,
+            0,
+            "still no cache"
+        );
+        server.set_cache_size(MAX_SESSION_CACHE).unwrap();
+
+        let mut client = ClientSessions::default();
+        let err = client.set_cache_size(usize::MAX).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_INVALID_ARGUMENT);
+        assert_eq!(client.cache_size, DEFAULT_SESSION_CACHE);
+    }
+
+    #[test]
+    fn a_server_that_cannot_resume_sends_no_tickets() {
+        let defaults = applied(&ServerSessions::default()).unwrap();
+        assert!(defaults.send_tls13_tickets > 0);
+        assert!(defaults.session_storage.can_cache());
+        assert!(!defaults.ticketer.enabled());
+
+        let mut nothing = ServerSessions::default();
+        nothing.set_cache_size(0).unwrap();
+        let config = applied(&nothing).unwrap();
+        assert_eq!(config.send_tls13_tickets, 0);
+        assert!(!config.session_storage.can_cache());
+
+        let mut tickets_only = nothing.clone();
+        tickets_only.set_tickets(true);
+        let config = applied(&tickets_only).unwrap();
+        assert!(config.send_tls13_tickets > 0);
+        assert!(config.ticketer.enabled());
+    }
+
+    #[test]
+    fn early_data_needs_single_use_stateful_sessions() {
+        let mut server = ServerSessions::default();
+        server.set_max_early_data(16384);
+        assert!(server.accepts_early_data());
+        assert_eq!(applied(&server).unwrap().max_early_data_size, 16384);
+
+        let mut with_tickets = server.clone();
+        with_tickets.set_tickets(true);
+        let err = applied(&with_tickets).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_CONFIG);
+        assert!(err.detail().contains("stateless tickets are on"), "{err}");
+
+        let mut without_cache = server.clone();
+        without_cache.set_cache_size(0).unwrap();
+        let err = applied(&without_cache).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_CONFIG);
+        assert!(err.detail().contains("session cache size is 0"), "{err}");
+
+        let mut client = ClientSessions::default();
+        client.set_early_data(true);
+        let mut config = rustls_client();
+        client.apply(&mut config).unwrap();
+        assert!(config.enable_early_data);
+        client.set_cache_size(0).unwrap();
+        let err = client.apply(&mut rustls_client()).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_CONFIG);
+    }
+
+    #[test]
+    fn an_external_store_is_bound_to_the_policy_of_its_config() {
+        let shared: Arc<dyn StoresServerSessions> = ServerSessionMemoryCache::new(8);
+        let mut sessions = ServerSessions::default();
+        sessions.set_store(shared.clone());
+        let mut config = rustls_server();
+        sessions.apply(&mut config, PolicyDigest([7; 32])).unwrap();
+        assert!(config
+            .session_storage
+            .put(b"id".to_vec(), b"session".to_vec()));
+        let stored = shared.get(b"id").unwrap();
+        assert_eq!(stored, [&[7u8; 32][..], b"session"].concat());
+        assert_eq!(config.session_storage.get(b"id").unwrap(), b"session");
+        let mut other = rustls_server();
+        sessions.apply(&mut other, PolicyDigest([8; 32])).unwrap();
+        assert!(other.session_storage.get(b"id").is_none());
     }
 
     #[test]

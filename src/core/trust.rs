@@ -268,3 +268,144 @@ fn system_store_description() -> String {
         set.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::test_pki::{cert_dir, read};
+    use std::path::PathBuf;
+
+    /// A fresh directory of its own for a test, removed when dropped.
+    struct ScratchDir(PathBuf);
+
+    impl ScratchDir {
+        fn new(name: &str) -> Self {
+            let dir =
+                std::env::temp_dir().join(format!("ftls-trust-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("scratch directory");
+            Self(dir)
+        }
+
+        fn write(&self, name: &str, contents: &[u8]) {
+            std::fs::write(self.0.join(name), contents).expect("scratch file");
+        }
+    }
+
+    impl Drop for ScratchDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn digest(anchors: &TrustAnchors) -> crate::core::sessions::PolicyDigest {
+        let mut policy = PolicyEncoder::new();
+        policy.set("anchor", anchors.policy_members());
+        policy.finish()
+    }
+
+    /// A CERTIFICATE section whose body is well-formed base64 but not a certificate.
+    const NOT_A_CERTIFICATE: &[u8] =
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+
+    #[test]
+    fn a_bundle_is_added_whole_or_not_at_all() {
+        let mut trust = Trust::default();
+        let bundle = [read("ca.pem"), read("other-ca.pem")].concat();
+        let broken = [&bundle[..], NOT_A_CERTIFICATE].concat();
+        let err = trust.add_ca_mem(&broken).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_CERT_INVALID);
+        assert!(
+            err.detail()
+                .starts_with("certificate #3 in the CA data cannot be a trust anchor"),
+            "{err}"
+        );
+        assert!(
+            trust.anchors().is_empty(),
+            "nothing of a refused bundle is kept"
+        );
+        assert_eq!(trust.add_ca_mem(&bundle), Ok(2));
+        assert_eq!(trust.anchors().root_store().len(), 2);
+    }
+
+    #[test]
+    fn files_and_memory_are_pem_or_der() {
+        let mut anchors = TrustAnchors::default();
+        assert_eq!(anchors.add_file(&cert_dir().join("ca.der")), Ok(1));
+        assert_eq!(anchors.add_file(&cert_dir().join("other-ca.pem")), Ok(1));
+        let mut trust = Trust::default();
+        assert_eq!(trust.add_ca_mem(&read("ca.der")), Ok(1));
+        assert_eq!(trust.add_ca_mem(b"").unwrap_err().code(), FTLS_ERR_BAD_PEM);
+        let err = anchors
+            .add_file(&cert_dir().join("missing.pem"))
+            .unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_FILE);
+        assert!(err.detail().contains("missing.pem"), "{err}");
+    }
+
+    #[test]
+    fn a_directory_adds_each_certificate_once_and_skips_other_files() {
+        let dir = ScratchDir::new("dir");
+        dir.write("ca.pem", &read("ca.pem"));
+        dir.write("ca-again.0", &read("ca.pem"));
+        dir.write("other.0", &read("other-ca.pem"));
+        dir.write("ca.crl.pem", &read("ca.crl.pem"));
+        dir.write("README", b"not a certificate");
+        std::fs::create_dir(dir.0.join("nested")).unwrap();
+        std::fs::write(dir.0.join("nested/server.pem"), read("server.pem")).unwrap();
+        let mut anchors = TrustAnchors::default();
+        assert_eq!(anchors.add_dir(&dir.0), Ok(2));
+        let mut files = TrustAnchors::default();
+        files.add_file(&cert_dir().join("other-ca.pem")).unwrap();
+        files.add_file(&cert_dir().join("ca.pem")).unwrap();
+        assert_eq!(digest(&anchors), digest(&files), "the same two anchors");
+
+        // One broken certificate section fails the whole directory.
+        dir.write("broken.pem", NOT_A_CERTIFICATE);
+        let mut anchors = TrustAnchors::default();
+        let err = anchors.add_dir(&dir.0).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_CERT_INVALID);
+        assert!(anchors.is_empty());
+    }
+
+    #[test]
+    fn a_directory_without_certificates_is_an_error() {
+        let dir = ScratchDir::new("empty");
+        dir.write("ca.crl.pem", &read("ca.crl.pem"));
+        let mut anchors = TrustAnchors::default();
+        let err = anchors.add_dir(&dir.0).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_NO_CERTIFICATE);
+        assert!(err.detail().contains("holds a certificate"), "{err}");
+        let err = anchors.add_dir(&dir.0.join("absent")).unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_FILE);
+        assert!(
+            err.detail().starts_with("cannot read the directory"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_policy_digest_depends_on_the_anchors_not_their_order() {
+        let load = |files: &[&str]| {
+            let mut anchors = TrustAnchors::default();
+            for file in files {
+                anchors.add_file(&cert_dir().join(file)).unwrap();
+            }
+            digest(&anchors)
+        };
+        assert_eq!(
+            load(&["ca.pem", "other-ca.pem"]),
+            load(&["other-ca.pem", "ca.pem"])
+        );
+        assert_ne!(load(&["ca.pem"]), load(&["other-ca.pem"]));
+        assert_ne!(load(&["ca.pem"]), load(&[]));
+    }
+
+    #[test]
+    fn the_bundled_roots_are_anchors() {
+        let mut anchors = TrustAnchors::default();
+        let added = anchors.add_webpki_roots();
+        assert!(added > 100, "{added}");
+        assert_eq!(anchors.root_store().len(), added);
+    }
+}

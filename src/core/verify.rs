@@ -744,6 +744,390 @@ impl ClientCertVerifier for Verifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::handshake_notes::Notes;
+    use crate::core::provider::default_provider;
+    use crate::core::test_pki::{cert_dir, certificates};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    fn anchors(files: &[&str]) -> TrustAnchors {
+        let mut anchors = TrustAnchors::default();
+        for file in files {
+            anchors.add_file(&cert_dir().join(file)).expect("anchor");
+        }
+        anchors
+    }
+
+    fn with_crls(files: &[&str]) -> PeerVerification {
+        let mut verification = PeerVerification::default();
+        for file in files {
+            verification
+                .add_crl_file(&cert_dir().join(file))
+                .expect("CRL");
+        }
+        verification
+    }
+
+    /// A refusal as the connection reports it: the code of rustls' error (which picks the
+    /// alert) and the detail the verifier noted.
+    type Refusal = (ResultCode, String);
+
+    fn refusal(err: rustls::Error, notes: Notes) -> Refusal {
+        let detail = notes.failure.expect("a refusal leaves its detail");
+        (Error::from(err).code(), detail.detail().to_owned())
+    }
+
+    /// Verifies the chain of a test PKI file as a client verifies a server named `name`.
+    fn judge_server(
+        verification: &PeerVerification,
+        anchors: &TrustAnchors,
+        chain_file: &str,
+        name: &str,
+    ) -> Result<(), Refusal> {
+        let verifier = verification
+            .server_verifier(anchors, default_provider())
+            .expect("verifier");
+        let chain = certificates(chain_file);
+        let name = ServerName::try_from(name.to_owned()).expect("name");
+        let (result, notes) = Notes::around(|| {
+            verifier.verify_server_cert(&chain[0], &chain[1..], &name, &[], UnixTime::now())
+        });
+        result.map(drop).map_err(|err| refusal(err, notes))
+    }
+
+    /// Verifies the chain of a test PKI file as a server verifies a client.
+    fn judge_client(
+        verification: &PeerVerification,
+        anchors: &TrustAnchors,
+        chain_file: &str,
+    ) -> Result<(), Refusal> {
+        let verifier = verification
+            .client_verifier(anchors, default_provider(), true)
+            .expect("verifier");
+        let chain = certificates(chain_file);
+        let (result, notes) =
+            Notes::around(|| verifier.verify_client_cert(&chain[0], &chain[1..], UnixTime::now()));
+        result.map(drop).map_err(|err| refusal(err, notes))
+    }
+
+    /// An application check that records what it saw and answers `verdict`.
+    #[derive(Debug)]
+    struct Recording {
+        verdict: ResultCode,
+        calls: AtomicUsize,
+        standard_result: Mutex<Option<ResultCode>>,
+    }
+
+    impl Recording {
+        fn answering(verdict: ResultCode) -> Arc<Self> {
+            Arc::new(Self {
+                verdict,
+                calls: AtomicUsize::new(0),
+                standard_result: Mutex::new(None),
+            })
+        }
+
+        fn calls(&self) -> usize {
+            self.calls.load(Ordering::SeqCst)
+        }
+    }
+
+    impl CertificateCheck for Recording {
+        fn check(&self, request: &CheckRequest<'_>) -> Result<(), Error> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let standard = request
+                .standard_result
+                .map_or_else(Error::code, |()| FTLS_OK);
+            *self.standard_result.lock().unwrap() = Some(standard);
+            match self.verdict {
+                FTLS_OK => Ok(()),
+                code => Err(Error::new(code, "the test check refused")),
+            }
+        }
+
+        fn identity(&self) -> Vec<u8> {
+            vec![self.verdict as u8]
+        }
+    }
+
+    fn checked(check: Arc<Recording>, mode: CheckMode) -> PeerVerification {
+        let mut verification = PeerVerification::default();
+        verification.set_check(Some((check, mode)));
+        verification
+    }
+
+    #[test]
+    fn webpki_judges_chain_name_and_dates() {
+        let standard = PeerVerification::default();
+        let ca = anchors(&["ca.pem"]);
+        assert_eq!(
+            judge_server(&standard, &ca, "server.pem", "localhost"),
+            Ok(())
+        );
+        assert_eq!(
+            judge_server(&standard, &ca, "server-rsa.pem", "127.0.0.1"),
+            Ok(())
+        );
+        let cases = [
+            ("server.pem", "example.com", FTLS_ERR_CERT_NAME_MISMATCH),
+            (
+                "other-server.pem",
+                "localhost",
+                FTLS_ERR_CERT_UNKNOWN_ISSUER,
+            ),
+            ("expired-server.pem", "localhost", FTLS_ERR_CERT_EXPIRED),
+            (
+                "notyet-server.pem",
+                "localhost",
+                FTLS_ERR_CERT_NOT_YET_VALID,
+            ),
+        ];
+        for (file, name, code) in cases {
+            let (got, _) = judge_server(&standard, &ca, file, name).unwrap_err();
+            assert_eq!(got, code, "{file} as {name}");
+        }
+        // An intermediate sent along with the leaf leads to the anchor.
+        assert_eq!(
+            judge_server(&standard, &ca, "inter-server-chain.pem", "localhost"),
+            Ok(())
+        );
+        assert_eq!(judge_client(&standard, &ca, "client.pem"), Ok(()));
+        let (code, _) = judge_client(&standard, &ca, "other-client.pem").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_UNKNOWN_ISSUER);
+    }
+
+    #[test]
+    fn a_revoked_certificate_is_named_in_the_detail() {
+        let ca = anchors(&["ca.pem"]);
+        let crl = with_crls(&["ca.crl.pem"]);
+        assert_eq!(judge_server(&crl, &ca, "server.pem", "localhost"), Ok(()));
+        let (code, detail) =
+            judge_server(&crl, &ca, "revoked-server.pem", "localhost").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_REVOKED);
+        assert!(
+            detail.starts_with("certificate revoked: the certificate "),
+            "{detail}"
+        );
+        assert!(
+            detail.contains(ftls_test_pki::REVOKED_SERVER_SERIAL),
+            "{detail}"
+        );
+        assert!(detail.contains("ftls test CA"), "{detail}");
+        let (code, detail) = judge_client(&crl, &ca, "revoked-client.pem").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_REVOKED);
+        assert!(
+            detail.contains(ftls_test_pki::REVOKED_CLIENT_SERIAL),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn the_revocation_policy_decides_about_chains_and_unknown_status() {
+        let ca = anchors(&["ca.pem"]);
+        let chain = "inter-server-chain.pem";
+        // The test CA revokes the intermediate: the whole chain is checked by default...
+        let mut crls = with_crls(&["ca-revokes-inter.crl.pem", "inter-ca.crl.pem"]);
+        let (code, detail) = judge_server(&crls, &ca, chain, "localhost").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_REVOKED);
+        assert!(
+            detail.contains("the CA certificate of the chain"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains(ftls_test_pki::REVOKED_INTERMEDIATE_SERIAL),
+            "{detail}"
+        );
+        // ...or only the leaf, which the intermediate's own (empty) CRL covers.
+        crls.set_revocation_policy(RevocationPolicy {
+            end_entity_only: true,
+            ..RevocationPolicy::default()
+        });
+        assert_eq!(judge_server(&crls, &ca, chain, "localhost"), Ok(()));
+
+        // A CRL that covers no certificate of the chain: unknown status, refused by default.
+        let mut unrelated = with_crls(&["other-ca.crl.pem"]);
+        let (code, _) = judge_server(&unrelated, &ca, "server.pem", "localhost").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_REVOCATION_UNKNOWN);
+        unrelated.set_revocation_policy(RevocationPolicy {
+            allow_unknown_status: true,
+            ..RevocationPolicy::default()
+        });
+        assert_eq!(
+            judge_server(&unrelated, &ca, "server.pem", "localhost"),
+            Ok(())
+        );
+
+        // A CRL past its nextUpdate is accepted unless expiry is enforced.
+        let mut stale = with_crls(&["ca-stale.crl.pem"]);
+        assert_eq!(judge_server(&stale, &ca, "server.pem", "localhost"), Ok(()));
+        stale.set_revocation_policy(RevocationPolicy {
+            enforce_crl_expiry: true,
+            ..RevocationPolicy::default()
+        });
+        assert!(judge_server(&stale, &ca, "server.pem", "localhost").is_err());
+    }
+
+    #[test]
+    fn pinned_certificates_are_the_only_anchors_and_still_expire() {
+        let mut pinned = PeerVerification::default();
+        assert_eq!(pinned.pin_file(&cert_dir().join("server.pem")), Ok(1));
+        assert_eq!(pinned.pin_file(&cert_dir().join("server.der")), Ok(1));
+        assert_eq!(pinned.pins.len(), 1, "the same certificate is pinned once");
+        pinned
+            .pin_mem(&crate::core::test_pki::read("expired-server.pem"))
+            .unwrap();
+        let none = TrustAnchors::default();
+        assert_eq!(
+            judge_server(&pinned, &none, "server.pem", "localhost"),
+            Ok(())
+        );
+        let (code, detail) =
+            judge_server(&pinned, &none, "other-server.pem", "localhost").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_UNKNOWN_ISSUER);
+        assert!(
+            detail.contains("is not one of the 2 pinned certificate(s)"),
+            "{detail}"
+        );
+        let (code, detail) =
+            judge_server(&pinned, &none, "expired-server.pem", "localhost").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_EXPIRED);
+        assert!(detail.contains("pinned certificate"), "{detail}");
+
+        let err = pinned
+            .server_verifier(&anchors(&["ca.pem"]), default_provider())
+            .unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_CONFIG);
+        assert!(err
+            .detail()
+            .contains("pinned certificates are the only anchors"));
+    }
+
+    #[test]
+    fn a_verifier_needs_anchors_unless_a_check_replaces_it() {
+        let none = TrustAnchors::default();
+        let provider = default_provider;
+        let err = PeerVerification::default()
+            .server_verifier(&none, provider())
+            .unwrap_err();
+        assert_eq!(err.code(), FTLS_ERR_CONFIG);
+        assert!(err.detail().starts_with("no trust anchors"), "{err}");
+        let err = PeerVerification::default()
+            .client_verifier(&none, provider(), true)
+            .unwrap_err();
+        assert!(err
+            .detail()
+            .starts_with("client authentication needs trust anchors"));
+        let err = with_crls(&["ca.crl.pem"])
+            .server_verifier(&none, provider())
+            .unwrap_err();
+        assert!(
+            err.detail().starts_with("CRLs need CA trust anchors"),
+            "{err}"
+        );
+
+        // A replacing check is told that the standard verification could not run, and decides.
+        let accepting = Recording::answering(FTLS_OK);
+        let replaced = checked(accepting.clone(), CheckMode::DangerousReplacement);
+        assert_eq!(
+            judge_server(&replaced, &none, "other-server.pem", "nobody"),
+            Ok(())
+        );
+        assert_eq!(
+            *accepting.standard_result.lock().unwrap(),
+            Some(FTLS_ERR_CERT_UNKNOWN_ISSUER)
+        );
+        let refusing = Recording::answering(FTLS_ERR_CERT_REVOKED);
+        let replaced = checked(refusing, CheckMode::DangerousReplacement);
+        let (code, detail) = judge_server(&replaced, &none, "server.pem", "localhost").unwrap_err();
+        assert_eq!(
+            code, FTLS_ERR_CERT_REVOKED,
+            "the check's code picks the alert"
+        );
+        assert_eq!(detail, "the test check refused");
+    }
+
+    #[test]
+    fn a_check_after_verification_can_only_refuse_more() {
+        let ca = anchors(&["ca.pem"]);
+        let accepting = Recording::answering(FTLS_OK);
+        let after = checked(accepting.clone(), CheckMode::AfterVerification);
+        let (code, _) = judge_server(&after, &ca, "other-server.pem", "localhost").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_UNKNOWN_ISSUER);
+        assert_eq!(
+            accepting.calls(),
+            0,
+            "not asked about a chain already refused"
+        );
+        assert_eq!(judge_server(&after, &ca, "server.pem", "localhost"), Ok(()));
+        assert_eq!(accepting.calls(), 1);
+        assert_eq!(*accepting.standard_result.lock().unwrap(), Some(FTLS_OK));
+
+        let refusing = Recording::answering(FTLS_ERR_CERT_REJECTED);
+        let after = checked(refusing, CheckMode::AfterVerification);
+        let (code, detail) = judge_client(&after, &ca, "client.pem").unwrap_err();
+        assert_eq!(code, FTLS_ERR_CERT_REJECTED);
+        assert_eq!(detail, "the test check refused");
+    }
+
+    #[test]
+    fn the_policy_digest_covers_every_setting_that_decides() {
+        let digest = |verification: &PeerVerification| {
+            let mut policy = PolicyEncoder::new();
+            verification.encode_policy(&mut policy);
+            policy.finish()
+        };
+        let base = digest(&PeerVerification::default());
+        let mut revocation = PeerVerification::default();
+        revocation.set_revocation_policy(RevocationPolicy {
+            allow_unknown_status: true,
+            ..RevocationPolicy::default()
+        });
+        let after = |verdict| checked(Recording::answering(verdict), CheckMode::AfterVerification);
+        let replacing = checked(
+            Recording::answering(FTLS_OK),
+            CheckMode::DangerousReplacement,
+        );
+        let variants = [
+            digest(&revocation),
+            digest(&with_crls(&["ca.crl.pem"])),
+            digest(&after(FTLS_OK)),
+            digest(&after(FTLS_ERR_CERT_REJECTED)),
+            digest(&replacing),
+        ];
+        for (index, variant) in variants.iter().enumerate() {
+            assert_ne!(*variant, base, "variant #{index}");
+            for other in &variants[index + 1..] {
+                assert_ne!(variant, other);
+            }
+        }
+        // The order CRLs were loaded in does not matter.
+        assert_eq!(
+            digest(&with_crls(&["ca.crl.pem", "other-ca.crl.pem"])),
+            digest(&with_crls(&["other-ca.crl.pem", "ca.crl.pem"]))
+        );
+    }
+
+    #[test]
+    fn crl_inputs_are_checked_by_form() {
+        let mut verification = PeerVerification::default();
+        let pem_text = crate::core::test_pki::read("ca.crl.pem");
+        let der = crate::core::test_pki::read("ca.crl.der");
+        assert_eq!(verification.add_crl_pem(&pem_text), Ok(1));
+        assert_eq!(verification.add_crl_der(&der), Ok(1));
+        assert_eq!(
+            verification.add_crl_pem(&der).unwrap_err().code(),
+            FTLS_ERR_BAD_PEM
+        );
+        assert_eq!(
+            verification.add_crl_der(&pem_text).unwrap_err().code(),
+            FTLS_ERR_BAD_PEM
+        );
+        assert_eq!(
+            verification.add_crl_der(b"").unwrap_err().code(),
+            FTLS_ERR_BAD_PEM
+        );
+        assert_eq!(verification.settings(), ["CRLs"]);
+    }
 
     #[test]
     fn callback_numbers_become_verdicts() {

@@ -7,8 +7,6 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
-#[path = "../../tools/certs.rs"]
-mod certs;
 mod example_server;
 mod tls_version;
 
@@ -66,14 +64,14 @@ pub fn ensure_built() {
     });
 }
 
-/// A directory of fresh test certificates (see tools/certs.rs), made once per test binary.
+/// A directory of fresh test certificates (see tools/test-pki), made once per test binary.
 pub fn cert_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let exe = std::env::current_exe().expect("test binary path");
         let name = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("test");
         let dir = root().join("target").join("test-certs").join(name);
-        certs::generate(&dir).expect("generate test certificates");
+        ftls_test_pki::generate(&dir).expect("generate test certificates");
         dir
     })
 }

@@ -8,7 +8,7 @@ use ftls::core::{ClientConfigBuilder, ServerConfigBuilder};
 use super::ctx::{CtxSettings, KeylogCallback, SSL_CTX};
 use super::verify::CURRENT_SSL;
 
-fn keylog(callback: KeylogCallback) -> ftls::core::key_log::KeyLogCallback {
+fn keylog(callback: KeylogCallback) -> ftls::core::KeyLogCallback {
     Arc::new(move |line: &str| {
         let Ok(line) = std::ffi::CString::new(line.trim_end()) else {
             return;

@@ -292,7 +292,7 @@ pub fn groups_from_list(list: &str) -> Option<Vec<String>> {
             "X25519MLKEM768" => Some("X25519MLKEM768"),
             _ => None,
         })
-        .filter(|name| ftls::core::algorithms::group_by_name(name).is_ok())
+        .filter(|name| ftls::core::group_by_name(name).is_ok())
         .map(str::to_owned)
         .collect();
     (!groups.is_empty()).then_some(groups)

@@ -10,7 +10,7 @@ use std::io;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ftls::core::verify::CheckRequest;
+use ftls::core::CheckRequest;
 use ftls::core::{Connection, ResultCode::*};
 
 use super::ctx::{self, CtxSettings, VerifyCallback, SSL_CTX};
@@ -1691,7 +1691,7 @@ fn openssl_result(request: &CheckRequest<'_>, host_checked: bool) -> (c_int, c_i
     let info = |i: usize| {
         chain
             .get(i)
-            .and_then(|c| ftls::core::certificate::CertificateInfo::parse(c).ok())
+            .and_then(|c| ftls::core::CertificateInfo::parse(c).ok())
     };
     let top = chain.len().saturating_sub(1);
     let now = std::time::SystemTime::now()

@@ -175,7 +175,7 @@ impl SSL_CTX {
         self.store.apply_client(&mut builder)?;
         builder.set_check(Some((
             verify::bridge(),
-            ftls::core::verify::CheckMode::DangerousReplacement,
+            ftls::core::CheckMode::DangerousReplacement,
         )));
         builder.set_sni(send_sni);
         // Chooses nothing itself: it keeps the CA names for SSL_get_client_CA_list.
@@ -226,7 +226,7 @@ impl SSL_CTX {
             self.store.apply_server(&mut builder)?;
             builder.set_check(Some((
                 verify::bridge(),
-                ftls::core::verify::CheckMode::DangerousReplacement,
+                ftls::core::CheckMode::DangerousReplacement,
             )));
         }
         builder
@@ -245,7 +245,7 @@ impl SSL_CTX {
 /// Versions, ALPN, cipher suites and groups, as the context says.
 fn apply_negotiation(
     settings: &CtxSettings,
-    negotiation: &mut ftls::core::protocol::Negotiation,
+    negotiation: &mut ftls::core::Negotiation,
     alpn: Option<&[Vec<u8>]>,
 ) -> Result<(), ftls::core::Error> {
     negotiation.set_versions(versions_of(settings))?;
@@ -266,7 +266,7 @@ fn apply_negotiation(
         Some(groups) => groups.iter().map(String::as_str).collect(),
         None => ["X25519", "secp256r1", "secp521r1", "secp384r1"]
             .into_iter()
-            .filter(|name| ftls::core::algorithms::group_by_name(name).is_ok())
+            .filter(|name| ftls::core::group_by_name(name).is_ok())
             .collect(),
     };
     negotiation.set_key_exchange_groups(&groups)?;
@@ -295,7 +295,7 @@ fn identity_of(settings: &CtxSettings) -> Result<Option<ftls::core::Identity>, f
             "the certificate",
             key.as_ref().clone_key(),
             "the private key",
-            &ftls::core::provider::default_provider(),
+            &ftls::core::default_provider(),
         )?)),
         _ => Ok(None),
     }
@@ -632,9 +632,9 @@ fn certificates(
     what: &str,
 ) -> Option<Vec<CertificateDer<'static>>> {
     let parsed = if kind == SSL_FILETYPE_PEM {
-        ftls::core::pem::certificates(bytes, what)
+        ftls::core::certificates_from_pem(bytes, what)
     } else {
-        ftls::core::pem::der_certificate(bytes, what).map(|c| vec![c])
+        ftls::core::certificate_from_der(bytes, what).map(|c| vec![c])
     };
     match parsed {
         Ok(certs) if !certs.is_empty() => Some(certs),
@@ -730,7 +730,7 @@ pub extern "C" fn SSL_CTX_use_certificate_chain_file(
 }
 
 /// The password for an encrypted key, from the context's callback (as OpenSSL asks it).
-fn key_password(settings: &CtxSettings) -> Option<ftls::core::key_password::KeyPassword> {
+fn key_password(settings: &CtxSettings) -> Option<ftls::core::KeyPassword> {
     let callback = settings.password_callback?;
     let mut buf = [0 as c_char; 1024];
     // SAFETY: the program's callback, with a buffer of buf.len() bytes, rwflag 0 (reading), and
@@ -749,7 +749,7 @@ fn key_password(settings: &CtxSettings) -> Option<ftls::core::key_password::KeyP
     let n = (n as usize).min(buf.len());
     let bytes: Vec<u8> = buf[..n].iter().map(|&c| c as u8).collect();
     buf.fill(0);
-    Some(ftls::core::key_password::KeyPassword::new(&bytes))
+    Some(ftls::core::KeyPassword::new(&bytes))
 }
 
 #[no_mangle]
@@ -777,7 +777,7 @@ pub extern "C" fn SSL_CTX_use_PrivateKey_file(
             None
         };
         let what = format!("the private key file {}", path.display());
-        let key = match ftls::core::pem::private_key_pem_or_der(&bytes, &what, password.as_ref()) {
+        let key = match ftls::core::private_key_from_pem_or_der(&bytes, &what, password.as_ref()) {
             Ok(key) => key,
             Err(error) => {
                 let reason = if error.code() == ftls::core::ResultCode::FTLS_ERR_BAD_PASSWORD {
@@ -803,7 +803,7 @@ pub(crate) fn set_key(ctx: &SSL_CTX, function: &'static str, key: PrivateKeyDer<
             "the certificate",
             key.clone_key(),
             "the private key",
-            &ftls::core::provider::default_provider(),
+            &ftls::core::default_provider(),
         );
         if checked.is_err() {
             // No text: OpenSSL's record has none.

@@ -28,11 +28,7 @@ impl SSL_SESSION {
         let mut id = vec![0u8; 32];
         let _ = rustls::crypto::CryptoProvider::get_default()
             .map(|p| p.secure_random.fill(&mut id))
-            .unwrap_or_else(|| {
-                ftls::core::provider::default_provider()
-                    .secure_random
-                    .fill(&mut id)
-            });
+            .unwrap_or_else(|| ftls::core::default_provider().secure_random.fill(&mut id));
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);

@@ -11,11 +11,10 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use ftls::core::identity_choice::{
-    CertificateRequestChooser, CertificateRequestSummary, IdentityChoice,
+use ftls::core::{
+    CertificateCheck, CertificateRequestChooser, CertificateRequestSummary, CheckRequest,
+    IdentityChoice, Trust,
 };
-use ftls::core::trust::Trust;
-use ftls::core::verify::{CertificateCheck, CheckRequest};
 use ftls::core::{ClientConfigBuilder, ServerConfigBuilder};
 use rustls_pki_types::CertificateDer;
 
@@ -113,7 +112,7 @@ impl X509_STORE {
         let Some((bytes, path)) = super::ctx::read_file(function, file) else {
             return 0;
         };
-        match ftls::core::pem::certificates(&bytes, &path.display().to_string()) {
+        match ftls::core::certificates_from_pem(&bytes, &path.display().to_string()) {
             Ok(certs) if !certs.is_empty() => {
                 self.add(Source::Certificates(certs));
                 1
@@ -142,7 +141,7 @@ impl X509_STORE {
             return 0;
         };
         let dir = PathBuf::from(dir);
-        let mut probe = ftls::core::trust::TrustAnchors::default();
+        let mut probe = ftls::core::TrustAnchors::default();
         match probe.add_dir(&dir) {
             Ok(_) => {
                 self.add(Source::Directory(dir));

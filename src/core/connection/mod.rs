@@ -8,6 +8,7 @@ mod fd_io;
 mod resumption;
 mod tls;
 
+use super::algorithms::{group_name, suite_name};
 use super::client_config::ClientConfig;
 use super::error::{Error, ResultCode::*};
 use super::fd_transport::FdTransport;
@@ -15,7 +16,7 @@ use super::handshake_notes::Notes;
 use super::handshake_observer::{
     EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver,
 };
-use super::protocol::{group_name, suite_name, version_name};
+use super::protocol::version_name;
 use super::server_config::ServerConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::HandshakeKind;
@@ -520,6 +521,7 @@ impl Connection {
     }
 
     /// Everything the handshake chose, once it is complete.
+    #[cfg(test)]
     pub fn negotiated(&self) -> Option<Negotiated> {
         negotiated(&self.tls)
     }

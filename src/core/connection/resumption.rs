@@ -127,7 +127,7 @@ impl Connection {
             return Err(Error::invalid_argument(format!(
                 "cannot export {len} bytes of keying material: at most {limit} (255 hash \
                  lengths of {}) can be derived",
-                crate::core::protocol::suite_name(suite.suite())
+                crate::core::algorithms::suite_name(suite.suite())
             )));
         }
         Ok(())

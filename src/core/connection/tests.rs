@@ -1,28 +1,10 @@
 //! Client and server connections in one process over in-memory pipes.
 
-#[path = "../../../tools/certs.rs"]
-mod certs;
-
 use super::*;
+use crate::core::test_pki::{cert_dir, identity};
 use crate::core::trust::Trust;
 use crate::core::{ClientAuth, ClientConfigBuilder, Identity, ServerConfigBuilder, Versions};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
-
-fn cert_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-certs/core-unit");
-        certs::generate(&dir).expect("test certificates");
-        dir
-    })
-}
-
-fn identity(chain: &str, key: &str) -> Identity {
-    let provider = crate::core::provider::default_provider();
-    Identity::from_files(&cert_dir().join(chain), &cert_dir().join(key), &provider)
-        .expect("identity")
-}
+use std::sync::Arc;
 
 /// Trusts the test CA.
 fn ca_trust() -> Arc<Trust> {
@@ -118,7 +100,7 @@ fn tls13_handshake_then_data_both_ways_then_close_notify() {
     let preferred = crate::core::provider::default_provider().kx_groups[0].name();
     assert_eq!(
         c.key_exchange_group(),
-        Some(crate::core::protocol::group_name(preferred))
+        Some(crate::core::algorithms::group_name(preferred))
     );
     assert_eq!(c.peer_certificates().len(), 1);
     assert_eq!(c.write(b"ping").unwrap(), 4);

@@ -3,7 +3,7 @@
 mod classify;
 mod code;
 
-pub use code::{ResultCategory, ResultCode, ALL_CODES};
+pub use code::{ResultCategory, ResultCode};
 
 use std::borrow::Cow;
 use std::fmt;
@@ -39,9 +39,6 @@ pub fn escape_peer_text(text: &str) -> Cow<'_, str> {
     }
     Cow::Owned(escaped)
 }
-
-/// The core's result type.
-pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
     pub fn new(code: ResultCode, detail: impl Into<Cow<'static, str>>) -> Self {

@@ -4,11 +4,25 @@
 //! 16-byte length through the public API), so this file calls the crypto library directly.
 //! aws-lc-rs offers ring's API for `hkdf` and `aead`, so one body serves both providers.
 
-use super::tls13_keys::{Aead, Hash};
 #[cfg(feature = "aws-lc-rs")]
 use aws_lc_rs::{aead, hkdf};
 #[cfg(feature = "ring")]
 use ring::{aead, hkdf};
+
+/// The hash a TLS 1.3 suite's key schedule uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Hash {
+    Sha256,
+    Sha384,
+}
+
+/// The AEAD a TLS 1.3 suite protects records with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Aead {
+    Aes128Gcm,
+    Aes256Gcm,
+    Chacha20Poly1305,
+}
 
 /// HKDF-Expand (RFC 5869 §2.3) of `secret` used as the PRK; fills `out`.
 pub(super) fn hkdf_expand(hash: Hash, secret: &[u8], info: &[u8], out: &mut [u8]) -> Option<()> {

@@ -1,23 +1,8 @@
 //! TLS 1.3 handshake record protection, decrypting side only: from a traffic secret to the
 //! record key and IV (RFC 8446 §7.1, §7.3), and opening one protected record (§5.2, §5.3).
 
-use super::crypto::{hkdf_expand, OpeningKey};
+use super::crypto::{hkdf_expand, Aead, Hash, OpeningKey};
 use super::records::RecordHeader;
-
-/// The hash a TLS 1.3 suite's key schedule uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Hash {
-    Sha256,
-    Sha384,
-}
-
-/// The AEAD a TLS 1.3 suite protects records with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Aead {
-    Aes128Gcm,
-    Aes256Gcm,
-    Chacha20Poly1305,
-}
 
 /// A TLS 1.3 cipher suite the observer can decrypt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

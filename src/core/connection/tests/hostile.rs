@@ -426,9 +426,10 @@ fn a_name_mismatch_detail_escapes_the_names_the_certificate_presents() {
     let leaf_key = KeyPair::generate().unwrap();
     let leaf = leaf.signed_by(&leaf_key, &ca).unwrap();
     let provider = crate::core::provider::default_provider();
-    let identity = Identity::from_pem(
+    let identity = Identity::from_mem(
         leaf.pem().as_bytes(),
         leaf_key.serialize_pem().as_bytes(),
+        None,
         &provider,
     )
     .unwrap();

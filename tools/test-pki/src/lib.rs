@@ -5,9 +5,8 @@
 //! leaves, the same keys in PKCS#1/SEC1 encodings, and a few deliberately broken files.
 //! See [`FILES`] for the list and what each file is for.
 //!
-//! This file has no `main`: `tools/mkcerts.rs` wraps it as a command, and integration tests
-//! include it directly with `#[path = "../tools/certs.rs"] mod certs;`. It therefore uses only
-//! std and rcgen.
+//! `tools/mkcerts.rs` (the `mkcerts` example, `make certs`) wraps it as a command; ftls' unit
+//! and integration tests and the fuzz harnesses use it as a dependency.
 //!
 //! All dates are relative to the current time, so freshly generated files never expire.
 
@@ -754,8 +753,7 @@ mod tests {
         fs::read(dir.0.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
 
-    // One test generates once and checks everything, because RSA key generation is slow and
-    // these tests also run inside every integration test that includes this file.
+    // One test generates once and checks everything, because RSA key generation is slow.
     #[test]
     fn generates_every_file_in_the_expected_format() {
         let dir = TempDir::new();
