@@ -64,6 +64,13 @@ pub struct CtxSettings {
     pub read_ahead: c_long,
 }
 
+impl CtxSettings {
+    /// A server with these settings reads the ClientHello before choosing its config.
+    pub fn has_hello_callbacks(&self) -> bool {
+        self.servername.is_some() || self.alpn_select.is_some()
+    }
+}
+
 impl Default for CtxSettings {
     fn default() -> Self {
         CtxSettings {
