@@ -44,7 +44,9 @@ pub use protocol::{Negotiation, Versions};
 pub use server_config::{ClientAuth, ServerConfig, ServerConfigBuilder};
 
 // Connections.
-pub use connection::{Connection, HandshakeTrace, HandshakeTraceSink, Negotiated};
+pub use connection::{
+    Connection, HandshakeTrace, HandshakeTraceSink, HelloReader, Negotiated, ReceivedHello,
+};
 pub use handshake_observer::Direction;
 
 // Certificates, keys, identities and trust.

@@ -488,6 +488,11 @@ int SSL_CTX_set_session_id_context(SSL_CTX *ctx, const unsigned char *sid_ctx,
                                    unsigned int sid_ctx_len);
 long SSL_CTX_set_timeout(SSL_CTX *ctx, long t);
 long SSL_CTX_get_timeout(const SSL_CTX *ctx);
+/* How many TLS 1.3 tickets a server sends after a full handshake (default 2). ftls: any
+ * non-zero number sends rustls' tickets; 0 sends none unless the session cache is on (then
+ * stateful tickets are still sent). Returns 1. */
+int SSL_CTX_set_num_tickets(SSL_CTX *ctx, size_t num_tickets);
+size_t SSL_CTX_get_num_tickets(const SSL_CTX *ctx);
 
 /* Callbacks: info (called when the handshake starts, SSL_CB_HANDSHAKE_START and
  * SSL_CB_CONNECT_LOOP / _ACCEPT_LOOP, and when it completes, SSL_CB_HANDSHAKE_DONE and

@@ -58,6 +58,7 @@ pub const SSL_R_HTTP_REQUEST: c_int = 156;
 pub const SSL_R_INVALID_COMMAND: c_int = 280;
 pub const SSL_R_LENGTH_TOO_LONG: c_int = 404;
 pub const SSL_R_NO_APPLICATION_PROTOCOL: c_int = 235;
+pub const SSL_R_CALLBACK_FAILED: c_int = 234;
 pub const SSL_R_NO_CERTIFICATE_ASSIGNED: c_int = 177;
 pub const SSL_R_NO_CIPHER_MATCH: c_int = 185;
 pub const SSL_R_NO_PRIVATE_KEY_ASSIGNED: c_int = 190;
@@ -218,6 +219,7 @@ const REASONS: &[(c_int, c_int, &CStr)] = &[
         SSL_R_NO_PRIVATE_KEY_ASSIGNED,
         c"no private key assigned",
     ),
+    (ERR_LIB_SSL, SSL_R_CALLBACK_FAILED, c"callback failed"),
     (
         ERR_LIB_SSL,
         SSL_R_NO_PROTOCOLS_AVAILABLE,

@@ -10,7 +10,7 @@ use std::io;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ftls::core::CheckRequest;
+use ftls::core::{CheckRequest, HelloReader, ReceivedHello};
 use ftls::core::{Connection, ResultCode::*};
 
 use super::ctx::{self, CtxSettings, VerifyCallback, SSL_CTX};
@@ -35,6 +35,11 @@ struct VerifySettings {
 struct State {
     server: Option<bool>,
     conn: Option<Connection>,
+    /// A server with a servername or ALPN selection callback reads the ClientHello first:
+    /// the callbacks choose the context and protocol the connection is then made with.
+    hello: Option<HelloReader>,
+    /// The name the ClientHello asked for, once read (SSL_get_servername in the callback).
+    hello_name: Option<String>,
     rbio: Option<Owned<BIO>>,
     wbio: Option<Owned<BIO>>,
     settings: CtxSettings,
@@ -194,6 +199,8 @@ enum Stop {
     Eof,
     /// The connection failed.
     Failed(ftls::core::Error),
+    /// The connection was refused, the reason already queued.
+    Refused,
 }
 
 impl State {
@@ -376,6 +383,8 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             state: Mutex::new(State {
                 server,
                 conn: None,
+                hello: None,
+                hello_name: None,
                 rbio: None,
                 wbio: None,
                 settings,
@@ -415,7 +424,7 @@ pub extern "C" fn SSL_up_ref(s: *mut SSL) -> c_int {
 
 /// Starts the ftls connection (client or server) when the first I/O call needs it.
 fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int> {
-    if st.conn.is_some() {
+    if st.conn.is_some() || st.hello.is_some() {
         return Ok(());
     }
     let Some(server) = st.server else {
@@ -437,6 +446,10 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         return Err(-1);
     }
     let ctx = ssl.ctx();
+    if server && ctx.settings().has_hello_callbacks() {
+        st.hello = Some(HelloReader::new());
+        return Ok(());
+    }
     let made = if server {
         ctx.server_config()
             .and_then(|config| Connection::server(&config))
@@ -496,8 +509,17 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
         };
     }
     let _current = verify::Current::enter(ssl.as_c());
-    let result = st.handshake();
-    drop(st);
+    let result = if st.hello.is_some() {
+        drop(st);
+        accept_hello(ssl, function).and_then(|()| match ssl.state(function) {
+            Some(mut st) => st.handshake(),
+            None => Err(Stop::Failed(busy())),
+        })
+    } else {
+        let result = st.handshake();
+        drop(st);
+        result
+    };
     match result {
         Ok(()) => {
             if let Some(info) = info {
@@ -530,7 +552,149 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
             mark_failed(ssl);
             -1
         }
+        Err(Stop::Refused) => {
+            mark_failed(ssl);
+            -1
+        }
     }
+}
+
+fn busy() -> ftls::core::Error {
+    ftls::core::Error::invalid_state("the connection is busy in one of its callbacks")
+}
+
+/// Reads the ClientHello (a server with a servername or ALPN selection callback), runs the
+/// callbacks as OpenSSL does (servername first: it may switch the SSL_CTX; then ALPN
+/// selection with the switched context's callback), and makes the connection from the chosen
+/// context's config with the selected protocol.
+fn accept_hello(ssl: &SSL, function: &'static str) -> Result<(), Stop> {
+    let hello = {
+        let mut st = ssl.state(function).ok_or_else(|| Stop::Failed(busy()))?;
+        let hello = read_hello(&mut st)?;
+        st.hello_name = hello.server_name();
+        hello
+    };
+    let ctx = ssl.ctx();
+    let settings = ctx.settings();
+    if let Some(callback) = settings.servername {
+        let mut alert = SSL_AD_UNRECOGNIZED_NAME;
+        // SAFETY: the program's servername callback with this SSL (its state released, so that
+        // SSL_get_servername and SSL_set_SSL_CTX work inside), a place for the alert and the
+        // program's argument.
+        let ret = unsafe { callback(ssl.as_c().cast_mut(), &mut alert, settings.servername_arg.0) };
+        if ret == SSL_TLSEXT_ERR_ALERT_FATAL {
+            return Err(refuse_hello(ssl, function, alert, SSL_R_CALLBACK_FAILED));
+        }
+    }
+    // The servername callback may have switched the context.
+    let ctx = ssl.ctx();
+    let settings = ctx.settings();
+    let offered = hello.alpn();
+    let mut alpn = None;
+    if let (Some((callback, arg)), false) = (settings.alpn_select, offered.is_empty()) {
+        let wire: Vec<u8> = offered
+            .iter()
+            .flat_map(|p| std::iter::once(p.len() as u8).chain(p.iter().copied()))
+            .collect();
+        let mut out: *const u8 = std::ptr::null();
+        let mut out_len: u8 = 0;
+        // SAFETY: the program's ALPN selection callback with this SSL (state released), places
+        // for its choice, the client's list in wire format (alive for the call) and its arg.
+        let ret = unsafe {
+            callback(
+                ssl.as_c().cast_mut(),
+                &mut out,
+                &mut out_len,
+                wire.as_ptr(),
+                wire.len() as std::ffi::c_uint,
+                arg.0,
+            )
+        };
+        match ret {
+            SSL_TLSEXT_ERR_OK if !out.is_null() && out_len > 0 => {
+                // SAFETY: the callback points `out` at out_len bytes (its own list or the
+                // client's), alive until it returns to us; copied at once.
+                let chosen = unsafe { std::slice::from_raw_parts(out, out_len as usize) };
+                alpn = Some(vec![chosen.to_vec()]);
+            }
+            // As if there were no callback: no protocol.
+            SSL_TLSEXT_ERR_NOACK | SSL_TLSEXT_ERR_OK => alpn = Some(Vec::new()),
+            _ => {
+                return Err(refuse_hello(
+                    ssl,
+                    function,
+                    SSL_AD_NO_APPLICATION_PROTOCOL,
+                    SSL_R_NO_APPLICATION_PROTOCOL,
+                ))
+            }
+        }
+    }
+    let config = ctx.server_config().map_err(Stop::Failed)?;
+    let config = match alpn {
+        Some(protocols) => config.with_alpn(protocols),
+        None => config,
+    };
+    let mut st = ssl.state(function).ok_or_else(|| Stop::Failed(busy()))?;
+    st.settings = settings;
+    st.hello = None;
+    match hello.into_connection(&config) {
+        Ok(conn) => {
+            st.conn = Some(conn);
+            Ok(())
+        }
+        Err((error, alert)) => {
+            if let Some(wbio) = st.wbio.clone() {
+                let _ = io::Write::write_all(&mut BioWriter(&wbio), &alert);
+            }
+            Err(Stop::Failed(error))
+        }
+    }
+}
+
+/// Reads TLS bytes until the ClientHello is complete.
+fn read_hello(st: &mut State) -> Result<ReceivedHello, Stop> {
+    let (Some(rbio), Some(wbio)) = (st.rbio.clone(), st.wbio.clone()) else {
+        return Err(Stop::Failed(ftls::core::Error::new(
+            FTLS_ERR_INVALID_STATE,
+            "no read or write BIO",
+        )));
+    };
+    let reader = st.hello.as_mut().expect("reading the hello");
+    loop {
+        match reader.hello() {
+            Ok(Some(hello)) => return Ok(hello),
+            Ok(None) => {}
+            Err(error) => {
+                reader.write_alert(&mut BioWriter(&wbio));
+                return Err(Stop::Failed(error));
+            }
+        }
+        match reader.read_tls(&mut BioReader(&rbio)) {
+            Ok(0) => return Err(Stop::Eof),
+            Ok(_) => {}
+            Err(e) if e.code() == FTLS_WANT_READ => {
+                st.rwstate = SSL_READING;
+                return Err(Stop::Want);
+            }
+            Err(e) => return Err(Stop::Failed(e)),
+        }
+    }
+}
+
+/// Fails the handshake at the ClientHello: the fatal alert goes to the peer and the reason on
+/// the error queue.
+fn refuse_hello(ssl: &SSL, function: &'static str, alert: c_int, reason: c_int) -> Stop {
+    if let Some(mut st) = ssl.state(function) {
+        let wbio = st.wbio.clone();
+        if let (Some(reader), Some(wbio)) = (st.hello.as_mut(), wbio) {
+            reader.refuse(alert as u8);
+            reader.write_alert(&mut BioWriter(&wbio));
+        }
+        st.hello = None;
+    }
+    // OpenSSL's record carries no text.
+    err::raise(ERR_LIB_SSL, reason, function, "");
+    Stop::Refused
 }
 
 fn mark_failed(ssl: &SSL) {
@@ -672,6 +836,7 @@ fn read(ssl: &SSL, function: &'static str, buf: &mut [u8], peek: bool) -> c_int 
                     Ok(()) => continue,
                     Err(Stop::Want) => return -1,
                     Err(Stop::Eof) => return unexpected_eof(&mut st, function),
+                    Err(Stop::Refused) => return -1,
                     Err(Stop::Failed(error)) => {
                         report(function, &error);
                         st.failed = true;
@@ -828,7 +993,7 @@ fn write(ssl: &SSL, function: &'static str, data: &[u8]) -> c_int {
                     st.write_in_flight = Some(written);
                     -1
                 }
-                Stop::Eof => -1,
+                Stop::Eof | Stop::Refused => -1,
                 Stop::Failed(error) => {
                     report(function, &error);
                     st.failed = true;
@@ -999,6 +1164,7 @@ pub extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
                             report(F, &error);
                             return -1;
                         }
+                        Err(Stop::Refused) => return -1,
                     },
                     Err(e) if e.code() == FTLS_ERR_UNEXPECTED_EOF => {
                         unexpected_eof(&mut st, F);
@@ -1581,6 +1747,8 @@ pub extern "C" fn SSL_get_servername(s: *const SSL, kind: c_int) -> *const c_cha
                 .as_ref()
                 .and_then(|c| c.sni_server_name().ok().flatten())
                 .map(str::to_owned)
+                // Inside the servername callback: the ClientHello's name.
+                .or_else(|| st.hello_name.clone())
         } else {
             st.sni.clone()
         };
@@ -2005,6 +2173,8 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
             return 0;
         };
         st.conn = None;
+        st.hello = None;
+        st.hello_name = None;
         st.shutdown = 0;
         st.rwstate = SSL_NOTHING;
         st.close_notify_received = false;

@@ -62,6 +62,15 @@ pub struct CtxSettings {
     pub session_id_context: Vec<u8>,
     pub timeout: c_long,
     pub read_ahead: c_long,
+    /// SSL_CTX_set_num_tickets: 0 turns TLS 1.3 tickets off.
+    pub num_tickets: usize,
+}
+
+impl CtxSettings {
+    /// A server with these settings reads the ClientHello before choosing its config.
+    pub fn has_hello_callbacks(&self) -> bool {
+        self.servername.is_some() || self.alpn_select.is_some()
+    }
 }
 
 impl Default for CtxSettings {
@@ -93,6 +102,8 @@ impl Default for CtxSettings {
             // OpenSSL's TLS methods default to two hours.
             timeout: 7200,
             read_ahead: 0,
+            // OpenSSL sends two tickets after a full TLS 1.3 handshake.
+            num_tickets: 2,
         }
     }
 }
@@ -231,7 +242,7 @@ impl SSL_CTX {
         }
         builder
             .sessions_mut()
-            .set_tickets(settings.options & SSL_OP_NO_TICKET == 0);
+            .set_tickets(settings.options & SSL_OP_NO_TICKET == 0 && settings.num_tickets > 0);
         if settings.session_cache_mode & SSL_SESS_CACHE_SERVER == 0 {
             builder.sessions_mut().set_cache_size(0)?;
         }
@@ -1097,6 +1108,27 @@ pub extern "C" fn SSL_CTX_set_timeout(ctx: *mut SSL_CTX, t: c_long) -> c_long {
             Some(ctx) => ctx.update(|s| std::mem::replace(&mut s.timeout, t)),
             None => 0,
         }
+    })
+}
+
+/// How many TLS 1.3 tickets the server sends; 0 turns them off. 1 (0 for a NULL context).
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_num_tickets(ctx: *mut SSL_CTX, num_tickets: usize) -> c_int {
+    guard("SSL_CTX_set_num_tickets", 0, || {
+        match self::ctx("SSL_CTX_set_num_tickets", ctx) {
+            Some(ctx) => {
+                ctx.update(|s| s.num_tickets = num_tickets);
+                1
+            }
+            None => 0,
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_get_num_tickets(ctx: *const SSL_CTX) -> usize {
+    guard("SSL_CTX_get_num_tickets", 0, || {
+        self::ctx("SSL_CTX_get_num_tickets", ctx).map_or(0, |c| c.settings().num_tickets)
     })
 }
 

@@ -56,6 +56,12 @@ pub const SSL_CB_EXIT: c_int = 0x02;
 pub const SSL_CB_HANDSHAKE_START: c_int = 0x10;
 pub const SSL_CB_HANDSHAKE_DONE: c_int = 0x20;
 
+pub const SSL_TLSEXT_ERR_OK: c_int = 0;
+pub const SSL_TLSEXT_ERR_ALERT_FATAL: c_int = 2;
+pub const SSL_TLSEXT_ERR_NOACK: c_int = 3;
+pub const SSL_AD_UNRECOGNIZED_NAME: c_int = 112;
+pub const SSL_AD_NO_APPLICATION_PROTOCOL: c_int = 120;
+
 pub const SSL_CTRL_SET_TMP_ECDH_COMPAT: c_int = 4;
 pub const SSL_CTRL_GET_NUM_RENEGOTIATIONS: c_int = 10;
 pub const SSL_CTRL_CLEAR_NUM_RENEGOTIATIONS: c_int = 11;

@@ -5,6 +5,7 @@
 mod alerts;
 mod borrowed_read;
 mod fd_io;
+mod hello;
 mod resumption;
 mod tls;
 
@@ -22,6 +23,8 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::HandshakeKind;
 use std::io::{self, IoSlice, Read, Write};
 use tls::Tls;
+
+pub use hello::{HelloReader, ReceivedHello};
 
 /// What the handshake settled on, as reported when it completes.
 #[derive(Clone, Debug, PartialEq, Eq)]
