@@ -1257,7 +1257,8 @@ pub extern "C" fn SSL_is_server(s: *const SSL) -> c_int {
     guard("SSL_is_server", 0, || {
         ssl("SSL_is_server", s)
             .and_then(|ssl| ssl.state("SSL_is_server"))
-            .map_or(0, |st| (st.server == Some(true)) as c_int)
+            // A TLS_method connection counts as a server until told otherwise, as in OpenSSL.
+            .map_or(0, |st| (st.server != Some(false)) as c_int)
     })
 }
 
