@@ -285,6 +285,11 @@ pub extern "C" fn ERR_lib_error_string(e: u64) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn ERR_reason_error_string(e: u64) -> *const c_char {
     guard("ERR_reason_error_string", std::ptr::null(), || {
+        // OpenSSL 3.0 gives no text here for a system error (its one-line form still shows
+        // strerror's).
+        if super::lib_of(e) == super::ERR_LIB_SYS {
+            return std::ptr::null();
+        }
         reason_cstr(e).map_or(std::ptr::null(), |text| text.as_ptr())
     })
 }

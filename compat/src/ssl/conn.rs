@@ -55,8 +55,6 @@ struct State {
     /// Bytes of the last SSL_write that ftls took but could not send yet: the retry with the
     /// same buffer completes them (OpenSSL's rule for a write that returned WANT_WRITE).
     write_in_flight: Option<usize>,
-    /// Data SSL_peek read ahead, returned first by SSL_read.
-    peeked: Vec<u8>,
     /// SSL_get_servername's string, kept until the next call.
     sni_c: Option<std::ffi::CString>,
     /// The peer's certificates as objects, once asked for.
@@ -397,7 +395,6 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
                 handshake_done: false,
                 failed: false,
                 write_in_flight: None,
-                peeked: Vec::new(),
                 sni_c: None,
                 peer: None,
                 session: None,
@@ -788,38 +785,22 @@ fn read(ssl: &SSL, function: &'static str, buf: &mut [u8], peek: bool) -> c_int 
         return -1;
     };
     st.rwstate = SSL_NOTHING;
-    if !st.peeked.is_empty() {
-        let n = st.peeked.len().min(buf.len());
-        buf[..n].copy_from_slice(&st.peeked[..n]);
-        if peek {
-            return n as c_int;
-        }
-        st.peeked.drain(..n);
-        // A read takes the rest of the record too, as OpenSSL's does after a peek.
-        let mut total = n;
-        while total < buf.len() && st.conn.as_ref().is_some_and(|c| c.pending() > 0) {
-            match st.conn().read(&mut buf[total..]) {
-                Ok(m) if m > 0 => total += m,
-                _ => break,
-            }
-        }
-        return total as c_int;
-    }
     if st.close_notify_received {
         return 0;
     }
     let _current = verify::Current::enter(ssl.as_c());
     loop {
-        match st.conn().read(buf) {
-            Ok(n) => {
-                if peek {
-                    // Keep the whole record for the reads that follow, not just what fits.
-                    st.peeked.extend_from_slice(&buf[..n]);
-                    let mut more = vec![0u8; st.conn.as_ref().map_or(0, Connection::pending)];
-                    if !more.is_empty() {
-                        if let Ok(m) = st.conn().read(&mut more) {
-                            st.peeked.extend_from_slice(&more[..m]);
-                        }
+        match st.conn().read_borrowed() {
+            Ok(record) => {
+                // At most one record's data per call, as OpenSSL's reads return: what follows
+                // (the next reply of a line protocol) is seen by the next read or peek.
+                let n = record.len().min(buf.len());
+                buf[..n].copy_from_slice(&record[..n]);
+                if !peek {
+                    if let Err(error) = st.conn().consume(n) {
+                        report(function, &error);
+                        st.failed = true;
+                        return -1;
                     }
                 }
                 return n as c_int;
@@ -1087,7 +1068,7 @@ pub extern "C" fn SSL_pending(s: *const SSL) -> c_int {
             return 0;
         };
         let buffered = st.conn.as_ref().map_or(0, Connection::pending);
-        (st.peeked.len() + buffered).min(c_int::MAX as usize) as c_int
+        buffered.min(c_int::MAX as usize) as c_int
     })
 }
 
@@ -1461,7 +1442,8 @@ pub extern "C" fn SSL_is_server(s: *const SSL) -> c_int {
     guard("SSL_is_server", 0, || {
         ssl("SSL_is_server", s)
             .and_then(|ssl| ssl.state("SSL_is_server"))
-            .map_or(0, |st| (st.server == Some(true)) as c_int)
+            // A TLS_method connection counts as a server until told otherwise, as in OpenSSL.
+            .map_or(0, |st| (st.server != Some(false)) as c_int)
     })
 }
 
@@ -2181,7 +2163,6 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         st.handshake_done = false;
         st.failed = false;
         st.write_in_flight = None;
-        st.peeked.clear();
         st.peer = None;
         *lock(&ssl.peer_ca_names) = ctx::CaList(std::ptr::null_mut());
         ssl.verify_result

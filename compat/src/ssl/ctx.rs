@@ -41,6 +41,9 @@ pub struct CtxSettings {
     pub mode: c_long,
     pub min_version: c_int,
     pub max_version: c_int,
+    /// The one version a version-fixed method (TLSv1_2_method) allows, 0 for the others; kept
+    /// apart from min/max, which such a context reports as 0, as OpenSSL does.
+    pub pinned_version: c_int,
     pub verify_mode: c_int,
     pub verify_callback: Option<VerifyCallback>,
     pub verify_depth: c_int,
@@ -76,10 +79,13 @@ impl CtxSettings {
 impl Default for CtxSettings {
     fn default() -> Self {
         CtxSettings {
-            options: 0,
+            // OpenSSL 3.0's defaults; both are what ftls does anyway (rustls sends the
+            // middlebox-compatibility messages and never compresses).
+            options: SSL_OP_ENABLE_MIDDLEBOX_COMPAT | SSL_OP_NO_COMPRESSION,
             mode: SSL_MODE_AUTO_RETRY,
             min_version: 0,
             max_version: 0,
+            pinned_version: 0,
             verify_mode: SSL_VERIFY_NONE,
             verify_callback: None,
             verify_depth: -1,
@@ -291,6 +297,7 @@ pub fn versions_of(settings: &CtxSettings) -> ftls::core::Versions {
         settings.options & option == 0
             && (settings.min_version == 0 || settings.min_version <= version)
             && (settings.max_version == 0 || settings.max_version >= version)
+            && (settings.pinned_version == 0 || settings.pinned_version == version)
     };
     ftls::core::Versions {
         tls12: allowed(TLS1_2_VERSION, SSL_OP_NO_TLSv1_2),
@@ -348,11 +355,10 @@ pub extern "C" fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
             );
             return std::ptr::null_mut();
         }
-        let mut settings = CtxSettings::default();
-        if method.version != 0 {
-            settings.min_version = method.version;
-            settings.max_version = method.version;
-        }
+        let settings = CtxSettings {
+            pinned_version: method.version,
+            ..CtxSettings::default()
+        };
         ffi::into_c(SSL_CTX {
             method,
             settings: Mutex::new(settings),
@@ -472,12 +478,8 @@ pub fn common_ctrl(
                     1
                 }
                 None => {
-                    err::raise(
-                        ERR_LIB_SSL,
-                        SSL_R_NO_SHARED_GROUPS,
-                        function,
-                        format!("no group ftls supports in {list:?}"),
-                    );
+                    // OpenSSL's code for a list naming a group it does not know.
+                    err::raise(ERR_LIB_SSL, ERR_R_PASSED_INVALID_ARGUMENT, function, "");
                     0
                 }
             }
@@ -574,8 +576,29 @@ pub extern "C" fn SSL_CTX_callback_ctrl(
     })
 }
 
-/// Reads a file for a use_*_file / load function; raises OpenSSL's system error when it cannot.
+/// The records after the system's when a file cannot be opened: the file BIO's reason and the
+/// caller's library (each OpenSSL function queues its own).
+pub(crate) struct FileRecords {
+    pub bio_reason: c_int,
+    pub caller_lib: c_int,
+}
+
+/// Reads a whole file; a failure queues the system's record, then the BIO's and the SSL
+/// library's "system lib", as OpenSSL's SSL_CTX_use_* functions do.
 pub(crate) fn read_file(function: &'static str, path: *const c_char) -> Option<(Vec<u8>, PathBuf)> {
+    let records = FileRecords {
+        bio_reason: ERR_R_SYS_LIB,
+        caller_lib: ERR_LIB_SSL,
+    };
+    read_file_as(function, path, records)
+}
+
+/// As `read_file`, with the records of the caller's kind.
+pub(crate) fn read_file_as(
+    function: &'static str,
+    path: *const c_char,
+    records: FileRecords,
+) -> Option<(Vec<u8>, PathBuf)> {
     // SAFETY: C passes a NUL-terminated path.
     let Some(path) = (unsafe { ffi::cstr_arg(path) }) else {
         ffi::null_argument(ERR_LIB_SSL, function, "the file name");
@@ -593,8 +616,8 @@ pub(crate) fn read_file(function: &'static str, path: *const c_char) -> Option<(
                 function,
                 format!("calling fopen({}, r)", path.display()),
             );
-            err::raise(ERR_LIB_BIO, ERR_R_SYS_LIB, function, "");
-            err::raise(ERR_LIB_SSL, ERR_R_SYS_LIB, function, "");
+            err::raise(ERR_LIB_BIO, records.bio_reason, function, "");
+            err::raise(records.caller_lib, ERR_R_SYS_LIB, function, "");
             None
         }
     }
@@ -658,18 +681,13 @@ fn certificates(
             );
             None
         }
+        // A block whose body is not base64: OpenSSL's record, without data (as PEM_read_X509).
+        Err(_) if kind == SSL_FILETYPE_PEM => {
+            err::raise(ERR_LIB_PEM, PEM_R_BAD_BASE64_DECODE, function, "");
+            None
+        }
         Err(error) => {
-            let lib = if kind == SSL_FILETYPE_PEM {
-                ERR_LIB_PEM
-            } else {
-                ERR_LIB_ASN1
-            };
-            let reason = if kind == SSL_FILETYPE_PEM {
-                PEM_R_NO_START_LINE
-            } else {
-                ASN1_R_HEADER_TOO_LONG
-            };
-            raise_core(lib, reason, function, &error);
+            raise_core(ERR_LIB_ASN1, ASN1_R_HEADER_TOO_LONG, function, &error);
             None
         }
     }
@@ -691,6 +709,10 @@ fn use_certificates(
     };
     let what = format!("the certificate file {}", path.display());
     let Some(mut certs) = certificates(function, &bytes, kind, &what) else {
+        // OpenSSL's own record follows the PEM one.
+        if kind == SSL_FILETYPE_PEM {
+            err::raise(ERR_LIB_SSL, ERR_R_PEM_LIB, function, "");
+        }
         return 0;
     };
     ctx.update(|s| {

@@ -19,6 +19,8 @@ pub use ctx::SSL_CTX;
 
 pub const SSL_OP_IGNORE_UNEXPECTED_EOF: u64 = 1 << 7;
 pub const SSL_OP_NO_TICKET: u64 = 1 << 14;
+pub const SSL_OP_NO_COMPRESSION: u64 = 1 << 17;
+pub const SSL_OP_ENABLE_MIDDLEBOX_COMPAT: u64 = 1 << 20;
 pub const SSL_OP_CIPHER_SERVER_PREFERENCE: u64 = 1 << 22;
 pub const SSL_OP_NO_TLSv1_2: u64 = 1 << 27;
 pub const SSL_OP_NO_TLSv1_3: u64 = 1 << 29;

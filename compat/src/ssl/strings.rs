@@ -39,8 +39,10 @@ const ALERTS: &[(c_int, &CStr, &CStr)] = &[
     (113, c"BR", c"bad certificate status response"),
     (114, c"BH", c"bad certificate hash value"),
     (115, c"UP", c"unknown PSK identity"),
-    (116, c"CQ", c"certificate required"),
-    (120, c"NP", c"no application protocol"),
+    // OpenSSL 3.0 names these two only in part: "UK" short (and "unknown" long for 116),
+    // as for an alert it does not know.
+    (116, c"UK", c"unknown"),
+    (120, c"UK", c"no application protocol"),
 ];
 
 fn alert(value: c_int) -> Option<&'static (c_int, &'static CStr, &'static CStr)> {

@@ -109,7 +109,12 @@ impl X509_STORE {
 
     /// Trusts the certificates of a PEM file. 1, or 0 with errors queued.
     pub fn load_file(&self, function: &'static str, file: *const c_char) -> c_int {
-        let Some((bytes, path)) = super::ctx::read_file(function, file) else {
+        // A missing file: the records OpenSSL's X509_LOOKUP queues (BIO "no such file").
+        let records = super::ctx::FileRecords {
+            bio_reason: crate::err::BIO_R_NO_SUCH_FILE,
+            caller_lib: ERR_LIB_X509,
+        };
+        let Some((bytes, path)) = super::ctx::read_file_as(function, file, records) else {
             return 0;
         };
         match ftls::core::certificates_from_pem(&bytes, &path.display().to_string()) {
@@ -147,6 +152,9 @@ impl X509_STORE {
                 self.add(Source::Directory(dir));
                 1
             }
+            // OpenSSL accepts any directory and looks certificates up in it by hash links
+            // only when verifying: one where ftls finds none trusts nothing, and succeeds.
+            Err(_) if dir.is_dir() => 1,
             Err(error) => {
                 super::ctx::raise_core(ERR_LIB_X509, ERR_R_SYS_LIB, function, &error);
                 0
