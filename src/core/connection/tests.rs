@@ -412,3 +412,62 @@ fn a_connection_takes_40_bytes_beside_its_rustls_state() {
     assert_eq!(std::mem::size_of::<Connection>(), 40);
     assert_eq!(std::mem::size_of::<Option<FdTransport>>(), 8);
 }
+
+/// A server that reads the ClientHello first (OpenSSL's servername and ALPN selection
+/// callbacks): the name and the offered protocols are there before any config is chosen, the
+/// connection continues from the hello, and the config's ALPN list can be replaced for it.
+#[test]
+fn a_hello_read_first_names_the_server_and_its_protocols_then_the_handshake_goes_on() {
+    let mut client = client_builder();
+    client
+        .negotiation_mut()
+        .set_alpn(vec![b"h2".to_vec(), b"http/1.1".to_vec()])
+        .unwrap();
+    let mut c = Connection::client(&client.build().unwrap(), "localhost").unwrap();
+    let mut hello_bytes = Vec::new();
+    while c.wants_write() && c.write_tls(&mut hello_bytes).unwrap() > 0 {}
+
+    let mut reader = HelloReader::new();
+    // One byte at a time: no hello until it is whole.
+    let mut received = None;
+    for byte in hello_bytes.chunks(1) {
+        assert_eq!(reader.read_tls(&mut &byte[..]).unwrap(), 1);
+        if let Some(hello) = reader.hello().unwrap() {
+            received = Some(hello);
+        }
+    }
+    let hello = received.expect("the whole ClientHello");
+    assert_eq!(hello.server_name().as_deref(), Some("localhost"));
+    assert_eq!(hello.alpn(), vec![b"h2".to_vec(), b"http/1.1".to_vec()]);
+
+    let config = server_builder("server.pem", "server.key").build().unwrap();
+    let chosen = config.with_alpn(vec![b"http/1.1".to_vec()]);
+    let mut s = hello.into_connection(&chosen).map_err(|(e, _)| e).unwrap();
+    assert_eq!(pump(&mut c, &mut s), (None, None));
+    assert!(!c.is_handshaking() && !s.is_handshaking());
+    assert_eq!(c.alpn_protocol(), Some(&b"http/1.1"[..]));
+    assert_eq!(s.alpn_protocol(), Some(&b"http/1.1"[..]));
+}
+
+/// A ClientHello with no body: an error, and the alert that tells the peer (decode_error) waits
+/// to be written; a refusal by the application writes the alert it names, once.
+#[test]
+fn a_hello_reader_answers_garbage_and_refusals_with_an_alert() {
+    let mut reader = HelloReader::new();
+    // A handshake record holding a ClientHello header that announces an empty body.
+    let garbage = [22u8, 3, 3, 0, 4, 1, 0, 0, 0];
+    reader.read_tls(&mut &garbage[..]).unwrap();
+    assert!(reader.hello().is_err());
+    let mut wire = Vec::new();
+    reader.write_alert(&mut wire);
+    assert_eq!(wire, [21, 3, 3, 0, 2, 2, 50], "decode_error");
+
+    let mut refused = HelloReader::new();
+    refused.refuse(112);
+    let mut wire = Vec::new();
+    refused.write_alert(&mut wire);
+    assert_eq!(wire, [21, 3, 3, 0, 2, 2, 112]);
+    let mut again = Vec::new();
+    refused.write_alert(&mut again);
+    assert!(again.is_empty(), "written once");
+}
