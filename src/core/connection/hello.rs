@@ -8,6 +8,7 @@ use super::Connection;
 use crate::core::error::{Error, ResultCode::*};
 use crate::core::server_config::ServerConfig;
 use rustls::server::{Accepted, AcceptedAlert, Acceptor};
+use rustls::AlertDescription;
 use std::io::{self, Read, Write};
 
 /// Reads TLS bytes until a whole ClientHello has arrived.
@@ -27,6 +28,18 @@ pub struct ReceivedHello {
 fn alert_record(description: u8) -> Vec<u8> {
     // content type alert (21), TLS 1.2 record version, length 2, level fatal (2).
     vec![21, 3, 3, 0, 2, 2, description]
+}
+
+/// The alert for an error rustls' Acceptor reports without one: a first message that is not a
+/// ClientHello, or one of the errors rustls never alerts for (see `alerts`).
+fn alert_rustls_omits(err: &rustls::Error) -> Option<AlertDescription> {
+    match err {
+        rustls::Error::InappropriateMessage { .. }
+        | rustls::Error::InappropriateHandshakeMessage { .. } => {
+            Some(AlertDescription::UnexpectedMessage)
+        }
+        other => super::alerts::missing_alert(other),
+    }
 }
 
 fn alert_bytes(mut alert: AcceptedAlert) -> Vec<u8> {
@@ -59,7 +72,13 @@ impl HelloReader {
             Ok(Some(accepted)) => Ok(Some(ReceivedHello { accepted })),
             Ok(None) => Ok(None),
             Err((err, alert)) => {
-                self.alert = Some(alert_bytes(alert));
+                let mut bytes = alert_bytes(alert);
+                if bytes.is_empty() {
+                    if let Some(description) = alert_rustls_omits(&err) {
+                        bytes = alert_record(u8::from(description));
+                    }
+                }
+                self.alert = Some(bytes);
                 Err(Error::from_rustls(err, true))
             }
         }

@@ -470,4 +470,23 @@ fn a_hello_reader_answers_garbage_and_refusals_with_an_alert() {
     let mut again = Vec::new();
     refused.write_alert(&mut again);
     assert!(again.is_empty(), "written once");
+
+    // rustls' Acceptor queues no alert for a first message that is not a ClientHello: ftls
+    // writes unexpected_message itself, so that the peer is told.
+    for not_a_hello in [
+        &[22u8, 3, 3, 0, 4, 99, 0, 0, 0][..],
+        &[23u8, 3, 3, 0, 1, 0][..],
+    ] {
+        let mut reader = HelloReader::new();
+        reader.read_tls(&mut &not_a_hello[..]).unwrap();
+        let err = reader.hello().err().expect("not a ClientHello");
+        assert_eq!(err.code(), FTLS_ERR_PROTOCOL);
+        let mut wire = Vec::new();
+        reader.write_alert(&mut wire);
+        assert_eq!(
+            wire,
+            [21, 3, 3, 0, 2, 2, 10],
+            "unexpected_message for {not_a_hello:?}"
+        );
+    }
 }
