@@ -74,6 +74,11 @@ $(LIB_SO) $(LIB_A) &: FORCE header
 OPENSSL_ROOT := $(BUILD)/openssl
 
 openssl-root:
+	@# A library of another release left in the build tree (the version changed) goes: the
+	@# tree holds exactly what an install of this one would.
+	@for old in $(OPENSSL_ROOT)/lib/libftls-openssl.so.*.*.*; do \
+		[ "$$old" = $(OPENSSL_ROOT)/lib/libftls-openssl.so.$(COMPAT_VERSION) ] || rm -f "$$old"; \
+	done
 	./scripts/build-openssl-root $(OPENSSL_ROOT) $(COMPAT_VERSION) $(PROVIDER)
 
 examples: $(EXAMPLE_BINS) $(CXX_EXAMPLE_BINS)
