@@ -92,25 +92,9 @@ impl BioImpl for FdBio {
         match cmd {
             BIO_C_SET_FD => {
                 self.close_if_owned(bio);
-                if parg.is_null() {
-                    return 0;
-                }
-                // SAFETY: BIO_set_fd passes a pointer to the int descriptor (BIO_int_ctrl).
-                self.fd = unsafe { parg.cast::<c_int>().read() };
-                bio.set_close_flag(larg as c_int);
-                bio.set_init(true);
-                1
+                set_fd_ctrl(&mut self.fd, bio, larg, parg)
             }
-            BIO_C_GET_FD => {
-                if !bio.is_init() {
-                    return -1;
-                }
-                if !parg.is_null() {
-                    // SAFETY: BIO_get_fd passes NULL or a place for an int.
-                    unsafe { parg.cast::<c_int>().write(self.fd) };
-                }
-                self.fd as c_long
-            }
+            BIO_C_GET_FD => get_fd_ctrl(self.fd, bio, parg),
             BIO_CTRL_RESET => self.seek(0, libc::SEEK_SET),
             BIO_C_FILE_SEEK => self.seek(larg as libc::off_t, libc::SEEK_SET),
             BIO_C_FILE_TELL => self.seek(0, libc::SEEK_CUR),
@@ -156,4 +140,29 @@ pub extern "C" fn BIO_fd_should_retry(i: c_int) -> c_int {
 #[no_mangle]
 pub extern "C" fn BIO_fd_non_fatal_error(error: c_int) -> c_int {
     c_int::from(is_retryable(error))
+}
+
+/// `BIO_C_SET_FD` for the descriptor BIOs (fd and socket): takes the descriptor `parg` points
+/// at and the close flag in `larg`.
+pub(super) fn set_fd_ctrl(fd: &mut c_int, bio: &BIO, larg: c_long, parg: *mut c_void) -> c_long {
+    if parg.is_null() {
+        return 0;
+    }
+    // SAFETY: BIO_set_fd passes a pointer to the int descriptor (BIO_int_ctrl).
+    *fd = unsafe { parg.cast::<c_int>().read() };
+    bio.set_close_flag(larg as c_int);
+    bio.set_init(true);
+    1
+}
+
+/// `BIO_C_GET_FD` for the descriptor BIOs: the descriptor, also written to `parg` if given.
+pub(super) fn get_fd_ctrl(fd: c_int, bio: &BIO, parg: *mut c_void) -> c_long {
+    if !bio.is_init() {
+        return -1;
+    }
+    if !parg.is_null() {
+        // SAFETY: BIO_get_fd passes NULL or a place for an int.
+        unsafe { parg.cast::<c_int>().write(fd) };
+    }
+    fd as c_long
 }

@@ -7,6 +7,7 @@
 use std::ffi::{c_int, c_long, c_void};
 use std::sync::{Arc, OnceLock};
 
+use super::fd::{get_fd_ctrl, set_fd_ctrl};
 use super::{
     BioImpl, BIO, BIO_CLOSE, BIO_CTRL_DUP, BIO_CTRL_EOF, BIO_CTRL_FLUSH, BIO_CTRL_PENDING,
     BIO_CTRL_WPENDING, BIO_C_GET_FD, BIO_C_SET_FD, BIO_FLAGS_IN_EOF, BIO_METHOD, BIO_TYPE_SOCKET,
@@ -101,25 +102,9 @@ impl BioImpl for SocketBio {
         match cmd {
             BIO_C_SET_FD => {
                 self.close_if_owned(bio);
-                if parg.is_null() {
-                    return 0;
-                }
-                // SAFETY: BIO_set_fd passes a pointer to the int descriptor (BIO_int_ctrl).
-                self.fd = unsafe { parg.cast::<c_int>().read() };
-                bio.set_close_flag(larg as c_int);
-                bio.set_init(true);
-                1
+                set_fd_ctrl(&mut self.fd, bio, larg, parg)
             }
-            BIO_C_GET_FD => {
-                if !bio.is_init() {
-                    return -1;
-                }
-                if !parg.is_null() {
-                    // SAFETY: BIO_get_fd passes NULL or a place for an int.
-                    unsafe { parg.cast::<c_int>().write(self.fd) };
-                }
-                self.fd as c_long
-            }
+            BIO_C_GET_FD => get_fd_ctrl(self.fd, bio, parg),
             BIO_CTRL_EOF => (bio.test_flags(BIO_FLAGS_IN_EOF) != 0) as c_long,
             BIO_CTRL_DUP | BIO_CTRL_FLUSH => 1,
             BIO_CTRL_PENDING | BIO_CTRL_WPENDING => 0,
