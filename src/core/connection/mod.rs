@@ -6,6 +6,7 @@ mod alerts;
 mod borrowed_read;
 mod fd_io;
 mod hello;
+mod plaintext_copy;
 mod resumption;
 mod tls;
 
@@ -21,7 +22,7 @@ use super::protocol::version_name;
 use super::server_config::ServerConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::HandshakeKind;
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, BufRead, IoSlice, Read, Write};
 use tls::Tls;
 
 pub use hello::{HelloReader, ReceivedHello};
@@ -368,7 +369,7 @@ impl Connection {
 
     fn read_buffered(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
         self.check_not_failed()?;
-        let result = self.tls.reader().read(buf);
+        let result = self.read_plaintext(buf);
         if let Ok(n) = result {
             self.note_plaintext_read(n);
         }
@@ -391,6 +392,29 @@ impl Connection {
                 format!("reading plaintext: {err}"),
             )),
         }
+    }
+
+    /// As rustls' `Reader::read` (as many records as fit, the same results), with the copy of
+    /// `plaintext_copy`.
+    fn read_plaintext(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut reader = self.tls.reader();
+        let mut copied = 0;
+        while copied < buf.len() {
+            let chunk = match reader.fill_buf() {
+                Ok(chunk) => chunk,
+                // What stopped a read that already copied something shows at the next one.
+                Err(_) if copied > 0 => break,
+                Err(err) => return Err(err),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            let n = chunk.len().min(buf.len() - copied);
+            plaintext_copy::copy_plaintext(&mut buf[copied..], &chunk[..n]);
+            reader.consume(n);
+            copied += n;
+        }
+        Ok(copied)
     }
 
     /// Queues application data for encryption; returns how much was accepted (all of it unless
