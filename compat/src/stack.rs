@@ -84,9 +84,12 @@ impl OPENSSL_STACK {
         self.sorted = true;
     }
 
-    /// The first index whose element equals `data`: by the comparator (after sorting, as
-    /// OpenSSL does) or, without one, by pointer.
-    fn find(&mut self, data: *const c_void) -> c_int {
+    /// Where `data` is, as OpenSSL's binary search finds it: by the comparator (after sorting,
+    /// as OpenSSL does) or, without one, by pointer (the first equal element). With a
+    /// comparator and no equal element, `nearest` gives the last element the search looked at
+    /// (OPENSSL_sk_find_ex) instead of -1; with an equal one, `nearest` gives the one the
+    /// search met and otherwise the first (OPENSSL_sk_find).
+    fn search(&mut self, data: *const c_void, nearest: bool) -> c_int {
         let Some(compare) = self.compare else {
             return self
                 .items
@@ -94,19 +97,42 @@ impl OPENSSL_STACK {
                 .position(|item| item.cast_const() == data)
                 .map_or(-1, |i| i as c_int);
         };
+        if self.items.is_empty() {
+            return -1;
+        }
         if !self.sorted {
             self.sort();
         }
+        if data.is_null() {
+            return -1;
+        }
         let key = &data as *const *const c_void as *const c_void;
-        self.items
-            .iter()
-            .position(|item| {
-                let slot = item as *const *mut c_void as *const c_void;
-                // SAFETY: both arguments point at live pointer slots for the caller's
-                // comparator.
-                unsafe { compare(key, slot) == 0 }
-            })
-            .map_or(-1, |i| i as c_int)
+        let items = &self.items;
+        let compare_at = |i: usize| {
+            let slot = &items[i] as *const *mut c_void as *const c_void;
+            // SAFETY: both arguments point at live pointer slots for the caller's comparator.
+            unsafe { compare(key, slot) }
+        };
+        let (mut low, mut high) = (0, items.len());
+        let (mut probe, mut order) = (0, 0);
+        while low < high {
+            probe = (low + high) / 2;
+            order = compare_at(probe);
+            match order {
+                o if o < 0 => high = probe,
+                o if o > 0 => low = probe + 1,
+                _ => break,
+            }
+        }
+        if order != 0 {
+            return if nearest { probe as c_int } else { -1 };
+        }
+        if !nearest {
+            while probe > 0 && compare_at(probe - 1) == 0 {
+                probe -= 1;
+            }
+        }
+        probe as c_int
     }
 }
 
@@ -153,13 +179,14 @@ pub extern "C" fn OPENSSL_sk_new_reserve(
 /// Makes room for `n` more elements: 1, or 0 for a NULL stack or a negative `n`.
 #[no_mangle]
 pub extern "C" fn OPENSSL_sk_reserve(sk: *mut OPENSSL_STACK, n: c_int) -> c_int {
-    match (stack_mut(sk), usize::try_from(n)) {
-        (Some(sk), Ok(room)) => {
-            sk.items.reserve(room);
-            1
-        }
-        _ => 0,
+    let Some(sk) = stack_mut(sk) else {
+        return 0;
+    };
+    // A negative count asks for nothing, and succeeds (as in OpenSSL).
+    if let Ok(room) = usize::try_from(n) {
+        sk.items.reserve(room);
     }
+    1
 }
 
 /// The number of elements, -1 for a NULL stack.
@@ -257,13 +284,15 @@ pub extern "C" fn OPENSSL_sk_delete_ptr(sk: *mut OPENSSL_STACK, p: *const c_void
 /// pointer); -1 if none. With a comparison function the stack is sorted first, as in OpenSSL.
 #[no_mangle]
 pub extern "C" fn OPENSSL_sk_find(sk: *mut OPENSSL_STACK, data: *const c_void) -> c_int {
-    stack_mut(sk).map_or(-1, |sk| sk.find(data))
+    stack_mut(sk).map_or(-1, |sk| sk.search(data, false))
 }
 
-/// As `OPENSSL_sk_find`.
+/// As `OPENSSL_sk_find`, except that with a comparison function and no equal element it
+/// returns the index of a nearby element (the last one the binary search compared, as
+/// OpenSSL 3.0 does) rather than -1.
 #[no_mangle]
 pub extern "C" fn OPENSSL_sk_find_ex(sk: *mut OPENSSL_STACK, data: *const c_void) -> c_int {
-    OPENSSL_sk_find(sk, data)
+    stack_mut(sk).map_or(-1, |sk| sk.search(data, true))
 }
 
 /// Sorts the stack with its comparison function (nothing without one).

@@ -313,3 +313,26 @@ fn ssl_filter_bios_talk_as_with_openssl() {
         );
     }
 }
+
+#[test]
+fn the_smaller_libcrypto_calls_answer_as_with_openssl() {
+    let out = same_output("unit_crypto_api", &["ec.pem", "ec.key"]);
+    for expected in [
+        "peek_error_line_data: lib=2 data='calling fopen(/nonexistent/unit-crypto-api, r)' text=1",
+        "set_mark on an empty queue: 0",
+        "clear_last_mark: 0, still queued 1",
+        "find alpha 0, find_ex alpha 1, find_ex bz 3, find_ex aaa 0, find NULL -1",
+        "new_reserve: 1 num 0, reserve 100: 1, reserve -1: 1",
+        "deep copy: echo alpha bravo charlie delta",
+        "numbers: read 13 written 13",
+        "get_retry_BIO: itself 1 reason 0",
+        "md reset 1, then sha1: init 1 update 1 final 1 len 20 first a9",
+        "group param: 1 'secp384r1' (9)",
+        "done",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}

@@ -205,7 +205,8 @@ void ERR_print_errors(BIO *bp);
 void ERR_print_errors_cb(int (*cb)(const char *str, size_t len, void *u), void *u);
 
 /* Marks the queue's current state; ERR_pop_to_mark removes the records added since. Return
- * 1, or 0 when no mark was set (ERR_pop_to_mark then empties the queue). */
+ * 1, or 0 when no mark was set (ERR_pop_to_mark then empties the queue). As in OpenSSL, a mark
+ * sits on the newest record: ERR_set_mark on an empty queue sets none and returns 0. */
 int ERR_set_mark(void);
 int ERR_pop_to_mark(void);
 int ERR_clear_last_mark(void);

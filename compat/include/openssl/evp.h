@@ -14,6 +14,7 @@
 #endif
 
 #include <stddef.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/objects.h>
 #include <openssl/types.h>
@@ -42,8 +43,6 @@ extern "C" {
 #define EVP_PKEY_X25519 NID_X25519
 #define EVP_PKEY_X448 NID_X448
 
-/* The parameter name of EVP_PKEY_get_utf8_string_param for the curve. */
-#define OSSL_PKEY_PARAM_GROUP_NAME "group"
 
 /* Keys are reference-counted and may be shared between threads: EVP_PKEY_up_ref adds a
  * reference (1, or 0 for NULL), EVP_PKEY_free releases one (NULL does nothing). */

@@ -348,10 +348,7 @@ pub extern "C" fn ERR_print_errors_cb(cb: Option<PrintCallback>, u: *mut c_void)
 
 #[no_mangle]
 pub extern "C" fn ERR_set_mark() -> c_int {
-    guard("ERR_set_mark", 0, || {
-        super::set_mark();
-        1
-    })
+    guard("ERR_set_mark", 0, || super::set_mark() as c_int)
 }
 
 #[no_mangle]

@@ -149,13 +149,17 @@ pub fn clear() {
     });
 }
 
-/// ERR_set_mark.
-pub(crate) fn set_mark() {
+/// ERR_set_mark: false, setting none, when the queue is empty (OpenSSL sets a mark on the
+/// newest record, so an empty queue has nowhere to hold one).
+pub(crate) fn set_mark() -> bool {
     QUEUE.with(|queue| {
         let mut queue = queue.borrow_mut();
         let len = queue.records.len();
-        queue.marks.push(len);
-    });
+        if len > 0 {
+            queue.marks.push(len);
+        }
+        len > 0
+    })
 }
 
 /// ERR_pop_to_mark: drops the records added since the last mark and the mark; false (after
@@ -267,8 +271,10 @@ mod tests {
         let first = with_record(Pick::PeekOldest, |r| r.map(|r| reason_of(r.code)));
         assert_eq!(first, Some(5));
         clear();
+        assert!(!set_mark(), "an empty queue holds no mark");
+        assert!(!pop_to_mark());
         raise(ERR_LIB_SSL, 1, "test", "");
-        set_mark();
+        assert!(set_mark());
         raise(ERR_LIB_SSL, 2, "test", "");
         assert!(pop_to_mark());
         assert_eq!(last_code(), pack(ERR_LIB_SSL, 1));
