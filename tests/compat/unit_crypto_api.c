@@ -233,6 +233,11 @@ static void bios(void)
 
     sock = BIO_new(BIO_s_socket());
     printf("s_socket type %d\n", BIO_method_type(sock) == BIO_TYPE_SOCKET);
+    printf("up_ref %d", BIO_up_ref(sock));
+    printf(", first free %d", BIO_free(sock));
+    printf(", second free %d\n", BIO_free(sock));
+    sock = BIO_new(BIO_s_connect());
+    printf("s_connect type %d\n", BIO_method_type(sock) == BIO_TYPE_CONNECT);
     BIO_free(sock);
     errno = EAGAIN;
     printf("sock_should_retry(-1) with EAGAIN %d, (0) %d\n", BIO_sock_should_retry(-1),
