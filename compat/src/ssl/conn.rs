@@ -443,7 +443,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         return Err(-1);
     }
     let ctx = ssl.ctx();
-    if server && ctx.settings().has_hello_callbacks() {
+    if server && ctx.has_hello_callbacks() {
         st.hello = Some(HelloReader::new());
         return Ok(());
     }
@@ -1902,7 +1902,9 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     let settings = lock(&ssl.verify).clone();
     let host_checked = settings.host.is_some();
     let (mut result, error_depth) = openssl_result(request, host_checked);
-    // OpenSSL's chain ends with the trust anchor, which the peer usually does not send.
+    // OpenSSL's chain ends with the trust anchor, which the peer usually does not send. Only
+    // the depth limit and the verify callback look at that chain: without them, finding the
+    // anchor (parsing certificates) is skipped.
     let mut chain: Vec<rustls_pki_types::CertificateDer<'_>> = request.chain.to_vec();
     let issuer_missing = matches!(
         result,
@@ -1910,7 +1912,8 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             | verify::X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
             | verify::X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
     );
-    if !issuer_missing {
+    let depth_checked = settings.depth >= 0 && result == verify::X509_V_OK;
+    if !issuer_missing && (depth_checked || settings.callback.is_some()) {
         let top = chain
             .last()
             .and_then(|der| crate::x509::X509::from_der(der).ok());
@@ -1920,10 +1923,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             }
         }
     }
-    if settings.depth >= 0
-        && result == verify::X509_V_OK
-        && chain.len() as c_int > settings.depth + 2
-    {
+    if depth_checked && chain.len() as c_int > settings.depth + 2 {
         result = verify::X509_V_ERR_CERT_CHAIN_TOO_LONG;
     }
     let mut refused = result != verify::X509_V_OK;
