@@ -172,15 +172,17 @@ impl io::Write for BioWriter<'_> {
     /// write, as OpenSSL writes a flight: record by record, Nagle's algorithm would hold the
     /// second record back until the peer acknowledged the first.
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        let parts: Vec<&[u8]> = bufs
-            .iter()
-            .map(|b| &b[..])
-            .filter(|b| !b.is_empty())
-            .collect();
-        match parts.as_slice() {
-            [] => Ok(0),
-            [one] => self.write(one),
-            _ => self.write(&parts.concat()),
+        let mut parts = bufs.iter().filter(|b| !b.is_empty());
+        match (parts.next(), parts.next()) {
+            (None, _) => Ok(0),
+            (Some(one), None) => self.write(one),
+            _ => {
+                let mut flight = Vec::with_capacity(bufs.iter().map(|b| b.len()).sum());
+                for part in bufs {
+                    flight.extend_from_slice(part);
+                }
+                self.write(&flight)
+            }
         }
     }
 
