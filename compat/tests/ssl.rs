@@ -17,7 +17,8 @@ fn text(bytes: &[u8]) -> String {
 
 /// Client and server in one process over memory BIOs: the same transcript as with OpenSSL
 /// (SSL_get_error at each step, peek/pending, the two-step shutdown, unexpected EOF with and
-/// without SSL_OP_IGNORE_UNEXPECTED_EOF, the error-queue lines).
+/// without SSL_OP_IGNORE_UNEXPECTED_EOF, the error-queue lines, the verify depth limit
+/// counting the trust anchor when no verify callback is set).
 #[test]
 fn memory_bios_behave_as_with_openssl() {
     let certs = certs_dir();
@@ -25,6 +26,8 @@ fn memory_bios_behave_as_with_openssl() {
         certs.join("server.pem"),
         certs.join("server.key"),
         certs.join("ca.pem"),
+        certs.join("inter-server-chain.pem"),
+        certs.join("inter-server.key"),
     ];
     let args: Vec<&str> = args
         .iter()
@@ -49,6 +52,8 @@ fn memory_bios_behave_as_with_openssl() {
         "truncated: read 0 SSL",
         "error:0A000126:SSL routines:",
         "truncated, ignored: read 0 ZERO_RETURN",
+        "verify depth 0: handshake failed, verify result 22",
+        "verify depth 1: handshake done, verify result 0",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in\n{out}");
     }

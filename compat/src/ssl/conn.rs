@@ -172,15 +172,17 @@ impl io::Write for BioWriter<'_> {
     /// write, as OpenSSL writes a flight: record by record, Nagle's algorithm would hold the
     /// second record back until the peer acknowledged the first.
     fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        let parts: Vec<&[u8]> = bufs
-            .iter()
-            .map(|b| &b[..])
-            .filter(|b| !b.is_empty())
-            .collect();
-        match parts.as_slice() {
-            [] => Ok(0),
-            [one] => self.write(one),
-            _ => self.write(&parts.concat()),
+        let mut parts = bufs.iter().filter(|b| !b.is_empty());
+        match (parts.next(), parts.next()) {
+            (None, _) => Ok(0),
+            (Some(one), None) => self.write(one),
+            _ => {
+                let mut flight = Vec::with_capacity(bufs.iter().map(|b| b.len()).sum());
+                for part in bufs {
+                    flight.extend_from_slice(part);
+                }
+                self.write(&flight)
+            }
         }
     }
 
@@ -443,7 +445,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         return Err(-1);
     }
     let ctx = ssl.ctx();
-    if server && ctx.settings().has_hello_callbacks() {
+    if server && ctx.has_hello_callbacks() {
         st.hello = Some(HelloReader::new());
         return Ok(());
     }
@@ -1902,7 +1904,9 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     let settings = lock(&ssl.verify).clone();
     let host_checked = settings.host.is_some();
     let (mut result, error_depth) = openssl_result(request, host_checked);
-    // OpenSSL's chain ends with the trust anchor, which the peer usually does not send.
+    // OpenSSL's chain ends with the trust anchor, which the peer usually does not send. Only
+    // the depth limit and the verify callback look at that chain: without them, finding the
+    // anchor (parsing certificates) is skipped.
     let mut chain: Vec<rustls_pki_types::CertificateDer<'_>> = request.chain.to_vec();
     let issuer_missing = matches!(
         result,
@@ -1910,7 +1914,8 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             | verify::X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
             | verify::X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
     );
-    if !issuer_missing {
+    let depth_checked = settings.depth >= 0 && result == verify::X509_V_OK;
+    if !issuer_missing && (depth_checked || settings.callback.is_some()) {
         let top = chain
             .last()
             .and_then(|der| crate::x509::X509::from_der(der).ok());
@@ -1920,10 +1925,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             }
         }
     }
-    if settings.depth >= 0
-        && result == verify::X509_V_OK
-        && chain.len() as c_int > settings.depth + 2
-    {
+    if depth_checked && chain.len() as c_int > settings.depth + 2 {
         result = verify::X509_V_ERR_CERT_CHAIN_TOO_LONG;
     }
     let mut refused = result != verify::X509_V_OK;

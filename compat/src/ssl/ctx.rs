@@ -34,7 +34,8 @@ pub type AlpnSelectCallback = unsafe extern "C" fn(
 pub type InfoCallback = unsafe extern "C" fn(*const SSL, c_int, c_int);
 pub type KeylogCallback = unsafe extern "C" fn(*const SSL, *const c_char);
 
-/// What SSL_CTX_set_* set; connections copy the per-connection part when made.
+/// What SSL_CTX_set_* set; connections copy the per-connection part when made. The lists
+/// (certificates, suites, groups) are shared, not copied: each SSL_new copies the settings.
 #[derive(Clone)]
 pub struct CtxSettings {
     pub options: u64,
@@ -47,7 +48,7 @@ pub struct CtxSettings {
     pub verify_mode: c_int,
     pub verify_callback: Option<VerifyCallback>,
     pub verify_depth: c_int,
-    pub chain: Vec<CertificateDer<'static>>,
+    pub chain: Arc<Vec<CertificateDer<'static>>>,
     pub key: Option<Arc<PrivateKeyDer<'static>>>,
     pub password_callback: Option<PasswordCallback>,
     pub password_userdata: UserPtr,
@@ -57,9 +58,9 @@ pub struct CtxSettings {
     pub servername_arg: UserPtr,
     pub info_callback: Option<InfoCallback>,
     pub keylog_callback: Option<KeylogCallback>,
-    pub cipher_suites: Option<Vec<&'static str>>,
-    pub tls13_suites: Option<Vec<&'static str>>,
-    pub groups: Option<Vec<String>>,
+    pub cipher_suites: Option<Arc<[&'static str]>>,
+    pub tls13_suites: Option<Arc<[&'static str]>>,
+    pub groups: Option<Arc<[String]>>,
     pub session_cache_mode: c_long,
     pub session_cache_size: c_long,
     pub session_id_context: Vec<u8>,
@@ -89,7 +90,7 @@ impl Default for CtxSettings {
             verify_mode: SSL_VERIFY_NONE,
             verify_callback: None,
             verify_depth: -1,
-            chain: Vec::new(),
+            chain: Arc::default(),
             key: None,
             password_callback: None,
             password_userdata: UserPtr::default(),
@@ -160,6 +161,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SSL_CTX {
     pub fn settings(&self) -> CtxSettings {
         lock(&self.settings).clone()
+    }
+
+    /// CtxSettings::has_hello_callbacks of the current settings, without copying them.
+    pub fn has_hello_callbacks(&self) -> bool {
+        lock(&self.settings).has_hello_callbacks()
     }
 
     /// Changes the settings; the next connection gets a config built from the new state.
@@ -270,8 +276,14 @@ fn apply_negotiation(
     let suites: Option<Vec<&str>> = match (&settings.tls13_suites, &settings.cipher_suites) {
         (None, None) => None,
         (tls13, tls12) => {
-            let mut all: Vec<&str> = tls13.clone().unwrap_or_else(super::cipher::default_tls13);
-            all.extend(tls12.clone().unwrap_or_else(super::cipher::default_tls12));
+            let mut all: Vec<&str> = tls13
+                .as_deref()
+                .map_or_else(super::cipher::default_tls13, <[_]>::to_vec);
+            all.extend(
+                tls12
+                    .as_deref()
+                    .map_or_else(super::cipher::default_tls12, <[_]>::to_vec),
+            );
             Some(all)
         }
     };
@@ -309,7 +321,7 @@ pub fn versions_of(settings: &CtxSettings) -> ftls::core::Versions {
 fn identity_of(settings: &CtxSettings) -> Result<Option<ftls::core::Identity>, ftls::core::Error> {
     match (&settings.key, settings.chain.is_empty()) {
         (Some(key), false) => Ok(Some(ftls::core::Identity::new(
-            settings.chain.clone(),
+            settings.chain.to_vec(),
             "the certificate",
             key.as_ref().clone_key(),
             "the private key",
@@ -474,7 +486,7 @@ pub fn common_ctrl(
             };
             match super::cipher::groups_from_list(list) {
                 Some(groups) => {
-                    settings.groups = Some(groups);
+                    settings.groups = Some(groups.into());
                     1
                 }
                 None => {
@@ -717,12 +729,12 @@ fn use_certificates(
     };
     ctx.update(|s| {
         if chain {
-            s.chain = certs;
+            s.chain = Arc::new(certs);
         } else if s.chain.is_empty() {
             certs.truncate(1);
-            s.chain = certs;
+            s.chain = Arc::new(certs);
         } else {
-            s.chain[0] = certs.swap_remove(0);
+            Arc::make_mut(&mut s.chain)[0] = certs.swap_remove(0);
         }
     });
     1
@@ -832,7 +844,7 @@ pub(crate) fn set_key(ctx: &SSL_CTX, function: &'static str, key: PrivateKeyDer<
     let chain = ctx.settings().chain;
     if !chain.is_empty() {
         let checked = ftls::core::Identity::new(
-            chain,
+            chain.to_vec(),
             "the certificate",
             key.clone_key(),
             "the private key",
@@ -1008,7 +1020,7 @@ pub extern "C" fn SSL_CTX_set_cipher_list(ctx: *mut SSL_CTX, list: *const c_char
         };
         match super::cipher::tls12_from_list(F, list) {
             Some(suites) => {
-                ctx.update(|s| s.cipher_suites = Some(suites));
+                ctx.update(|s| s.cipher_suites = Some(suites.into()));
                 1
             }
             None => 0,
@@ -1025,7 +1037,7 @@ pub extern "C" fn SSL_CTX_set_ciphersuites(ctx: *mut SSL_CTX, list: *const c_cha
         };
         match super::cipher::tls13_from_list(F, list) {
             Some(suites) => {
-                ctx.update(|s| s.tls13_suites = Some(suites));
+                ctx.update(|s| s.tls13_suites = Some(suites.into()));
                 1
             }
             None => 0,
@@ -1294,9 +1306,9 @@ pub extern "C" fn SSL_CTX_use_certificate(ctx: *mut SSL_CTX, x: *mut crate::x509
         let der = CertificateDer::from(cert.der().to_vec());
         ctx.update(|s| {
             if s.chain.is_empty() {
-                s.chain = vec![der];
+                s.chain = Arc::new(vec![der]);
             } else {
-                s.chain[0] = der;
+                Arc::make_mut(&mut s.chain)[0] = der;
             }
         });
         1

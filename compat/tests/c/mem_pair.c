@@ -2,9 +2,10 @@
  * A client and a server in one process, each over a pair of memory BIOs that the program
  * shuttles bytes between (what event loops doing their own I/O do). Prints, step by step,
  * what SSL_get_error said, then checks the data path, the two-step shutdown, and OpenSSL 3.0's
- * unexpected-EOF rule with and without SSL_OP_IGNORE_UNEXPECTED_EOF.
+ * unexpected-EOF rule with and without SSL_OP_IGNORE_UNEXPECTED_EOF; given a server chain with
+ * an intermediate CA, the verify depth limit without a verify callback.
  *
- *   mem_pair CERT KEY CAFILE
+ *   mem_pair CERT KEY CAFILE [CHAIN-CERT CHAIN-KEY]
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <openssl/ssl.h>
 
 static int keylog_lines;
+/* Whether handshake() prints each step. */
+static int print_steps = 1;
 static int keylog_named_ok;
 
 /* Counts the key-log lines and checks each starts with a secret's label. */
@@ -75,13 +78,15 @@ static int handshake(struct end *c, struct end *s)
         if (!cd) {
             r = SSL_do_handshake(c->ssl);
             cd = r == 1;
-            printf("client handshake: %s\n", error_name(SSL_get_error(c->ssl, r)));
+            if (print_steps)
+                printf("client handshake: %s\n", error_name(SSL_get_error(c->ssl, r)));
         }
         shuttle(c, s);
         if (!sd) {
             r = SSL_do_handshake(s->ssl);
             sd = r == 1;
-            printf("server handshake: %s\n", error_name(SSL_get_error(s->ssl, r)));
+            if (print_steps)
+                printf("server handshake: %s\n", error_name(SSL_get_error(s->ssl, r)));
         }
         shuttle(s, c);
     }
@@ -95,8 +100,8 @@ int main(int argc, char **argv)
     char buf[256];
     int n;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: mem_pair CERT KEY CAFILE\n");
+    if (argc != 4 && argc != 6) {
+        fprintf(stderr, "usage: mem_pair CERT KEY CAFILE [CHAIN-CERT CHAIN-KEY]\n");
         return 1;
     }
     sctx = SSL_CTX_new(TLS_server_method());
@@ -168,6 +173,33 @@ int main(int argc, char **argv)
     printf("truncated, ignored: read %d %s\n", n, error_name(SSL_get_error(s.ssl, n)));
     SSL_free(c.ssl);
     SSL_free(s.ssl);
+
+    /* 4: the verify depth limit, no verify callback. The chain counted includes the trust
+     * anchor, which the server does not send: leaf, intermediate and root are too long for
+     * depth 0 (X509_V_ERR_CERT_CHAIN_TOO_LONG), within depth 1. */
+    if (argc == 6) {
+        SSL_CTX *chain_ctx = SSL_CTX_new(TLS_server_method());
+        int depth, done;
+        if (SSL_CTX_use_certificate_chain_file(chain_ctx, argv[4]) != 1 ||
+            SSL_CTX_use_PrivateKey_file(chain_ctx, argv[5], SSL_FILETYPE_PEM) != 1) {
+            ERR_print_errors_fp(stdout);
+            return 2;
+        }
+        print_steps = 0;
+        for (depth = 0; depth <= 1; depth++) {
+            SSL_CTX_set_verify_depth(cctx, depth);
+            make_end(&c, cctx, 0);
+            make_end(&s, chain_ctx, 1);
+            SSL_set1_host(c.ssl, "localhost");
+            done = handshake(&c, &s);
+            printf("verify depth %d: handshake %s, verify result %ld\n", depth,
+                   done ? "done" : "failed", SSL_get_verify_result(c.ssl));
+            ERR_clear_error();
+            SSL_free(c.ssl);
+            SSL_free(s.ssl);
+        }
+        SSL_CTX_free(chain_ctx);
+    }
 
     SSL_CTX_free(cctx);
     SSL_CTX_free(sctx);

@@ -661,6 +661,11 @@ impl Read for ReadTap<'_> {
             Err(err) => {
                 let copy = match err.raw_os_error() {
                     Some(errno) => io::Error::from_raw_os_error(errno),
+                    // Only a would-block's kind is looked at: no text to copy (a memory BIO
+                    // says it on every read that finds nothing).
+                    None if err.kind() == io::ErrorKind::WouldBlock => {
+                        io::ErrorKind::WouldBlock.into()
+                    }
                     None => io::Error::new(err.kind(), err.to_string()),
                 };
                 self.transport_error = Some(copy);
