@@ -368,6 +368,7 @@ fn ssl_and_ctx_calls_answer_as_with_openssl() {
         "filter: write 18 server read 18 'through the filter'",
         "accept: type 1293 name socket accept",
         "TLSv1_2_method: version TLSv1.2 0x303 0x303",
+        "TLSv1_2_method: set_shutdown -> 3 shutdown 1 sent 0",
         "store: set_default_paths 1",
         "done",
     ] {

@@ -402,6 +402,11 @@ int main(int argc, char **argv)
         server = SSL_new(s12ctx);
         join(client, server);
         handshake("TLSv1_2_method", client, server);
+        /* Marking both directions closed: SSL_shutdown then sends nothing. */
+        SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+        printf("TLSv1_2_method: set_shutdown -> %d", SSL_get_shutdown(client));
+        i = SSL_shutdown(client);
+        printf(" shutdown %d sent %d\n", i, (int)BIO_pending(SSL_get_wbio(client)));
     }
     {
         SSL_CTX *fresh = SSL_CTX_new(TLS_client_method());
