@@ -189,6 +189,19 @@ fn inputs() -> &'static Path {
 /// Runs NAME built both ways with `args` (relative to the inputs) and returns the common
 /// stdout, failing with a diff when the two differ.
 fn same_output(name: &str, args: &[&str]) -> String {
+    same_stdout(name, args).stdout
+}
+
+/// What a program built both ways printed: the common stdout, and each build's stderr (where
+/// a program puts what ftls does differently by design).
+struct Outputs {
+    stdout: String,
+    openssl_stderr: String,
+    ftls_stderr: String,
+}
+
+/// same_output, keeping each build's stderr.
+fn same_stdout(name: &str, args: &[&str]) -> Outputs {
     let dir = inputs();
     let run = |program: PathBuf| {
         let output = Command::new(&program)
@@ -203,10 +216,13 @@ fn same_output(name: &str, args: &[&str]) -> String {
             output.status,
             String::from_utf8_lossy(&output.stderr)
         );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     };
-    let system = run(build(name, "system"));
-    let ftls = run(build(name, "ftls"));
+    let (system, openssl_stderr) = run(build(name, "system"));
+    let (ftls, ftls_stderr) = run(build(name, "ftls"));
     if system != ftls {
         let mut report = String::new();
         for (line, (a, b)) in system.lines().zip(ftls.lines()).enumerate() {
@@ -223,7 +239,11 @@ fn same_output(name: &str, args: &[&str]) -> String {
             ftls.lines().count()
         );
     }
-    system
+    Outputs {
+        stdout: system,
+        openssl_stderr,
+        ftls_stderr,
+    }
 }
 
 #[test]
@@ -333,6 +353,74 @@ fn the_smaller_libcrypto_calls_answer_as_with_openssl() {
         assert!(
             out.lines().any(|line| line == expected),
             "missing line {expected:?} in:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn ssl_and_ctx_calls_answer_as_with_openssl() {
+    let out = same_stdout(
+        "unit_ssl_api",
+        &["leaf.pem", "leaf.key", "ca.pem", "pkcs1.key"],
+    );
+    for expected in [
+        "use_PrivateKey other key: 0",
+        "  errors: lib=11 reason=116",
+        "use_PrivateKey own key: 1 check 1",
+        "client CA list at first: 0 names",
+        "  /C=FR/O=Unit Test CA/CN=Unit Root",
+        "ex_data: set 1 get same 1 other index NULL app_data NULL",
+        "store: load_locations missing file 0",
+        "store: load_locations missing dir 1",
+        "options: ssl 0x104000 set 0x504000 clear 0x100000 get 0x100000 ctx 0x104000",
+        "verify: ssl mode 1 depth 4 -> mode 3 depth 2, ctx still 1 4",
+        "default cipher list [3]: ECDHE-ECDSA-AES256-GCM-SHA384",
+        "tls1.3: client first step -1 error 2 want 3 in_before 0 in_init 1",
+        "tls1.3: done 1 1 in_before 0 0 in_init 0 0 verify 0",
+        "tls1.3: cipher TLS_AES_256_GCM_SHA384 id 0x03001302 protocol id 0x1302",
+        "tls1.3: peek_ex 1 n 5 'hello' pending 11",
+        "tls1.3: session timeout 7200 set_timeout 1 -> 300",
+        "tls1.3: verify result set 23",
+        "tls1.3: up_ref 1, after one free still version 0x304",
+        "tls1.3: quiet client shutdown 1 state 3 sent 0",
+        "tls1.2: versions before 0x304 0x303",
+        "ECDHE+AESGCM cipher list [6]: ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE+AESGCM cipher list [7]: NULL",
+        "tls1.2: cipher ECDHE-RSA-AES256-GCM-SHA384 id 0x0300c030 protocol id 0xc030",
+        "tls1.2: session protocol 0x303 up_ref 1",
+        "filter: write 18 server read 18 'through the filter'",
+        "accept: type 1293 name socket accept",
+        "TLSv1_2_method: version TLSv1.2 0x303 0x303",
+        "TLSv1_2_method: set_shutdown -> 3 shutdown 1 sent 0",
+        "store: set_default_paths 1",
+        "done",
+    ] {
+        assert!(
+            out.stdout.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{}",
+            out.stdout
+        );
+    }
+    // TLS 1.0 and 1.1 methods: OpenSSL makes the context, ftls refuses it by design
+    // (SSL_R_UNSUPPORTED_PROTOCOL; docs/openssl-compat.md, SSL_CTX_new).
+    for method in [
+        "TLSv1_method",
+        "TLSv1_client_method",
+        "TLSv1_server_method",
+        "TLSv1_1_method",
+        "TLSv1_1_server_method",
+    ] {
+        let made = format!("{method}: SSL_CTX_new made\n");
+        let refused = format!("{method}: SSL_CTX_new NULL\n  errors: lib=20 reason=258\n");
+        assert!(
+            out.openssl_stderr.contains(&made),
+            "OpenSSL, {method}:\n{}",
+            out.openssl_stderr
+        );
+        assert!(
+            out.ftls_stderr.contains(&refused),
+            "ftls, {method}:\n{}",
+            out.ftls_stderr
         );
     }
 }

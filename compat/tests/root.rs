@@ -48,6 +48,55 @@ fn the_exported_symbols_are_the_committed_list() {
     );
 }
 
+/// Every exported function is called by a test program: the C programs of the differential
+/// suite and the unit programs (tests/compat), and those of compat/tests/c. Each is compiled
+/// against the root and the functions it references are read back with `nm -u`.
+#[test]
+fn every_exported_function_is_called_by_a_test_program() {
+    ensure_root();
+    let out_dir = repo_root().join("target/compat-tests/references");
+    fs::create_dir_all(&out_dir).expect("target/ is writable");
+    let include = openssl_root().join("include");
+    let mut referenced = BTreeSet::new();
+    for dir in ["tests/compat", "compat/tests/c"] {
+        let dir = repo_root().join(dir);
+        let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for source in entries.map(|entry| entry.expect("a readable directory").path()) {
+            if source.extension().is_none_or(|ext| ext != "c") {
+                continue;
+            }
+            let object = out_dir.join(source.file_name().expect("a file")).with_extension("o");
+            run_tool(
+                Command::new("cc")
+                    .args(["-c", "-std=c99", "-D_POSIX_C_SOURCE=200809L", "-w"])
+                    .arg(format!("-I{}", include.display()))
+                    .arg(format!("-I{}", dir.display()))
+                    .arg(&source)
+                    .arg("-o")
+                    .arg(&object),
+                &format!("cc -c {}", source.display()),
+            );
+            let undefined = run_tool(Command::new("nm").arg("-u").arg(&object), "nm (binutils)");
+            referenced.extend(
+                undefined
+                    .lines()
+                    .filter_map(|line| line.split_whitespace().last())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    let uncalled: Vec<String> = exported_symbols()
+        .into_iter()
+        .filter(|function| !referenced.contains(function))
+        .collect();
+    assert!(
+        uncalled.is_empty(),
+        "exported functions no test program calls (a function without a test is not done; \
+         call it from a program of tests/compat whose output is compared with OpenSSL's): \
+         {uncalled:?}"
+    );
+}
+
 #[test]
 fn no_ftls_function_is_exported() {
     ensure_root();

@@ -620,6 +620,9 @@ const SSL_CIPHER *SSL_get_current_cipher(const SSL *s);
 #define SSL_get_cipher_name(s) SSL_CIPHER_get_name(SSL_get_current_cipher(s))
 #define SSL_get_cipher_version(s) SSL_CIPHER_get_version(SSL_get_current_cipher(s))
 #define SSL_get_cipher_bits(s, np) SSL_CIPHER_get_bits(SSL_get_current_cipher(s), np)
+/* The name of the n-th suite (from 0) the connection offers, TLS 1.3 ones first; NULL past the
+ * end. Static strings. */
+const char *SSL_get_cipher_list(const SSL *s, int n);
 int SSL_session_reused(const SSL *s);
 const char *SSL_get_servername(const SSL *s, const int type);
 

@@ -172,6 +172,28 @@ pub fn default_tls13() -> Vec<&'static str> {
         .collect()
 }
 
+/// The ftls names of the suites a context's settings offer, TLS 1.3 ones first (OpenSSL's
+/// order): SSL_CTX_set_ciphersuites' list or the default, then SSL_CTX_set_cipher_list's or
+/// the default.
+pub fn configured(settings: &super::ctx::CtxSettings) -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = settings
+        .tls13_suites
+        .as_deref()
+        .map_or_else(default_tls13, <[_]>::to_vec);
+    all.extend(
+        settings
+            .cipher_suites
+            .as_deref()
+            .map_or_else(default_tls12, <[_]>::to_vec),
+    );
+    all
+}
+
+/// A suite by its ftls name.
+pub fn by_ftls_name(name: &str) -> Option<&'static SSL_CIPHER> {
+    SUITES.iter().find(|s| s.ftls_name == name)
+}
+
 /// Whether a TLS 1.2 suite matches one alias of a cipher string ("HIGH", "ECDHE", "AESGCM",
 /// a suite's own name...). Aliases for what ftls never has (RC4, MD5, aNULL, kRSA...) match
 /// nothing; unknown words match nothing, as in OpenSSL.

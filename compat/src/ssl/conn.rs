@@ -1617,12 +1617,21 @@ pub extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn SSL_version(s: *const SSL) -> c_int {
     guard("SSL_version", 0, || {
-        let version = ssl("SSL_version", s)
-            .and_then(|ssl| ssl.state("SSL_version"))
+        let Some(ssl) = ssl("SSL_version", s) else {
+            return 0;
+        };
+        let version = ssl
+            .state("SSL_version")
             .and_then(|st| st.conn.as_ref().and_then(Connection::protocol_version));
         match version {
             Some("TLSv1.2") => super::method::TLS1_2_VERSION,
-            _ => super::method::TLS1_3_VERSION,
+            Some(_) => super::method::TLS1_3_VERSION,
+            // Before the version is negotiated, OpenSSL reports the method's: the one a
+            // version-fixed method pins, else the highest.
+            None => match ssl.ctx().method.version {
+                0 => super::method::TLS1_3_VERSION,
+                pinned => pinned,
+            },
         }
     })
 }
@@ -1639,8 +1648,19 @@ pub extern "C" fn SSL_get_current_cipher(s: *const SSL) -> *const super::cipher:
 }
 
 #[no_mangle]
-pub extern "C" fn SSL_get_cipher_list(_s: *const SSL, _n: c_int) -> *const c_char {
-    std::ptr::null()
+pub extern "C" fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char {
+    guard("SSL_get_cipher_list", std::ptr::null(), || {
+        let Some(st) =
+            ssl("SSL_get_cipher_list", s).and_then(|ssl| ssl.state("SSL_get_cipher_list"))
+        else {
+            return std::ptr::null();
+        };
+        usize::try_from(n)
+            .ok()
+            .and_then(|n| super::cipher::configured(&st.settings).get(n).copied())
+            .and_then(super::cipher::by_ftls_name)
+            .map_or(std::ptr::null(), |c| c.name.as_ptr())
+    })
 }
 
 #[no_mangle]

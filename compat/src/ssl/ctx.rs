@@ -273,22 +273,8 @@ fn apply_negotiation(
 ) -> Result<(), ftls::core::Error> {
     negotiation.set_versions(versions_of(settings))?;
     negotiation.set_alpn(alpn.unwrap_or(&settings.alpn).to_vec())?;
-    let suites: Option<Vec<&str>> = match (&settings.tls13_suites, &settings.cipher_suites) {
-        (None, None) => None,
-        (tls13, tls12) => {
-            let mut all: Vec<&str> = tls13
-                .as_deref()
-                .map_or_else(super::cipher::default_tls13, <[_]>::to_vec);
-            all.extend(
-                tls12
-                    .as_deref()
-                    .map_or_else(super::cipher::default_tls12, <[_]>::to_vec),
-            );
-            Some(all)
-        }
-    };
-    if let Some(suites) = suites {
-        negotiation.set_cipher_suites(&suites)?;
+    if settings.tls13_suites.is_some() || settings.cipher_suites.is_some() {
+        negotiation.set_cipher_suites(&super::cipher::configured(settings))?;
     }
     // OpenSSL 3.0's default groups (no post-quantum hybrid unless the program asks for it).
     let groups: Vec<&str> = match &settings.groups {
@@ -378,7 +364,8 @@ pub extern "C" fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
             store: Arc::new(X509_STORE::default()),
             built: Mutex::new(Built::default()),
             ex_data: ExData::default(),
-            client_ca: Mutex::new(CaList(std::ptr::null_mut())),
+            // An empty list, as OpenSSL's contexts start with (SSL_CTX_get_client_CA_list).
+            client_ca: Mutex::new(CaList(crate::stack::OPENSSL_sk_new_null())),
         })
     })
 }
@@ -1235,8 +1222,8 @@ pub extern "C" fn SSL_CTX_set_client_CA_list(
     })
 }
 
-/// The list SSL_CTX_set_client_CA_list / SSL_CTX_add_client_CA built (borrowed); NULL when
-/// none.
+/// The list SSL_CTX_set_client_CA_list / SSL_CTX_add_client_CA built (borrowed): empty at
+/// first, NULL after SSL_CTX_set_client_CA_list(ctx, NULL).
 #[no_mangle]
 pub extern "C" fn SSL_CTX_get_client_CA_list(
     ctx: *const SSL_CTX,

@@ -19,7 +19,7 @@ use ftls::core::{ClientConfigBuilder, ServerConfigBuilder};
 use rustls_pki_types::CertificateDer;
 
 use super::SSL;
-use crate::err::{self, ERR_LIB_SSL, ERR_LIB_X509, ERR_R_SYS_LIB};
+use crate::err::{self, ERR_LIB_SSL, ERR_LIB_X509};
 use crate::ffi::{self, guard};
 
 /// Where trust anchors come from; replayed into each config built.
@@ -152,13 +152,10 @@ impl X509_STORE {
                 self.add(Source::Directory(dir));
                 1
             }
-            // OpenSSL accepts any directory and looks certificates up in it by hash links
-            // only when verifying: one where ftls finds none trusts nothing, and succeeds.
-            Err(_) if dir.is_dir() => 1,
-            Err(error) => {
-                super::ctx::raise_core(ERR_LIB_X509, ERR_R_SYS_LIB, function, &error);
-                0
-            }
+            // OpenSSL accepts any path and looks certificates up in it by hash links only
+            // when verifying: a directory where ftls finds none, or a missing one, trusts
+            // nothing, and succeeds.
+            Err(_) => 1,
         }
     }
 
