@@ -1,7 +1,10 @@
 /* The diagnostics legacy clients print: an info callback tracing the handshake and alerts, a
+ * message callback (direction, content type, handshake type and length of each message), a
  * keylog callback (its lines counted by label, never printed), then the peer's chain with
  * names, validity dates and key sizes, the cipher and the protocol version.
- * usage: info_client HOST PORT CAFILE */
+ * usage: info_client HOST PORT CAFILE [tls1.2]
+ * (tls1.2: at most TLS 1.2; a CAFILE that does not sign the server's certificate makes the
+ * handshake fail with a fatal alert) */
 #include "legacy.h"
 #include <openssl/x509.h>
 #include <openssl/evp.h>
@@ -27,6 +30,33 @@ static void info_cb(const SSL *ssl, int where, int ret)
         printf("handshake start\n");
     if (where & SSL_CB_HANDSHAKE_DONE)
         printf("handshake done\n");
+}
+
+static int record_layer_calls;
+
+static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                   SSL *ssl, void *arg)
+{
+    const unsigned char *b = buf;
+    const char *dir = write_p ? "sent" : "received";
+
+    (void)version;
+    (void)ssl;
+    if (arg != (void *)&keylog_lines)
+        printf("msg callback: wrong arg\n");
+    if (content_type == SSL3_RT_HANDSHAKE && len >= 4)
+        /* Lengths vary with the library and the signatures: the header must match them. */
+        printf("msg %s: handshake type %d, length %s\n", dir, b[0],
+               len == 4 + (((size_t)b[1] << 16) | ((size_t)b[2] << 8) | b[3]) ? "as its header says"
+                                                                             : "wrong");
+    else if (content_type == SSL3_RT_ALERT && len == 2)
+        printf("msg %s: alert level %d, description %d\n", dir, b[0], b[1]);
+    else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && len == 1)
+        printf("msg %s: change cipher spec %d\n", dir, b[0]);
+    else if (content_type == SSL3_RT_HEADER || content_type == SSL3_RT_INNER_CONTENT_TYPE)
+        record_layer_calls++; /* record-layer detail: counted, not printed */
+    else
+        printf("msg %s: content type %d, %lu bytes\n", dir, content_type, (unsigned long)len);
 }
 
 static void keylog_cb(const SSL *ssl, const char *line)
@@ -66,8 +96,8 @@ int main(int argc, char **argv)
     SSL *ssl;
     int fd, i;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE\n", argv[0]);
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "tls1.2") == 0)) {
+        fprintf(stderr, "usage: %s HOST PORT CAFILE [tls1.2]\n", argv[0]);
         return 1;
     }
     SSL_library_init();
@@ -77,6 +107,10 @@ int main(int argc, char **argv)
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     SSL_CTX_set_info_callback(ctx, info_cb);
     SSL_CTX_set_keylog_callback(ctx, keylog_cb);
+    SSL_CTX_set_msg_callback(ctx, msg_cb);
+    SSL_CTX_set_msg_callback_arg(ctx, &keylog_lines);
+    if (argc == 5)
+        SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 
     fd = tcp_connect(argv[1], argv[2]);
     if (fd < 0)
@@ -85,7 +119,12 @@ int main(int argc, char **argv)
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, "localhost");
     if (SSL_connect(ssl) != 1) {
+        printf("record-layer message callbacks: %s\n", record_layer_calls ? "some" : "none");
+        fflush(stdout);
         ERR_print_errors_fp(stderr);
+        SSL_free(ssl);
+        close(fd);
+        SSL_CTX_free(ctx);
         return 2;
     }
     /* The log is flushed before the callbacks' lines are compared with the chain below. */
@@ -112,6 +151,7 @@ int main(int argc, char **argv)
            keylog_lines >= 4 ? "4 or more" : "fewer than 4", keylog_traffic == 1 ? "yes" : "no");
     printf("exchange ended with %s\n", ssl_error_name(http_exchange(ssl, 0)));
     SSL_shutdown(ssl);
+    printf("record-layer message callbacks: %s\n", record_layer_calls ? "some" : "none");
     SSL_free(ssl);
     close(fd);
     SSL_CTX_free(ctx);
