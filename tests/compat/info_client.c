@@ -12,53 +12,6 @@
 
 static int keylog_lines, keylog_traffic;
 
-static void info_cb(const SSL *ssl, int where, int ret)
-{
-    const char *side = (where & SSL_ST_CONNECT) ? "SSL_connect" :
-                       (where & SSL_ST_ACCEPT) ? "SSL_accept" : "undefined";
-
-    if (where & SSL_CB_LOOP)
-        printf("%s:%s [%s]\n", side, SSL_state_string_long(ssl), SSL_state_string(ssl));
-    else if (where & SSL_CB_ALERT)
-        printf("SSL3 alert %s:%s:%s [%s:%s]\n", (where & SSL_CB_READ) ? "read" : "write",
-               SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret),
-               SSL_alert_type_string(ret), SSL_alert_desc_string(ret));
-    else if (where & SSL_CB_EXIT && ret <= 0)
-        printf("%s:%s in %s\n", side, ret == 0 ? "failed" : "error",
-               SSL_state_string_long(ssl));
-    if (where & SSL_CB_HANDSHAKE_START)
-        printf("handshake start\n");
-    if (where & SSL_CB_HANDSHAKE_DONE)
-        printf("handshake done\n");
-}
-
-static int record_layer_calls;
-
-static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
-                   SSL *ssl, void *arg)
-{
-    const unsigned char *b = buf;
-    const char *dir = write_p ? "sent" : "received";
-
-    (void)version;
-    (void)ssl;
-    if (arg != (void *)&keylog_lines)
-        printf("msg callback: wrong arg\n");
-    if (content_type == SSL3_RT_HANDSHAKE && len >= 4)
-        /* Lengths vary with the library and the signatures: the header must match them. */
-        printf("msg %s: handshake type %d, length %s\n", dir, b[0],
-               len == 4 + (((size_t)b[1] << 16) | ((size_t)b[2] << 8) | b[3]) ? "as its header says"
-                                                                             : "wrong");
-    else if (content_type == SSL3_RT_ALERT && len == 2)
-        printf("msg %s: alert level %d, description %d\n", dir, b[0], b[1]);
-    else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && len == 1)
-        printf("msg %s: change cipher spec %d\n", dir, b[0]);
-    else if (content_type == SSL3_RT_HEADER || content_type == SSL3_RT_INNER_CONTENT_TYPE)
-        record_layer_calls++; /* record-layer detail: counted, not printed */
-    else
-        printf("msg %s: content type %d, %lu bytes\n", dir, content_type, (unsigned long)len);
-}
-
 static void keylog_cb(const SSL *ssl, const char *line)
 {
     (void)ssl;
@@ -89,6 +42,7 @@ static void print_cert(int i, X509 *cert)
 
 int main(int argc, char **argv)
 {
+    struct msg_log msg_log = { MSG_LOG_MAGIC, 0 };
     STACK_OF(X509) *chain;
     const SSL_CIPHER *cipher;
     EVP_PKEY *tmp_key;
@@ -105,10 +59,10 @@ int main(int argc, char **argv)
     ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_load_verify_locations(ctx, argv[3], NULL);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    SSL_CTX_set_info_callback(ctx, info_cb);
+    SSL_CTX_set_info_callback(ctx, print_info_cb);
     SSL_CTX_set_keylog_callback(ctx, keylog_cb);
-    SSL_CTX_set_msg_callback(ctx, msg_cb);
-    SSL_CTX_set_msg_callback_arg(ctx, &keylog_lines);
+    SSL_CTX_set_msg_callback(ctx, print_msg_cb);
+    SSL_CTX_set_msg_callback_arg(ctx, &msg_log);
     if (argc == 5)
         SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 
@@ -119,7 +73,8 @@ int main(int argc, char **argv)
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, "localhost");
     if (SSL_connect(ssl) != 1) {
-        printf("record-layer message callbacks: %s\n", record_layer_calls ? "some" : "none");
+        printf("record-layer message callbacks: %s\n",
+               msg_log.record_layer_calls ? "some" : "none");
         fflush(stdout);
         ERR_print_errors_fp(stderr);
         SSL_free(ssl);
@@ -151,7 +106,8 @@ int main(int argc, char **argv)
            keylog_lines >= 4 ? "4 or more" : "fewer than 4", keylog_traffic == 1 ? "yes" : "no");
     printf("exchange ended with %s\n", ssl_error_name(http_exchange(ssl, 0)));
     SSL_shutdown(ssl);
-    printf("record-layer message callbacks: %s\n", record_layer_calls ? "some" : "none");
+    printf("record-layer message callbacks: %s\n",
+               msg_log.record_layer_calls ? "some" : "none");
     SSL_free(ssl);
     close(fd);
     SSL_CTX_free(ctx);

@@ -6,57 +6,9 @@
 #include "legacy.h"
 #include <signal.h>
 
-static void info_cb(const SSL *ssl, int where, int ret)
-{
-    const char *side = (where & SSL_ST_CONNECT) ? "SSL_connect" :
-                       (where & SSL_ST_ACCEPT) ? "SSL_accept" : "undefined";
-
-    if (where & SSL_CB_LOOP)
-        printf("%s:%s [%s]\n", side, SSL_state_string_long(ssl), SSL_state_string(ssl));
-    else if (where & SSL_CB_ALERT)
-        printf("SSL3 alert %s:%s:%s [%s:%s]\n", (where & SSL_CB_READ) ? "read" : "write",
-               SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret),
-               SSL_alert_type_string(ret), SSL_alert_desc_string(ret));
-    else if (where & SSL_CB_EXIT && ret <= 0)
-        printf("%s:%s in %s\n", side, ret == 0 ? "failed" : "error",
-               SSL_state_string_long(ssl));
-    if (where & SSL_CB_HANDSHAKE_START)
-        printf("handshake start\n");
-    if (where & SSL_CB_HANDSHAKE_DONE)
-        printf("handshake done\n");
-}
-
-static int msg_arg;
-
-static int record_layer_calls;
-
-static void msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
-                   SSL *ssl, void *arg)
-{
-    const unsigned char *b = buf;
-    const char *dir = write_p ? "sent" : "received";
-
-    (void)version;
-    (void)ssl;
-    if (arg != (void *)&msg_arg)
-        printf("msg callback: wrong arg\n");
-    if (content_type == SSL3_RT_HANDSHAKE && len >= 4)
-        /* Lengths vary with the library and the signatures: the header must match them. */
-        printf("msg %s: handshake type %d, length %s\n", dir, b[0],
-               len == 4 + (((size_t)b[1] << 16) | ((size_t)b[2] << 8) | b[3]) ? "as its header says"
-                                                                             : "wrong");
-    else if (content_type == SSL3_RT_ALERT && len == 2)
-        printf("msg %s: alert level %d, description %d\n", dir, b[0], b[1]);
-    else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && len == 1)
-        printf("msg %s: change cipher spec %d\n", dir, b[0]);
-    else if (content_type == SSL3_RT_HEADER || content_type == SSL3_RT_INNER_CONTENT_TYPE)
-        record_layer_calls++; /* record-layer detail: counted, not printed */
-    else
-        printf("msg %s: content type %d, %lu bytes\n", dir, content_type, (unsigned long)len);
-}
-
 int main(int argc, char **argv)
 {
+    struct msg_log msg_log = { MSG_LOG_MAGIC, 0 };
     SSL_CTX *ctx;
     SSL *ssl;
     int listener, fd, i, count, ret;
@@ -82,9 +34,9 @@ int main(int argc, char **argv)
         fd = accept(listener, NULL, NULL);
         printf("== connection %d\n", i);
         ssl = SSL_new(ctx);
-        SSL_set_info_callback(ssl, info_cb);
-        SSL_set_msg_callback(ssl, msg_cb);
-        SSL_set_msg_callback_arg(ssl, &msg_arg);
+        SSL_set_info_callback(ssl, print_info_cb);
+        SSL_set_msg_callback(ssl, print_msg_cb);
+        SSL_set_msg_callback_arg(ssl, &msg_log);
         SSL_set_fd(ssl, fd);
         ret = SSL_accept(ssl);
         if (ret != 1) {
@@ -100,7 +52,8 @@ int main(int argc, char **argv)
         SSL_free(ssl);
         close(fd);
     }
-    printf("record-layer message callbacks: %s\n", record_layer_calls ? "some" : "none");
+    printf("record-layer message callbacks: %s\n",
+               msg_log.record_layer_calls ? "some" : "none");
     close(listener);
     SSL_CTX_free(ctx);
     return 0;
