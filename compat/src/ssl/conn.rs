@@ -517,7 +517,9 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
         result
     };
     let notes = match &result {
-        Ok(()) => vec![Note::Exit(1)],
+        // The observer reported the completion already, unless the connection could not be
+        // observed (made from a ClientHello read first): then this says it.
+        Ok(()) => vec![Note::Complete, Note::Exit(1)],
         Err(Stop::Want) => vec![Note::Exit(-1)],
         Err(_) => vec![Note::Failed, Note::Exit(-1)],
     };

@@ -581,6 +581,16 @@ mod tests {
             loops(&mut machine, notes).join(" "),
             "PINIT PINIT TRCH TWSH TWCCS TWEE TWSC TWSCV TWFIN TED TED TRFIN done TWST TWST"
         );
+        // SSL_accept notes the completion too, for a connection it could not observe.
+        assert_eq!(machine.step(Note::Complete), vec![]);
+    }
+
+    #[test]
+    fn an_unobserved_handshake_still_starts_and_completes() {
+        let mut machine = Machine::new(true);
+        let notes = vec![Note::Start, Note::Complete, Note::Exit(1)];
+        assert_eq!(loops(&mut machine, notes).join(" "), "PINIT done");
+        assert_eq!(machine.shown, HandState::Ok);
     }
 
     #[test]
