@@ -1257,67 +1257,190 @@ fn session_server() {
     );
 }
 
-/// Info and keylog callbacks; the peer chain, cipher and version printed.
+/// The info callback as OpenSSL 3.0 calls it, client side (a state per handshake message, the
+/// TLS 1.3 tickets read after the handshake, alerts read and written), with a message callback;
+/// against tls-server in TLS 1.3, in TLS 1.2, and trusting another CA (the handshake fails with
+/// a fatal alert).
 #[test]
 fn info_client() {
-    // The info callback reports the handshake's start, one "in progress" state and its end;
-    // OpenSSL's per-message states, the post-handshake ticket reads and the alerts are not
-    // reported yet (docs/openssl-compat.md, SSL_CTX_set_info_callback).
+    // What ftls' message callback does not report (docs/openssl-compat.md,
+    // SSL_CTX_set_msg_callback): the record-layer pseudo-messages, the TLS 1.3 tickets a client
+    // reads after the handshake, the TLS 1.2 Finished (encrypted). And its handshake observer
+    // reports the server's whole flight, decoded before the failure, and the ChangeCipherSpec
+    // rustls sends before its alert.
+    const TICKET: Known = Known {
+        openssl: &[
+            "[info_client out] SSL_connect:SSL negotiation finished successfully [SSLOK]",
+            "[info_client out] msg received: handshake type 4, length as its header says",
+            "[info_client out] SSL_connect:SSLv3/TLS read server session ticket [TRST]",
+        ],
+        ftls: &[
+            "[info_client out] SSL_connect:SSL negotiation finished successfully [SSLOK]",
+            "[info_client out] SSL_connect:SSLv3/TLS read server session ticket [TRST]",
+        ],
+    };
+    const RECORD_LAYER: Known = Known {
+        openssl: &["[info_client out] record-layer message callbacks: some"],
+        ftls: &["[info_client out] record-layer message callbacks: none"],
+    };
     differential_known(
         "info_client",
         &[
             "handshake start",
             "handshake done",
-            "SSL_connect:SSLv3/TLS write finished",
+            "SSL_connect:SSLv3/TLS write client hello [TWCH]",
+            "SSL_connect:TLSv1.3 read encrypted extensions [TREE]",
+            "SSL_connect:SSLv3/TLS read server key exchange [TRSKE]",
+            "SSL_connect:SSLv3/TLS read server session ticket [TRST]",
+            "SSL_connect:SSLv3/TLS write finished [TWFIN]",
+            "msg sent: handshake type 1, length as its header says",
+            "msg sent: change cipher spec 1",
             "Certificate chain (1)",
             "key: 256 bits",
             "Cipher: TLS_AES_256_GCM_SHA384 (TLS_AES_256_GCM_SHA384), 256 bits, since TLSv1.3",
+            "Protocol: TLSv1.2",
             "client traffic secret logged: yes",
             "leaf is the chain's first: yes",
             "Server Temp Key: X25519, 253 bits",
+            "SSL3 alert read:warning:close notify [W:CN]",
             "SSL3 alert write:warning:close notify [W:CN]",
+            "msg sent: alert level 2, description 48",
+            "SSL3 alert write:fatal:unknown CA [F:CA]",
+            "SSL_connect:error in error",
+        ],
+        &[
+            TICKET,
+            TICKET,
+            RECORD_LAYER,
+            Known {
+                openssl: &[
+                    "[info_client out] msg sent: handshake type 20, length as its header says",
+                    "[info_client out] SSL_connect:SSLv3/TLS write finished [TWFIN]",
+                    "[info_client out] SSL_connect:SSLv3/TLS write finished [TWFIN]",
+                ],
+                ftls: &[
+                    "[info_client out] SSL_connect:SSLv3/TLS write finished [TWFIN]",
+                    "[info_client out] SSL_connect:SSLv3/TLS write finished [TWFIN]",
+                ],
+            },
+            Known {
+                openssl: &[
+                    "[info_client out] SSL_connect:SSLv3/TLS read change cipher spec [TRCCS]",
+                    "[info_client out] msg received: handshake type 20, length as its header says",
+                    "[info_client out] SSL_connect:SSLv3/TLS read finished [TRFIN]",
+                ],
+                ftls: &[
+                    "[info_client out] SSL_connect:SSLv3/TLS read change cipher spec [TRCCS]",
+                    "[info_client out] SSL_connect:SSLv3/TLS read finished [TRFIN]",
+                ],
+            },
+            RECORD_LAYER,
+            Known {
+                openssl: &[
+                    "[info_client out] msg received: handshake type 11, length as its header says",
+                    "[info_client out] msg sent: alert level 2, description 48",
+                ],
+                ftls: &[
+                    "[info_client out] msg received: handshake type 11, length as its header says",
+                    "[info_client out] SSL_connect:SSLv3/TLS read server certificate [TRSC]",
+                    "[info_client out] msg received: handshake type 15, length as its header says",
+                    "[info_client out] SSL_connect:TLSv1.3 read server certificate verify [TRSCV]",
+                    "[info_client out] msg received: handshake type 20, length as its header says",
+                    "[info_client out] SSL_connect:SSLv3/TLS read finished [TRFIN]",
+                    "[info_client out] msg sent: change cipher spec 1",
+                    "[info_client out] msg sent: alert level 2, description 48",
+                ],
+            },
+            RECORD_LAYER,
+        ],
+        |programs| {
+            let mut t = Transcript::default();
+            let server = tls_server(3, "server.pem", "server.key", &[]);
+            for (ca, args) in [
+                ("ca.pem", &[][..]),
+                ("ca.pem", &["tls1.2"]),
+                ("other-ca.pem", &[]),
+            ] {
+                t.note(format!("== trusting {ca} {args:?}"));
+                let mut cmd = programs.command("info_client");
+                cmd.args(["127.0.0.1", &server.port(), &cert(ca)])
+                    .args(args);
+                run(&mut t, "info_client", cmd);
+            }
+            server.finish(&mut t, false);
+            t
+        },
+    );
+}
+
+/// The info and message callbacks set on the SSL, server side: TLS 1.3 (the tickets written
+/// after the handshake), TLS 1.2, and a client that rejects the certificate (the fatal alert
+/// read); the client is the system build of info_client.
+#[test]
+fn info_server() {
+    differential_known(
+        "info_server",
+        &[
+            "SSL_accept:before SSL initialization [PINIT]",
+            "SSL_accept:SSLv3/TLS read client hello [TRCH]",
+            "SSL_accept:TLSv1.3 write encrypted extensions [TWEE]",
+            "SSL_accept:TLSv1.3 early data [TED]",
+            "SSL_accept:SSLv3/TLS write session ticket [TWST]",
+            "SSL_accept:SSLv3/TLS write server done [TWSD]",
+            "SSL_accept:SSLv3/TLS read change cipher spec [TRCCS]",
+            "[info_server out] SSL3 alert write:warning:close notify [W:CN]",
+            "[info_server out] msg received: alert level 2, description 48",
+            "[info_server out] SSL3 alert read:fatal:unknown CA [F:CA]",
+            "[info_server out] SSL_accept:error in error",
+            "connection 3: refused (SSL_ERROR_SSL)",
         ],
         &[
             Known {
                 openssl: &[
-                    "[info_client out] SSL_connect:before SSL initialization [PINIT]",
-                    "[info_client out] SSL_connect:SSLv3/TLS write client hello [TWCH]",
-                    "[info_client out] SSL_connect:SSLv3/TLS write client hello [TWCH]",
-                    "[info_client out] SSL_connect:SSLv3/TLS read server hello [TRSH]",
-                    "[info_client out] SSL_connect:TLSv1.3 read encrypted extensions [TREE]",
-                    "[info_client out] SSL_connect:SSLv3/TLS read server certificate [TRSC]",
-                    "[info_client out] SSL_connect:TLSv1.3 read server certificate verify [TRSCV]",
-                    "[info_client out] SSL_connect:SSLv3/TLS read finished [TRFIN]",
-                    "[info_client out] SSL_connect:SSLv3/TLS write change cipher spec [TWCCS]",
-                    "[info_client out] SSL_connect:SSLv3/TLS write finished [TWFIN]",
+                    "[info_server out] SSL_accept:SSLv3/TLS read change cipher spec [TRCCS]",
+                    "[info_server out] msg received: handshake type 20, length as its header says",
+                    "[info_server out] SSL_accept:SSLv3/TLS read finished [TRFIN]",
                 ],
-                ftls: &["[info_client out] SSL_connect:SSLv3/TLS handshake in progress [TLSHS]"],
+                ftls: &[
+                    "[info_server out] SSL_accept:SSLv3/TLS read change cipher spec [TRCCS]",
+                    "[info_server out] SSL_accept:SSLv3/TLS read finished [TRFIN]",
+                ],
             },
             Known {
                 openssl: &[
-                    "[info_client out] SSL_connect:SSL negotiation finished successfully [SSLOK]",
-                    "[info_client out] SSL_connect:SSL negotiation finished successfully [SSLOK]",
-                    "[info_client out] SSL_connect:SSLv3/TLS read server session ticket [TRST]",
-                    "[info_client out] SSL_connect:SSL negotiation finished successfully [SSLOK]",
-                    "[info_client out] SSL_connect:SSL negotiation finished successfully [SSLOK]",
-                    "[info_client out] SSL_connect:SSLv3/TLS read server session ticket [TRST]",
-                    "[info_client out] SSL3 alert read:warning:close notify [W:CN]",
+                    "[info_server out] msg sent: handshake type 20, length as its header says",
+                    "[info_server out] SSL_accept:SSLv3/TLS write finished [TWFIN]",
+                    "[info_server out] handshake done",
                 ],
-                ftls: &[],
+                ftls: &[
+                    "[info_server out] SSL_accept:SSLv3/TLS write finished [TWFIN]",
+                    "[info_server out] handshake done",
+                ],
             },
             Known {
-                openssl: &["[info_client out] SSL3 alert write:warning:close notify [W:CN]"],
-                ftls: &[],
+                openssl: &["[info_server out] record-layer message callbacks: some"],
+                ftls: &["[info_server out] record-layer message callbacks: none"],
             },
         ],
         |programs| {
             let mut t = Transcript::default();
-            let server = tls_server(1, "server.pem", "server.key", &[]);
-            run(
-                &mut t,
-                "info_client",
-                client_cmd(programs, "info_client", server.port, &[]),
-            );
+            let mut cmd = programs.command("info_server");
+            cmd.args([&cert("server.pem"), &cert("server.key"), "3"]);
+            let server = Peer::start("info_server", cmd);
+            let reference = Programs {
+                build: Build::System,
+            };
+            for (ca, args) in [
+                ("ca.pem", &[][..]),
+                ("ca.pem", &["tls1.2"]),
+                ("other-ca.pem", &[]),
+            ] {
+                let mut client = reference.command("info_client");
+                client
+                    .args(["127.0.0.1", &server.port(), &cert(ca)])
+                    .args(args);
+                run(&mut t, "info_client", client);
+            }
             server.finish(&mut t, false);
             t
         },

@@ -20,6 +20,7 @@ pub fn handshake_observer(data: &[u8]) {
             observer.decode_incoming();
         }
         std::hint::black_box(observer.take_events());
+        std::hint::black_box(observer.take_alerts());
         if observer.is_done() {
             break;
         }

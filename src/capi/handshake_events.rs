@@ -58,7 +58,12 @@ type HandshakeFn = unsafe extern "C" fn(*mut c_void, *const ftls_handshake_event
 
 pub(crate) fn sink(callback: HandshakeFn, userdata: *mut c_void) -> HandshakeTraceSink {
     let target = CCallback::new(callback, userdata);
-    Box::new(move |trace| target.call(&to_c(&trace)))
+    Box::new(move |trace| {
+        // Alerts are the compatibility library's concern: the C API reports messages.
+        if !matches!(trace, HandshakeTrace::Alert(_)) {
+            target.call(&to_c(&trace));
+        }
+    })
 }
 
 impl CCallback<HandshakeFn> {
@@ -105,6 +110,7 @@ fn to_c(trace: &HandshakeTrace<'_>) -> ftls_handshake_event {
                 .map_or(ftls_bytes::empty(), ftls_bytes::new);
             event.resumed = negotiated.resumed;
         }
+        HandshakeTrace::Alert(_) => {}
     }
     event
 }

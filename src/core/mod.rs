@@ -47,7 +47,7 @@ pub use server_config::{ClientAuth, ServerConfig, ServerConfigBuilder};
 pub use connection::{
     Connection, HandshakeTrace, HandshakeTraceSink, HelloReader, Negotiated, ReceivedHello,
 };
-pub use handshake_observer::Direction;
+pub use handshake_observer::{AlertEvent, Direction, HandshakeEvent, HandshakeMessage};
 
 // Certificates, keys, identities and trust.
 pub use certificate::{describe_der, CertificateInfo, SanKind};

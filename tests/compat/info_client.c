@@ -1,33 +1,16 @@
 /* The diagnostics legacy clients print: an info callback tracing the handshake and alerts, a
+ * message callback (direction, content type, handshake type and length of each message), a
  * keylog callback (its lines counted by label, never printed), then the peer's chain with
  * names, validity dates and key sizes, the cipher and the protocol version.
- * usage: info_client HOST PORT CAFILE */
+ * usage: info_client HOST PORT CAFILE [tls1.2]
+ * (tls1.2: at most TLS 1.2; a CAFILE that does not sign the server's certificate makes the
+ * handshake fail with a fatal alert) */
 #include "legacy.h"
 #include <openssl/x509.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 
 static int keylog_lines, keylog_traffic;
-
-static void info_cb(const SSL *ssl, int where, int ret)
-{
-    const char *side = (where & SSL_ST_CONNECT) ? "SSL_connect" :
-                       (where & SSL_ST_ACCEPT) ? "SSL_accept" : "undefined";
-
-    if (where & SSL_CB_LOOP)
-        printf("%s:%s [%s]\n", side, SSL_state_string_long(ssl), SSL_state_string(ssl));
-    else if (where & SSL_CB_ALERT)
-        printf("SSL3 alert %s:%s:%s [%s:%s]\n", (where & SSL_CB_READ) ? "read" : "write",
-               SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret),
-               SSL_alert_type_string(ret), SSL_alert_desc_string(ret));
-    else if (where & SSL_CB_EXIT && ret <= 0)
-        printf("%s:%s in %s\n", side, ret == 0 ? "failed" : "error",
-               SSL_state_string_long(ssl));
-    if (where & SSL_CB_HANDSHAKE_START)
-        printf("handshake start\n");
-    if (where & SSL_CB_HANDSHAKE_DONE)
-        printf("handshake done\n");
-}
 
 static void keylog_cb(const SSL *ssl, const char *line)
 {
@@ -59,6 +42,7 @@ static void print_cert(int i, X509 *cert)
 
 int main(int argc, char **argv)
 {
+    struct msg_log msg_log = { MSG_LOG_MAGIC, 0 };
     STACK_OF(X509) *chain;
     const SSL_CIPHER *cipher;
     EVP_PKEY *tmp_key;
@@ -66,8 +50,8 @@ int main(int argc, char **argv)
     SSL *ssl;
     int fd, i;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE\n", argv[0]);
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "tls1.2") == 0)) {
+        fprintf(stderr, "usage: %s HOST PORT CAFILE [tls1.2]\n", argv[0]);
         return 1;
     }
     SSL_library_init();
@@ -75,8 +59,12 @@ int main(int argc, char **argv)
     ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_load_verify_locations(ctx, argv[3], NULL);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
-    SSL_CTX_set_info_callback(ctx, info_cb);
+    SSL_CTX_set_info_callback(ctx, print_info_cb);
     SSL_CTX_set_keylog_callback(ctx, keylog_cb);
+    SSL_CTX_set_msg_callback(ctx, print_msg_cb);
+    SSL_CTX_set_msg_callback_arg(ctx, &msg_log);
+    if (argc == 5)
+        SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 
     fd = tcp_connect(argv[1], argv[2]);
     if (fd < 0)
@@ -85,7 +73,13 @@ int main(int argc, char **argv)
     SSL_set_fd(ssl, fd);
     SSL_set_tlsext_host_name(ssl, "localhost");
     if (SSL_connect(ssl) != 1) {
+        printf("record-layer message callbacks: %s\n",
+               msg_log.record_layer_calls ? "some" : "none");
+        fflush(stdout);
         ERR_print_errors_fp(stderr);
+        SSL_free(ssl);
+        close(fd);
+        SSL_CTX_free(ctx);
         return 2;
     }
     /* The log is flushed before the callbacks' lines are compared with the chain below. */
@@ -112,6 +106,8 @@ int main(int argc, char **argv)
            keylog_lines >= 4 ? "4 or more" : "fewer than 4", keylog_traffic == 1 ? "yes" : "no");
     printf("exchange ended with %s\n", ssl_error_name(http_exchange(ssl, 0)));
     SSL_shutdown(ssl);
+    printf("record-layer message callbacks: %s\n",
+               msg_log.record_layer_calls ? "some" : "none");
     SSL_free(ssl);
     close(fd);
     SSL_CTX_free(ctx);

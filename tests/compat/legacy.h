@@ -143,4 +143,64 @@ static inline int write_response(SSL *ssl, const char *extra)
     return SSL_write(ssl, out, n) == n;
 }
 
+/* An info callback that prints what legacy programs print: each state (long and short name),
+ * alerts, failed exits, the handshake's start and end. */
+static inline void print_info_cb(const SSL *ssl, int where, int ret)
+{
+    const char *side = (where & SSL_ST_CONNECT) ? "SSL_connect" :
+                       (where & SSL_ST_ACCEPT) ? "SSL_accept" : "undefined";
+
+    if (where & SSL_CB_LOOP)
+        printf("%s:%s [%s]\n", side, SSL_state_string_long(ssl), SSL_state_string(ssl));
+    else if (where & SSL_CB_ALERT)
+        printf("SSL3 alert %s:%s:%s [%s:%s]\n", (where & SSL_CB_READ) ? "read" : "write",
+               SSL_alert_type_string_long(ret), SSL_alert_desc_string_long(ret),
+               SSL_alert_type_string(ret), SSL_alert_desc_string(ret));
+    else if (where & SSL_CB_EXIT && ret <= 0)
+        printf("%s:%s in %s\n", side, ret == 0 ? "failed" : "error",
+               SSL_state_string_long(ssl));
+    if (where & SSL_CB_HANDSHAKE_START)
+        printf("handshake start\n");
+    if (where & SSL_CB_HANDSHAKE_DONE)
+        printf("handshake done\n");
+}
+
+/* The argument of print_msg_cb (SSL_CTX_set_msg_callback_arg): it counts the record-layer
+ * pseudo-messages instead of printing them. */
+struct msg_log {
+    int magic;
+    int record_layer_calls;
+};
+#define MSG_LOG_MAGIC 0x6d736731
+
+/* A message callback that prints each message: direction and content type, a handshake
+ * message's type and whether its length is its header's (lengths vary with the library and
+ * the signatures), an alert's level and description. */
+static inline void print_msg_cb(int write_p, int version, int content_type, const void *buf,
+                                size_t len, SSL *ssl, void *arg)
+{
+    const unsigned char *b = buf;
+    const char *dir = write_p ? "sent" : "received";
+    struct msg_log *log = arg;
+
+    (void)version;
+    (void)ssl;
+    if (log == NULL || log->magic != MSG_LOG_MAGIC) {
+        printf("msg callback: wrong arg\n");
+        return;
+    }
+    if (content_type == SSL3_RT_HANDSHAKE && len >= 4)
+        printf("msg %s: handshake type %d, length %s\n", dir, b[0],
+               len == 4 + (((size_t)b[1] << 16) | ((size_t)b[2] << 8) | b[3]) ? "as its header says"
+                                                                             : "wrong");
+    else if (content_type == SSL3_RT_ALERT && len == 2)
+        printf("msg %s: alert level %d, description %d\n", dir, b[0], b[1]);
+    else if (content_type == SSL3_RT_CHANGE_CIPHER_SPEC && len == 1)
+        printf("msg %s: change cipher spec %d\n", dir, b[0]);
+    else if (content_type == SSL3_RT_HEADER || content_type == SSL3_RT_INNER_CONTENT_TYPE)
+        log->record_layer_calls++;
+    else
+        printf("msg %s: content type %d, %lu bytes\n", dir, content_type, (unsigned long)len);
+}
+
 #endif

@@ -494,11 +494,27 @@ long SSL_CTX_get_timeout(const SSL_CTX *ctx);
 int SSL_CTX_set_num_tickets(SSL_CTX *ctx, size_t num_tickets);
 size_t SSL_CTX_get_num_tickets(const SSL_CTX *ctx);
 
-/* Callbacks: info (called when the handshake starts, SSL_CB_HANDSHAKE_START and
- * SSL_CB_CONNECT_LOOP / _ACCEPT_LOOP, and when it completes, SSL_CB_HANDSHAKE_DONE and
- * SSL_CB_CONNECT_EXIT / _ACCEPT_EXIT; not for OpenSSL's internal states nor alerts), key log
- * (one NSS key-log line, without newline, per secret, as OpenSSL writes them). */
+/* Callbacks: info (as OpenSSL 3.0 calls it: SSL_CB_HANDSHAKE_START, SSL_CB_CONNECT_LOOP /
+ * _ACCEPT_LOOP per handshake state with SSL_state_string giving OpenSSL's state, including the
+ * TLS 1.3 tickets a client reads after the handshake, SSL_CB_HANDSHAKE_DONE, SSL_CB_READ_ALERT
+ * / _WRITE_ALERT with (level << 8 | description), SSL_CB_CONNECT_EXIT / _ACCEPT_EXIT; the
+ * callbacks of one SSL_connect / SSL_accept / SSL_read / SSL_shutdown run just before it
+ * returns), message (per handshake message: SSL3_RT_HANDSHAKE with the message's bytes, header
+ * included; SSL3_RT_CHANGE_CIPHER_SPEC sent; SSL3_RT_ALERT; ftls gives no SSL3_RT_HEADER nor
+ * SSL3_RT_INNER_CONTENT_TYPE calls, nor the TLS 1.2 Finished nor the TLS 1.3 tickets a client
+ * reads), key log (one NSS key-log line, without newline, per secret, as OpenSSL writes
+ * them). The SSL's own info and message callbacks replace the context's. */
 void SSL_CTX_set_info_callback(SSL_CTX *ctx, void (*cb)(const SSL *ssl, int type, int val));
+void SSL_set_info_callback(SSL *ssl, void (*cb)(const SSL *ssl, int type, int val));
+void SSL_CTX_set_msg_callback(SSL_CTX *ctx,
+                              void (*cb)(int write_p, int version, int content_type,
+                                         const void *buf, size_t len, SSL *ssl, void *arg));
+void SSL_set_msg_callback(SSL *ssl,
+                          void (*cb)(int write_p, int version, int content_type,
+                                     const void *buf, size_t len, SSL *ssl, void *arg));
+#define SSL_CTX_set_msg_callback_arg(ctx, arg) \
+    SSL_CTX_ctrl((ctx), SSL_CTRL_SET_MSG_CALLBACK_ARG, 0, (arg))
+#define SSL_set_msg_callback_arg(ssl, arg) SSL_ctrl((ssl), SSL_CTRL_SET_MSG_CALLBACK_ARG, 0, (arg))
 typedef void (*SSL_CTX_keylog_cb_func)(const SSL *ssl, const char *line);
 void SSL_CTX_set_keylog_callback(SSL_CTX *ctx, SSL_CTX_keylog_cb_func cb);
 

@@ -15,6 +15,7 @@ use ftls::core::{Connection, ResultCode::*};
 
 use super::ctx::{self, CtxSettings, VerifyCallback, SSL_CTX};
 use super::ex_data::{self, ExData};
+use super::info::{self, Note, Tracker};
 use super::method::Role;
 use super::verify::{self, X509_STORE_CTX};
 use super::*;
@@ -61,6 +62,8 @@ struct State {
     peer: Option<super::peer::PeerObjects>,
     /// The session handle (SSL_get_session), made once the handshake completed.
     session: Option<Owned<super::session::SSL_SESSION>>,
+    /// What the info and message callbacks are told, with either set (see `info`).
+    info: Option<Arc<Tracker>>,
 }
 
 impl State {
@@ -277,6 +280,13 @@ impl State {
         Stop::Failed(error)
     }
 
+    /// The peer's alert, for the info and message callbacks.
+    fn note_alert_received(&self, alert: info::AlertNote) {
+        if let Some(tracker) = &self.info {
+            tracker.note(Note::Alert { sent: false, alert });
+        }
+    }
+
     fn handshake(&mut self) -> Result<(), Stop> {
         loop {
             self.flush()?;
@@ -400,6 +410,7 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
                 sni_c: None,
                 peer: None,
                 session: None,
+                info: None,
             }),
             verify: Mutex::new(verify),
             verify_result: AtomicI64::new(verify::X509_V_OK as i64),
@@ -444,6 +455,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         );
         return Err(-1);
     }
+    st.info = Tracker::for_settings(&st.settings, server);
     let ctx = ssl.ctx();
     if server && ctx.has_hello_callbacks() {
         st.hello = Some(HelloReader::new());
@@ -463,7 +475,10 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
             .and_then(|config| Connection::client(&config, &name))
     };
     match made {
-        Ok(conn) => {
+        Ok(mut conn) => {
+            if let Some(tracker) = &st.info {
+                tracker.observe(&mut conn);
+            }
             st.conn = Some(conn);
             Ok(())
         }
@@ -483,29 +498,13 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
     if st.handshake_done {
         return 1;
     }
-    let starting = st.conn.is_none();
+    let starting = st.conn.is_none() && st.hello.is_none();
     if let Err(ret) = start(ssl, &mut st, function) {
         return ret;
     }
     st.rwstate = SSL_NOTHING;
-    let info = st.settings.info_callback;
-    let server = st.server == Some(true);
-    if let (true, Some(info)) = (starting, info) {
-        let side = if server {
-            SSL_ST_ACCEPT
-        } else {
-            SSL_ST_CONNECT
-        };
-        drop(st);
-        // SAFETY: the program's info callback, with this SSL (not busy: the state is released).
-        unsafe {
-            info(ssl.as_c(), SSL_CB_HANDSHAKE_START, 1);
-            info(ssl.as_c(), side | SSL_CB_LOOP, 1);
-        }
-        st = match ssl.state(function) {
-            Some(st) => st,
-            None => return -1,
-        };
+    if let (true, Some(tracker)) = (starting, &st.info) {
+        tracker.note(Note::Start);
     }
     let _current = verify::Current::enter(ssl.as_c());
     let result = if st.hello.is_some() {
@@ -519,22 +518,15 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
         drop(st);
         result
     };
-    match result {
-        Ok(()) => {
-            if let Some(info) = info {
-                let side = if server {
-                    SSL_ST_ACCEPT
-                } else {
-                    SSL_ST_CONNECT
-                };
-                // SAFETY: the program's info callback, with this SSL.
-                unsafe {
-                    info(ssl.as_c(), SSL_CB_HANDSHAKE_DONE, 1);
-                    info(ssl.as_c(), side | SSL_CB_EXIT, 1);
-                }
-            }
-            1
-        }
+    let notes = match &result {
+        // The observer reported the completion already, unless the connection could not be
+        // observed (made from a ClientHello read first): then this says it.
+        Ok(()) => vec![Note::Complete, Note::Exit(1)],
+        Err(Stop::Want) => vec![Note::Exit(-1)],
+        Err(_) => vec![Note::Failed, Note::Exit(-1)],
+    };
+    let ret = match result {
+        Ok(()) => 1,
         Err(Stop::Want) => -1,
         Err(Stop::Eof) => {
             err::raise(
@@ -555,7 +547,25 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
             mark_failed(ssl);
             -1
         }
+    };
+    deliver_info(ssl, notes);
+    ret
+}
+
+/// Runs the info and message callbacks for what the connection noted, `last` after the rest.
+fn deliver_info(ssl: &SSL, last: Vec<Note>) {
+    let Ok(st) = ssl.state.try_lock() else {
+        return;
+    };
+    let Some(tracker) = st.info.clone() else {
+        return;
+    };
+    let callbacks = info::Callbacks::of(&st.settings);
+    drop(st);
+    for note in last {
+        tracker.note(note);
     }
+    info::deliver(ssl, &tracker, callbacks);
 }
 
 fn busy() -> ftls::core::Error {
@@ -637,7 +647,10 @@ fn accept_hello(ssl: &SSL, function: &'static str) -> Result<(), Stop> {
     st.settings = settings;
     st.hello = None;
     match hello.into_connection(&config) {
-        Ok(conn) => {
+        Ok(mut conn) => {
+            if let Some(tracker) = &st.info {
+                tracker.observe(&mut conn);
+            }
             st.conn = Some(conn);
             Ok(())
         }
@@ -769,6 +782,12 @@ pub extern "C" fn SSL_do_handshake(s: *mut SSL) -> c_int {
 
 /// SSL_read / SSL_peek: > 0 bytes; 0 after close_notify or at end of input; -1 otherwise.
 fn read(ssl: &SSL, function: &'static str, buf: &mut [u8], peek: bool) -> c_int {
+    let ret = read_records(ssl, function, buf, peek);
+    deliver_info(ssl, Vec::new());
+    ret
+}
+
+fn read_records(ssl: &SSL, function: &'static str, buf: &mut [u8], peek: bool) -> c_int {
     if buf.is_empty() {
         return 0;
     }
@@ -810,11 +829,15 @@ fn read(ssl: &SSL, function: &'static str, buf: &mut [u8], peek: bool) -> c_int 
             Err(e) if e.code() == FTLS_CLOSED => {
                 st.close_notify_received = true;
                 st.shutdown |= SSL_RECEIVED_SHUTDOWN;
+                st.note_alert_received(info::CLOSE_NOTIFY);
                 return 0;
             }
             Err(e) if e.code() == FTLS_WANT_READ => {
                 // Post-handshake messages may want an answer first (key update, tickets).
                 let step = st.flush().and_then(|()| st.receive());
+                if let Some(tracker) = st.info.clone() {
+                    tracker.note_tickets(st.conn());
+                }
                 match step {
                     Ok(()) => continue,
                     Err(Stop::Want) => return -1,
@@ -1083,6 +1106,17 @@ pub extern "C" fn SSL_has_pending(s: *const SSL) -> c_int {
 /// -1 when the BIO would block or on failure.
 #[no_mangle]
 pub extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
+    let ret = shutdown(s);
+    guard("SSL_shutdown", (), || {
+        // SAFETY: C passes NULL or an SSL it holds (NULL was reported by `shutdown`).
+        if let Some(ssl) = unsafe { ffi::borrow::<SSL>(s) } {
+            deliver_info(ssl, Vec::new());
+        }
+    });
+    ret
+}
+
+fn shutdown(s: *mut SSL) -> c_int {
     const F: &str = "SSL_shutdown";
     guard(F, -1, || {
         let Some(ssl) = ssl(F, s) else { return -1 };
@@ -1113,6 +1147,10 @@ pub extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
             st.shutdown |= SSL_SENT_SHUTDOWN;
             if !st.failed {
                 st.conn().send_close_notify();
+                if let Some(tracker) = &st.info {
+                    let alert = info::CLOSE_NOTIFY;
+                    tracker.note(Note::Alert { sent: true, alert });
+                }
             }
         }
         if !st.failed && st.flush().is_err() {
@@ -1134,6 +1172,7 @@ pub extern "C" fn SSL_shutdown(s: *mut SSL) -> c_int {
                     Err(e) if e.code() == FTLS_CLOSED => {
                         st.close_notify_received = true;
                         st.shutdown |= SSL_RECEIVED_SHUTDOWN;
+                        st.note_alert_received(info::CLOSE_NOTIFY);
                         return 1;
                     }
                     Err(e) if e.code() == FTLS_WANT_READ => match st.receive() {
@@ -1767,6 +1806,39 @@ pub extern "C" fn SSL_get_servername(s: *const SSL, kind: c_int) -> *const c_cha
     })
 }
 
+/// The handshake state as the info callback sees it, for a connection with an info or message
+/// callback (SSL_state_string); None for the others, or while the connection is busy.
+pub fn tracked_state(s: *const SSL) -> Option<info::HandState> {
+    // SAFETY: C passes NULL or an SSL it holds.
+    let ssl = unsafe { ffi::borrow(s) }?;
+    let st = ssl.state.try_lock().ok()?;
+    Some(st.info.as_ref()?.state())
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_info_callback(s: *mut SSL, cb: Option<ctx::InfoCallback>) {
+    guard("SSL_set_info_callback", (), || {
+        let Some(ssl) = ssl("SSL_set_info_callback", s) else {
+            return;
+        };
+        if let Some(mut st) = ssl.state("SSL_set_info_callback") {
+            st.settings.info_callback = cb;
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_set_msg_callback(s: *mut SSL, cb: Option<ctx::MsgCallback>) {
+    guard("SSL_set_msg_callback", (), || {
+        let Some(ssl) = ssl("SSL_set_msg_callback", s) else {
+            return;
+        };
+        if let Some(mut st) = ssl.state("SSL_set_msg_callback") {
+            st.settings.msg_callback = cb;
+        }
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_void) -> c_long {
     const F: &str = "SSL_ctrl";
@@ -2186,6 +2258,7 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         st.failed = false;
         st.write_in_flight = None;
         st.peer = None;
+        st.info = None;
         *lock(&ssl.peer_ca_names) = ctx::CaList(std::ptr::null_mut());
         ssl.verify_result
             .store(verify::X509_V_OK as i64, Ordering::Relaxed);

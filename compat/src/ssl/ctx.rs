@@ -33,6 +33,9 @@ pub type AlpnSelectCallback = unsafe extern "C" fn(
 ) -> c_int;
 pub type InfoCallback = unsafe extern "C" fn(*const SSL, c_int, c_int);
 pub type KeylogCallback = unsafe extern "C" fn(*const SSL, *const c_char);
+/// write_p, version, content_type, buf, len, ssl, arg.
+pub type MsgCallback =
+    unsafe extern "C" fn(c_int, c_int, c_int, *const c_void, usize, *mut SSL, *mut c_void);
 
 /// What SSL_CTX_set_* set; connections copy the per-connection part when made. The lists
 /// (certificates, suites, groups) are shared, not copied: each SSL_new copies the settings.
@@ -57,6 +60,8 @@ pub struct CtxSettings {
     pub servername: Option<ServernameCallback>,
     pub servername_arg: UserPtr,
     pub info_callback: Option<InfoCallback>,
+    pub msg_callback: Option<MsgCallback>,
+    pub msg_callback_arg: UserPtr,
     pub keylog_callback: Option<KeylogCallback>,
     pub cipher_suites: Option<Arc<[&'static str]>>,
     pub tls13_suites: Option<Arc<[&'static str]>>,
@@ -99,6 +104,8 @@ impl Default for CtxSettings {
             servername: None,
             servername_arg: UserPtr::default(),
             info_callback: None,
+            msg_callback: None,
+            msg_callback_arg: UserPtr::default(),
             keylog_callback: None,
             cipher_suites: None,
             tls13_suites: None,
@@ -441,6 +448,10 @@ pub fn common_ctrl(
     parg: *mut c_void,
 ) -> Option<c_long> {
     Some(match cmd {
+        SSL_CTRL_SET_MSG_CALLBACK_ARG => {
+            settings.msg_callback_arg = UserPtr(parg);
+            1
+        }
         SSL_CTRL_MODE => {
             settings.mode |= larg;
             settings.mode
@@ -1190,6 +1201,15 @@ pub extern "C" fn SSL_CTX_set_info_callback(ctx: *mut SSL_CTX, cb: Option<InfoCa
     guard("SSL_CTX_set_info_callback", (), || {
         if let Some(ctx) = self::ctx("SSL_CTX_set_info_callback", ctx) {
             ctx.update(|s| s.info_callback = cb);
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn SSL_CTX_set_msg_callback(ctx: *mut SSL_CTX, cb: Option<MsgCallback>) {
+    guard("SSL_CTX_set_msg_callback", (), || {
+        if let Some(ctx) = self::ctx("SSL_CTX_set_msg_callback", ctx) {
+            ctx.update(|s| s.msg_callback = cb);
         }
     })
 }

@@ -79,11 +79,14 @@ pub extern "C" fn SSL_alert_desc_string(value: c_int) -> *const c_char {
     alert(value).map_or(c"UK".as_ptr(), |(_, short, _)| short.as_ptr())
 }
 
-/// The handshake's state, coarser than OpenSSL's: before it started, during it, finished.
+/// The handshake's state: OpenSSL's, as the info callback replays it, on a connection with an
+/// info or message callback; otherwise coarser: before it started, during it, finished.
 #[no_mangle]
 pub extern "C" fn SSL_state_string_long(s: *const SSL) -> *const c_char {
     guard("SSL_state_string_long", c"unknown state".as_ptr(), || {
-        if super::conn::SSL_in_before(s) == 1 {
+        if let Some(state) = super::conn::tracked_state(s) {
+            state.long().as_ptr()
+        } else if super::conn::SSL_in_before(s) == 1 {
             c"before SSL initialization".as_ptr()
         } else if super::conn::SSL_is_init_finished(s) == 1 {
             c"SSL negotiation finished successfully".as_ptr()
@@ -96,7 +99,9 @@ pub extern "C" fn SSL_state_string_long(s: *const SSL) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn SSL_state_string(s: *const SSL) -> *const c_char {
     guard("SSL_state_string", c"UNKWN ".as_ptr(), || {
-        if super::conn::SSL_in_before(s) == 1 {
+        if let Some(state) = super::conn::tracked_state(s) {
+            state.short().as_ptr()
+        } else if super::conn::SSL_in_before(s) == 1 {
             c"PINIT".as_ptr()
         } else if super::conn::SSL_is_init_finished(s) == 1 {
             c"SSLOK".as_ptr()

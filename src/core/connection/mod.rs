@@ -16,7 +16,7 @@ use super::error::{Error, ResultCode::*};
 use super::fd_transport::FdTransport;
 use super::handshake_notes::Notes;
 use super::handshake_observer::{
-    EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver,
+    AlertEvent, EarlySecret, EarlySecretCapture, HandshakeEvent, HandshakeObserver,
 };
 use super::protocol::version_name;
 use super::server_config::ServerConfig;
@@ -47,6 +47,9 @@ pub enum HandshakeTrace<'a> {
     Message(HandshakeEvent),
     /// The handshake finished; the connection now carries application data.
     Complete(&'a Negotiated),
+    /// An alert record was sent or received while the observer followed the handshake (a
+    /// failed handshake's fatal alert, say).
+    Alert(AlertEvent),
 }
 
 /// Receives a connection's handshake trace.
@@ -586,6 +589,9 @@ impl Connection {
         if let Some(observer) = tracing.observer.as_mut() {
             for event in observer.take_events() {
                 (tracing.sink)(HandshakeTrace::Message(event));
+            }
+            for alert in observer.take_alerts() {
+                (tracing.sink)(HandshakeTrace::Alert(alert));
             }
             if observer.is_done() {
                 tracing.observer = None;

@@ -145,12 +145,25 @@ impl HandshakeMessage {
 }
 
 /// One observed handshake message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandshakeEvent {
     pub direction: Direction,
     pub message: HandshakeMessage,
     /// Length of the message body in bytes (0 for ChangeCipherSpec).
     pub length: usize,
+    /// The message body (after the 4-byte header), as decoded; empty for ChangeCipherSpec and
+    /// for the TLS 1.2 Finished, which the observer does not decrypt.
+    pub body: Vec<u8>,
+}
+
+/// One observed alert record: the handshake's end, or a close_notify during it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AlertEvent {
+    pub direction: Direction,
+    /// 1 warning, 2 fatal.
+    pub level: u8,
+    /// The AlertDescription number.
+    pub description: u8,
 }
 
 /// Why the observer stopped following the handshake (for the debug log only).
@@ -186,6 +199,7 @@ struct Shared {
     version: Option<Version>,
     tls13_suite: Option<Tls13Suite>,
     events: Vec<HandshakeEvent>,
+    alerts: Vec<AlertEvent>,
     messages_seen: usize,
 }
 
@@ -261,6 +275,7 @@ impl HandshakeObserver {
                 version: None,
                 tls13_suite: None,
                 events: Vec::new(),
+                alerts: Vec::new(),
                 messages_seen: 0,
             },
             gave_up: false,
@@ -295,6 +310,11 @@ impl HandshakeObserver {
     /// The events decoded since the last call, in the order the messages travelled.
     pub fn take_events(&mut self) -> Vec<HandshakeEvent> {
         std::mem::take(&mut self.shared.events)
+    }
+
+    /// The alert records decoded since the last call, in the order they travelled.
+    pub fn take_alerts(&mut self) -> Vec<AlertEvent> {
+        std::mem::take(&mut self.shared.alerts)
     }
 
     /// True once both Finished messages have been seen: the observer has nothing more to do.
@@ -538,7 +558,10 @@ impl Stream {
     fn opened(&mut self, shared: &mut Shared, opened: Opened) -> Result<(), GiveUp> {
         match ContentType::from_byte(opened.content_type) {
             Some(ContentType::Handshake) => self.handshake_bytes(shared, &opened.content),
-            Some(ContentType::Alert) => Ok(()),
+            Some(ContentType::Alert) => {
+                shared.alert(self.direction, &opened.content);
+                Ok(())
+            }
             _ => Err(GiveUp("unexpected content in a protected handshake record")),
         }
     }
@@ -551,8 +574,11 @@ impl Stream {
     ) -> Result<(), GiveUp> {
         match (header.content_type(), &mut self.state) {
             (ContentType::ChangeCipherSpec, _) => self.change_cipher_spec(shared),
-            // Alerts end the handshake; rustls reports them.
-            (ContentType::Alert, _) => Ok(()),
+            // Alerts end the handshake; rustls acts on them, the trace reports them.
+            (ContentType::Alert, _) => {
+                shared.alert(self.direction, &body);
+                Ok(())
+            }
             (
                 ContentType::Handshake,
                 StreamState::Handshake { .. } | StreamState::EarlyData { .. },
@@ -563,6 +589,7 @@ impl Stream {
                     self.direction,
                     HandshakeMessage::Finished,
                     TLS12_VERIFY_DATA_LEN,
+                    Vec::new(),
                 )
             }
             (
@@ -600,7 +627,12 @@ impl Stream {
     /// ChangeCipherSpec is reported as it travels; only in TLS 1.2 does it start encryption
     /// (in TLS 1.3 it is a middlebox-compatibility dummy).
     fn change_cipher_spec(&mut self, shared: &mut Shared) -> Result<(), GiveUp> {
-        shared.report(self.direction, HandshakeMessage::ChangeCipherSpec, 0)?;
+        shared.report(
+            self.direction,
+            HandshakeMessage::ChangeCipherSpec,
+            0,
+            Vec::new(),
+        )?;
         if shared.version == Some(Version::Tls12) {
             if !self.messages.is_empty() {
                 return Err(GiveUp("handshake message split across a key change"));
@@ -649,7 +681,8 @@ impl Stream {
             HandshakeMessage::Finished => self.state = self.after_finished(shared),
             _ => {}
         }
-        shared.report(self.direction, kind, message.body.len())
+        let length = message.body.len();
+        shared.report(self.direction, kind, length, message.body)
     }
 
     /// A TLS 1.3 server goes on reading its own records for the NewSessionTickets it sends
@@ -670,6 +703,7 @@ impl Shared {
         direction: Direction,
         message: HandshakeMessage,
         length: usize,
+        body: Vec<u8>,
     ) -> Result<(), GiveUp> {
         self.messages_seen += 1;
         if self.messages_seen > MAX_MESSAGES {
@@ -679,8 +713,20 @@ impl Shared {
             direction,
             message,
             length,
+            body,
         });
         Ok(())
+    }
+
+    /// An alert record's content: level and description (a malformed one is not reported).
+    fn alert(&mut self, direction: Direction, content: &[u8]) {
+        if let [level, description] = *content {
+            self.alerts.push(AlertEvent {
+                direction,
+                level,
+                description,
+            });
+        }
     }
 
     /// Asks the router for this connection's secrets (again only if a second ClientHello

@@ -2,7 +2,7 @@
 //! messages in order, both views mirroring each other, and one `Complete` at the end.
 
 use super::*;
-use crate::core::handshake_observer::{Direction, HandshakeEvent, HandshakeMessage};
+use crate::core::handshake_observer::{AlertEvent, Direction, HandshakeEvent, HandshakeMessage};
 use crate::core::{ClientConfig, ServerConfig};
 use std::sync::{Arc, Mutex};
 use Direction::{Received, Sent};
@@ -13,6 +13,7 @@ use HandshakeMessage::*;
 enum Step {
     Message(HandshakeEvent),
     Complete(Negotiated),
+    Alert(AlertEvent),
 }
 
 type Recording = Arc<Mutex<Vec<Step>>>;
@@ -25,6 +26,7 @@ fn record_trace(connection: &mut Connection) -> Recording {
             let step = match trace {
                 HandshakeTrace::Message(event) => Step::Message(event),
                 HandshakeTrace::Complete(negotiated) => Step::Complete(negotiated.clone()),
+                HandshakeTrace::Alert(alert) => Step::Alert(alert),
             };
             sink.lock().unwrap().push(step);
         }))
@@ -94,7 +96,7 @@ fn check(traced: &Traced, expected: &[(Direction, HandshakeMessage)]) -> Vec<Han
                 Sent => Received,
                 Received => Sent,
             },
-            ..*e
+            ..e.clone()
         })
         .collect();
     assert_eq!(
@@ -131,8 +133,9 @@ fn messages_then_complete(trace: &[Step], connection: &Connection) -> Vec<Handsh
     messages
         .iter()
         .map(|step| match step {
-            Step::Message(event) => *event,
+            Step::Message(event) => event.clone(),
             Step::Complete(_) => panic!("Complete reported twice or too early: {trace:#?}"),
+            Step::Alert(_) => panic!("an alert in a successful handshake: {trace:#?}"),
         })
         .collect()
 }
@@ -524,6 +527,38 @@ fn a_corrupted_server_flight_fails_in_rustls_and_the_trace_never_completes() {
             "byte {position}: {trace:#?}"
         );
     }
+}
+
+#[test]
+fn a_failed_handshake_traces_the_fatal_alert_on_both_sides() {
+    let (client, server) = build(
+        &client_builder(),
+        &server_builder("server.pem", "server.key"),
+    );
+    let mut c = Connection::client(&client, "not-the-server.example").unwrap();
+    let mut s = Connection::server(&server).unwrap();
+    let (client_recording, server_recording) = (record_trace(&mut c), record_trace(&mut s));
+    let (client_err, server_err) = pump(&mut c, &mut s);
+    assert!(client_err.is_some() && server_err.is_some());
+    // The certificate names another host: bad_certificate (42), fatal, under the client's
+    // handshake key, which the observers decrypt.
+    let alert = |direction| {
+        Step::Alert(AlertEvent {
+            direction,
+            level: 2,
+            description: 42,
+        })
+    };
+    let (client_trace, server_trace) = (steps(&client_recording), steps(&server_recording));
+    assert_eq!(client_trace.last(), Some(&alert(Sent)), "{client_trace:#?}");
+    assert_eq!(
+        server_trace.last(),
+        Some(&alert(Received)),
+        "{server_trace:#?}"
+    );
+    assert!(!client_trace
+        .iter()
+        .any(|step| matches!(step, Step::Complete(_))));
 }
 
 #[test]
