@@ -47,7 +47,7 @@ CXX_EXAMPLE_BINS := $(CXX_EXAMPLES:%=$(BUILD)/bin/%)
 # installs) and man (to read the installed pages).
 # OpenSSL's headers: the benchmark's OpenSSL program, whose smoke test runs under `make test`.
 TEST_TOOLS    := cc c++ g++ nm objdump readelf openssl gnutls-serv gnutls-cli python3 curl \
-		cmake pkg-config update-ca-certificates doxygen man \
+		cmake pkg-config update-ca-certificates doxygen man valgrind \
 		openssl/ssl.h
 
 .PHONY: all lib header examples openssl-root certs demo test tools docs install clean bench \

@@ -16,15 +16,17 @@
 
 mod support;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use support::{cert, deadline, root, scratch_dir, Lines};
+use support::{cert, root, scratch_dir, Lines};
 
 /// Which library a program is built against.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -200,12 +202,14 @@ impl Programs {
     }
 
     /// The program in a fixed environment: no user configuration or trust paths change what is
-    /// compared (a scenario sets them where it tests them). The ftls build runs under
-    /// `$FTLS_TEST_WRAPPER` (valgrind in CI): what it reports lands in the transcript as a
-    /// difference; the system's OpenSSL is not what is checked there.
+    /// compared (a scenario sets them where it tests them). The ftls build runs under valgrind
+    /// when `FTLS_COMPAT_VALGRIND` asks for it (CI), else under `$FTLS_TEST_WRAPPER`, whose
+    /// reports land in the transcript as a difference; the system's OpenSSL is not what is
+    /// checked there.
     fn command(&self, name: &str) -> Command {
         let path = self.path(name);
         let mut cmd = match self.build {
+            Build::Ftls if valgrind() => valgrind_command(name, &path),
             Build::Ftls => support::wrapped(&path),
             Build::System => Command::new(&path),
         };
@@ -214,6 +218,99 @@ impl Programs {
         }
         cmd
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ftls builds under valgrind
+
+/// `FTLS_COMPAT_VALGRIND=1` (set by .ci/run): every run of a program's ftls build goes through
+/// valgrind's memcheck, and a scenario fails on any error or definite leak it reports. The
+/// peers, the system builds and the Rust side of this harness run natively.
+fn valgrind() -> bool {
+    std::env::var("FTLS_COMPAT_VALGRIND").is_ok_and(|v| !v.trim().is_empty() && v.trim() != "0")
+}
+
+/// The deadline for one program run: valgrind makes the ftls builds many times slower.
+fn deadline() -> Duration {
+    if valgrind() {
+        Duration::from_secs(600)
+    } else {
+        support::deadline()
+    }
+}
+
+thread_local! {
+    /// Where the valgrind logs of the scenario running on this thread go (each test runs its
+    /// scenario on its own thread).
+    static VALGRIND_LOGS: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
+}
+
+/// `valgrind ... PROGRAM`, logging to a file of its own in the running scenario's directory
+/// (`%p`: a forked child logs apart from its parent). With `--quiet` a clean run leaves its log
+/// empty; valgrind's words never enter the transcript, and its exit code 99 says an error.
+fn valgrind_command(name: &str, program: &Path) -> Command {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let dir = VALGRIND_LOGS
+        .with(|logs| logs.borrow().clone())
+        .unwrap_or_else(|| panic!("{name}: an ftls build started outside a scenario"));
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let mut cmd = Command::new("valgrind");
+    cmd.args([
+        "--tool=memcheck",
+        "--quiet",
+        "--error-exitcode=99",
+        "--leak-check=full",
+        "--show-leak-kinds=definite",
+        "--errors-for-leak-kinds=definite",
+    ])
+    .arg(format!(
+        "--log-file={}",
+        dir.join(format!("{name}-{run}.%p.log")).display()
+    ))
+    .arg(program);
+    cmd
+}
+
+/// Runs `scenario`, under [`valgrind_checked`] when `FTLS_COMPAT_VALGRIND` asks for it.
+fn with_valgrind_logs(pattern: &str, scenario: impl FnOnce() -> Transcript) -> Transcript {
+    if valgrind() {
+        valgrind_checked(pattern, scenario)
+    } else {
+        scenario()
+    }
+}
+
+/// Runs `scenario` with the valgrind logs of the programs it starts ([`valgrind_command`]) in a
+/// directory of their own, then fails on any log that is not empty (an error or a definite
+/// leak), naming the program.
+fn valgrind_checked(pattern: &str, scenario: impl FnOnce() -> Transcript) -> Transcript {
+    let dir = scratch_dir(&format!("compat-valgrind-{pattern}"));
+    VALGRIND_LOGS.with(|logs| *logs.borrow_mut() = Some(dir.clone()));
+    let transcript = scenario();
+    VALGRIND_LOGS.with(|logs| *logs.borrow_mut() = None);
+    let mut logs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the valgrind log directory")
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    assert!(
+        !logs.is_empty(),
+        "{pattern}: no ftls build ran under valgrind"
+    );
+    logs.sort();
+    let reports: Vec<String> = logs
+        .iter()
+        .filter_map(|log| {
+            let text = std::fs::read_to_string(log).expect("a valgrind log");
+            (!text.trim().is_empty()).then(|| format!("--- {}\n{text}", log.display()))
+        })
+        .collect();
+    assert!(
+        reports.is_empty(),
+        "{pattern}: valgrind found errors in the ftls build:\n{}\ntranscript:\n{}",
+        reports.join("\n"),
+        transcript.lines.join("\n")
+    );
+    transcript
 }
 
 /// What a user sees of one scenario run, line by line, each line tagged with who printed it.
@@ -352,7 +449,10 @@ fn differential_known(
             reference.lines.splice(at..at + block.len(), replacement);
         }
     }
-    let ours = scenario(&Programs { build });
+    let ours = match build {
+        Build::Ftls => with_valgrind_logs(pattern, || scenario(&Programs { build })),
+        Build::System => scenario(&Programs { build }),
+    };
     if reference.lines != ours.lines {
         panic!(
             "{pattern}: the {} build differs from the system OpenSSL build \
@@ -486,8 +586,12 @@ impl Drop for Peer {
 fn tls_server(connections: usize, cert_name: &str, key_name: &str, extra: &[&str]) -> Peer {
     let mut cmd = support::tls_server_command();
     cmd.args(["--cert", &cert(cert_name), "--key", &cert(key_name)])
-        .args(["--port", "0", "--max-conns", &connections.to_string()])
-        .args(extra);
+        .args(["--port", "0", "--max-conns", &connections.to_string()]);
+    if valgrind() {
+        // A client under valgrind may need longer than the default 10 s for its handshake.
+        cmd.args(["--handshake-timeout", "120"]);
+    }
+    cmd.args(extra);
     Peer::start("tls-server", cmd)
 }
 
@@ -1592,6 +1696,62 @@ fn config_errors() {
             t
         },
     );
+}
+
+/// The valgrind check itself: a program that loses a block fails its scenario with valgrind's
+/// report; one that frees what it allocates passes.
+#[test]
+fn valgrind_check_fails_on_a_definite_leak() {
+    let dir = scratch_dir("compat-valgrind-check");
+    let build = |name: &str, body: &str| {
+        let source = dir.join(format!("{name}.c"));
+        let text = format!(
+            "#include <stdlib.h>\n#include <string.h>\n\nstatic void *block;\n\n\
+             int main(void)\n{{\n    block = malloc(64);\n    memset(block, 1, 64);\n{body}\
+             \n    return 0;\n}}\n"
+        );
+        std::fs::write(&source, text).expect("write a C program");
+        let program = dir.join(name);
+        support::run_tool(
+            Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()))
+                .args(["-g", "-O0"])
+                .arg(&source)
+                .arg("-o")
+                .arg(&program),
+            "cc",
+        );
+        program
+    };
+    let run_checked = |name: &str, program: &Path| {
+        valgrind_checked(name, || {
+            let mut t = Transcript::default();
+            run(&mut t, name, valgrind_command(name, program));
+            t
+        })
+    };
+
+    let frees = build("frees", "    free(block);");
+    let clean = run_checked("frees", &frees);
+    assert_eq!(clean.lines, ["frees: exit 0"]);
+
+    let loses = build("loses", "    block = NULL;");
+    let Err(failed) = std::panic::catch_unwind(|| run_checked("loses", &loses)) else {
+        panic!("a definite leak did not fail the scenario");
+    };
+    let message = failed
+        .downcast_ref::<String>()
+        .expect("a formatted message");
+    for expected in [
+        "loses: valgrind found errors in the ftls build",
+        "64 bytes in 1 blocks are definitely lost",
+        "loses.c:",
+        "loses: exit 99",
+    ] {
+        assert!(
+            message.contains(expected),
+            "{expected:?} missing in:\n{message}"
+        );
+    }
 }
 
 #[test]

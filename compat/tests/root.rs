@@ -65,7 +65,9 @@ fn every_exported_function_is_called_by_a_test_program() {
             if source.extension().is_none_or(|ext| ext != "c") {
                 continue;
             }
-            let object = out_dir.join(source.file_name().expect("a file")).with_extension("o");
+            let object = out_dir
+                .join(source.file_name().expect("a file"))
+                .with_extension("o");
             run_tool(
                 Command::new("cc")
                     .args(["-c", "-std=c99", "-D_POSIX_C_SOURCE=200809L", "-w"])

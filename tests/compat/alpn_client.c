@@ -56,12 +56,12 @@ int main(int argc, char **argv)
     SSL_set_tlsext_host_name(ssl, "localhost");
     if (SSL_set_alpn_protos(ssl, protos, protos_len) != 0) {
         printf("SSL_set_alpn_protos failed\n");
-        return 2;
+        goto fail;
     }
     if (SSL_connect(ssl) != 1) {
         printf("handshake failed\n");
         ERR_print_errors_fp(stderr);
-        return 2;
+        goto fail;
     }
     SSL_get0_alpn_selected(ssl, &selected, &selected_len);
     if (selected_len == 0)
@@ -74,4 +74,10 @@ int main(int argc, char **argv)
     close(fd);
     SSL_CTX_free(ctx);
     return 0;
+
+fail:
+    SSL_free(ssl);
+    close(fd);
+    SSL_CTX_free(ctx);
+    return 2;
 }

@@ -58,12 +58,12 @@ int main(int argc, char **argv)
     if (SSL_connect(ssl) != 1) {
         printf("handshake failed: %s\n", X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
         ERR_print_errors_fp(stderr);
-        return 2;
+        goto fail;
     }
     printf("connected: %s %s\n", SSL_get_version(ssl), SSL_get_cipher(ssl));
     if (!SSL_write_ex(ssl, HTTP_REQUEST, strlen(HTTP_REQUEST), &n) || n != strlen(HTTP_REQUEST)) {
         ERR_print_errors_fp(stderr);
-        return 2;
+        goto fail;
     }
     while ((ok = SSL_read_ex(ssl, buf, sizeof(buf), &n)) == 1)
         fwrite(buf, 1, n, stdout);
@@ -72,4 +72,9 @@ int main(int argc, char **argv)
     SSL_free(ssl); /* frees the socket BIO, which closes the socket */
     SSL_CTX_free(ctx);
     return 0;
+
+fail:
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    return 2;
 }

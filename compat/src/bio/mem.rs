@@ -41,11 +41,17 @@ impl MemBio {
         &self.data[self.read_at..]
     }
 
+    /// Forgets what is buffered and gives the buffer back: an idle connection's BIOs hold no
+    /// memory (a drained BIO between records would otherwise keep a record's worth each).
+    fn drain_all(&mut self) {
+        self.data = Vec::new();
+        self.read_at = 0;
+    }
+
     fn consume(&mut self, n: usize) {
         self.read_at += n;
         if self.read_at == self.data.len() {
-            self.data.clear();
-            self.read_at = 0;
+            self.drain_all();
         } else if self.read_at >= COMPACT_AFTER && !self.read_only {
             self.data.drain(..self.read_at);
             self.read_at = 0;
@@ -116,8 +122,7 @@ impl BioImpl for MemBio {
                 if self.read_only {
                     self.read_at = 0;
                 } else {
-                    self.data.clear();
-                    self.read_at = 0;
+                    self.drain_all();
                 }
                 1
             }
@@ -187,4 +192,44 @@ pub extern "C" fn BIO_new_mem_buf(buf: *const c_void, len: c_int) -> *mut BIO {
         }
         b
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bio::{BIO_free, BIO_new};
+
+    fn mem() -> MemBio {
+        MemBio {
+            data: Vec::new(),
+            read_at: 0,
+            eof_return: -1,
+            read_only: false,
+        }
+    }
+
+    #[test]
+    fn a_drained_buffer_is_given_back() {
+        let b = BIO_new(BIO_s_mem());
+        // SAFETY: just made by BIO_new; freed at the end of the test.
+        let bio = unsafe { ffi::borrow(b) }.expect("a memory BIO");
+        let mut mem = mem();
+        assert_eq!(mem.write(bio, &[7; 16384]), 16384);
+        let mut buf = [0u8; 10000];
+        assert_eq!(mem.read(bio, &mut buf), 10000);
+        assert!(mem.data.capacity() >= 16384, "unread data is kept");
+        assert_eq!(mem.read(bio, &mut buf), 6384);
+        assert_eq!(mem.data.capacity(), 0, "read to the end: no buffer held");
+        assert_eq!(mem.read(bio, &mut buf), -1, "empty: retry");
+
+        assert_eq!(mem.write(bio, b"line\nrest"), 9);
+        assert_eq!(mem.gets(bio, &mut buf), 5);
+        assert_eq!(mem.gets(bio, &mut buf), 4);
+        assert_eq!(mem.data.capacity(), 0, "gets to the end: no buffer held");
+
+        assert_eq!(mem.write(bio, &[1; 4096]), 4096);
+        assert_eq!(mem.ctrl(bio, BIO_CTRL_RESET, 0, std::ptr::null_mut()), 1);
+        assert_eq!(mem.data.capacity(), 0, "reset: no buffer held");
+        assert_eq!(BIO_free(b), 1);
+    }
 }

@@ -35,6 +35,14 @@ struct Direction {
     read_request: usize,
 }
 
+impl Direction {
+    /// Drops what is buffered and gives the buffer back: an idle pair holds no memory (a
+    /// drained buffer would otherwise keep its largest size until the pair is freed).
+    fn release(&mut self) {
+        self.data = VecDeque::new();
+    }
+}
+
 /// A joined pair: `directions[i]` is what side i writes.
 struct Pair {
     directions: [Direction; 2],
@@ -89,6 +97,9 @@ impl BioImpl for PairEnd {
             let n = buf.len().min(incoming.data.len());
             for (slot, byte) in buf.iter_mut().zip(incoming.data.drain(..n)) {
                 *slot = byte;
+            }
+            if incoming.data.is_empty() {
+                incoming.release();
             }
             n as c_int
         });
@@ -248,7 +259,7 @@ impl BioImpl for PairEnd {
                 .unwrap_or(1),
             BIO_CTRL_RESET => self
                 .with_pair(|pair, side| {
-                    pair.directions[side].data.clear();
+                    pair.directions[side].release();
                     1
                 })
                 .unwrap_or(0),
@@ -336,4 +347,48 @@ pub extern "C" fn BIO_ctrl_get_read_request(bio: *mut BIO) -> usize {
 #[no_mangle]
 pub extern "C" fn BIO_ctrl_reset_read_request(bio: *mut BIO) -> c_int {
     super::BIO_ctrl(bio, BIO_C_RESET_READ_REQUEST, 0, std::ptr::null_mut()) as c_int
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bio::{BIO_free, BIO_new};
+
+    #[test]
+    fn a_drained_direction_gives_its_buffer_back() {
+        let direction = |size| Direction {
+            data: VecDeque::new(),
+            size,
+            closed: false,
+            read_request: 0,
+        };
+        let pair = Arc::new(Mutex::new(Pair {
+            directions: [direction(DEFAULT_BUFFER), direction(DEFAULT_BUFFER)],
+            broken: false,
+        }));
+        let mut writer = PairEnd {
+            buffer_size: DEFAULT_BUFFER,
+            joined: Some((Arc::clone(&pair), 0)),
+        };
+        let mut reader = PairEnd {
+            buffer_size: DEFAULT_BUFFER,
+            joined: Some((Arc::clone(&pair), 1)),
+        };
+        let b = BIO_new(BIO_s_bio());
+        // SAFETY: just made by BIO_new; freed at the end of the test.
+        let bio = unsafe { ffi::borrow(b) }.expect("a pair BIO");
+        let capacity = |pair: &Arc<Mutex<Pair>>| lock(pair).directions[0].data.capacity();
+
+        assert_eq!(writer.write(bio, &[7; 16384]), 16384);
+        let mut buf = [0u8; 10000];
+        assert_eq!(reader.read(bio, &mut buf), 10000);
+        assert!(capacity(&pair) >= 6384, "unread data is kept");
+        assert_eq!(reader.read(bio, &mut buf), 6384);
+        assert_eq!(capacity(&pair), 0, "read to the end: no buffer held");
+
+        assert_eq!(writer.write(bio, &[1; 4096]), 4096);
+        assert_eq!(writer.ctrl(bio, BIO_CTRL_RESET, 0, std::ptr::null_mut()), 1);
+        assert_eq!(capacity(&pair), 0, "reset: no buffer held");
+        assert_eq!(BIO_free(b), 1);
+    }
 }

@@ -37,13 +37,16 @@ struct State {
     server: Option<bool>,
     conn: Option<Connection>,
     /// A server with a servername or ALPN selection callback reads the ClientHello first:
-    /// the callbacks choose the context and protocol the connection is then made with.
-    hello: Option<HelloReader>,
+    /// the callbacks choose the context and protocol the connection is then made with. Boxed:
+    /// the reader is large (over 1 KiB) and most connections never have one.
+    hello: Option<Box<HelloReader>>,
     /// The name the ClientHello asked for, once read (SSL_get_servername in the callback).
     hello_name: Option<String>,
     rbio: Option<Owned<BIO>>,
     wbio: Option<Owned<BIO>>,
-    settings: CtxSettings,
+    /// The context's settings when the connection was made (or switched to another context),
+    /// shared with it until the connection changes one of its own (SSL_set_options...).
+    settings: Arc<CtxSettings>,
     sni: Option<String>,
     alpn: Option<Vec<Vec<u8>>>,
     shutdown: c_int,
@@ -376,7 +379,7 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             );
             return std::ptr::null_mut();
         };
-        let settings = ctx.settings();
+        let settings = ctx.shared_settings();
         let server = match ctx.method.role {
             Role::Client => Some(false),
             Role::Server => Some(true),
@@ -458,7 +461,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
     st.info = Tracker::for_settings(&st.settings, server);
     let ctx = ssl.ctx();
     if server && ctx.has_hello_callbacks() {
-        st.hello = Some(HelloReader::new());
+        st.hello = Some(Box::new(HelloReader::new()));
         return Ok(());
     }
     let made = if server {
@@ -597,7 +600,7 @@ fn accept_hello(ssl: &SSL, function: &'static str) -> Result<(), Stop> {
     }
     // The servername callback may have switched the context.
     let ctx = ssl.ctx();
-    let settings = ctx.settings();
+    let settings = ctx.shared_settings();
     let offered = hello.alpn();
     let mut alpn = None;
     if let (Some((callback, arg)), false) = (settings.alpn_select, offered.is_empty()) {
@@ -1822,7 +1825,7 @@ pub extern "C" fn SSL_set_info_callback(s: *mut SSL, cb: Option<ctx::InfoCallbac
             return;
         };
         if let Some(mut st) = ssl.state("SSL_set_info_callback") {
-            st.settings.info_callback = cb;
+            Arc::make_mut(&mut st.settings).info_callback = cb;
         }
     })
 }
@@ -1834,7 +1837,7 @@ pub extern "C" fn SSL_set_msg_callback(s: *mut SSL, cb: Option<ctx::MsgCallback>
             return;
         };
         if let Some(mut st) = ssl.state("SSL_set_msg_callback") {
-            st.settings.msg_callback = cb;
+            Arc::make_mut(&mut st.settings).msg_callback = cb;
         }
     })
 }
@@ -1845,9 +1848,6 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
     guard(F, 0, || {
         let Some(ssl) = ssl(F, s) else { return 0 };
         let Some(mut st) = ssl.state(F) else { return 0 };
-        if let Some(result) = ctx::common_ctrl(F, &mut st.settings, cmd, larg, parg) {
-            return result;
-        }
         match cmd {
             SSL_CTRL_GET_PEER_TMP_KEY => {
                 let Some(group) = st.conn.as_ref().and_then(Connection::key_exchange_group) else {
@@ -1881,6 +1881,12 @@ pub extern "C" fn SSL_ctrl(s: *mut SSL, cmd: c_int, larg: c_long, parg: *mut c_v
                 }
             }
             _ => {
+                // A command the context has too: on this connection's own copy of the settings
+                // (the connection's own commands above leave them shared).
+                let settings = Arc::make_mut(&mut st.settings);
+                if let Some(result) = ctx::common_ctrl(F, settings, cmd, larg, parg) {
+                    return result;
+                }
                 err::raise(
                     ERR_LIB_SSL,
                     SSL_R_INVALID_COMMAND,
@@ -1899,7 +1905,7 @@ pub extern "C" fn SSL_set_options(s: *mut SSL, op: u64) -> u64 {
         ssl("SSL_set_options", s)
             .and_then(|ssl| ssl.state("SSL_set_options"))
             .map_or(0, |mut st| {
-                st.settings.options |= op;
+                Arc::make_mut(&mut st.settings).options |= op;
                 st.settings.options
             })
     })
@@ -1911,7 +1917,7 @@ pub extern "C" fn SSL_clear_options(s: *mut SSL, op: u64) -> u64 {
         ssl("SSL_clear_options", s)
             .and_then(|ssl| ssl.state("SSL_clear_options"))
             .map_or(0, |mut st| {
-                st.settings.options &= !op;
+                Arc::make_mut(&mut st.settings).options &= !op;
                 st.settings.options
             })
     })
@@ -2264,4 +2270,71 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
             .store(verify::X509_V_OK as i64, Ordering::Relaxed);
         1
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssl::ctx::{SSL_CTX_free, SSL_CTX_get_options, SSL_CTX_new, SSL_CTX_set_options};
+    use crate::ssl::method::TLS_method;
+
+    /// Whether a connection still shares its settings with its context (no copy of its own).
+    fn shares_settings(s: *mut SSL) -> bool {
+        // SAFETY: an SSL made by the test and not yet freed.
+        let ssl = unsafe { ffi::borrow(s) }.expect("an SSL");
+        let st = ssl.state("test").expect("not busy");
+        Arc::ptr_eq(&st.settings, &ssl.ctx().shared_settings())
+    }
+
+    #[test]
+    fn connections_share_their_contexts_settings_until_they_change_one() {
+        let ctx = SSL_CTX_new(TLS_method());
+        let (a, b) = (SSL_new(ctx), SSL_new(ctx));
+        assert!(shares_settings(a) && shares_settings(b), "made: shared");
+
+        // The connection's own commands leave the settings shared.
+        assert_eq!(
+            SSL_ctrl(
+                a,
+                SSL_CTRL_SET_TLSEXT_HOSTNAME,
+                0,
+                c"example.test".as_ptr().cast_mut().cast()
+            ),
+            1
+        );
+        assert!(shares_settings(a), "SNI is the connection's own");
+
+        // A change is the connection's alone.
+        let before = SSL_CTX_get_options(ctx);
+        assert_eq!(
+            SSL_set_options(a, SSL_OP_NO_TICKET),
+            before | SSL_OP_NO_TICKET
+        );
+        assert!(!shares_settings(a) && shares_settings(b));
+        assert_eq!(SSL_get_options(b), before);
+        assert_eq!(SSL_CTX_get_options(ctx), before);
+        let mode = SSL_ctrl(
+            b,
+            SSL_CTRL_MODE,
+            SSL_MODE_ENABLE_PARTIAL_WRITE,
+            std::ptr::null_mut(),
+        );
+        assert_ne!(mode & SSL_MODE_ENABLE_PARTIAL_WRITE, 0);
+        assert!(
+            !shares_settings(b),
+            "a context command on the connection: its own copy"
+        );
+
+        // A change of the context reaches the connections made after it, not those before.
+        SSL_CTX_set_options(ctx, SSL_OP_NO_TLSv1_2);
+        let c = SSL_new(ctx);
+        assert!(shares_settings(c));
+        assert_ne!(SSL_get_options(c) & SSL_OP_NO_TLSv1_2, 0);
+        assert_eq!(SSL_get_options(a) & SSL_OP_NO_TLSv1_2, 0);
+        assert_eq!(SSL_get_options(b) & SSL_OP_NO_TLSv1_2, 0);
+        for s in [a, b, c] {
+            SSL_free(s);
+        }
+        SSL_CTX_free(ctx);
+    }
 }

@@ -131,7 +131,9 @@ struct Built {
 
 pub struct SSL_CTX {
     pub method: &'static SSL_METHOD,
-    settings: Mutex<CtxSettings>,
+    /// Shared with the connections made from this state (each copies them only when it
+    /// changes one of its own); a change here makes a new copy for the context.
+    settings: Mutex<Arc<CtxSettings>>,
     generation: AtomicU64,
     pub store: Arc<X509_STORE>,
     built: Mutex<Built>,
@@ -167,7 +169,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl SSL_CTX {
     pub fn settings(&self) -> CtxSettings {
-        lock(&self.settings).clone()
+        CtxSettings::clone(&lock(&self.settings))
+    }
+
+    /// The settings as they are now, shared: what a new connection starts from.
+    pub fn shared_settings(&self) -> Arc<CtxSettings> {
+        Arc::clone(&lock(&self.settings))
     }
 
     /// CtxSettings::has_hello_callbacks of the current settings, without copying them.
@@ -177,7 +184,7 @@ impl SSL_CTX {
 
     /// Changes the settings; the next connection gets a config built from the new state.
     pub fn update<R>(&self, change: impl FnOnce(&mut CtxSettings) -> R) -> R {
-        let result = change(&mut lock(&self.settings));
+        let result = change(Arc::make_mut(&mut lock(&self.settings)));
         self.generation.fetch_add(1, Ordering::Relaxed);
         result
     }
@@ -366,7 +373,7 @@ pub extern "C" fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
         };
         ffi::into_c(SSL_CTX {
             method,
-            settings: Mutex::new(settings),
+            settings: Mutex::new(Arc::new(settings)),
             generation: AtomicU64::new(0),
             store: Arc::new(X509_STORE::default()),
             built: Mutex::new(Built::default()),
