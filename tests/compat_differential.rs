@@ -736,6 +736,49 @@ fn blocking_client() {
     );
 }
 
+/// SNI and the verified names apart, as OpenSSL keeps them: SNI goes out only when set, the
+/// certificate is checked against the SSL_set1_host / SSL_add1_host names only (none set: no
+/// check), with SSL_set_hostflags. The peer, the system build of sni_server, prints the name
+/// each ClientHello carried.
+#[test]
+fn blocking_client_names() {
+    let cases: &[&[&str]] = &[
+        &["wrong.test", "localhost"],
+        &["localhost", "wrong.test"],
+        &["-", "localhost"],
+        &["-", "-"],
+        &["alt.test", "-"],
+        &["alt.test", "wrong.test,x.wild.test"],
+        &["alt.test", "x.wild.test", "no-wildcards"],
+    ];
+    differential(
+        "blocking_client_names",
+        &[
+            "servername callback: wrong.test",
+            "servername callback: (none)",
+            "switched to the alt.test site",
+            "certificate verification failed: 62 (hostname mismatch)",
+            "connected with TLSv1.3, TLS_AES_256_GCM_SHA384; verify result 0 (ok)",
+        ],
+        |programs| {
+            let mut t = Transcript::default();
+            let peer = program("sni_server", Build::System).unwrap_or_else(|e| panic!("{e}"));
+            let mut cmd = Command::new(peer);
+            cmd.args([&cert("server.pem"), &cert("server.key"), "alt.test"])
+                .args([&cert("alt-server.pem"), &cert("alt-server.key")])
+                .arg(cases.len().to_string());
+            let server = Peer::start("sni_server", cmd);
+            for args in cases {
+                t.note(format!("== SNI and names {args:?}"));
+                let client = client_cmd(programs, "blocking_client", server.port, args);
+                run(&mut t, "blocking_client", client);
+            }
+            server.finish(&mut t, false);
+            t
+        },
+    );
+}
+
 /// A 2003-style iterative server: tls-client over TLS 1.3 and 1.2, s_client; then a key that
 /// does not match its certificate.
 #[test]

@@ -444,9 +444,12 @@ int SSL_get_verify_depth(const SSL *s);
 /* X509_V_OK or the X509_V_ERR_* the verification of the peer found. */
 long SSL_get_verify_result(const SSL *ssl);
 void SSL_set_verify_result(SSL *ssl, long v);
-/* The name the peer's certificate must carry (NULL clears). 1, or 0 (error queued). */
+/* The name the peer's certificate must carry (NULL or "" clears); the SNI name
+ * (SSL_set_tlsext_host_name) is not checked. 1, or 0 (error queued). */
 int SSL_set1_host(SSL *s, const char *hostname);
-/* Accepted; ftls' matching rules (no partial wildcards) apply whatever the flags. */
+/* One more name the certificate may carry instead (NULL or "" adds none). 1, or 0. */
+int SSL_add1_host(SSL *s, const char *hostname);
+/* The X509_CHECK_FLAG_* values the names are checked with, as X509_check_host. */
 void SSL_set_hostflags(SSL *s, unsigned int flags);
 
 /*
