@@ -91,6 +91,8 @@ pub struct SSL {
     verify_result: AtomicI64,
     /// The CA names of the server's CertificateRequest (a client's SSL_get_client_CA_list).
     peer_ca_names: Mutex<ctx::CaList>,
+    /// The client kept a TLS 1.2 session during the handshake under way.
+    tls12_session_kept: std::sync::atomic::AtomicBool,
     pub ex_data: ExData,
 }
 
@@ -407,6 +409,7 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             verify: Mutex::new(verify),
             verify_result: AtomicI64::new(verify::X509_V_OK as i64),
             peer_ca_names: Mutex::new(ctx::CaList(std::ptr::null_mut())),
+            tls12_session_kept: Default::default(),
             ex_data: ExData::default(),
         })
     })
@@ -529,6 +532,7 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
     };
     match result {
         Ok(()) => {
+            announce_new_tls12_session(ssl, function);
             if let Some(info) = info {
                 let side = if server {
                     SSL_ST_ACCEPT
@@ -563,6 +567,25 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
             mark_failed(ssl);
             -1
         }
+    }
+}
+
+/// Notes that the client's store kept a TLS 1.2 session (see [`announce_new_tls12_session`]).
+pub(super) fn tls12_session_kept(ssl: &SSL) {
+    ssl.tls12_session_kept.store(true, Ordering::Relaxed);
+}
+
+/// A completed client handshake that kept a TLS 1.2 session and did not resume one made a new
+/// session: the new-session callback hears of it, as in OpenSSL.
+fn announce_new_tls12_session(ssl: &SSL, function: &'static str) {
+    if !ssl.tls12_session_kept.swap(false, Ordering::Relaxed) {
+        return;
+    }
+    let resumed = ssl
+        .state(function)
+        .is_some_and(|st| st.conn.as_ref().is_some_and(Connection::is_resumed));
+    if !resumed {
+        super::session::announce_tls12_session(ssl);
     }
 }
 
