@@ -2274,6 +2274,7 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         st.write_in_flight = None;
         st.peer = None;
         *lock(&ssl.peer_ca_names) = ctx::CaList(std::ptr::null_mut());
+        ssl.tls12_session_kept.store(false, Ordering::Relaxed);
         ssl.verify_result
             .store(verify::X509_V_OK as i64, Ordering::Relaxed);
         1
