@@ -840,6 +840,49 @@ fn blocking_client() {
     );
 }
 
+/// SNI and the verified names apart, as OpenSSL keeps them: SNI goes out only when set, the
+/// certificate is checked against the SSL_set1_host / SSL_add1_host names only (none set: no
+/// check), with SSL_set_hostflags. The peer, the system build of sni_server, prints the name
+/// each ClientHello carried.
+#[test]
+fn blocking_client_names() {
+    let cases: &[&[&str]] = &[
+        &["wrong.test", "localhost"],
+        &["localhost", "wrong.test"],
+        &["-", "localhost"],
+        &["-", "-"],
+        &["alt.test", "-"],
+        &["alt.test", "wrong.test,x.wild.test"],
+        &["alt.test", "x.wild.test", "no-wildcards"],
+    ];
+    differential(
+        "blocking_client_names",
+        &[
+            "servername callback: wrong.test",
+            "servername callback: (none)",
+            "switched to the alt.test site",
+            "certificate verification failed: 62 (hostname mismatch)",
+            "connected with TLSv1.3, TLS_AES_256_GCM_SHA384; verify result 0 (ok)",
+        ],
+        |programs| {
+            let mut t = Transcript::default();
+            let peer = program("sni_server", Build::System).unwrap_or_else(|e| panic!("{e}"));
+            let mut cmd = Command::new(peer);
+            cmd.args([&cert("server.pem"), &cert("server.key"), "alt.test"])
+                .args([&cert("alt-server.pem"), &cert("alt-server.key")])
+                .arg(cases.len().to_string());
+            let server = Peer::start("sni_server", cmd);
+            for args in cases {
+                t.note(format!("== SNI and names {args:?}"));
+                let client = client_cmd(programs, "blocking_client", server.port, args);
+                run(&mut t, "blocking_client", client);
+            }
+            server.finish(&mut t, false);
+            t
+        },
+    );
+}
+
 /// A 2003-style iterative server: tls-client over TLS 1.3 and 1.2, s_client; then a key that
 /// does not match its certificate.
 #[test]
@@ -1294,7 +1337,7 @@ fn sni_server() {
 }
 
 /// Client sessions: get1_session / set_session / session_reused, then i2d to a file and d2i
-/// in a second run.
+/// in a second run; the new-session callback's sessions (TLS 1.3 tickets, a TLS 1.2 session).
 #[test]
 fn session_client() {
     // rustls keeps a client's sessions as values it never encodes (docs/openssl-compat.md,
@@ -1308,6 +1351,10 @@ fn session_client() {
             "saved session: complete",
             "restored session: all bytes read",
             "connection 3: TLSv1.3, reused",
+            "new-session callback installed: yes",
+            "new session callback: TLSv1.3, resumable: yes, id of 32 bytes, same SSL_CTX: yes",
+            "new session callback: TLSv1.2, resumable: yes, id of 32 bytes, same SSL_CTX: yes",
+            "connection 2: TLSv1.2, reused",
         ],
         &[Known {
             openssl: &["[session_client out] connection 3: TLSv1.3, reused"],
@@ -1324,35 +1371,136 @@ fn session_client() {
                 run(&mut t, "session_client", client);
             }
             server.finish(&mut t, false);
+            t.note("== TLS 1.2");
+            let server = tls_server(2, "server.pem", "server.key", &[]);
+            let args = [file, "save", "tls12"];
+            let client = client_cmd(programs, "session_client", server.port, &args);
+            run(&mut t, "session_client", client);
+            server.finish(&mut t, false);
             t
         },
     );
 }
 
 /// The server session cache with a session ID context: TLS 1.3 tickets, and TLS 1.2 session
-/// IDs with tickets off.
+/// IDs and TLS 1.3 stateful tickets with tickets off; the new- and remove-session callbacks
+/// counted (SSL_CTX_free empties the cache); an external cache of the program's own (the
+/// new-session callback keeps each session, the get-session callback finds it).
 #[test]
 fn session_server() {
-    differential(
+    // OpenSSL hands each stateless TLS 1.3 ticket's session to the new-session callback (and,
+    // with a remove-session callback set, keeps it in its cache); ftls' stateless tickets never
+    // enter the cache, so the callbacks hear of none (docs/openssl-compat.md,
+    // SSL_CTX_sess_set_new_cb). A session read back with d2i_SSL_SESSION by the get-session
+    // callback does not resume: i2d_SSL_SESSION leaves the secrets out (SSL_CTX_sess_set_get_cb).
+    // A TLS 1.2 full handshake that issues a ticket still caches (and announces) a session ID
+    // in ftls (rustls allocates one); OpenSSL leaves the ID empty then and caches nothing.
+    const NONE_SO_FAR: &str =
+        "[session_server out] sessions so far: 0 new, 0 removed, 0 looked up (0 found)";
+    differential_known(
         "session_server",
         &[
             "connection 2: TLSv1.3, resumed",
             "connection 3: TLSv1.3, resumed",
             "connection 2: TLSv1.2, resumed",
+            "callbacks installed: yes",
+            "connection 3: TLSv1.3, full handshake",
+            "sessions so far: 3 new, 0 removed, 0 looked up (0 found)",
+            "after SSL_CTX_free: 3 new, 3 removed",
+            "sessions so far: 1 new, 0 removed, 2 looked up (2 found)",
+            "after SSL_CTX_free: 1 new, 0 removed",
+        ],
+        &[
+            Known {
+                openssl: &[
+                    "[session_server out] connection 1: TLSv1.2, full handshake",
+                    "[session_server out] sessions so far: 0 new, 0 removed, 0 looked up (0 found)",
+                    "[session_server out] connection 2: TLSv1.2, resumed",
+                    "[session_server out] sessions so far: 0 new, 0 removed, 0 looked up (0 found)",
+                    "[session_server out] after SSL_CTX_free: 0 new, 0 removed",
+                ],
+                ftls: &[
+                    "[session_server out] connection 1: TLSv1.2, full handshake",
+                    "[session_server out] sessions so far: 1 new, 0 removed, 0 looked up (0 found)",
+                    "[session_server out] connection 2: TLSv1.2, resumed",
+                    "[session_server out] sessions so far: 1 new, 0 removed, 0 looked up (0 found)",
+                    "[session_server out] after SSL_CTX_free: 1 new, 1 removed",
+                ],
+            },
+            Known {
+                openssl: &[
+                    "[session_server out] sessions so far: 2 new, 0 removed, 0 looked up (0 found)",
+                ],
+                ftls: &[NONE_SO_FAR],
+            },
+            Known {
+                openssl: &[
+                    "[session_server out] sessions so far: 3 new, 0 removed, 0 looked up (0 found)",
+                ],
+                ftls: &[NONE_SO_FAR],
+            },
+            Known {
+                openssl: &[
+                    "[session_server out] sessions so far: 4 new, 0 removed, 0 looked up (0 found)",
+                ],
+                ftls: &[NONE_SO_FAR],
+            },
+            Known {
+                openssl: &["[session_server out] after SSL_CTX_free: 4 new, 4 removed"],
+                ftls: &["[session_server out] after SSL_CTX_free: 0 new, 0 removed"],
+            },
+            Known {
+                openssl: &[
+                    "[tls-client err] connection 2: resumed",
+                    "session_server: exit 0",
+                ],
+                ftls: &[
+                    "[tls-client err] connection 2: full handshake",
+                    "session_server: exit 0",
+                ],
+            },
+            Known {
+                openssl: &[
+                    "[session_server out] connection 2: TLSv1.2, resumed",
+                    "[session_server out] sessions so far: 1 new, 0 removed, 1 looked up (1 found)",
+                    "[session_server out] after SSL_CTX_free: 1 new, 0 removed",
+                ],
+                ftls: &[
+                    "[session_server out] connection 2: TLSv1.2, full handshake",
+                    "[session_server out] sessions so far: 2 new, 0 removed, 1 looked up (1 found)",
+                    "[session_server out] after SSL_CTX_free: 2 new, 0 removed",
+                ],
+            },
         ],
         |programs| {
             let mut t = Transcript::default();
-            for (tickets, client_args) in [
-                ("tickets", &["--resume", "2"][..]),
-                ("no-ticket", &["--tls12", "--resume", "1"][..]),
+            // The server's arguments, the client's, and whether a TLS 1.3 client follows.
+            for (server_args, client_args, then_tls13) in [
+                (&["tickets"][..], &["--resume", "2"][..], false),
+                (&["no-ticket"][..], &["--tls12", "--resume", "1"][..], true),
+                (
+                    &["no-ticket", "external"][..],
+                    &["--tls12", "--resume", "2"][..],
+                    false,
+                ),
+                (
+                    &["no-ticket", "external-der"][..],
+                    &["--tls12", "--resume", "1"][..],
+                    false,
+                ),
+                (&["tickets"][..], &["--tls12", "--resume", "1"][..], false),
             ] {
-                t.note(format!("== {tickets}"));
+                t.note(format!("== {server_args:?} {client_args:?}"));
+                let resumptions: usize =
+                    client_args.last().and_then(|n| n.parse().ok()).unwrap_or(0);
+                let connections = (1 + resumptions + usize::from(then_tls13)).to_string();
                 let mut cmd = programs.command("session_server");
-                cmd.args([&cert("server.pem"), &cert("server.key"), "3", tickets]);
+                cmd.args([&cert("server.pem"), &cert("server.key"), &connections])
+                    .args(server_args);
                 let server = Peer::start("session_server", cmd);
                 tls_client(&mut t, server.port, client_args);
-                if tickets == "no-ticket" {
-                    tls_client(&mut t, server.port, &[]);
+                if then_tls13 {
+                    tls_client(&mut t, server.port, &["--tls13"]);
                 }
                 server.finish(&mut t, false);
             }

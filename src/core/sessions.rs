@@ -15,10 +15,13 @@
 use super::error::{Error, ResultCode::*};
 use super::provider::Sha256;
 use super::tickets::{random_key_ticketer, BoundTickets, TicketKeys};
-use rustls::client::Resumption;
+use rustls::client::{ClientSessionMemoryCache, ClientSessionStore, Resumption};
+use rustls::client::{Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::server::{
     NoServerSessionStorage, ProducesTickets, ServerSessionMemoryCache, StoresServerSessions,
 };
+use rustls::NamedGroup;
+use rustls_pki_types::ServerName;
 use std::sync::Arc;
 
 /// SHA-256 of a canonical encoding of everything that decides whether a server accepts a
@@ -93,6 +96,23 @@ fn cache_size(size: usize) -> Result<usize, Error> {
     Ok(size)
 }
 
+/// What a client was given to resume with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReceivedSession {
+    /// A TLS 1.2 session (its ID or ticket), kept when a handshake completed: also again
+    /// when the handshake resumed it.
+    Tls12,
+    /// One TLS 1.3 ticket (a server may send several, at any time after the handshake).
+    Tls13Ticket,
+}
+
+/// Told of each session a client config keeps, as it keeps it (from inside the connection
+/// call that received it).
+pub trait ObservesClientSessions: std::fmt::Debug + Send + Sync {
+    fn received(&self, session: ReceivedSession);
+}
+
 /// A client's resumption settings. Each config built gets its own in-memory store, shared by
 /// the connections made from that config and by nothing else: a session is only offered under
 /// the server verification that accepted it.
@@ -100,6 +120,7 @@ fn cache_size(size: usize) -> Result<usize, Error> {
 pub struct ClientSessions {
     cache_size: usize,
     early_data: bool,
+    observer: Option<Arc<dyn ObservesClientSessions>>,
 }
 
 impl Default for ClientSessions {
@@ -107,6 +128,7 @@ impl Default for ClientSessions {
         Self {
             cache_size: DEFAULT_SESSION_CACHE,
             early_data: false,
+            observer: None,
         }
     }
 }
@@ -124,6 +146,11 @@ impl ClientSessions {
         self.early_data = enable;
     }
 
+    /// Tells `observer` of each session the config's store keeps (none with a cache size 0).
+    pub fn set_observer(&mut self, observer: Option<Arc<dyn ObservesClientSessions>>) {
+        self.observer = observer;
+    }
+
     pub(crate) fn apply(&self, config: &mut rustls::ClientConfig) -> Result<(), Error> {
         if self.early_data && self.cache_size == 0 {
             return Err(Error::new(
@@ -131,12 +158,62 @@ impl ClientSessions {
                 "early data needs session resumption, but the session cache size is 0",
             ));
         }
-        config.resumption = match self.cache_size {
-            0 => Resumption::disabled(),
-            size => Resumption::in_memory_sessions(size),
+        config.resumption = match (self.cache_size, &self.observer) {
+            (0, _) => Resumption::disabled(),
+            (size, None) => Resumption::in_memory_sessions(size),
+            (size, Some(observer)) => Resumption::store(Arc::new(ObservedClientSessions {
+                store: ClientSessionMemoryCache::new(size),
+                observer: observer.clone(),
+            })),
         };
         config.enable_early_data = self.early_data;
         Ok(())
+    }
+}
+
+/// rustls' in-memory client store, telling an observer of each session it keeps.
+#[derive(Debug)]
+struct ObservedClientSessions {
+    store: ClientSessionMemoryCache,
+    observer: Arc<dyn ObservesClientSessions>,
+}
+
+impl ClientSessionStore for ObservedClientSessions {
+    fn set_kx_hint(&self, server_name: ServerName<'static>, group: NamedGroup) {
+        self.store.set_kx_hint(server_name, group)
+    }
+
+    fn kx_hint(&self, server_name: &ServerName<'_>) -> Option<NamedGroup> {
+        self.store.kx_hint(server_name)
+    }
+
+    fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
+        self.store.set_tls12_session(server_name, value);
+        self.observer.received(ReceivedSession::Tls12);
+    }
+
+    fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        self.store.tls12_session(server_name)
+    }
+
+    fn remove_tls12_session(&self, server_name: &ServerName<'static>) {
+        self.store.remove_tls12_session(server_name)
+    }
+
+    fn insert_tls13_ticket(
+        &self,
+        server_name: ServerName<'static>,
+        value: Tls13ClientSessionValue,
+    ) {
+        self.store.insert_tls13_ticket(server_name, value);
+        self.observer.received(ReceivedSession::Tls13Ticket);
+    }
+
+    fn take_tls13_ticket(
+        &self,
+        server_name: &ServerName<'static>,
+    ) -> Option<Tls13ClientSessionValue> {
+        self.store.take_tls13_ticket(server_name)
     }
 }
 

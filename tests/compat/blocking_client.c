@@ -1,6 +1,10 @@
 /* A blocking client in the common legacy shape: a connected socket handed over with SSL_set_fd,
  * SNI and SSL_set1_host, verification on, and on failure the verify result in words.
- * usage: blocking_client HOST PORT CAFILE SERVERNAME */
+ * SERVERNAME goes in SNI ("-": no SNI); the certificate is checked against HOSTNAMES (default
+ * SERVERNAME; a comma-separated list: the first with SSL_set1_host, the others with
+ * SSL_add1_host; "-": no name check), with X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, and
+ * X509_CHECK_FLAG_NO_WILDCARDS too when "no-wildcards" follows.
+ * usage: blocking_client HOST PORT CAFILE SERVERNAME [HOSTNAMES [no-wildcards]] */
 #include "legacy.h"
 #include <openssl/x509v3.h>
 
@@ -9,13 +13,21 @@ int main(int argc, char **argv)
     SSL_CTX *ctx;
     SSL *ssl;
     char buf[4096];
+    const char *servername, *hostnames;
+    char names[1024], *name;
+    unsigned int flags = X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
     long verify;
     int fd, ret, n;
 
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE SERVERNAME\n", argv[0]);
+    if (argc < 5 || argc > 7 || (argc == 7 && strcmp(argv[6], "no-wildcards") != 0)) {
+        fprintf(stderr, "usage: %s HOST PORT CAFILE SERVERNAME [HOSTNAMES [no-wildcards]]\n",
+                argv[0]);
         return 1;
     }
+    servername = argv[4];
+    hostnames = argc >= 6 ? argv[5] : argv[4];
+    if (argc == 7)
+        flags |= X509_CHECK_FLAG_NO_WILDCARDS;
     SSL_library_init();
     SSL_load_error_strings();
     OpenSSL_add_all_algorithms();
@@ -37,11 +49,17 @@ int main(int argc, char **argv)
         return 1;
     ssl = SSL_new(ctx);
     SSL_set_fd(ssl, fd);
-    SSL_set_tlsext_host_name(ssl, argv[4]);
-    SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    if (SSL_set1_host(ssl, argv[4]) != 1) {
-        ERR_print_errors_fp(stderr);
-        return 1;
+    if (strcmp(servername, "-") != 0)
+        SSL_set_tlsext_host_name(ssl, servername);
+    SSL_set_hostflags(ssl, flags);
+    if (strcmp(hostnames, "-") != 0) {
+        snprintf(names, sizeof(names), "%s", hostnames);
+        for (name = strtok(names, ","); name != NULL; name = strtok(NULL, ",")) {
+            if ((name == names ? SSL_set1_host(ssl, name) : SSL_add1_host(ssl, name)) != 1) {
+                ERR_print_errors_fp(stderr);
+                return 1;
+            }
+        }
     }
 
     ret = SSL_connect(ssl);

@@ -1,10 +1,25 @@
 /* Session reuse on the client, as legacy clients persist it: after an exchange it keeps the
  * session (SSL_get1_session), offers it on the next connection (SSL_set_session) and checks
  * SSL_session_reused; it also saves the session with i2d_SSL_SESSION to a file, and a later run
- * restores it with d2i_SSL_SESSION.
- * usage: session_client HOST PORT CAFILE SESSIONFILE save|restore */
+ * restores it with d2i_SSL_SESSION. With the client session cache on, a new-session callback
+ * prints each session as it becomes available (a TLS 1.3 ticket, a TLS 1.2 session); "tls12"
+ * keeps to TLS 1.2.
+ * usage: session_client HOST PORT CAFILE SESSIONFILE save|restore [tls12] */
 #include "legacy.h"
 #include <time.h>
+
+/* Does not keep the session: returns 0, so the library frees its reference. */
+static int new_session(SSL *ssl, SSL_SESSION *session)
+{
+    unsigned int id_len;
+
+    SSL_SESSION_get_id(session, &id_len);
+    printf("new session callback: %s, resumable: %s, id of %u bytes, same SSL_CTX: %s\n",
+           SSL_SESSION_get_protocol_version(session) == TLS1_3_VERSION ? "TLSv1.3" : "TLSv1.2",
+           SSL_SESSION_is_resumable(session) ? "yes" : "no", id_len,
+           SSL_get_SSL_CTX(ssl) != NULL ? "yes" : "no");
+    return 0;
+}
 
 /* One connection offering `offer` (may be NULL); returns the session to keep, NULL on failure. */
 static SSL_SESSION *exchange(SSL_CTX *ctx, const char *host, const char *port,
@@ -52,8 +67,8 @@ int main(int argc, char **argv)
     long len;
     FILE *f;
 
-    if (argc != 6) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE SESSIONFILE save|restore\n", argv[0]);
+    if (argc != 6 && !(argc == 7 && strcmp(argv[6], "tls12") == 0)) {
+        fprintf(stderr, "usage: %s HOST PORT CAFILE SESSIONFILE save|restore [tls12]\n", argv[0]);
         return 1;
     }
     SSL_library_init();
@@ -61,6 +76,12 @@ int main(int argc, char **argv)
     ctx = SSL_CTX_new(TLS_client_method());
     SSL_CTX_load_verify_locations(ctx, argv[3], NULL);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (argc == 7)
+        SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT);
+    SSL_CTX_sess_set_new_cb(ctx, new_session);
+    printf("new-session callback installed: %s\n",
+           SSL_CTX_sess_get_new_cb(ctx) == new_session ? "yes" : "no");
 
     if (strcmp(argv[5], "save") == 0) {
         session = exchange(ctx, argv[1], argv[2], NULL, 1);

@@ -444,9 +444,12 @@ int SSL_get_verify_depth(const SSL *s);
 /* X509_V_OK or the X509_V_ERR_* the verification of the peer found. */
 long SSL_get_verify_result(const SSL *ssl);
 void SSL_set_verify_result(SSL *ssl, long v);
-/* The name the peer's certificate must carry (NULL clears). 1, or 0 (error queued). */
+/* The name the peer's certificate must carry (NULL or "" clears); the SNI name
+ * (SSL_set_tlsext_host_name) is not checked. 1, or 0 (error queued). */
 int SSL_set1_host(SSL *s, const char *hostname);
-/* Accepted; ftls' matching rules (no partial wildcards) apply whatever the flags. */
+/* One more name the certificate may carry instead (NULL or "" adds none). 1, or 0. */
+int SSL_add1_host(SSL *s, const char *hostname);
+/* The X509_CHECK_FLAG_* values the names are checked with, as X509_check_host. */
 void SSL_set_hostflags(SSL *s, unsigned int flags);
 
 /*
@@ -682,12 +685,35 @@ SSL_SESSION *SSL_get1_session(SSL *ssl);
 int SSL_set_session(SSL *to, SSL_SESSION *session);
 void SSL_SESSION_free(SSL_SESSION *ses);
 int SSL_SESSION_up_ref(SSL_SESSION *ses);
-/* 32 random bytes identifying the handle (borrowed), the length in *len. */
+/* 32 bytes identifying the handle (borrowed), the length in *len: random, or for a session a
+ * server's callbacks receive, its session ID (or TLS 1.3 ticket's). */
 const unsigned char *SSL_SESSION_get_id(const SSL_SESSION *s, unsigned int *len);
 long SSL_SESSION_get_time(const SSL_SESSION *s);
 long SSL_SESSION_get_timeout(const SSL_SESSION *s);
 long SSL_SESSION_set_timeout(SSL_SESSION *s, long t);
+/* The session's version; 0 for a session a server's callbacks receive. */
 int SSL_SESSION_get_protocol_version(const SSL_SESSION *s);
+/* 1 for every session (ftls hands out sessions of completed handshakes only). */
+int SSL_SESSION_is_resumable(const SSL_SESSION *s);
+
+/*
+ * Session callbacks. new: a client with SSL_SESS_CACHE_CLIENT hears of each TLS 1.3 ticket and
+ * each new TLS 1.2 session; a server of each session its cache adds (TLS 1.2 session IDs, TLS
+ * 1.3 tickets under SSL_OP_NO_TICKET; not stateless tickets). Returning 1 keeps the reference.
+ * remove: each session that leaves the server cache (used once, expired, evicted, or at
+ * SSL_CTX_free). get: the server's lookup by session ID when the cache has none (or with
+ * SSL_SESS_CACHE_NO_INTERNAL_LOOKUP); only a session this process's server made resumes.
+ */
+void SSL_CTX_sess_set_new_cb(SSL_CTX *ctx, int (*new_session_cb)(SSL *ssl, SSL_SESSION *sess));
+int (*SSL_CTX_sess_get_new_cb(SSL_CTX *ctx))(SSL *ssl, SSL_SESSION *sess);
+void SSL_CTX_sess_set_remove_cb(SSL_CTX *ctx,
+                                void (*remove_session_cb)(SSL_CTX *ctx, SSL_SESSION *sess));
+void (*SSL_CTX_sess_get_remove_cb(SSL_CTX *ctx))(SSL_CTX *ctx, SSL_SESSION *sess);
+void SSL_CTX_sess_set_get_cb(SSL_CTX *ctx,
+                             SSL_SESSION *(*get_session_cb)(SSL *ssl, const unsigned char *data,
+                                                            int len, int *copy));
+SSL_SESSION *(*SSL_CTX_sess_get_get_cb(SSL_CTX *ctx))(SSL *ssl, const unsigned char *data,
+                                                      int len, int *copy);
 /* Serialising: i2d returns the length and, with pp, writes at *pp and advances it; d2i reads
  * what i2d wrote, advances *pp, returns a new session (also in *a), NULL (error queued) for
  * anything else. */

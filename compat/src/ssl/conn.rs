@@ -30,7 +30,11 @@ struct VerifySettings {
     mode: c_int,
     callback: Option<VerifyCallback>,
     depth: c_int,
-    host: Option<String>,
+    /// SSL_set1_host / SSL_add1_host: the certificate must match one of them (none: no name
+    /// check, as OpenSSL). The SNI name plays no part.
+    hosts: Vec<String>,
+    /// SSL_set_hostflags: X509_CHECK_FLAG_* for the name check.
+    host_flags: std::ffi::c_uint,
 }
 
 struct State {
@@ -93,6 +97,8 @@ pub struct SSL {
     verify_result: AtomicI64,
     /// The CA names of the server's CertificateRequest (a client's SSL_get_client_CA_list).
     peer_ca_names: Mutex<ctx::CaList>,
+    /// The client kept a TLS 1.2 session during the handshake under way.
+    tls12_session_kept: std::sync::atomic::AtomicBool,
     pub ex_data: ExData,
 }
 
@@ -389,7 +395,8 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             mode: settings.verify_mode,
             callback: settings.verify_callback,
             depth: settings.verify_depth,
-            host: None,
+            hosts: Vec::new(),
+            host_flags: 0,
         };
         ffi::into_c(SSL {
             ctx: Mutex::new(ctx),
@@ -418,6 +425,7 @@ pub extern "C" fn SSL_new(ctx: *mut SSL_CTX) -> *mut SSL {
             verify: Mutex::new(verify),
             verify_result: AtomicI64::new(verify::X509_V_OK as i64),
             peer_ca_names: Mutex::new(ctx::CaList(std::ptr::null_mut())),
+            tls12_session_kept: Default::default(),
             ex_data: ExData::default(),
         })
     })
@@ -468,12 +476,17 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         ctx.server_config()
             .and_then(|config| Connection::server(&config))
     } else {
-        let host = lock(&ssl.verify).host.clone();
-        let name = st.sni.clone().or(host);
+        // rustls' server name is the SNI name, or without one (SNI off) the first
+        // SSL_set1_host name, else an address: it only keys the session cache, as names are
+        // checked by verify_peer against the SSL_set1_host names.
+        let host = lock(&ssl.verify).hosts.first().cloned();
+        let host = host.filter(|h| rustls_pki_types::ServerName::try_from(h.as_str()).is_ok());
         let send_sni = st.sni.is_some();
-        // Without a name to verify, ftls still needs one: an address, which never goes in SNI
-        // and whose mismatch is not reported (OpenSSL checks names only after SSL_set1_host).
-        let name = name.unwrap_or_else(|| "0.0.0.0".to_owned());
+        let name = st
+            .sni
+            .clone()
+            .or(host)
+            .unwrap_or_else(|| "0.0.0.0".to_owned());
         ctx.client_config(send_sni, st.alpn.as_deref())
             .and_then(|config| Connection::client(&config, &name))
     };
@@ -529,7 +542,10 @@ fn do_handshake(ssl: &SSL, function: &'static str) -> c_int {
         Err(_) => vec![Note::Failed, Note::Exit(-1)],
     };
     let ret = match result {
-        Ok(()) => 1,
+        Ok(()) => {
+            announce_new_tls12_session(ssl, function);
+            1
+        }
         Err(Stop::Want) => -1,
         Err(Stop::Eof) => {
             err::raise(
@@ -569,6 +585,25 @@ fn deliver_info(ssl: &SSL, last: Vec<Note>) {
         tracker.note(note);
     }
     info::deliver(ssl, &tracker, callbacks);
+}
+
+/// Notes that the client's store kept a TLS 1.2 session (see [`announce_new_tls12_session`]).
+pub(super) fn tls12_session_kept(ssl: &SSL) {
+    ssl.tls12_session_kept.store(true, Ordering::Relaxed);
+}
+
+/// A completed client handshake that kept a TLS 1.2 session and did not resume one made a new
+/// session: the new-session callback hears of it, as in OpenSSL.
+fn announce_new_tls12_session(ssl: &SSL, function: &'static str) {
+    if !ssl.tls12_session_kept.swap(false, Ordering::Relaxed) {
+        return;
+    }
+    let resumed = ssl
+        .state(function)
+        .is_some_and(|st| st.conn.as_ref().is_some_and(Connection::is_resumed));
+    if !resumed {
+        super::session::announce_tls12_session(ssl);
+    }
 }
 
 fn busy() -> ftls::core::Error {
@@ -1609,39 +1644,65 @@ pub extern "C" fn SSL_set_verify_result(s: *mut SSL, v: c_long) {
     })
 }
 
-/// SSL_set1_host: the name the peer's certificate must carry (checked only when set, as in
-/// OpenSSL). NULL clears it. 1, or 0 for a name that is not UTF-8.
-#[no_mangle]
-pub extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
-    guard("SSL_set1_host", 0, || {
-        let Some(ssl) = ssl("SSL_set1_host", s) else {
-            return 0;
-        };
-        if hostname.is_null() {
-            lock(&ssl.verify).host = None;
-            return 1;
-        }
+/// The names SSL_set1_host (`replace`) and SSL_add1_host give: NULL or "" adds nothing (with
+/// set1, clears the list), as OpenSSL. 1, or 0 for a name that is not UTF-8.
+fn set_host(function: &'static str, s: *mut SSL, hostname: *const c_char, replace: bool) -> c_int {
+    let Some(ssl) = ssl(function, s) else {
+        return 0;
+    };
+    let name = if hostname.is_null() {
+        ""
+    } else {
         // SAFETY: C passes a NUL-terminated string.
         match unsafe { ffi::str_arg(hostname) } {
-            Some(name) => {
-                lock(&ssl.verify).host = Some(name.to_owned());
-                1
-            }
+            Some(name) => name,
             None => {
                 err::raise(
                     ERR_LIB_SSL,
                     ERR_R_PASSED_INVALID_ARGUMENT,
-                    "SSL_set1_host",
+                    function,
                     "the host name is not UTF-8",
                 );
-                0
+                return 0;
             }
         }
+    };
+    let mut settings = lock(&ssl.verify);
+    if replace {
+        settings.hosts.clear();
+    }
+    if !name.is_empty() {
+        settings.hosts.push(name.to_owned());
+    }
+    1
+}
+
+/// SSL_set1_host: the name the peer's certificate must carry (checked only when set, as in
+/// OpenSSL; the SNI name is not checked). NULL clears it.
+#[no_mangle]
+pub extern "C" fn SSL_set1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
+    guard("SSL_set1_host", 0, || {
+        set_host("SSL_set1_host", s, hostname, true)
     })
 }
 
+/// SSL_add1_host: one more name the peer's certificate may carry instead.
 #[no_mangle]
-pub extern "C" fn SSL_set_hostflags(_s: *mut SSL, _flags: std::ffi::c_uint) {}
+pub extern "C" fn SSL_add1_host(s: *mut SSL, hostname: *const c_char) -> c_int {
+    guard("SSL_add1_host", 0, || {
+        set_host("SSL_add1_host", s, hostname, false)
+    })
+}
+
+/// The X509_CHECK_FLAG_* the SSL_set1_host names are checked with (X509_check_host's).
+#[no_mangle]
+pub extern "C" fn SSL_set_hostflags(s: *mut SSL, flags: std::ffi::c_uint) {
+    guard("SSL_set_hostflags", (), || {
+        if let Some(ssl) = ssl("SSL_set_hostflags", s) {
+            lock(&ssl.verify).host_flags = flags;
+        }
+    })
+}
 
 #[no_mangle]
 pub extern "C" fn SSL_get_version(s: *const SSL) -> *const c_char {
@@ -1932,8 +1993,10 @@ pub extern "C" fn SSL_get_options(s: *const SSL) -> u64 {
     })
 }
 
-/// The X509_V_ERR_* result of the standard verification, and the depth it applies to.
-fn openssl_result(request: &CheckRequest<'_>, host_checked: bool) -> (c_int, c_int) {
+/// The X509_V_ERR_* result of the standard verification of the chain, and the depth it applies
+/// to. The standard check of rustls' server name does not count: names are the SSL_set1_host
+/// ones, checked by [`host_mismatch`].
+fn openssl_result(request: &CheckRequest<'_>) -> (c_int, c_int) {
     let Err(error) = request.standard_result else {
         return (verify::X509_V_OK, 0);
     };
@@ -1975,8 +2038,7 @@ fn openssl_result(request: &CheckRequest<'_>, host_checked: bool) -> (c_int, c_i
             verify::X509_V_ERR_CERT_NOT_YET_VALID,
             find(&|nb, _| nb > now),
         ),
-        FTLS_ERR_CERT_NAME_MISMATCH if !host_checked => (verify::X509_V_OK, 0),
-        FTLS_ERR_CERT_NAME_MISMATCH => (verify::X509_V_ERR_HOSTNAME_MISMATCH, 0),
+        FTLS_ERR_CERT_NAME_MISMATCH => (verify::X509_V_OK, 0),
         FTLS_ERR_CERT_REVOKED => (verify::X509_V_ERR_CERT_REVOKED, 0),
         FTLS_ERR_CERT_BAD_USAGE => (verify::X509_V_ERR_INVALID_PURPOSE, 0),
         _ => {
@@ -2000,8 +2062,7 @@ fn openssl_result(request: &CheckRequest<'_>, host_checked: bool) -> (c_int, c_i
 /// callback) is a failure.
 pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), ftls::core::Error> {
     let settings = lock(&ssl.verify).clone();
-    let host_checked = settings.host.is_some();
-    let (mut result, error_depth) = openssl_result(request, host_checked);
+    let (mut result, error_depth) = openssl_result(request);
     // OpenSSL's chain ends with the trust anchor, which the peer usually does not send. Only
     // the depth limit and the verify callback look at that chain: without them, finding the
     // anchor (parsing certificates) is skipped.
@@ -2026,6 +2087,30 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     if depth_checked && chain.len() as c_int > settings.depth + 2 {
         result = verify::X509_V_ERR_CERT_CHAIN_TOO_LONG;
     }
+    // OpenSSL's order: building the chain and its extensions, the host name, revocation, then
+    // each certificate's validity and signature from the top down.
+    let in_walk = matches!(
+        result,
+        verify::X509_V_ERR_CERT_HAS_EXPIRED
+            | verify::X509_V_ERR_CERT_NOT_YET_VALID
+            | verify::X509_V_ERR_CERT_SIGNATURE_FAILURE
+    );
+    let mut before_walk = Vec::new();
+    if result != verify::X509_V_OK && !in_walk {
+        before_walk.push((result, error_depth));
+    }
+    if host_mismatch(&settings, request.chain) {
+        let at = before_walk
+            .iter()
+            .position(|&(code, _)| code == verify::X509_V_ERR_CERT_REVOKED)
+            .unwrap_or(before_walk.len());
+        before_walk.insert(at, (verify::X509_V_ERR_HOSTNAME_MISMATCH, 0));
+    }
+    let walk_error = in_walk.then_some((result, error_depth));
+    result = before_walk
+        .first()
+        .or(walk_error.as_ref())
+        .map_or(verify::X509_V_OK, |&(code, _)| code);
     let mut refused = result != verify::X509_V_OK;
     if let Some(callback) = settings.callback {
         let store_ctx = X509_STORE_CTX {
@@ -2049,22 +2134,19 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
         // revocation, purpose) are reported first; validity and signatures while each
         // certificate is checked, from the top down, each followed by the call that signals
         // the certificate done (the error, if not reset, stays).
-        let in_walk = matches!(
-            result,
-            verify::X509_V_ERR_CERT_HAS_EXPIRED
-                | verify::X509_V_ERR_CERT_NOT_YET_VALID
-                | verify::X509_V_ERR_CERT_SIGNATURE_FAILURE
-        );
         let mut ok = true;
-        if result != verify::X509_V_OK && !in_walk {
-            store_ctx.error.set(result);
-            ok = call(error_depth, 0);
+        for &(code, depth) in &before_walk {
+            if !ok {
+                break;
+            }
+            store_ctx.error.set(code);
+            ok = call(depth, 0);
         }
         let top = chain.len().saturating_sub(1) as c_int;
         let mut depth = top;
         while ok && depth >= 0 {
-            if in_walk && depth == error_depth {
-                store_ctx.error.set(result);
+            if let Some((code, _)) = walk_error.filter(|&(_, at)| at == depth) {
+                store_ctx.error.set(code);
                 ok = call(depth, 0);
             }
             ok = ok && call(depth, 1);
@@ -2079,7 +2161,16 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     ssl.verify_result.store(result as i64, Ordering::Relaxed);
     if refused && settings.mode & SSL_VERIFY_PEER != 0 {
         return Err(match request.standard_result {
-            Err(error) if result != verify::X509_V_OK => error.clone(),
+            _ if result == verify::X509_V_ERR_HOSTNAME_MISMATCH => ftls::core::Error::new(
+                FTLS_ERR_CERT_NAME_MISMATCH,
+                "certificate verify failed: the certificate matches none of the names set \
+                 with SSL_set1_host",
+            ),
+            Err(error)
+                if result != verify::X509_V_OK && error.code() != FTLS_ERR_CERT_NAME_MISMATCH =>
+            {
+                error.clone()
+            }
             _ => ftls::core::Error::new(
                 FTLS_ERR_CERT_REJECTED,
                 format!(
@@ -2090,6 +2181,26 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
         });
     }
     Ok(())
+}
+
+/// Whether the peer's certificate matches none of the SSL_set1_host / SSL_add1_host names
+/// (false when none is set: OpenSSL checks no name then).
+fn host_mismatch(
+    settings: &VerifySettings,
+    chain: &[rustls_pki_types::CertificateDer<'_>],
+) -> bool {
+    if settings.hosts.is_empty() {
+        return false;
+    }
+    let Some(leaf) = chain
+        .first()
+        .and_then(|der| crate::x509::X509::from_der(der).ok())
+    else {
+        return true;
+    };
+    !settings.hosts.iter().any(|host| {
+        crate::x509::ext::matching_host(&leaf, host.as_bytes(), settings.host_flags).is_some()
+    })
 }
 
 /// The peer's certificate with a new reference (the caller frees it with X509_free); NULL
@@ -2266,6 +2377,7 @@ pub extern "C" fn SSL_clear(s: *mut SSL) -> c_int {
         st.peer = None;
         st.info = None;
         *lock(&ssl.peer_ca_names) = ctx::CaList(std::ptr::null_mut());
+        ssl.tls12_session_kept.store(false, Ordering::Relaxed);
         ssl.verify_result
             .store(verify::X509_V_OK as i64, Ordering::Relaxed);
         1

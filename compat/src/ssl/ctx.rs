@@ -139,6 +139,15 @@ pub struct SSL_CTX {
     built: Mutex<Built>,
     pub ex_data: ExData,
     client_ca: Mutex<CaList>,
+    /// The session callbacks, and the server's cache when they are set.
+    pub sessions: Arc<super::session::SessionCache>,
+}
+
+impl Drop for SSL_CTX {
+    /// As OpenSSL's SSL_CTX_free: the cached sessions go to the remove-session callback.
+    fn drop(&mut self) {
+        self.sessions.flush(self);
+    }
 }
 
 /// A stack of X509_NAME owned by its holder: SSL_CTX_set_client_CA_list's list, or the CA
@@ -222,6 +231,8 @@ impl SSL_CTX {
             builder.add_identity(identity);
         }
         super::callbacks::apply_client_keylog(self, &settings, &mut builder);
+        let observer = self.sessions.client_observer(&settings);
+        builder.sessions_mut().set_observer(observer);
         let config = builder.build()?;
         if alpn.is_none() {
             lock(&self.built).client = Some((generation, send_sni, config.clone()));
@@ -271,6 +282,8 @@ impl SSL_CTX {
             .set_tickets(settings.options & SSL_OP_NO_TICKET == 0 && settings.num_tickets > 0);
         if settings.session_cache_mode & SSL_SESS_CACHE_SERVER == 0 {
             builder.sessions_mut().set_cache_size(0)?;
+        } else if let Some(store) = self.sessions.server_store(&settings) {
+            builder.sessions_mut().set_store(store);
         }
         super::callbacks::apply_server(self, &settings, &mut builder);
         let config = builder.build()?;
@@ -380,6 +393,7 @@ pub extern "C" fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
             ex_data: ExData::default(),
             // An empty list, as OpenSSL's contexts start with (SSL_CTX_get_client_CA_list).
             client_ca: Mutex::new(CaList(crate::stack::OPENSSL_sk_new_null())),
+            sessions: Default::default(),
         })
     })
 }

@@ -446,29 +446,7 @@ pub extern "C" fn X509_check_host(
         let (Some(x), Some(host)) = (x509(x), name_argument(chk, chklen)) else {
             return -2;
         };
-        let dns: Vec<String> = alt_names(x)
-            .iter()
-            .filter_map(|name| match name {
-                GeneralName::DnsName(dns) => Some(dns.to_string()),
-                _ => None,
-            })
-            .collect();
-        let mut candidates = dns.clone();
-        let check_subject = flags & X509_CHECK_FLAG_NEVER_CHECK_SUBJECT == 0
-            && (dns.is_empty() || flags & X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT != 0);
-        if check_subject {
-            candidates.extend(
-                x.subject()
-                    .entries()
-                    .iter()
-                    .filter(|e| e.nid() == obj::NID_COMMON_NAME)
-                    .filter_map(|e| to_utf8(e.value())),
-            );
-        }
-        match candidates
-            .iter()
-            .find(|c| host_matches(c.as_bytes(), host, flags))
-        {
+        match matching_host(x, host, flags) {
             Some(matched) => {
                 if !peername.is_null() {
                     let copy = malloc_c_string(matched.as_bytes());
@@ -480,6 +458,32 @@ pub extern "C" fn X509_check_host(
             None => 0,
         }
     })
+}
+
+/// The certificate's name that `host` matches under X509_check_host's rules and `flags`.
+pub fn matching_host(x: &X509, host: &[u8], flags: c_uint) -> Option<String> {
+    let dns: Vec<String> = alt_names(x)
+        .iter()
+        .filter_map(|name| match name {
+            GeneralName::DnsName(dns) => Some(dns.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut candidates = dns.clone();
+    let check_subject = flags & X509_CHECK_FLAG_NEVER_CHECK_SUBJECT == 0
+        && (dns.is_empty() || flags & X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT != 0);
+    if check_subject {
+        candidates.extend(
+            x.subject()
+                .entries()
+                .iter()
+                .filter(|e| e.nid() == obj::NID_COMMON_NAME)
+                .filter_map(|e| to_utf8(e.value())),
+        );
+    }
+    candidates
+        .into_iter()
+        .find(|c| host_matches(c.as_bytes(), host, flags))
 }
 
 fn ip_matches(x: &X509, address: &[u8]) -> bool {

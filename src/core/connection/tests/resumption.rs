@@ -181,3 +181,46 @@ fn both_sides_log_the_same_secrets() {
         assert_eq!(c, s);
     }
 }
+
+#[derive(Debug, Default)]
+struct SessionLog(Mutex<Vec<crate::core::ReceivedSession>>);
+
+impl crate::core::ObservesClientSessions for SessionLog {
+    fn received(&self, session: crate::core::ReceivedSession) {
+        self.0.lock().unwrap().push(session);
+    }
+}
+
+#[test]
+fn a_client_session_observer_is_told_of_each_session_kept() {
+    use crate::core::ReceivedSession::{Tls12, Tls13Ticket};
+    for (v, full, resumed) in [
+        (
+            versions(false, true),
+            vec![Tls13Ticket; 2],
+            vec![Tls13Ticket; 2],
+        ),
+        (versions(true, false), vec![Tls12], vec![Tls12]),
+    ] {
+        let log = Arc::new(SessionLog::default());
+        let mut client = client_builder();
+        client.negotiation_mut().set_versions(v).unwrap();
+        client.sessions_mut().set_observer(Some(log.clone()));
+        let client = client.build().unwrap();
+        let server = server_builder("server.pem", "server.key").build().unwrap();
+        assert!(!handshake(&client, &server).0.is_resumed());
+        assert_eq!(std::mem::take(&mut *log.0.lock().unwrap()), full, "{v:?}");
+        assert!(handshake(&client, &server).0.is_resumed());
+        assert_eq!(*log.0.lock().unwrap(), resumed, "{v:?}: resumed");
+
+        let mut off = client_builder();
+        off.sessions_mut().set_cache_size(0).unwrap();
+        off.sessions_mut().set_observer(Some(log.clone()));
+        handshake(&off.build().unwrap(), &server);
+        assert_eq!(
+            *log.0.lock().unwrap(),
+            resumed,
+            "{v:?}: no cache, no sessions"
+        );
+    }
+}
