@@ -124,7 +124,7 @@ static int pipe_write_vectored(void *userdata, const ftls_bytes *bufs, size_t co
     }
     to = bench_pipe_reserve(p, total);
     for (i = 0; i < count; i++) {
-        memcpy(to, bufs[i].data, bufs[i].len);
+        bench_copy(to, bufs[i].data, bufs[i].len);
         to += bufs[i].len;
     }
     p->end += total;

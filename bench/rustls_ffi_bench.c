@@ -201,7 +201,7 @@ static rustls_io_result pipe_write_vectored(void *userdata, const struct rustls_
     }
     to = bench_pipe_reserve(p, total);
     for (i = 0; i < count; i++) {
-        memcpy(to, bufs[i].iov_base, bufs[i].iov_len);
+        bench_copy(to, (const uint8_t *)bufs[i].iov_base, bufs[i].iov_len);
         to += bufs[i].iov_len;
     }
     p->end += total;
