@@ -6,4 +6,3 @@
 #[cfg(feature = "capi")]
 pub mod capi;
 pub mod core;
-pub mod heap;
