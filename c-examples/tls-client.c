@@ -516,9 +516,11 @@ static int run_stdin_mode(ftls_connection *conn, int fd) {
 
     for (;;) {
         /* 1. Hand stdin data to ftls (the first write also drives the handshake). */
+        bool write_waits_for_handshake = false;
         while (out_start < out_end) {
             r = ftls_connection_write(conn, outgoing + out_start, out_end - out_start, &n);
             if (r == FTLS_WANT_READ || r == FTLS_WANT_WRITE) {
+                write_waits_for_handshake = r == FTLS_WANT_READ;
                 break; /* poll below says when to try again */
             }
             if (r != FTLS_OK) {
@@ -556,6 +558,13 @@ static int run_stdin_mode(ftls_connection *conn, int fd) {
         if (ftls_connection_wants_write(conn) &&
             (r = ftls_connection_flush(conn)) != FTLS_OK && r != FTLS_WANT_WRITE) {
             return connection_failed(conn, "sending", r);
+        }
+
+        /* A write that waited for the handshake goes again at once when the read above
+         * completed it: the socket may not become readable again (the server waits for our
+         * data), so polling for that would wait until the server gives up. */
+        if (write_waits_for_handshake && !ftls_connection_is_handshaking(conn)) {
+            continue;
         }
 
         /* 5. Wait until the socket or stdin can move. */

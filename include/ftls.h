@@ -2027,15 +2027,17 @@ bool ftls_connection_is_handshaking(const ftls_connection *conn);
  * on blocking or non-blocking fds. ftls never closes the fd. `EINTR` is retried; `SIGPIPE` is
  * never raised (`MSG_NOSIGNAL` on sockets; on pipes it is blocked during the write).
  *
- * Non-blocking fds, as with `SSL_get_error`: after `FTLS_WANT_READ` wait until the fd is
- * readable, after `FTLS_WANT_WRITE` until it is writable, then call again (the same call or
- * any other). One rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true,
- * also wait for writability and then call `ftls_connection_flush()`, because an accepted
- * write or a queued alert may still be waiting to go out. Remember that decrypted data already
- * buffered (`ftls_connection_pending()`) does not make the fd readable. Once the connection
- * has failed, every one of these calls writes the fatal alert that tells the peer why before
- * it returns the error (as far as the fd takes it), so closing the fd after a failed call
- * does not leave the peer with a bare end of stream.
+ * Non-blocking fds, as with `SSL_get_error`: after `FTLS_WANT_READ` wait until the fd is readable,
+ * after `FTLS_WANT_WRITE` until it is writable, then call again (the same call or any other). One
+ * rule more than OpenSSL: whenever `ftls_connection_wants_write()` is true, also wait for
+ * writability and then call `ftls_connection_flush()`, because an accepted write or a queued alert
+ * may still be waiting to go out. Remember that decrypted data already buffered
+ * (`ftls_connection_pending()`) does not make the fd readable, and that a write that returned
+ * `FTLS_WANT_READ` waits for the handshake: when another call completes it (a read that took the
+ * peer's last handshake message), call the write again at once, as the peer may send nothing more
+ * until it has the data. Once the connection has failed, every one of these calls writes the fatal
+ * alert that tells the peer why before it returns the error (as far as the fd takes it), so
+ * closing the fd after a failed call does not leave the peer with a bare end of stream.
  *
  * Returns `FTLS_OK`; `FTLS_ERR_INVALID_ARGUMENT` (negative fd); `FTLS_ERR_NULL_ARGUMENT`;
  * `FTLS_ERR_PANIC`.

@@ -547,7 +547,11 @@ static void echo_loop(struct echo *e)
                 echo_failed(e, "flushing", r);
             }
         }
+        bool was_handshaking = ftls_connection_is_handshaking(e->conn);
         progress |= echo_receive(e, &events);
+        /* A read that completed the handshake is progress: a write that waited for it
+         * (FTLS_WANT_READ) goes again at once, as the socket may not become readable again. */
+        progress |= was_handshaking && !ftls_connection_is_handshaking(e->conn);
         if (e->closed || e->failed) {
             break;
         }
