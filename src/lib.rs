@@ -6,3 +6,4 @@
 #[cfg(feature = "capi")]
 pub mod capi;
 pub mod core;
+pub mod heap;
