@@ -304,6 +304,7 @@ fn bio_types_behave_as_with_openssl() {
         "connect: done 1",
         "accept: read 13 'over loopback'",
         "socket: served read 3 'raw'",
+        "read-only: reset 1 pending 23",
         "done",
     ] {
         assert!(

@@ -483,6 +483,34 @@ static void sockets(void)
     BIO_free(acceptor);
 }
 
+/* A read-only memory BIO (BIO_new_mem_buf): read to the end, then reset rewinds it to the
+ * start, however it was read; writes are refused. */
+static void read_only_memory(void)
+{
+    static const char text[] = "first line\nsecond line\n";
+    char buf[64];
+    BIO *mem = BIO_new_mem_buf(text, -1);
+    int n = BIO_read(mem, buf, sizeof buf);
+    printf("read-only: read %d: %.*s|\n", n, n > 0 ? n : 0, buf);
+    n = BIO_read(mem, buf, sizeof buf);
+    printf("read-only: at end read %d", n);
+    printf(" eof %d", (int)BIO_eof(mem));
+    printf(" pending %d\n", (int)BIO_pending(mem));
+    printf("read-only: reset %d", (int)BIO_reset(mem));
+    printf(" pending %d\n", (int)BIO_pending(mem));
+    n = BIO_gets(mem, buf, sizeof buf);
+    printf("read-only: gets %d: %.*s|\n", n, n > 0 ? n : 0, buf);
+    printf("read-only: reset after part %d", (int)BIO_reset(mem));
+    printf(" pending %d\n", (int)BIO_pending(mem));
+    n = BIO_read(mem, buf, 5);
+    printf("read-only: read 5 %d: %.*s|\n", n, n > 0 ? n : 0, buf);
+    printf("read-only: write %d\n", BIO_write(mem, "x", 1));
+    print_errors("read-only: write errors");
+    n = BIO_read(mem, buf, sizeof buf);
+    printf("read-only: rest %d: %.*s|\n", n, n > 0 ? n : 0, buf);
+    BIO_free(mem);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -497,6 +525,7 @@ int main(int argc, char **argv)
     custom();
     buffering();
     sockets();
+    read_only_memory();
     printf("done\n");
     return 0;
 }

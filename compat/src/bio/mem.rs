@@ -50,9 +50,13 @@ impl MemBio {
 
     fn consume(&mut self, n: usize) {
         self.read_at += n;
+        if self.read_only {
+            // Kept whole: `BIO_reset` rewinds a read-only BIO to its start, as OpenSSL does.
+            return;
+        }
         if self.read_at == self.data.len() {
             self.drain_all();
-        } else if self.read_at >= COMPACT_AFTER && !self.read_only {
+        } else if self.read_at >= COMPACT_AFTER {
             self.data.drain(..self.read_at);
             self.read_at = 0;
         }
