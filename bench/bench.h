@@ -103,13 +103,16 @@ static inline uint8_t *bench_pipe_reserve(bench_pipe *p, size_t n)
  * every bulk row (a cost of this harness, not of the library measured), the Rust program's
  * never. Every program's pipe copies this way (bench/rustls_bench.rs too).
  */
+#define BENCH_COPY_PIECE 2048
+
 static void *(*const volatile bench_memcpy)(void *, const void *, size_t) = memcpy;
 
 static inline void bench_copy(uint8_t *to, const uint8_t *from, size_t n)
 {
     /* Through a pointer: the compiler would inline a 2 KiB memcpy as `rep movsq`. */
-    for (; n > 2048; n -= 2048, to += 2048, from += 2048) {
-        bench_memcpy(to, from, 2048);
+    for (; n > BENCH_COPY_PIECE;
+         n -= BENCH_COPY_PIECE, to += BENCH_COPY_PIECE, from += BENCH_COPY_PIECE) {
+        bench_memcpy(to, from, BENCH_COPY_PIECE);
     }
     bench_memcpy(to, from, n);
 }

@@ -65,16 +65,18 @@ impl Read for Pipe {
 impl Pipe {
     fn push(&mut self, buf: &[u8]) {
         self.data.reserve(buf.len());
-        for piece in buf.chunks(2048) {
+        for piece in buf.chunks(COPY_PIECE) {
             self.data.extend_from_slice(piece);
         }
     }
 }
 
-/// The transport's copies, in pieces of 2 KiB, as the C programs' pipe makes them (bench.h,
+/// The transport copies in pieces of this size, as the C programs' pipe does (bench.h,
 /// `bench_copy`, says why).
+const COPY_PIECE: usize = 2048;
+
 fn copy_in_pieces(to: &mut [u8], from: &[u8]) {
-    for (to, from) in to.chunks_mut(2048).zip(from.chunks(2048)) {
+    for (to, from) in to.chunks_mut(COPY_PIECE).zip(from.chunks(COPY_PIECE)) {
         to.copy_from_slice(from);
     }
 }
