@@ -11,14 +11,20 @@
 //! window, for a few bytes per large buffer. Blocks of 4 KiB and less (an idle connection's
 //! receive buffer among them) are left as they are.
 //!
-//! The C library (the `capi` module) and the OpenSSL-compatible library each install it as
-//! their global allocator; the Rust core does not, so a Rust program using the crate without
-//! its `capi` feature keeps its own.
+//! It is installed here, once, as the global allocator of whatever links the crate with its
+//! `padded-heap` feature: the C library (the `capi` feature turns it on) and the
+//! OpenSSL-compatible library (which asks for it). Defined in one place, so that a program
+//! linking both (the fuzz targets do) has one allocator. A Rust program using the crate with
+//! neither feature keeps its own.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
 /// The global allocator of ftls' C libraries (see the module's text).
 pub struct Heap;
+
+#[cfg(feature = "padded-heap")]
+#[global_allocator]
+static HEAP: Heap = Heap;
 
 /// Blocks larger than this are padded.
 const LARGE: usize = 4096;

@@ -12,10 +12,6 @@
 // see `unsafe`); each pointer they receive goes through the helpers in `ffi`.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
-/// The library allocates from ftls' padded heap (see `ftls::heap`), as ftls' own C library does.
-#[global_allocator]
-static HEAP: ftls::heap::Heap = ftls::heap::Heap;
-
 pub mod bio;
 pub mod err;
 pub mod evp;

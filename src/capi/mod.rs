@@ -18,10 +18,6 @@
 
 #![allow(non_camel_case_types)]
 
-/// The C library allocates from the padded heap (see `crate::heap`).
-#[global_allocator]
-static HEAP: crate::heap::Heap = crate::heap::Heap;
-
 mod boundary;
 
 mod callback;
