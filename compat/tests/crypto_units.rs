@@ -358,6 +358,34 @@ fn the_smaller_libcrypto_calls_answer_as_with_openssl() {
     }
 }
 
+/// What one SSL changes for itself (verify mode, versions, options) holds for
+/// its handshake, and a context changed after SSL_new leaves the SSLs made before as they were.
+#[test]
+fn a_connections_own_settings_hold_as_with_openssl() {
+    let out = same_output("unit_ssl_own_settings", &["leaf.pem", "leaf.key", "ca.pem"]);
+    for expected in [
+        "server requires a certificate, client has none: client done, server failed, client \
+         certificate none",
+        "server requires a certificate, client has one: client done, server done, TLSv1.3 \
+         TLS_AES_256_GCM_SHA384, client certificate seen",
+        "client max TLS 1.2: client done, server done, TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384, \
+         client certificate none",
+        "server without TLS 1.3: client done, server done, TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384, \
+         client certificate none",
+        "server min TLS 1.3, client max TLS 1.2: client waiting, server failed, client \
+         certificate none",
+        "contexts changed after SSL_new: client done, server done, TLSv1.3 \
+         TLS_AES_256_GCM_SHA384, client certificate none",
+        "contexts changed before SSL_new: client waiting, server failed, client certificate none",
+        "done",
+    ] {
+        assert!(
+            out.lines().any(|line| line == expected),
+            "missing line {expected:?} in:\n{out}"
+        );
+    }
+}
+
 #[test]
 fn ssl_and_ctx_calls_answer_as_with_openssl() {
     let out = same_stdout(

@@ -472,8 +472,9 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         st.hello = Some(Box::new(HelloReader::new()));
         return Ok(());
     }
+    let own = per_connection(ssl, st);
     let made = if server {
-        ctx.server_config()
+        ctx.server_config(&own)
             .and_then(|config| Connection::server(&config))
     } else {
         // rustls' server name is the SNI name, or without one (SNI off) the first
@@ -487,7 +488,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
             .clone()
             .or(host)
             .unwrap_or_else(|| "0.0.0.0".to_owned());
-        ctx.client_config(send_sni, st.alpn.as_deref())
+        ctx.client_config(&own, send_sni, st.alpn.as_deref())
             .and_then(|config| Connection::client(&config, &name))
     };
     match made {
@@ -504,6 +505,11 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
             Err(-1)
         }
     }
+}
+
+/// What the connection holds for itself (see `ctx::PerConnection`).
+fn per_connection(ssl: &SSL, st: &State) -> ctx::PerConnection {
+    ctx::PerConnection::of(&st.settings, lock(&ssl.verify).mode)
 }
 
 /// Runs the handshake; the SSL_connect / SSL_accept / SSL_do_handshake result.
@@ -615,11 +621,11 @@ fn busy() -> ftls::core::Error {
 /// selection with the switched context's callback), and makes the connection from the chosen
 /// context's config with the selected protocol.
 fn accept_hello(ssl: &SSL, function: &'static str) -> Result<(), Stop> {
-    let hello = {
+    let (hello, own) = {
         let mut st = ssl.state(function).ok_or_else(|| Stop::Failed(busy()))?;
         let hello = read_hello(&mut st)?;
         st.hello_name = hello.server_name();
-        hello
+        (hello, per_connection(ssl, &st))
     };
     let ctx = ssl.ctx();
     let settings = ctx.settings();
@@ -676,13 +682,15 @@ fn accept_hello(ssl: &SSL, function: &'static str) -> Result<(), Stop> {
             }
         }
     }
-    let config = ctx.server_config().map_err(Stop::Failed)?;
+    // The servername callback may have changed the verify mode (as nginx does, after
+    // switching the context); the rest of the connection's own settings stay as they were.
+    let own = own.with_verify_mode(lock(&ssl.verify).mode);
+    let config = ctx.server_config(&own).map_err(Stop::Failed)?;
     let config = match alpn {
         Some(protocols) => config.with_alpn(protocols),
         None => config,
     };
     let mut st = ssl.state(function).ok_or_else(|| Stop::Failed(busy()))?;
-    st.settings = settings;
     st.hello = None;
     match hello.into_connection(&config) {
         Ok(mut conn) => {

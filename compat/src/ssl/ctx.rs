@@ -1,7 +1,10 @@
 //! SSL_CTX: the settings connections are made from. Setters change the context's state; the
 //! ftls client or server config a connection needs is built from that state when the first
 //! connection needs it, and rebuilt only after a change (a generation counter), so that every
-//! connection of a busy server shares one config.
+//! connection of a busy server shares one config. What a connection holds for itself
+//! ([`PerConnection`]: options, versions, cipher lists, groups, verify mode) goes into the
+//! config it gets: connections that changed none of it share the context's, and those that
+//! changed it alike share one of a few variants.
 
 use std::ffi::{c_char, c_int, c_long, c_uint, c_void};
 use std::path::PathBuf;
@@ -122,11 +125,91 @@ impl Default for CtxSettings {
     }
 }
 
-/// The configs built from one state of the context (see the module doc).
+/// What a connection holds for itself: copied from its context by SSL_new, changed by
+/// SSL_set_options, SSL_set_min/max_proto_version, SSL_set_cipher_list, SSL_set_ciphersuites,
+/// SSL_set1_groups_list and SSL_set_verify. OpenSSL keeps these in the SSL, so a later change
+/// to the context, or a switch to another one (SSL_set_SSL_CTX), leaves them as they are; the
+/// config a connection handshakes with is its context's with these in place.
+#[derive(Clone, PartialEq)]
+pub struct PerConnection {
+    options: u64,
+    min_version: c_int,
+    max_version: c_int,
+    pinned_version: c_int,
+    verify_mode: c_int,
+    cipher_suites: Option<Arc<[&'static str]>>,
+    tls13_suites: Option<Arc<[&'static str]>>,
+    groups: Option<Arc<[String]>>,
+}
+
+impl PerConnection {
+    /// A connection's, from its settings and its verify mode (kept apart, with its callback).
+    pub fn of(settings: &CtxSettings, verify_mode: c_int) -> Self {
+        PerConnection {
+            options: settings.options,
+            min_version: settings.min_version,
+            max_version: settings.max_version,
+            pinned_version: settings.pinned_version,
+            verify_mode,
+            cipher_suites: settings.cipher_suites.clone(),
+            tls13_suites: settings.tls13_suites.clone(),
+            groups: settings.groups.clone(),
+        }
+    }
+
+    pub fn with_verify_mode(self, verify_mode: c_int) -> Self {
+        PerConnection {
+            verify_mode,
+            ..self
+        }
+    }
+
+    /// `settings` (a context's) with this connection's own in place.
+    fn applied_to(&self, settings: &CtxSettings) -> CtxSettings {
+        CtxSettings {
+            options: self.options,
+            min_version: self.min_version,
+            max_version: self.max_version,
+            pinned_version: self.pinned_version,
+            verify_mode: self.verify_mode,
+            cipher_suites: self.cipher_suites.clone(),
+            tls13_suites: self.tls13_suites.clone(),
+            groups: self.groups.clone(),
+            ..settings.clone()
+        }
+    }
+}
+
+/// The configs built from one state of the context (see the module doc), the most recently
+/// used first.
 #[derive(Default)]
 struct Built {
-    client: Option<(u64, bool, ClientConfig)>,
-    server: Option<(u64, ServerConfig)>,
+    client: Vec<(ConfigKey, bool, ClientConfig)>,
+    server: Vec<(ConfigKey, ServerConfig)>,
+}
+
+/// What a built config was made from: the context's state and the connection's own settings.
+#[derive(PartialEq)]
+struct ConfigKey {
+    generation: u64,
+    connection: PerConnection,
+}
+
+/// The configs a context keeps: its own and a few variants for connections with settings of
+/// their own (one per kind of connection a program makes, in practice).
+const BUILT_CONFIGS: usize = 4;
+
+/// The entry `found` picks, moved to the front (the most recently used).
+fn cached<T>(list: &mut [T], found: impl Fn(&T) -> bool) -> Option<&T> {
+    let at = list.iter().position(found)?;
+    list[..=at].rotate_right(1);
+    list.first()
+}
+
+/// Keeps `entry` first, dropping the least recently used beyond [`BUILT_CONFIGS`].
+fn remember<T>(list: &mut Vec<T>, entry: T) {
+    list.insert(0, entry);
+    list.truncate(BUILT_CONFIGS);
 }
 
 pub struct SSL_CTX {
@@ -202,21 +285,29 @@ impl SSL_CTX {
         self.generation.load(Ordering::Relaxed) ^ (self.store.generation() << 32)
     }
 
-    /// The client config for this state; `send_sni`: whether the ClientHello names the server.
+    /// The client config for this state and a connection's own settings; `send_sni`: whether
+    /// the ClientHello names the server; `alpn`: the connection's own protocol list (such a
+    /// config is not kept).
     pub fn client_config(
         &self,
+        connection: &PerConnection,
         send_sni: bool,
         alpn: Option<&[Vec<u8>]>,
     ) -> Result<ClientConfig, ftls::core::Error> {
-        let generation = self.state_generation();
+        let key = ConfigKey {
+            generation: self.state_generation(),
+            connection: connection.clone(),
+        };
         if alpn.is_none() {
-            if let Some((g, sni, config)) = &lock(&self.built).client {
-                if *g == generation && *sni == send_sni {
-                    return Ok(config.clone());
-                }
+            let mut built = lock(&self.built);
+            let found = cached(&mut built.client, |(k, sni, _)| {
+                *k == key && *sni == send_sni
+            });
+            if let Some((_, _, config)) = found {
+                return Ok(config.clone());
             }
         }
-        let settings = self.settings();
+        let settings = connection.applied_to(&self.settings());
         let mut builder = ClientConfigBuilder::new();
         self.store.apply_client(&mut builder)?;
         builder.set_check(Some((
@@ -235,20 +326,27 @@ impl SSL_CTX {
         builder.sessions_mut().set_observer(observer);
         let config = builder.build()?;
         if alpn.is_none() {
-            lock(&self.built).client = Some((generation, send_sni, config.clone()));
+            remember(
+                &mut lock(&self.built).client,
+                (key, send_sni, config.clone()),
+            );
         }
         Ok(config)
     }
 
-    /// The server config for this state.
-    pub fn server_config(&self) -> Result<ServerConfig, ftls::core::Error> {
-        let generation = self.state_generation();
-        if let Some((g, config)) = &lock(&self.built).server {
-            if *g == generation {
-                return Ok(config.clone());
-            }
+    /// The server config for this state and a connection's own settings.
+    pub fn server_config(
+        &self,
+        connection: &PerConnection,
+    ) -> Result<ServerConfig, ftls::core::Error> {
+        let key = ConfigKey {
+            generation: self.state_generation(),
+            connection: connection.clone(),
+        };
+        if let Some((_, config)) = cached(&mut lock(&self.built).server, |(k, _)| *k == key) {
+            return Ok(config.clone());
         }
-        let settings = self.settings();
+        let settings = connection.applied_to(&self.settings());
         let mut builder = ServerConfigBuilder::new();
         match identity_of(&settings)? {
             Some(identity) => {
@@ -287,7 +385,7 @@ impl SSL_CTX {
         }
         super::callbacks::apply_server(self, &settings, &mut builder);
         let config = builder.build()?;
-        lock(&self.built).server = Some((generation, config.clone()));
+        remember(&mut lock(&self.built).server, (key, config.clone()));
         Ok(config)
     }
 }

@@ -1,0 +1,147 @@
+/*
+ * A connection's own settings against its context's: what SSL_set_verify, SSL_set_options
+ * and SSL_set_min/max_proto_version change on one SSL holds for its handshake, and a change
+ * to the context after SSL_new does not reach an SSL made before it (OpenSSL copies these
+ * settings at SSL_new). Client and server in one
+ * process over memory BIOs. Built unchanged against the system OpenSSL and against ftls' root;
+ * the two stdouts must be identical.
+ *
+ *   unit_ssl_own_settings CERT.pem KEY.pem CA.pem
+ */
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static SSL_CTX *server_ctx, *client_ctx, *client_with_cert_ctx;
+
+static void die(const char *what)
+{
+    printf("FAILED: %s\n", what);
+    exit(1);
+}
+
+static SSL *client_of(SSL_CTX *ctx)
+{
+    SSL *client = SSL_new(ctx);
+    if (client == NULL)
+        die("SSL_new client");
+    SSL_set1_host(client, "localhost");
+    SSL_set_tlsext_host_name(client, "localhost");
+    return client;
+}
+
+/* Joins the two over memory BIOs and runs the handshake until both are done or one fails;
+ * prints how each side ended, the version and suite, and what the server saw of the client. */
+static void handshake(const char *label, SSL *client, SSL *server)
+{
+    BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
+    int rounds, cdone = 0, sdone = 0, cfailed = 0, sfailed = 0, r;
+    X509 *peer;
+    BIO_up_ref(c2s);
+    BIO_up_ref(s2c);
+    SSL_set_bio(client, s2c, c2s);
+    SSL_set_bio(server, c2s, s2c);
+    SSL_set_connect_state(client);
+    SSL_set_accept_state(server);
+    for (rounds = 0; rounds < 20 && !(cdone && sdone) && !cfailed && !sfailed; rounds++) {
+        if (!cdone) {
+            r = SSL_do_handshake(client);
+            cdone = r == 1;
+            cfailed = r <= 0 && SSL_get_error(client, r) != SSL_ERROR_WANT_READ;
+        }
+        if (!sdone && !cfailed) {
+            r = SSL_do_handshake(server);
+            sdone = r == 1;
+            sfailed = r <= 0 && SSL_get_error(server, r) != SSL_ERROR_WANT_READ;
+        }
+    }
+    ERR_clear_error();
+    peer = SSL_get1_peer_certificate(server);
+    printf("%s: client %s, server %s", label, cfailed ? "failed" : cdone ? "done" : "waiting",
+           sfailed ? "failed" : sdone ? "done" : "waiting");
+    if (cdone && sdone)
+        printf(", %s %s", SSL_get_version(client),
+               SSL_CIPHER_get_name(SSL_get_current_cipher(client)));
+    printf(", client certificate %s\n", peer != NULL ? "seen" : "none");
+    X509_free(peer);
+    SSL_free(client);
+    SSL_free(server);
+}
+
+int main(int argc, char **argv)
+{
+    SSL *client, *server;
+    if (argc != 4)
+        die("usage: unit_ssl_own_settings CERT.pem KEY.pem CA.pem");
+    server_ctx = SSL_CTX_new(TLS_server_method());
+    client_ctx = SSL_CTX_new(TLS_client_method());
+    client_with_cert_ctx = SSL_CTX_new(TLS_client_method());
+    if (server_ctx == NULL || client_ctx == NULL || client_with_cert_ctx == NULL)
+        die("SSL_CTX_new");
+    if (SSL_CTX_use_certificate_chain_file(server_ctx, argv[1]) != 1 ||
+        SSL_CTX_use_PrivateKey_file(server_ctx, argv[2], SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_load_verify_locations(server_ctx, argv[3], NULL) != 1)
+        die("server context");
+    if (SSL_CTX_load_verify_locations(client_ctx, argv[3], NULL) != 1 ||
+        SSL_CTX_load_verify_locations(client_with_cert_ctx, argv[3], NULL) != 1 ||
+        SSL_CTX_use_certificate_chain_file(client_with_cert_ctx, argv[1]) != 1 ||
+        SSL_CTX_use_PrivateKey_file(client_with_cert_ctx, argv[2], SSL_FILETYPE_PEM) != 1)
+        die("client contexts");
+    SSL_CTX_set_verify(client_ctx, SSL_VERIFY_PEER, NULL);
+    SSL_CTX_set_verify(client_with_cert_ctx, SSL_VERIFY_PEER, NULL);
+
+    handshake("defaults", client_of(client_ctx), SSL_new(server_ctx));
+
+    /* A server that asks for client certificates on one connection only. */
+    server = SSL_new(server_ctx);
+    SSL_set_verify(server, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    printf("server verify mode: ssl %d ctx %d\n", SSL_get_verify_mode(server),
+           SSL_CTX_get_verify_mode(server_ctx));
+    handshake("server requires a certificate, client has none", client_of(client_ctx), server);
+    server = SSL_new(server_ctx);
+    SSL_set_verify(server, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    handshake("server requires a certificate, client has one", client_of(client_with_cert_ctx),
+              server);
+    server = SSL_new(server_ctx);
+    SSL_set_verify(server, SSL_VERIFY_PEER, NULL);
+    handshake("server asks for a certificate", client_of(client_ctx), server);
+    handshake("the next connection of that server", client_of(client_with_cert_ctx),
+              SSL_new(server_ctx));
+
+    /* Protocol versions and options on one side. */
+    client = client_of(client_ctx);
+    SSL_set_max_proto_version(client, TLS1_2_VERSION);
+    printf("client max version: ssl 0x%x ctx 0x%x\n", (unsigned)SSL_get_max_proto_version(client),
+           (unsigned)SSL_CTX_get_max_proto_version(client_ctx));
+    handshake("client max TLS 1.2", client, SSL_new(server_ctx));
+    client = client_of(client_ctx);
+    SSL_set_options(client, SSL_OP_NO_TLSv1_3);
+    handshake("client without TLS 1.3", client, SSL_new(server_ctx));
+    server = SSL_new(server_ctx);
+    SSL_set_options(server, SSL_OP_NO_TLSv1_3);
+    handshake("server without TLS 1.3", client_of(client_ctx), server);
+    server = SSL_new(server_ctx);
+    SSL_set_min_proto_version(server, TLS1_3_VERSION);
+    client = client_of(client_ctx);
+    SSL_set_max_proto_version(client, TLS1_2_VERSION);
+    handshake("server min TLS 1.3, client max TLS 1.2", client, server);
+
+    /* A change to the context after SSL_new: the SSLs made before keep what they copied. */
+    client = client_of(client_ctx);
+    server = SSL_new(server_ctx);
+    SSL_CTX_set_max_proto_version(client_ctx, TLS1_2_VERSION);
+    SSL_CTX_set_verify(server_ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    handshake("contexts changed after SSL_new", client, server);
+    handshake("contexts changed before SSL_new", client_of(client_ctx), SSL_new(server_ctx));
+
+    SSL_CTX_free(server_ctx);
+    SSL_CTX_free(client_ctx);
+    SSL_CTX_free(client_with_cert_ctx);
+    printf("done\n");
+    return 0;
+}
