@@ -358,7 +358,7 @@ fn the_smaller_libcrypto_calls_answer_as_with_openssl() {
     }
 }
 
-/// What one SSL changes for itself (verify mode, versions, options) holds for
+/// What one SSL changes for itself (verify mode, versions, options, cipher lists) holds for
 /// its handshake, and a context changed after SSL_new leaves the SSLs made before as they were.
 #[test]
 fn a_connections_own_settings_hold_as_with_openssl() {
@@ -374,6 +374,11 @@ fn a_connections_own_settings_hold_as_with_openssl() {
          client certificate none",
         "server min TLS 1.3, client max TLS 1.2: client waiting, server failed, client \
          certificate none",
+        "client suite ChaCha20: client done, server done, TLSv1.3 TLS_CHACHA20_POLY1305_SHA256, \
+         client certificate none",
+        "client TLS 1.2 suite AES-128: client done, server done, TLSv1.2 \
+         ECDHE-RSA-AES128-GCM-SHA256, client certificate none",
+        "set_cipher_list nothing known: error lib=20 reason=185",
         "contexts changed after SSL_new: client done, server done, TLSv1.3 \
          TLS_AES_256_GCM_SHA384, client certificate none",
         "contexts changed before SSL_new: client waiting, server failed, client certificate none",

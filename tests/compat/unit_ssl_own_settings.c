@@ -1,8 +1,8 @@
 /*
- * A connection's own settings against its context's: what SSL_set_verify, SSL_set_options
- * and SSL_set_min/max_proto_version change on one SSL holds for its handshake, and a change
- * to the context after SSL_new does not reach an SSL made before it (OpenSSL copies these
- * settings at SSL_new). Client and server in one
+ * A connection's own settings against its context's: what SSL_set_verify, SSL_set_options,
+ * SSL_set_min/max_proto_version, SSL_set_cipher_list and SSL_set_ciphersuites change on one
+ * SSL holds for its handshake, and a change to the context after SSL_new does not reach an
+ * SSL made before it (OpenSSL copies these settings at SSL_new). Client and server in one
  * process over memory BIOs. Built unchanged against the system OpenSSL and against ftls' root;
  * the two stdouts must be identical.
  *
@@ -23,6 +23,14 @@ static void die(const char *what)
 {
     printf("FAILED: %s\n", what);
     exit(1);
+}
+
+/* The first error queued since the last call (library and reason), then an empty queue. */
+static void print_first_error(const char *label)
+{
+    unsigned long e = ERR_peek_error();
+    printf("%s: error lib=%d reason=%d\n", label, ERR_GET_LIB(e), ERR_GET_REASON(e));
+    ERR_clear_error();
 }
 
 static SSL *client_of(SSL_CTX *ctx)
@@ -130,6 +138,26 @@ int main(int argc, char **argv)
     client = client_of(client_ctx);
     SSL_set_max_proto_version(client, TLS1_2_VERSION);
     handshake("server min TLS 1.3, client max TLS 1.2", client, server);
+
+    /* Cipher suites on one connection. */
+    client = client_of(client_ctx);
+    printf("set_ciphersuites: %d\n", SSL_set_ciphersuites(client, "TLS_CHACHA20_POLY1305_SHA256"));
+    handshake("client suite ChaCha20", client, SSL_new(server_ctx));
+    client = client_of(client_ctx);
+    printf("set_cipher_list: %d\n",
+           SSL_set_cipher_list(client, "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256"));
+    printf("set_cipher_list: list [3] %s [4] %s [5] %s\n",
+           SSL_get_cipher_list(client, 3) ? SSL_get_cipher_list(client, 3) : "NULL",
+           SSL_get_cipher_list(client, 4) ? SSL_get_cipher_list(client, 4) : "NULL",
+           SSL_get_cipher_list(client, 5) ? SSL_get_cipher_list(client, 5) : "NULL");
+    SSL_set_max_proto_version(client, TLS1_2_VERSION);
+    handshake("client TLS 1.2 suite AES-128", client, SSL_new(server_ctx));
+    client = client_of(client_ctx);
+    printf("set_cipher_list nothing known: %d\n", SSL_set_cipher_list(client, "NO-SUCH-SUITE"));
+    print_first_error("set_cipher_list nothing known");
+    printf("set_ciphersuites unknown: %d\n", SSL_set_ciphersuites(client, "TLS_NO_SUCH_SUITE"));
+    print_first_error("set_ciphersuites unknown");
+    handshake("after refused lists", client, SSL_new(server_ctx));
 
     /* A change to the context after SSL_new: the SSLs made before keep what they copied. */
     client = client_of(client_ctx);

@@ -456,10 +456,13 @@ void SSL_set_hostflags(SSL *s, unsigned int flags);
  * Cipher suites. set_cipher_list takes an OpenSSL cipher string for TLS 1.2 ("HIGH:!aNULL",
  * "ECDHE+AESGCM", "DEFAULT"...), mapped onto the suites ftls has; one that selects none fails
  * (SSL_R_NO_CIPHER_MATCH). set_ciphersuites takes TLS 1.3 suite names, ':'-separated.
- * 1, or 0 with the reason queued.
+ * 1, or 0 with the reason queued. The SSL_ forms set one connection's lists (before its
+ * handshake); its context keeps its own.
  */
 int SSL_CTX_set_cipher_list(SSL_CTX *ctx, const char *str);
 int SSL_CTX_set_ciphersuites(SSL_CTX *ctx, const char *str);
+int SSL_set_cipher_list(SSL *s, const char *str);
+int SSL_set_ciphersuites(SSL *s, const char *str);
 
 /* A cipher suite's OpenSSL name ("ECDHE-RSA-AES128-GCM-SHA256"), IANA name, secret bits
  * (also in *alg_bits when not NULL), and version ("TLSv1.2"/"TLSv1.3"). Static strings;

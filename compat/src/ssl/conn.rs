@@ -1774,6 +1774,45 @@ pub extern "C" fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char 
     })
 }
 
+/// SSL_set_cipher_list: this connection's TLS 1.2 suites, from an OpenSSL cipher string as
+/// SSL_CTX_set_cipher_list takes (the context keeps its own). 1, or 0 when the string selects
+/// no suite ftls has.
+#[no_mangle]
+pub extern "C" fn SSL_set_cipher_list(s: *mut SSL, list: *const c_char) -> c_int {
+    const F: &str = "SSL_set_cipher_list";
+    guard(F, 0, || {
+        let Some(mut st) = ssl(F, s).and_then(|ssl| ssl.state(F)) else {
+            return 0;
+        };
+        match super::cipher::tls12_from_list(F, list) {
+            Some(suites) => {
+                Arc::make_mut(&mut st.settings).cipher_suites = Some(suites.into());
+                1
+            }
+            None => 0,
+        }
+    })
+}
+
+/// SSL_set_ciphersuites: this connection's TLS 1.3 suites, as SSL_CTX_set_ciphersuites takes
+/// them (the context keeps its own). 1, or 0 for a name ftls does not have.
+#[no_mangle]
+pub extern "C" fn SSL_set_ciphersuites(s: *mut SSL, list: *const c_char) -> c_int {
+    const F: &str = "SSL_set_ciphersuites";
+    guard(F, 0, || {
+        let Some(mut st) = ssl(F, s).and_then(|ssl| ssl.state(F)) else {
+            return 0;
+        };
+        match super::cipher::tls13_from_list(F, list) {
+            Some(suites) => {
+                Arc::make_mut(&mut st.settings).tls13_suites = Some(suites.into());
+                1
+            }
+            None => 0,
+        }
+    })
+}
+
 #[no_mangle]
 pub extern "C" fn SSL_session_reused(s: *const SSL) -> c_int {
     guard("SSL_session_reused", 0, || {
