@@ -18,6 +18,15 @@ impl Pki {
             .unwrap_or_else(|e| panic!("the test PKI has no {name}: {e}"))
     }
 
+    /// The path of one of the files the test PKI makes, for loaders that take a file name.
+    pub(crate) fn path(&self, name: &str) -> String {
+        self.dir
+            .join(name)
+            .to_str()
+            .expect("a UTF-8 path")
+            .to_owned()
+    }
+
     /// A new trust holding the CA certificates of the file `ca` (e.g. "ca.pem"); the caller
     /// frees it.
     pub(crate) fn trust(&self, ca: &str) -> *mut ftls_trust {

@@ -253,6 +253,125 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 ],
             ),
         ],
+        "openssl_decoders" => {
+            let key = pki.file("server.key");
+            vec![
+                named(
+                    "certificate-der-with-names",
+                    [&[0][..], &pki.file("server.der"), b"\x09localhost\x03::1"].concat(),
+                ),
+                named(
+                    "certificates-pem",
+                    prefixed(&[1, 0], &pki.file("server.pem")),
+                ),
+                named(
+                    "san-all-pem-aux",
+                    prefixed(&[1, 1], &pki.file("san-all.pem")),
+                ),
+                named("key-pem", prefixed(&[2, 0, 0, 1], &key)),
+                named(
+                    "key-encrypted",
+                    prefixed(
+                        &[2, 1, 4, b'f', b'u', b'z', b'z', 1],
+                        &encrypted(&key, &["-v2", "aes-256-cbc"]),
+                    ),
+                ),
+                // The password callback claims 80 bytes more than it wrote.
+                named(
+                    "key-encrypted-overstated-password",
+                    prefixed(
+                        &[2, 1, 4, b'f', b'u', b'z', b'z', 3],
+                        &encrypted(&key, &["-v2", "aes-256-cbc"]),
+                    ),
+                ),
+                named(
+                    "session",
+                    prefixed(&[3], &crate::openssl::serialised_session()),
+                ),
+                named(
+                    "configuration-strings",
+                    [
+                        &[4][..],
+                        &counted(b"HIGH:!aNULL:!MD5:@STRENGTH"),
+                        &counted(b"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"),
+                        &counted(b"X25519:P-256:X25519MLKEM768"),
+                        &counted(b"ECDSA+SHA256:RSA-PSS+SHA256"),
+                        &counted(b"rsa_pss_rsae_sha256:ed25519"),
+                        &counted(b"\x02h2\x08http/1.1"),
+                        &counted(b"localhost"),
+                        &counted(b"www.example.com"),
+                        &counted(b"\x08http/1.1"),
+                        &counted(b"2.5.4.3"),
+                    ]
+                    .concat(),
+                ),
+                named(
+                    "alpn-lists",
+                    [
+                        &[5][..],
+                        &counted(b"\x02h2\x08http/1.1"),
+                        &counted(b"\x08http/1.1\x02h2"),
+                    ]
+                    .concat(),
+                ),
+                named(
+                    "alpn-empty-client-list",
+                    [&[5][..], &counted(b"\x02h2"), &[0]].concat(),
+                ),
+            ]
+        }
+        // Options (1 server, 2 TLS 1.2 at most, 4 info and message callbacks, 8 verify
+        // callback), then pieces of the peer's bytes, each followed by a call (0: handshake,
+        // 2: read, 3: peek, 4: write, 5: shutdown).
+        "openssl_connection" => vec![
+            named(
+                "server13-callbacks",
+                [
+                    &[1 | 4][..],
+                    &piece(&hello13, 0),
+                    &piece(&[], 0x42),
+                    &piece(&[], 5),
+                ]
+                .concat(),
+            ),
+            named(
+                "server12",
+                [&[1 | 2][..], &piece(&hello12, 0), &piece(&[], 0x43)].concat(),
+            ),
+            named(
+                "client13-callbacks-verify",
+                [
+                    &[4 | 8][..],
+                    &piece(&[], 0),
+                    &piece(&answer13, 0),
+                    &piece(&[], 0x44),
+                ]
+                .concat(),
+            ),
+            named(
+                "client12-callbacks",
+                [
+                    &[2 | 4][..],
+                    &piece(&[], 0),
+                    &piece(&answer12, 0),
+                    &piece(&[], 5),
+                ]
+                .concat(),
+            ),
+        ],
         _ => Vec::new(),
     }
+}
+
+/// A byte string as `Input::bytes` reads it: its length (up to 255), then the bytes.
+fn counted(bytes: &[u8]) -> Vec<u8> {
+    let len = u8::try_from(bytes.len()).expect("a short string");
+    prefixed(&[len], bytes)
+}
+
+/// One step of the OpenSSL connection harness: the peer's bytes, two bytes of length first,
+/// then the call to make.
+fn piece(bytes: &[u8], call: u8) -> Vec<u8> {
+    let len = u16::try_from(bytes.len()).expect("a flight under 64 KiB");
+    [&len.to_be_bytes()[..], bytes, &[call]].concat()
 }

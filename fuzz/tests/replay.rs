@@ -61,6 +61,16 @@ fn c_api_calls() {
 }
 
 #[test]
+fn openssl_decoders() {
+    replay("openssl_decoders");
+}
+
+#[test]
+fn openssl_connection() {
+    replay("openssl_connection");
+}
+
+#[test]
 fn every_target_is_replayed() {
     let names: Vec<&str> = ftls_fuzz::TARGETS.iter().map(|(name, _)| *name).collect();
     assert_eq!(
@@ -71,7 +81,9 @@ fn every_target_is_replayed() {
             "key_and_certificate_loaders",
             "certificate_inspection",
             "handshake_observer",
-            "c_api_calls"
+            "c_api_calls",
+            "openssl_decoders",
+            "openssl_connection"
         ]
     );
 }
