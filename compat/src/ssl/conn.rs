@@ -1779,33 +1779,44 @@ pub extern "C" fn SSL_get_cipher_list(s: *const SSL, n: c_int) -> *const c_char 
 /// no suite ftls has.
 #[no_mangle]
 pub extern "C" fn SSL_set_cipher_list(s: *mut SSL, list: *const c_char) -> c_int {
-    const F: &str = "SSL_set_cipher_list";
-    guard(F, 0, || {
-        let Some(mut st) = ssl(F, s).and_then(|ssl| ssl.state(F)) else {
-            return 0;
-        };
-        match super::cipher::tls12_from_list(F, list) {
-            Some(suites) => {
-                Arc::make_mut(&mut st.settings).cipher_suites = Some(suites.into());
-                1
-            }
-            None => 0,
-        }
-    })
+    set_suites(
+        "SSL_set_cipher_list",
+        s,
+        list,
+        super::cipher::tls12_from_list,
+        |settings| &mut settings.cipher_suites,
+    )
 }
 
 /// SSL_set_ciphersuites: this connection's TLS 1.3 suites, as SSL_CTX_set_ciphersuites takes
 /// them (the context keeps its own). 1, or 0 for a name ftls does not have.
 #[no_mangle]
 pub extern "C" fn SSL_set_ciphersuites(s: *mut SSL, list: *const c_char) -> c_int {
-    const F: &str = "SSL_set_ciphersuites";
-    guard(F, 0, || {
-        let Some(mut st) = ssl(F, s).and_then(|ssl| ssl.state(F)) else {
+    set_suites(
+        "SSL_set_ciphersuites",
+        s,
+        list,
+        super::cipher::tls13_from_list,
+        |settings| &mut settings.tls13_suites,
+    )
+}
+
+/// A connection's suite list: `parse` reads it (queueing why it refuses one), `field` is the
+/// connection's setting it replaces.
+fn set_suites(
+    function: &'static str,
+    s: *mut SSL,
+    list: *const c_char,
+    parse: fn(&'static str, *const c_char) -> Option<Vec<&'static str>>,
+    field: fn(&mut CtxSettings) -> &mut Option<Arc<[&'static str]>>,
+) -> c_int {
+    guard(function, 0, || {
+        let Some(mut st) = ssl(function, s).and_then(|ssl| ssl.state(function)) else {
             return 0;
         };
-        match super::cipher::tls13_from_list(F, list) {
+        match parse(function, list) {
             Some(suites) => {
-                Arc::make_mut(&mut st.settings).tls13_suites = Some(suites.into());
+                *field(Arc::make_mut(&mut st.settings)) = Some(suites.into());
                 1
             }
             None => 0,
