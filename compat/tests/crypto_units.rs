@@ -382,6 +382,10 @@ fn a_connections_own_settings_hold_as_with_openssl() {
         "contexts changed after SSL_new: client done, server done, TLSv1.3 \
          TLS_AES_256_GCM_SHA384, client certificate none",
         "contexts changed before SSL_new: client waiting, server failed, client certificate none",
+        "servername callback, verify set before: client done, server failed, client certificate \
+         none",
+        "verify set by the servername callback, client has none: client done, server failed, \
+         client certificate none",
         "done",
     ] {
         assert!(

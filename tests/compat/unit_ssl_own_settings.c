@@ -1,10 +1,11 @@
 /*
  * A connection's own settings against its context's: what SSL_set_verify, SSL_set_options,
  * SSL_set_min/max_proto_version, SSL_set_cipher_list and SSL_set_ciphersuites change on one
- * SSL holds for its handshake, and a change to the context after SSL_new does not reach an
- * SSL made before it (OpenSSL copies these settings at SSL_new). Client and server in one
- * process over memory BIOs. Built unchanged against the system OpenSSL and against ftls' root;
- * the two stdouts must be identical.
+ * SSL holds for its handshake (also on a server whose servername callback switches contexts),
+ * and a change to the context after SSL_new does not reach an SSL made before it (OpenSSL
+ * copies these settings at SSL_new). Client and server in one process over memory BIOs.
+ * Built unchanged against the system OpenSSL and against ftls' root; the two stdouts must be
+ * identical.
  *
  *   unit_ssl_own_settings CERT.pem KEY.pem CA.pem
  */
@@ -17,7 +18,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static SSL_CTX *server_ctx, *client_ctx, *client_with_cert_ctx;
+static SSL_CTX *server_ctx, *client_ctx, *client_with_cert_ctx, *site_ctx;
+
+/* A servername callback as nginx's: switches to the site's context, then sets the verify mode
+ * on the connection (SSL_set_SSL_CTX does not copy it). */
+static int switch_site(SSL *ssl, int *alert, void *arg)
+{
+    (void)alert;
+    (void)arg;
+    SSL_set_SSL_CTX(ssl, site_ctx);
+    SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    return SSL_TLSEXT_ERR_OK;
+}
+
+/* A servername callback that only looks. */
+static int look_only(SSL *ssl, int *alert, void *arg)
+{
+    (void)ssl;
+    (void)alert;
+    (void)arg;
+    return SSL_TLSEXT_ERR_OK;
+}
 
 static void die(const char *what)
 {
@@ -167,6 +188,26 @@ int main(int argc, char **argv)
     handshake("contexts changed after SSL_new", client, server);
     handshake("contexts changed before SSL_new", client_of(client_ctx), SSL_new(server_ctx));
 
+    /* A server reading the ClientHello first (a servername callback): the verify mode set on
+     * the connection before, or by the callback after switching contexts, holds. */
+    site_ctx = SSL_CTX_new(TLS_server_method());
+    if (site_ctx == NULL || SSL_CTX_use_certificate_chain_file(site_ctx, argv[1]) != 1 ||
+        SSL_CTX_use_PrivateKey_file(site_ctx, argv[2], SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_load_verify_locations(site_ctx, argv[3], NULL) != 1)
+        die("site context");
+    SSL_CTX_set_max_proto_version(client_ctx, 0);
+    SSL_CTX_set_verify(server_ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_tlsext_servername_callback(server_ctx, look_only);
+    server = SSL_new(server_ctx);
+    SSL_set_verify(server, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    handshake("servername callback, verify set before", client_of(client_ctx), server);
+    SSL_CTX_set_tlsext_servername_callback(server_ctx, switch_site);
+    handshake("verify set by the servername callback, client has none", client_of(client_ctx),
+              SSL_new(server_ctx));
+    handshake("verify set by the servername callback, client has one",
+              client_of(client_with_cert_ctx), SSL_new(server_ctx));
+
+    SSL_CTX_free(site_ctx);
     SSL_CTX_free(server_ctx);
     SSL_CTX_free(client_ctx);
     SSL_CTX_free(client_with_cert_ctx);
