@@ -2135,7 +2135,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     if !issuer_missing && (depth_checked || settings.callback.is_some()) {
         let top = chain
             .last()
-            .and_then(|der| crate::x509::X509::from_der(der).ok());
+            .and_then(|der| ssl.ctx().parsed_certificate(der));
         if let Some(top) = top.filter(|t| t.subject().der() != t.issuer().der()) {
             if let Some(anchor) = ssl.ctx().store.anchor_for(top.issuer().der()) {
                 chain.push(anchor);
@@ -2157,7 +2157,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
     if result != verify::X509_V_OK && !in_walk {
         before_walk.push((result, error_depth));
     }
-    if host_mismatch(&settings, request.chain) {
+    if host_mismatch(ssl, &settings, request.chain) {
         let at = before_walk
             .iter()
             .position(|&(code, _)| code == verify::X509_V_ERR_CERT_REVOKED)
@@ -2244,6 +2244,7 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
 /// Whether the peer's certificate matches none of the SSL_set1_host / SSL_add1_host names
 /// (false when none is set: OpenSSL checks no name then).
 fn host_mismatch(
+    ssl: &SSL,
     settings: &VerifySettings,
     chain: &[rustls_pki_types::CertificateDer<'_>],
 ) -> bool {
@@ -2252,7 +2253,7 @@ fn host_mismatch(
     }
     let Some(leaf) = chain
         .first()
-        .and_then(|der| crate::x509::X509::from_der(der).ok())
+        .and_then(|der| ssl.ctx().parsed_certificate(der))
     else {
         return true;
     };

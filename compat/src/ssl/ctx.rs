@@ -22,6 +22,7 @@ use super::verify::{self, X509_STORE};
 use super::*;
 use crate::err::{self, *};
 use crate::ffi::{self, guard, UserPtr};
+use crate::x509::X509;
 
 pub type VerifyCallback = unsafe extern "C" fn(c_int, *mut verify::X509_STORE_CTX) -> c_int;
 pub type PasswordCallback = unsafe extern "C" fn(*mut c_char, c_int, c_int, *mut c_void) -> c_int;
@@ -206,11 +207,15 @@ fn cached<T>(list: &mut [T], found: impl Fn(&T) -> bool) -> Option<&T> {
     list.first()
 }
 
-/// Keeps `entry` first, dropping the least recently used beyond [`BUILT_CONFIGS`].
-fn remember<T>(list: &mut Vec<T>, entry: T) {
+/// Keeps `entry` first, dropping the least recently used beyond `keep`.
+fn remember<T>(list: &mut Vec<T>, entry: T, keep: usize) {
     list.insert(0, entry);
-    list.truncate(BUILT_CONFIGS);
+    list.truncate(keep);
 }
+
+/// The peer certificates a context keeps parsed: a leaf and its issuers, or those of a few
+/// peers.
+const PARSED_CERTIFICATES: usize = 4;
 
 pub struct SSL_CTX {
     pub method: &'static SSL_METHOD,
@@ -224,6 +229,8 @@ pub struct SSL_CTX {
     client_ca: Mutex<CaList>,
     /// The session callbacks, and the server's cache when they are set.
     pub sessions: Arc<super::session::SessionCache>,
+    /// The peer certificates verification parsed last (see `parsed_certificate`).
+    parsed: Mutex<Vec<Arc<X509>>>,
 }
 
 impl Drop for SSL_CTX {
@@ -267,6 +274,23 @@ impl SSL_CTX {
     /// The settings as they are now, shared: what a new connection starts from.
     pub fn shared_settings(&self) -> Arc<CtxSettings> {
         Arc::clone(&lock(&self.settings))
+    }
+
+    /// A peer's certificate (`der`) parsed, for the checks verification makes in OpenSSL's
+    /// way (host names, the chain's top). Kept for the next connections: a client that talks
+    /// to the same server again, or a server that sees the same client, does not parse it
+    /// again. None when it does not parse.
+    pub fn parsed_certificate(&self, der: &[u8]) -> Option<Arc<X509>> {
+        if let Some(known) = cached(&mut lock(&self.parsed), |x| x.der() == der) {
+            return Some(Arc::clone(known));
+        }
+        let parsed = Arc::new(X509::from_der(der).ok()?);
+        remember(
+            &mut lock(&self.parsed),
+            Arc::clone(&parsed),
+            PARSED_CERTIFICATES,
+        );
+        Some(parsed)
     }
 
     /// CtxSettings::has_hello_callbacks of the current settings, without copying them.
@@ -329,6 +353,7 @@ impl SSL_CTX {
             remember(
                 &mut lock(&self.built).client,
                 (key, send_sni, config.clone()),
+                BUILT_CONFIGS,
             );
         }
         Ok(config)
@@ -385,7 +410,11 @@ impl SSL_CTX {
         }
         super::callbacks::apply_server(self, &settings, &mut builder);
         let config = builder.build()?;
-        remember(&mut lock(&self.built).server, (key, config.clone()));
+        remember(
+            &mut lock(&self.built).server,
+            (key, config.clone()),
+            BUILT_CONFIGS,
+        );
         Ok(config)
     }
 }
@@ -492,6 +521,7 @@ pub extern "C" fn SSL_CTX_new(method: *const SSL_METHOD) -> *mut SSL_CTX {
             // An empty list, as OpenSSL's contexts start with (SSL_CTX_get_client_CA_list).
             client_ca: Mutex::new(CaList(crate::stack::OPENSSL_sk_new_null())),
             sessions: Default::default(),
+            parsed: Mutex::default(),
         })
     })
 }
@@ -1462,4 +1492,45 @@ pub extern "C" fn SSL_CTX_use_PrivateKey(
         };
         set_key(ctx, F, key.clone_key())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssl::method::TLS_method;
+    use rustls_pki_types::pem::PemObject;
+
+    #[test]
+    fn a_peer_certificate_is_parsed_once_and_the_last_few_are_kept() {
+        let dir = std::env::temp_dir().join(format!("ftls-openssl-ctx-{}", std::process::id()));
+        ftls_test_pki::generate(&dir).expect("make the test PKI");
+        let der = |name: &str| {
+            CertificateDer::from_pem_file(dir.join(name))
+                .expect("a test certificate")
+                .to_vec()
+        };
+        let ctx = SSL_CTX_new(TLS_method());
+        // SAFETY: the context made here, freed at the end.
+        let context = unsafe { ffi::borrow(ctx) }.expect("a context");
+
+        let server = der("server.pem");
+        let first = context.parsed_certificate(&server).expect("it parses");
+        let again = context.parsed_certificate(&server).expect("it parses");
+        assert!(Arc::ptr_eq(&first, &again), "parsed once");
+        assert!(context.parsed_certificate(b"not a certificate").is_none());
+
+        for other in ["ca.pem", "client.pem", "server-rsa.pem", "other-ca.pem"] {
+            let parsed = context.parsed_certificate(&der(other)).expect("it parses");
+            assert_eq!(parsed.der(), der(other));
+        }
+        let later = context.parsed_certificate(&server).expect("it parses");
+        assert!(
+            !Arc::ptr_eq(&first, &later),
+            "four others since: parsed anew"
+        );
+        assert_eq!(later.der(), server);
+
+        SSL_CTX_free(ctx);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
