@@ -11,6 +11,7 @@ use ftls_openssl::bio::{
     BIO_ctrl_pending, BIO_free, BIO_new, BIO_read, BIO_up_ref, BIO_write, BIO,
 };
 use ftls_openssl::evp::pkey::{EVP_PKEY_free, EVP_PKEY_get_bits, EVP_PKEY_get_id};
+use ftls_openssl::init::CRYPTO_free;
 use ftls_openssl::obj::{OBJ_ln2nid, OBJ_obj2nid, OBJ_obj2txt, OBJ_sn2nid, OBJ_txt2nid};
 use ftls_openssl::pem::{
     PEM_read_bio_PrivateKey, PEM_read_bio_X509, PEM_read_bio_X509_AUX, PEM_write_bio_X509,
@@ -35,11 +36,6 @@ use std::ffi::{c_char, c_int, c_long, c_uint, c_void, CString};
 use std::ptr::{null, null_mut};
 use std::sync::Once;
 
-extern "C" {
-    // Exported by the library, not reachable by a Rust path (its error module keeps them).
-    fn CRYPTO_free(ptr: *mut c_void, file: *const c_char, line: c_int);
-}
-
 // OpenSSL 3.0's values (ssl.h, objects.h, x509v3.h), as a C program passes them.
 const SSL_CTRL_SET_TLSEXT_HOSTNAME: c_int = 55;
 const SSL_CTRL_SET_GROUPS_LIST: c_int = 92;
@@ -49,6 +45,8 @@ const SSL_CTRL_SET_MAX_PROTO_VERSION: c_int = 124;
 const TLS1_2_VERSION: c_long = 0x0303;
 const SSL_FILETYPE_PEM: c_int = 1;
 const SSL_VERIFY_PEER: c_int = 1;
+const SSL_VERIFY_FAIL_IF_NO_PEER_CERT: c_int = 2;
+const SSL_OP_NO_TLSV1_3: u64 = 0x2000_0000;
 const SSL_ERROR_ZERO_RETURN: c_int = 6;
 const NID_COMMON_NAME: c_int = 13;
 const NID_SUBJECT_ALT_NAME: c_int = 85;
@@ -95,17 +93,17 @@ pub fn openssl_decoders(data: &[u8]) {
     });
 }
 
-/// Frees a string (or buffer) the library allocated for the caller; NULL does nothing.
+/// Frees a string (or buffer) the library allocated for the caller, as OPENSSL_free does;
+/// NULL does nothing.
 fn free_string(text: *mut c_char) {
-    // SAFETY: the library's allocation, freed once, as OPENSSL_free does.
-    unsafe { CRYPTO_free(text.cast(), null(), 0) };
+    CRYPTO_free(text.cast(), null(), 0);
 }
 
 fn c_len(data: &[u8]) -> c_int {
     c_int::try_from(data.len()).unwrap_or(c_int::MAX)
 }
 
-/// A memory BIO holding `data`, read-only (the library copies it).
+/// A memory BIO holding a copy of `data`.
 fn memory_bio(data: &[u8]) -> *mut BIO {
     let bio = BIO_new(BIO_s_mem());
     assert!(!bio.is_null());
@@ -124,17 +122,22 @@ fn drain(bio: *mut BIO) {
     while BIO_read(bio, buf.as_mut_ptr().cast(), buf.len() as c_int) > 0 {}
 }
 
+/// How far a d2i or i2d function moved `cursor` from `start`: never past `len` bytes.
+fn moved(start: *const u8, cursor: *const u8, len: usize) -> usize {
+    let moved = (cursor as usize).wrapping_sub(start as usize);
+    assert!(
+        moved <= len,
+        "the cursor left the buffer ({moved} of {len} bytes)"
+    );
+    moved
+}
+
 fn der_certificate(data: &[u8]) {
     let mut cursor = data.as_ptr();
     let x = d2i_X509(null_mut(), &mut cursor, data.len() as c_long);
-    // SAFETY: d2i_X509 leaves the cursor inside the input (checked right here).
-    let used = unsafe { cursor.offset_from(data.as_ptr()) };
-    assert!(
-        (0..=data.len() as isize).contains(&used),
-        "d2i_X509 moved the cursor out of the input"
-    );
+    let used = moved(data.as_ptr(), cursor, data.len());
     if !x.is_null() {
-        inspect(x, Input::new(&data[used as usize..]));
+        inspect(x, Input::new(&data[used..]));
         X509_free(x);
     }
 }
@@ -221,8 +224,7 @@ fn reencode(i2d: impl Fn(*mut *mut u8) -> c_int) -> Vec<u8> {
     let mut der = vec![0u8; len as usize];
     let mut cursor = der.as_mut_ptr();
     assert_eq!(i2d(&mut cursor), len);
-    // SAFETY: the i2d function advanced the cursor within `der` (checked here).
-    assert_eq!(unsafe { cursor.offset_from(der.as_ptr()) }, len as isize);
+    assert_eq!(moved(der.as_ptr(), cursor, der.len()), der.len());
     der
 }
 
@@ -310,9 +312,7 @@ fn pem_private_key(input: &mut Input) {
 fn der_session(data: &[u8]) {
     let mut cursor = data.as_ptr();
     let session = d2i_SSL_SESSION(null_mut(), &mut cursor, data.len() as c_long);
-    // SAFETY: as in `der_certificate`.
-    let used = unsafe { cursor.offset_from(data.as_ptr()) };
-    assert!((0..=data.len() as isize).contains(&used));
+    moved(data.as_ptr(), cursor, data.len());
     if session.is_null() {
         return;
     }
@@ -344,6 +344,8 @@ fn configuration_strings(input: &mut Input) {
     SSL_CTX_set_alpn_protos(ctx, alpn.as_ptr(), alpn.len() as c_uint);
     let ssl = SSL_new(ctx);
     if !ssl.is_null() {
+        SSL_set_cipher_list(ssl, input.c_string().as_ptr());
+        SSL_set_ciphersuites(ssl, input.c_string().as_ptr());
         SSL_set1_host(ssl, input.c_string().as_ptr());
         let name = input.c_string();
         SSL_ctrl(
@@ -388,7 +390,9 @@ fn alpn_choice(input: &mut Input) {
     }
 }
 
-/// A connection of the library, client or server (the first byte, with its options), over
+/// A connection of the library, client or server (the first byte, with its options: 1 server,
+/// 2 TLS 1.2 at most, 4 info and message callbacks, 8 verify callback, 16 and 32 the
+/// connection's own verify mode and options), over
 /// memory BIOs: the rest of the input is what the peer sends, in pieces, between the calls a
 /// legacy event loop makes (SSL_do_handshake, SSL_read, SSL_peek, SSL_write, SSL_shutdown, each
 /// followed by SSL_get_error). The info, message and verify callbacks are set when the options
@@ -401,6 +405,13 @@ pub fn openssl_connection(data: &[u8]) {
         let ctx = connection_context(server, options);
         let ssl = SSL_new(ctx);
         assert!(!ssl.is_null());
+        // The connection's own settings, which give it a config of its own.
+        if options & 16 != 0 {
+            SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, None);
+        }
+        if options & 32 != 0 {
+            SSL_set_options(ssl, SSL_OP_NO_TLSV1_3);
+        }
         let (rbio, wbio) = (memory_bio(&[]), memory_bio(&[]));
         SSL_set_bio(ssl, rbio, wbio);
         if server {

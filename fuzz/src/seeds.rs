@@ -298,6 +298,8 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                         &counted(b"ECDSA+SHA256:RSA-PSS+SHA256"),
                         &counted(b"rsa_pss_rsae_sha256:ed25519"),
                         &counted(b"\x02h2\x08http/1.1"),
+                        &counted(b"ECDHE+AESGCM"),
+                        &counted(b"TLS_AES_256_GCM_SHA384"),
                         &counted(b"localhost"),
                         &counted(b"www.example.com"),
                         &counted(b"\x08http/1.1"),
@@ -320,9 +322,8 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 ),
             ]
         }
-        // Options (1 server, 2 TLS 1.2 at most, 4 info and message callbacks, 8 verify
-        // callback), then pieces of the peer's bytes, each followed by a call (0: handshake,
-        // 2: read, 3: peek, 4: write, 5: shutdown).
+        // Options (see the harness), then pieces of the peer's bytes, each followed by a call
+        // (0: handshake, 2: read, 3: peek, 4: write, 5: shutdown).
         "openssl_connection" => vec![
             named(
                 "server13-callbacks",
@@ -337,6 +338,10 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
             named(
                 "server12",
                 [&[1 | 2][..], &piece(&hello12, 0), &piece(&[], 0x43)].concat(),
+            ),
+            named(
+                "server13-own-verify-and-options",
+                [&[1 | 16 | 32][..], &piece(&hello13, 0), &piece(&[], 0x42)].concat(),
             ),
             named(
                 "client13-callbacks-verify",
