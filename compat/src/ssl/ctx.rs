@@ -158,6 +158,7 @@ impl PerConnection {
         }
     }
 
+    /// The same with another verify mode (the one a servername callback set meanwhile).
     pub fn with_verify_mode(self, verify_mode: c_int) -> Self {
         PerConnection {
             verify_mode,
