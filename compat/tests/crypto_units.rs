@@ -395,6 +395,56 @@ fn a_connections_own_settings_hold_as_with_openssl() {
     }
 }
 
+/// A client reconnecting with the same context: each connection reports its server's
+/// verification as OpenSSL does (which resumes only on SSL_set_session), although ftls resumes
+/// from the context's cache: sessions of servers that failed verification are not kept, and a
+/// session is offered only to connections that verify the same way (names, callback).
+#[test]
+fn a_reconnecting_client_reports_its_verification_as_with_openssl() {
+    let out = same_stdout(
+        "unit_ssl_resumed_verification",
+        &["leaf.pem", "leaf.key", "ca.pem"],
+    );
+    for version in ["TLS 1.3", "TLS 1.2"] {
+        for expected in [
+            format!(
+                "{version} untrusted, verify none, connection 3: client done, verify result 20 \
+                 (unable to get local issuer certificate)"
+            ),
+            format!(
+                "{version} trusted, verify none, connection 3: client done, verify result 0 (ok)"
+            ),
+            format!(
+                "{version} then other.test checked: client failed, verify result 62 (hostname \
+                 mismatch)"
+            ),
+            format!(
+                "{version} then without the callback: client failed, verify result 20 (unable to \
+                 get local issuer certificate)"
+            ),
+        ] {
+            assert!(
+                out.stdout.lines().any(|line| line == expected),
+                "missing line {expected:?} in:\n{}",
+                out.stdout
+            );
+        }
+        // ftls still resumes what it may.
+        for resumed in [
+            format!("{version} trusted, verify none, connection 3: resumed 1"),
+            format!("{version} then localhost again: resumed 1"),
+            format!("{version} untrusted, verify none, connection 3: resumed 0"),
+        ] {
+            assert!(
+                out.ftls_stderr.lines().any(|line| line == resumed),
+                "missing line {resumed:?} in:\n{}",
+                out.ftls_stderr
+            );
+        }
+    }
+    assert!(out.stdout.ends_with("done\n"), "{}", out.stdout);
+}
+
 #[test]
 fn ssl_and_ctx_calls_answer_as_with_openssl() {
     let out = same_stdout(

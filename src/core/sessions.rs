@@ -107,10 +107,14 @@ pub enum ReceivedSession {
     Tls13Ticket,
 }
 
-/// Told of each session a client config keeps, as it keeps it (from inside the connection
-/// call that received it).
+/// Told of each session a client config is given, before it keeps it (from inside the
+/// connection call that received it).
 pub trait ObservesClientSessions: std::fmt::Debug + Send + Sync {
-    fn received(&self, session: ReceivedSession);
+    /// Whether the store keeps `session` to offer it again. A session the observer refuses
+    /// is dropped: the OpenSSL-compatible client refuses those of connections whose server
+    /// verification failed but was tolerated (SSL_VERIFY_NONE), as a resumed handshake checks
+    /// no certificate.
+    fn received(&self, session: ReceivedSession) -> bool;
 }
 
 /// A client's resumption settings. Each config built gets its own in-memory store, shared by
@@ -146,7 +150,8 @@ impl ClientSessions {
         self.early_data = enable;
     }
 
-    /// Tells `observer` of each session the config's store keeps (none with a cache size 0).
+    /// Tells `observer` of each session the config's store is given, and keeps those it
+    /// accepts (none with a cache size 0).
     pub fn set_observer(&mut self, observer: Option<Arc<dyn ObservesClientSessions>>) {
         self.observer = observer;
     }
@@ -171,7 +176,7 @@ impl ClientSessions {
     }
 }
 
-/// rustls' in-memory client store, telling an observer of each session it keeps.
+/// rustls' in-memory client store, keeping the sessions its observer accepts.
 #[derive(Debug)]
 struct ObservedClientSessions {
     store: ClientSessionMemoryCache,
@@ -188,8 +193,9 @@ impl ClientSessionStore for ObservedClientSessions {
     }
 
     fn set_tls12_session(&self, server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
-        self.store.set_tls12_session(server_name, value);
-        self.observer.received(ReceivedSession::Tls12);
+        if self.observer.received(ReceivedSession::Tls12) {
+            self.store.set_tls12_session(server_name, value);
+        }
     }
 
     fn tls12_session(&self, server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
@@ -205,8 +211,9 @@ impl ClientSessionStore for ObservedClientSessions {
         server_name: ServerName<'static>,
         value: Tls13ClientSessionValue,
     ) {
-        self.store.insert_tls13_ticket(server_name, value);
-        self.observer.received(ReceivedSession::Tls13Ticket);
+        if self.observer.received(ReceivedSession::Tls13Ticket) {
+            self.store.insert_tls13_ticket(server_name, value);
+        }
     }
 
     fn take_tls13_ticket(

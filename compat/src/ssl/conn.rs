@@ -37,6 +37,20 @@ struct VerifySettings {
     host_flags: std::ffi::c_uint,
 }
 
+impl VerifySettings {
+    /// What a client connection checks of its server besides the mode; `session_name` is the
+    /// name its sessions are kept under, which already tells the one SSL_set1_host name apart.
+    fn client_scope(&self, session_name: &str) -> ctx::ClientVerifyScope {
+        let named = matches!(self.hosts.as_slice(), [host] if host == session_name);
+        ctx::ClientVerifyScope {
+            hosts: (!named).then(|| self.hosts.as_slice().into()),
+            host_flags: self.host_flags,
+            depth: self.depth,
+            callback: self.callback.map_or(0, |callback| callback as usize),
+        }
+    }
+}
+
 struct State {
     server: Option<bool>,
     conn: Option<Connection>,
@@ -120,6 +134,13 @@ fn ssl<'a>(function: &'static str, ptr: *const SSL) -> Option<&'a SSL> {
 impl SSL {
     pub fn ctx(&self) -> Arc<SSL_CTX> {
         lock(&self.ctx).clone()
+    }
+
+    /// Whether the peer's certificate passed verification (as far as checked yet): only then
+    /// may a client keep the session, as a handshake resuming it checks no certificate and
+    /// reports X509_V_OK.
+    pub(super) fn peer_verified(&self) -> bool {
+        self.verify_result.load(Ordering::Relaxed) == verify::X509_V_OK as i64
     }
 
     fn as_c(&self) -> *const SSL {
@@ -472,13 +493,12 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         st.hello = Some(Box::new(HelloReader::new()));
         return Ok(());
     }
-    let own = per_connection(ssl, st);
     let made = if server {
-        ctx.server_config(&own)
+        ctx.server_config(&per_connection(ssl, st))
             .and_then(|config| Connection::server(&config))
     } else {
         // rustls' server name is the SNI name, or without one (SNI off) the first
-        // SSL_set1_host name, else an address: it only keys the session cache, as names are
+        // SSL_set1_host name, else an address: it keys the session cache, as names are
         // checked by verify_peer against the SSL_set1_host names.
         let host = lock(&ssl.verify).hosts.first().cloned();
         let host = host.filter(|h| rustls_pki_types::ServerName::try_from(h.as_str()).is_ok());
@@ -488,6 +508,7 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
             .clone()
             .or(host)
             .unwrap_or_else(|| "0.0.0.0".to_owned());
+        let own = per_connection(ssl, st).with_client_scope(lock(&ssl.verify).client_scope(&name));
         ctx.client_config(&own, send_sni, st.alpn.as_deref())
             .and_then(|config| Connection::client(&config, &name))
     };

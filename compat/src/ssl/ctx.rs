@@ -141,6 +141,23 @@ pub struct PerConnection {
     cipher_suites: Option<Arc<[&'static str]>>,
     tls13_suites: Option<Arc<[&'static str]>>,
     groups: Option<Arc<[String]>>,
+    /// A client's: how it verifies its server besides the mode (the default on servers).
+    client_scope: ClientVerifyScope,
+}
+
+/// What a client's verification checks besides its mode. A client config offers its sessions
+/// to every connection made with it (under the server name they were kept for), and a
+/// resumed handshake checks no certificate: connections that would verify the server
+/// differently get configs, and session stores, of their own.
+#[derive(Clone, PartialEq, Default)]
+pub struct ClientVerifyScope {
+    /// The SSL_set1_host / SSL_add1_host names, unless they are the one name the sessions
+    /// are kept under.
+    pub hosts: Option<Arc<[String]>>,
+    pub host_flags: c_uint,
+    pub depth: c_int,
+    /// The verify callback's address (0: none).
+    pub callback: usize,
 }
 
 impl PerConnection {
@@ -155,6 +172,15 @@ impl PerConnection {
             cipher_suites: settings.cipher_suites.clone(),
             tls13_suites: settings.tls13_suites.clone(),
             groups: settings.groups.clone(),
+            client_scope: ClientVerifyScope::default(),
+        }
+    }
+
+    /// The same for a client that verifies its server this way.
+    pub fn with_client_scope(self, client_scope: ClientVerifyScope) -> Self {
+        PerConnection {
+            client_scope,
+            ..self
         }
     }
 
@@ -347,8 +373,8 @@ impl SSL_CTX {
             builder.add_identity(identity);
         }
         super::callbacks::apply_client_keylog(self, &settings, &mut builder);
-        let observer = self.sessions.client_observer(&settings);
-        builder.sessions_mut().set_observer(observer);
+        let observer = self.sessions.client_observer();
+        builder.sessions_mut().set_observer(Some(observer));
         let config = builder.build()?;
         if alpn.is_none() {
             remember(

@@ -1,7 +1,10 @@
 //! SSL_SESSION: a handle on a connection's session. ftls resumes sessions through the
 //! context's own cache (bound to the verification policy, and, on servers, to the session ID
 //! context): a client that reconnects with the same SSL_CTX resumes whether or not it calls
-//! SSL_set_session. The handle carries what programs read (id, time, timeout, protocol) and
+//! SSL_set_session. A resumed handshake checks no certificate, so a client keeps only the
+//! sessions of servers that passed verification, and a connection that checks its server
+//! differently (names, callback) gets a config, and a session store, of its own. The handle
+//! carries what programs read (id, time, timeout, protocol) and
 //! survives i2d_SSL_SESSION / d2i_SSL_SESSION, but a session restored in another process does
 //! not resume: the secrets never leave ftls.
 //!
@@ -309,14 +312,11 @@ impl SessionCache {
         Some(self.clone())
     }
 
-    /// The observer a client config tells of its sessions: this cache, when the client cache
-    /// is on and a new-session callback is set.
-    pub fn client_observer(
-        self: &Arc<Self>,
-        settings: &CtxSettings,
-    ) -> Option<Arc<dyn ObservesClientSessions>> {
-        let on = settings.session_cache_mode & SSL_SESS_CACHE_CLIENT != 0;
-        (on && self.callbacks().new.is_some()).then(|| self.clone() as _)
+    /// The observer a client config tells of its sessions: this cache, which keeps only the
+    /// sessions of verified servers and, when the client cache is on, hands them to the
+    /// new-session callback.
+    pub fn client_observer(self: &Arc<Self>) -> Arc<dyn ObservesClientSessions> {
+        self.clone()
     }
 
     /// Hands `session` to the new-session callback of the connection being driven.
@@ -452,19 +452,25 @@ impl StoresServerSessions for SessionCache {
 }
 
 impl ObservesClientSessions for SessionCache {
-    fn received(&self, session: ReceivedSession) {
+    fn received(&self, session: ReceivedSession) -> bool {
         let Some(ssl) = current_ssl() else {
-            return;
+            return false;
         };
-        match session {
-            ReceivedSession::Tls13Ticket => {
-                let timeout = ssl.ctx().settings().timeout;
-                self.announce(ssl, Arc::new(SSL_SESSION::new(TLS1_3_VERSION, timeout)));
+        let settings = ssl.ctx().shared_settings();
+        if settings.session_cache_mode & SSL_SESS_CACHE_CLIENT != 0 {
+            match session {
+                ReceivedSession::Tls13Ticket => {
+                    let session = SSL_SESSION::new(TLS1_3_VERSION, settings.timeout);
+                    self.announce(ssl, Arc::new(session));
+                }
+                // Kept again when a handshake resumed it: announced when the handshake
+                // completes, if it did not resume (OpenSSL announces new sessions only).
+                _ => super::conn::tls12_session_kept(ssl),
             }
-            // Kept again when a handshake resumed it: announced when the handshake completes,
-            // if it did not resume (OpenSSL announces new sessions only).
-            _ => super::conn::tls12_session_kept(ssl),
         }
+        // A server whose verification failed under SSL_VERIFY_NONE would, resumed, be
+        // reported verified: OpenSSL reports the session's result again; ftls does not keep it.
+        ssl.peer_verified()
     }
 }
 

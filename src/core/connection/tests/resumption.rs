@@ -182,12 +182,14 @@ fn both_sides_log_the_same_secrets() {
     }
 }
 
+/// Records the sessions a client is given; keeps them unless `refuse`.
 #[derive(Debug, Default)]
-struct SessionLog(Mutex<Vec<crate::core::ReceivedSession>>);
+struct SessionLog(Mutex<Vec<crate::core::ReceivedSession>>, bool);
 
 impl crate::core::ObservesClientSessions for SessionLog {
-    fn received(&self, session: crate::core::ReceivedSession) {
+    fn received(&self, session: crate::core::ReceivedSession) -> bool {
         self.0.lock().unwrap().push(session);
+        !self.1
     }
 }
 
@@ -222,5 +224,20 @@ fn a_client_session_observer_is_told_of_each_session_kept() {
             resumed,
             "{v:?}: no cache, no sessions"
         );
+    }
+}
+
+#[test]
+fn a_session_the_observer_refuses_is_not_resumed() {
+    for v in [versions(false, true), versions(true, false)] {
+        let refusing = Arc::new(SessionLog(Mutex::default(), true));
+        let mut client = client_builder();
+        client.negotiation_mut().set_versions(v).unwrap();
+        client.sessions_mut().set_observer(Some(refusing.clone()));
+        let client = client.build().unwrap();
+        let server = server_builder("server.pem", "server.key").build().unwrap();
+        assert!(!handshake(&client, &server).0.is_resumed());
+        assert!(!refusing.0.lock().unwrap().is_empty(), "{v:?}: told");
+        assert!(!handshake(&client, &server).0.is_resumed(), "{v:?}");
     }
 }
