@@ -398,29 +398,28 @@ fn a_connections_own_settings_hold_as_with_openssl() {
 /// A client reconnecting with the same context: each connection reports its server's
 /// verification as OpenSSL does (which resumes only on SSL_set_session), although ftls resumes
 /// from the context's cache: sessions of servers that failed verification are not kept, and a
-/// session is offered only to connections that verify the same way (names, callback).
+/// session is offered only to connections that verify the same way (names, callback). A
+/// server that tolerated a client certificate failing verification makes no session of it.
 #[test]
-fn a_reconnecting_client_reports_its_verification_as_with_openssl() {
+fn reconnecting_peers_report_their_verification_as_with_openssl() {
     let out = same_stdout(
         "unit_ssl_resumed_verification",
         &["leaf.pem", "leaf.key", "ca.pem"],
     );
+    let untrusted = "verify result 20 (unable to get local issuer certificate)";
     for version in ["TLS 1.3", "TLS 1.2"] {
         for expected in [
-            format!(
-                "{version} untrusted, verify none, connection 3: client done, verify result 20 \
-                 (unable to get local issuer certificate)"
-            ),
-            format!(
-                "{version} trusted, verify none, connection 3: client done, verify result 0 (ok)"
-            ),
+            format!("{version} untrusted, verify none, connection 3: client done, {untrusted}, server's 0"),
+            format!("{version} trusted, verify none, connection 3: client done, verify result 0 (ok), server's 0"),
             format!(
                 "{version} then other.test checked: client failed, verify result 62 (hostname \
-                 mismatch)"
+                 mismatch), server's 0"
             ),
+            format!("{version} then without the callback: client failed, {untrusted}, server's 0"),
+            format!("{version} then that session again: client done, verify result 0 (ok), server's 21"),
             format!(
-                "{version} then without the callback: client failed, verify result 20 (unable to \
-                 get local issuer certificate)"
+                "{version} then that verified session again: client done, verify result 0 (ok), \
+                 server's 0"
             ),
         ] {
             assert!(
@@ -433,7 +432,9 @@ fn a_reconnecting_client_reports_its_verification_as_with_openssl() {
         for resumed in [
             format!("{version} trusted, verify none, connection 3: resumed 1"),
             format!("{version} then localhost again: resumed 1"),
+            format!("{version} then that verified session again: resumed 1"),
             format!("{version} untrusted, verify none, connection 3: resumed 0"),
+            format!("{version} then that session again: resumed 0"),
         ] {
             assert!(
                 out.ftls_stderr.lines().any(|line| line == resumed),

@@ -77,7 +77,7 @@ pub use algorithms::{
 pub use provider::default_provider;
 
 // Sessions (the limits are the C API's constants).
-pub use sessions::{ObservesClientSessions, ReceivedSession};
+pub use sessions::{ApprovesServerSessions, ObservesClientSessions, ReceivedSession};
 #[cfg(feature = "capi")]
 pub(crate) use sessions::{DEFAULT_SESSION_CACHE, MAX_SESSION_CACHE};
 pub use tickets::TicketKeys;

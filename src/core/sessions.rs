@@ -244,12 +244,21 @@ enum Tickets {
     Keys(Arc<TicketKeys>),
 }
 
+/// Asked, from inside the connection call about to make a session resumable (store it, or
+/// seal it into a ticket), whether the server may: a resumed client is not authenticated
+/// again, so the OpenSSL-compatible server refuses when it tolerated a client certificate
+/// that failed verification.
+pub trait ApprovesServerSessions: std::fmt::Debug + Send + Sync {
+    fn approves(&self) -> bool;
+}
+
 /// A server's resumption and early-data settings.
 #[derive(Clone, Debug)]
 pub struct ServerSessions {
     store: Store,
     tickets: Tickets,
     max_early_data: u32,
+    approver: Option<Arc<dyn ApprovesServerSessions>>,
 }
 
 impl Default for ServerSessions {
@@ -258,6 +267,7 @@ impl Default for ServerSessions {
             store: Store::Memory(DEFAULT_SESSION_CACHE),
             tickets: Tickets::Off,
             max_early_data: 0,
+            approver: None,
         }
     }
 }
@@ -294,6 +304,12 @@ impl ServerSessions {
         self.max_early_data = size;
     }
 
+    /// Lets a session be stored or sealed into a ticket only when `approver` approves (all
+    /// of them without one).
+    pub fn set_approver(&mut self, approver: Option<Arc<dyn ApprovesServerSessions>>) {
+        self.approver = approver;
+    }
+
     /// Whether the server accepts early data (0-RTT) at all.
     pub(crate) fn accepts_early_data(&self) -> bool {
         self.max_early_data > 0
@@ -305,7 +321,7 @@ impl ServerSessions {
         config: &mut rustls::ServerConfig,
         policy: PolicyDigest,
     ) -> Result<(), Error> {
-        let stateful = match &self.store {
+        let mut stateful = match &self.store {
             Store::Memory(0) => None,
             Store::Memory(size) => {
                 Some(ServerSessionMemoryCache::new(*size) as Arc<dyn StoresServerSessions>)
@@ -315,7 +331,7 @@ impl ServerSessions {
                 policy,
             }) as Arc<dyn StoresServerSessions>),
         };
-        let ticketer: Option<Arc<dyn ProducesTickets>> = match &self.tickets {
+        let mut ticketer: Option<Arc<dyn ProducesTickets>> = match &self.tickets {
             Tickets::Off => None,
             Tickets::RandomKeys => Some(random_key_ticketer()?),
             Tickets::Keys(keys) => Some(Arc::new(BoundTickets {
@@ -323,6 +339,20 @@ impl ServerSessions {
                 context: policy.0,
             })),
         };
+        if let Some(approver) = &self.approver {
+            stateful = stateful.map(|inner| {
+                Arc::new(Approved {
+                    inner,
+                    approver: approver.clone(),
+                }) as Arc<dyn StoresServerSessions>
+            });
+            ticketer = ticketer.map(|inner| {
+                Arc::new(Approved {
+                    inner,
+                    approver: approver.clone(),
+                }) as Arc<dyn ProducesTickets>
+            });
+        }
         if self.max_early_data > 0 {
             // RFC 8446 §8: single-use tickets (taken from the store) are the anti-replay
             // defence; rustls refuses 0-RTT with stateless tickets for that reason.
@@ -387,6 +417,53 @@ impl StoresServerSessions for BoundStore {
 
     fn can_cache(&self) -> bool {
         self.store.can_cache()
+    }
+}
+
+/// A server's store or ticketer that makes a session resumable only when its approver
+/// approves (looking one up, or opening a ticket, is left as it is).
+#[derive(Debug)]
+struct Approved<T: ?Sized> {
+    inner: Arc<T>,
+    approver: Arc<dyn ApprovesServerSessions>,
+}
+
+impl StoresServerSessions for Approved<dyn StoresServerSessions> {
+    fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
+        self.approver.approves() && self.inner.put(key, value)
+    }
+
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.inner.get(key)
+    }
+
+    fn take(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.inner.take(key)
+    }
+
+    fn can_cache(&self) -> bool {
+        self.inner.can_cache()
+    }
+}
+
+impl ProducesTickets for Approved<dyn ProducesTickets> {
+    fn enabled(&self) -> bool {
+        self.inner.enabled()
+    }
+
+    fn lifetime(&self) -> u32 {
+        self.inner.lifetime()
+    }
+
+    fn encrypt(&self, plain: &[u8]) -> Option<Vec<u8>> {
+        self.approver
+            .approves()
+            .then(|| self.inner.encrypt(plain))
+            .flatten()
+    }
+
+    fn decrypt(&self, cipher: &[u8]) -> Option<Vec<u8>> {
+        self.inner.decrypt(cipher)
     }
 }
 

@@ -2221,9 +2221,21 @@ pub(crate) fn verify_peer(ssl: &SSL, request: &CheckRequest<'_>) -> Result<(), f
             store_ctx.error.set(code);
             ok = call(depth, 0);
         }
+        // A certificate alone whose issuer is unknown: once that is tolerated, OpenSSL's
+        // walk finds no key to check its signature with.
+        let unverifiable_leaf = chain.len() == 1
+            && before_walk
+                .iter()
+                .any(|&(code, _)| code == verify::X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
         let top = chain.len().saturating_sub(1) as c_int;
         let mut depth = top;
         while ok && depth >= 0 {
+            if depth == 0 && unverifiable_leaf {
+                store_ctx
+                    .error
+                    .set(verify::X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE);
+                ok = call(0, 0);
+            }
             if let Some((code, _)) = walk_error.filter(|&(_, at)| at == depth) {
                 store_ctx.error.set(code);
                 ok = call(depth, 0);

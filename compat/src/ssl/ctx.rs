@@ -426,6 +426,11 @@ impl SSL_CTX {
                 verify::bridge(),
                 ftls::core::CheckMode::DangerousReplacement,
             )));
+            // A client whose certificate failed verification, tolerated by a verify callback,
+            // gets no session: resumed, it would be reported verified.
+            builder
+                .sessions_mut()
+                .set_approver(Some(self.sessions.server_approver()));
         }
         builder
             .sessions_mut()

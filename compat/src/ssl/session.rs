@@ -3,7 +3,8 @@
 //! context): a client that reconnects with the same SSL_CTX resumes whether or not it calls
 //! SSL_set_session. A resumed handshake checks no certificate, so a client keeps only the
 //! sessions of servers that passed verification, and a connection that checks its server
-//! differently (names, callback) gets a config, and a session store, of its own. The handle
+//! differently (names, callback) gets a config, and a session store, of its own; a server
+//! makes no session for a client whose certificate failed verification. The handle
 //! carries what programs read (id, time, timeout, protocol) and
 //! survives i2d_SSL_SESSION / d2i_SSL_SESSION, but a session restored in another process does
 //! not resume: the secrets never leave ftls.
@@ -20,7 +21,7 @@ use std::ffi::{c_int, c_long, c_uint};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ftls::core::{ObservesClientSessions, ReceivedSession};
+use ftls::core::{ApprovesServerSessions, ObservesClientSessions, ReceivedSession};
 use rustls::server::StoresServerSessions;
 
 use super::ctx::{CtxSettings, SSL_CTX};
@@ -319,6 +320,12 @@ impl SessionCache {
         self.clone()
     }
 
+    /// What a server config asks before it makes a session resumable: this cache, which
+    /// approves the sessions of clients that passed verification.
+    pub fn server_approver(self: &Arc<Self>) -> Arc<dyn ApprovesServerSessions> {
+        self.clone()
+    }
+
     /// Hands `session` to the new-session callback of the connection being driven.
     fn announce(&self, ssl: &SSL, session: Arc<SSL_SESSION>) {
         let Some(new) = self.callbacks().new else {
@@ -471,6 +478,12 @@ impl ObservesClientSessions for SessionCache {
         // A server whose verification failed under SSL_VERIFY_NONE would, resumed, be
         // reported verified: OpenSSL reports the session's result again; ftls does not keep it.
         ssl.peer_verified()
+    }
+}
+
+impl ApprovesServerSessions for SessionCache {
+    fn approves(&self) -> bool {
+        current_ssl().is_some_and(SSL::peer_verified)
     }
 }
 

@@ -253,6 +253,7 @@ pub const X509_V_ERR_CERT_HAS_EXPIRED: c_int = 10;
 pub const X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: c_int = 18;
 pub const X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: c_int = 19;
 pub const X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY: c_int = 20;
+pub const X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: c_int = 21;
 pub const X509_V_ERR_CERT_CHAIN_TOO_LONG: c_int = 22;
 pub const X509_V_ERR_CERT_REVOKED: c_int = 23;
 pub const X509_V_ERR_INVALID_PURPOSE: c_int = 26;

@@ -241,3 +241,38 @@ fn a_session_the_observer_refuses_is_not_resumed() {
         assert!(!handshake(&client, &server).0.is_resumed(), "{v:?}");
     }
 }
+
+/// Approves server sessions or not, as told.
+#[derive(Debug)]
+struct Approval(bool);
+
+impl crate::core::ApprovesServerSessions for Approval {
+    fn approves(&self) -> bool {
+        self.0
+    }
+}
+
+#[test]
+fn a_server_makes_no_session_its_approver_refuses() {
+    for v in [versions(false, true), versions(true, false)] {
+        for tickets in [false, true] {
+            for approves in [false, true] {
+                let mut client = client_builder();
+                client.negotiation_mut().set_versions(v).unwrap();
+                let client = client.build().unwrap();
+                let mut server = server_builder("server.pem", "server.key");
+                server.sessions_mut().set_tickets(tickets);
+                server
+                    .sessions_mut()
+                    .set_approver(Some(Arc::new(Approval(approves))));
+                let server = server.build().unwrap();
+                assert!(!handshake(&client, &server).0.is_resumed());
+                assert_eq!(
+                    handshake(&client, &server).0.is_resumed(),
+                    approves,
+                    "{v:?}, tickets {tickets}, approved {approves}"
+                );
+            }
+        }
+    }
+}
