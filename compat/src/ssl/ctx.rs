@@ -2,9 +2,10 @@
 //! ftls client or server config a connection needs is built from that state when the first
 //! connection needs it, and rebuilt only after a change (a generation counter), so that every
 //! connection of a busy server shares one config. What a connection holds for itself
-//! ([`PerConnection`]: options, versions, cipher lists, groups, verify mode) goes into the
-//! config it gets: connections that changed none of it share the context's, and those that
-//! changed it alike share one of a few variants.
+//! ([`PerConnection`]: options, versions, cipher lists, groups, verify mode, and on a client
+//! how it checks its server, as a config's sessions are offered to all its connections) goes
+//! into the config it gets: connections that changed none of it share the context's, and those
+//! that changed it alike share one of a few variants.
 
 use std::ffi::{c_char, c_int, c_long, c_uint, c_void};
 use std::path::PathBuf;
