@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memory_pair.h"
+
 static SSL_CTX *server_ctx, *client_ctx, *client_with_cert_ctx, *site_ctx;
 
 /* A servername callback as nginx's: switches to the site's context, then sets the verify mode
@@ -64,36 +66,17 @@ static SSL *client_of(SSL_CTX *ctx)
     return client;
 }
 
-/* Joins the two over memory BIOs and runs the handshake until both are done or one fails;
- * prints how each side ended, the version and suite, and what the server saw of the client. */
+/* Runs the handshake over memory BIOs; prints how each side ended, the version and suite,
+ * and what the server saw of the client. */
 static void handshake(const char *label, SSL *client, SSL *server)
 {
-    BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
-    int rounds, cdone = 0, sdone = 0, cfailed = 0, sfailed = 0, r;
+    struct handshake_end end = handshake_in_memory(client, server);
     X509 *peer;
-    BIO_up_ref(c2s);
-    BIO_up_ref(s2c);
-    SSL_set_bio(client, s2c, c2s);
-    SSL_set_bio(server, c2s, s2c);
-    SSL_set_connect_state(client);
-    SSL_set_accept_state(server);
-    for (rounds = 0; rounds < 20 && !(cdone && sdone) && !cfailed && !sfailed; rounds++) {
-        if (!cdone) {
-            r = SSL_do_handshake(client);
-            cdone = r == 1;
-            cfailed = r <= 0 && SSL_get_error(client, r) != SSL_ERROR_WANT_READ;
-        }
-        if (!sdone && !cfailed) {
-            r = SSL_do_handshake(server);
-            sdone = r == 1;
-            sfailed = r <= 0 && SSL_get_error(server, r) != SSL_ERROR_WANT_READ;
-        }
-    }
     ERR_clear_error();
     peer = SSL_get1_peer_certificate(server);
-    printf("%s: client %s, server %s", label, cfailed ? "failed" : cdone ? "done" : "waiting",
-           sfailed ? "failed" : sdone ? "done" : "waiting");
-    if (cdone && sdone)
+    printf("%s: client %s, server %s", label, handshake_word(end.client_done, end.client_failed),
+           handshake_word(end.server_done, end.server_failed));
+    if (end.client_done && end.server_done)
         printf(", %s %s", SSL_get_version(client),
                SSL_CIPHER_get_name(SSL_get_current_cipher(client)));
     printf(", client certificate %s\n", peer != NULL ? "seen" : "none");

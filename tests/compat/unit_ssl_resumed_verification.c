@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "memory_pair.h"
+
 static void die(const char *what)
 {
     printf("FAILED: %s\n", what);
@@ -61,36 +63,19 @@ static int tolerate_any(int preverify_ok, X509_STORE_CTX *store)
 static void connect_kept(const char *label, SSL *client, SSL_CTX *server_ctx, SSL_SESSION **keep)
 {
     SSL *server = SSL_new(server_ctx);
-    BIO *c2s = BIO_new(BIO_s_mem()), *s2c = BIO_new(BIO_s_mem());
-    int rounds, cdone = 0, sdone = 0, cfailed = 0, sfailed = 0, r;
+    struct handshake_end end;
     char byte;
     long result;
-    if (server == NULL || c2s == NULL || s2c == NULL)
-        die("SSL_new server or BIO_new");
-    BIO_up_ref(c2s);
-    BIO_up_ref(s2c);
-    SSL_set_bio(client, s2c, c2s);
-    SSL_set_bio(server, c2s, s2c);
-    SSL_set_connect_state(client);
-    SSL_set_accept_state(server);
-    for (rounds = 0; rounds < 20 && !(cdone && sdone) && !cfailed && !sfailed; rounds++) {
-        if (!cdone) {
-            r = SSL_do_handshake(client);
-            cdone = r == 1;
-            cfailed = r <= 0 && SSL_get_error(client, r) != SSL_ERROR_WANT_READ;
-        }
-        if (!sdone && !cfailed) {
-            r = SSL_do_handshake(server);
-            sdone = r == 1;
-            sfailed = r <= 0 && SSL_get_error(server, r) != SSL_ERROR_WANT_READ;
-        }
-    }
-    if (cdone && sdone && (SSL_write(server, "x", 1) != 1 || SSL_read(client, &byte, 1) != 1))
+    if (server == NULL)
+        die("SSL_new server");
+    end = handshake_in_memory(client, server);
+    if (end.client_done && end.server_done
+        && (SSL_write(server, "x", 1) != 1 || SSL_read(client, &byte, 1) != 1))
         die("one byte from server to client");
     ERR_clear_error();
     result = SSL_get_verify_result(client);
     printf("%s: client %s, verify result %ld (%s), server's %ld\n", label,
-           cfailed ? "failed" : cdone ? "done" : "waiting", result,
+           handshake_word(end.client_done, end.client_failed), result,
            X509_verify_cert_error_string(result), SSL_get_verify_result(server));
     fprintf(stderr, "%s: resumed %d\n", label, SSL_session_reused(client));
     if (keep != NULL)
@@ -105,6 +90,22 @@ static void connect_kept(const char *label, SSL *client, SSL_CTX *server_ctx, SS
 static void connect_once(const char *label, SSL *client, SSL_CTX *server_ctx)
 {
     connect_kept(label, client, server_ctx, NULL);
+}
+
+/* A connection, then one offering its session as OpenSSL resumes (SSL_set_session). */
+static void connect_twice(const char *version, const char *first, const char *again,
+                          SSL_CTX *client_ctx, SSL_CTX *server_ctx)
+{
+    char label[128];
+    SSL_SESSION *session = NULL;
+    SSL *client;
+    snprintf(label, sizeof label, "%s %s", version, first);
+    connect_kept(label, client_of(client_ctx, "localhost"), server_ctx, &session);
+    client = client_of(client_ctx, "localhost");
+    SSL_set_session(client, session);
+    SSL_SESSION_free(session);
+    snprintf(label, sizeof label, "%s %s", version, again);
+    connect_once(label, client, server_ctx);
 }
 
 /* A client context verifying with `mode`, trusting `ca` (none when NULL), up to `max_version`. */
@@ -127,7 +128,6 @@ static void run(const char *version, int max_version, SSL_CTX *server_ctx, const
     char label[128];
     SSL_CTX *ctx;
     SSL *client;
-    SSL_SESSION *session = NULL;
     int i;
 
     /* An untrusted server tolerated by SSL_VERIFY_NONE: each connection reports it again. */
@@ -177,21 +177,11 @@ static void run(const char *version, int max_version, SSL_CTX *server_ctx, const
         die("client certificate");
     /* The certificate alone, as ftls sends it (OpenSSL would add the CA it trusts). */
     SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
-    snprintf(label, sizeof label, "%s client certificate tolerated", version);
-    connect_kept(label, client_of(ctx, "localhost"), tolerant_server_ctx, &session);
-    client = client_of(ctx, "localhost");
-    SSL_set_session(client, session);
-    SSL_SESSION_free(session);
-    snprintf(label, sizeof label, "%s then that session again", version);
-    connect_once(label, client, tolerant_server_ctx);
+    connect_twice(version, "client certificate tolerated", "then that session again", ctx,
+                  tolerant_server_ctx);
     /* The same server trusting the client's CA: its sessions resume. */
-    snprintf(label, sizeof label, "%s client certificate verified", version);
-    connect_kept(label, client_of(ctx, "localhost"), trusting_server_ctx, &session);
-    client = client_of(ctx, "localhost");
-    SSL_set_session(client, session);
-    SSL_SESSION_free(session);
-    snprintf(label, sizeof label, "%s then that verified session again", version);
-    connect_once(label, client, trusting_server_ctx);
+    connect_twice(version, "client certificate verified", "then that verified session again", ctx,
+                  trusting_server_ctx);
     SSL_CTX_free(ctx);
 }
 
