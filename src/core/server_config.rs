@@ -166,7 +166,8 @@ impl ServerConfigBuilder {
         ))
     }
 
-    /// Everything that decides whether a client is accepted: sessions are bound to it.
+    /// Everything that decides whether a client is accepted, and the sessions' own context:
+    /// sessions are bound to it.
     fn client_policy_digest(&self) -> PolicyDigest {
         let mut policy = PolicyEncoder::new();
         let mode: &[u8] = match self.client_auth {
@@ -177,6 +178,7 @@ impl ServerConfigBuilder {
         policy.field("client authentication", mode);
         policy.set("trust anchor", self.client_trust.anchors().policy_members());
         self.client_verification().encode_policy(&mut policy);
+        policy.field("session context", self.sessions.context());
         policy.finish()
     }
 

@@ -259,6 +259,7 @@ pub struct ServerSessions {
     tickets: Tickets,
     max_early_data: u32,
     approver: Option<Arc<dyn ApprovesServerSessions>>,
+    context: Vec<u8>,
 }
 
 impl Default for ServerSessions {
@@ -268,6 +269,7 @@ impl Default for ServerSessions {
             tickets: Tickets::Off,
             max_early_data: 0,
             approver: None,
+            context: Vec::new(),
         }
     }
 }
@@ -308,6 +310,18 @@ impl ServerSessions {
     /// of them without one).
     pub fn set_approver(&mut self, approver: Option<Arc<dyn ApprovesServerSessions>>) {
         self.approver = approver;
+    }
+
+    /// Binds the sessions to `context` too (OpenSSL's session ID context): what the config
+    /// shares with others (an external store, the application's ticket keys) finds no session
+    /// made under another context.
+    pub fn set_context(&mut self, context: &[u8]) {
+        self.context = context.to_vec();
+    }
+
+    /// What [`ServerSessions::set_context`] set (empty by default).
+    pub(crate) fn context(&self) -> &[u8] {
+        &self.context
     }
 
     /// Whether the server accepts early data (0-RTT) at all.

@@ -436,6 +436,10 @@ impl SSL_CTX {
         builder
             .sessions_mut()
             .set_tickets(settings.options & SSL_OP_NO_TICKET == 0 && settings.num_tickets > 0);
+        // A session handed back by the get-session callback resumes only under its context.
+        builder
+            .sessions_mut()
+            .set_context(&settings.session_id_context);
         if settings.session_cache_mode & SSL_SESS_CACHE_SERVER == 0 {
             builder.sessions_mut().set_cache_size(0)?;
         } else if let Some(store) = self.sessions.server_store(&settings) {

@@ -5,16 +5,18 @@
 //! sessions of servers that passed verification, and a connection that checks its server
 //! differently (names, callback) gets a config, and a session store, of its own; a server
 //! makes no session for a client whose certificate failed verification. The handle
-//! carries what programs read (id, time, timeout, protocol) and
-//! survives i2d_SSL_SESSION / d2i_SSL_SESSION, but a session restored in another process does
-//! not resume: the secrets never leave ftls.
+//! carries what programs read (id, time, timeout, protocol) and survives i2d_SSL_SESSION /
+//! d2i_SSL_SESSION. A server's session also carries rustls' encoded session, its secret
+//! included (as OpenSSL's form holds the master key), so that a program's own cache of
+//! serialised sessions resumes them, in this process or another; a client's session cannot
+//! (rustls 0.23 gives a client's session values no encoding) and does not resume once restored.
 //!
 //! The session callbacks (SSL_CTX_sess_set_new_cb / _remove_cb / _get_cb): a client's
 //! new-session callback hears of each session rustls keeps (ftls' client session observer); a
 //! server with any of them keeps its stateful sessions (TLS 1.2 session IDs, TLS 1.3 tickets
 //! with SSL_OP_NO_TICKET) in the context's [`SessionCache`], rustls' external store, which
-//! calls them as OpenSSL's cache does. A session the server made in this process carries
-//! rustls' encoded session (in memory only), so the get-session callback can hand it back.
+//! calls them as OpenSSL's cache does. A session the server made carries rustls' encoded
+//! session, so the get-session callback can hand it back.
 
 use std::collections::VecDeque;
 use std::ffi::{c_int, c_long, c_uint};
@@ -34,13 +36,20 @@ use crate::ffi::{self, guard};
 /// format, and d2i refuses OpenSSL's).
 const MAGIC: &[u8; 8] = b"ftlsSS1\0";
 
+/// The same form followed by a server's session value (its length, 4 bytes, then the value).
+const MAGIC_WITH_VALUE: &[u8; 8] = b"ftlsSS2\0";
+
+/// The largest server session value d2i_SSL_SESSION reads back (rustls' encoding holds the
+/// client's certificate chain, if any).
+const MAX_VALUE: usize = 1 << 20;
+
 pub struct SSL_SESSION {
     id: Vec<u8>,
     time: AtomicI64,
     timeout: AtomicI64,
     protocol: c_int,
-    /// rustls' encoded server session, for a session this process's server made (never
-    /// serialised).
+    /// rustls' encoded server session, after the policy digest of the config that made it
+    /// (a session restored under another policy is not found), for a session a server made.
     server_value: Option<Vec<u8>>,
     pub ex_data: super::ex_data::ExData,
 }
@@ -88,18 +97,32 @@ impl SSL_SESSION {
         now() >= time.saturating_add(timeout)
     }
 
+    /// The serialised form: id, times and protocol, and a server's session value (its
+    /// secret, as OpenSSL's form holds the master key), so that a program's own cache of
+    /// serialised sessions resumes them, also in another process.
     fn encode(&self) -> Vec<u8> {
-        let mut out = MAGIC.to_vec();
+        let magic = match self.server_value {
+            Some(_) => MAGIC_WITH_VALUE,
+            None => MAGIC,
+        };
+        let mut out = magic.to_vec();
         out.push(self.id.len() as u8);
         out.extend_from_slice(&self.id);
         out.extend_from_slice(&self.time.load(Ordering::Relaxed).to_be_bytes());
         out.extend_from_slice(&self.timeout.load(Ordering::Relaxed).to_be_bytes());
         out.extend_from_slice(&(self.protocol as u16).to_be_bytes());
+        if let Some(value) = &self.server_value {
+            out.extend_from_slice(&(value.len() as u32).to_be_bytes());
+            out.extend_from_slice(value);
+        }
         out
     }
 
     fn decode(input: &[u8]) -> Option<(Self, usize)> {
-        let rest = input.strip_prefix(MAGIC.as_slice())?;
+        let (with_value, rest) = match input.strip_prefix(MAGIC.as_slice()) {
+            Some(rest) => (false, rest),
+            None => (true, input.strip_prefix(MAGIC_WITH_VALUE.as_slice())?),
+        };
         let (&len, rest) = rest.split_first()?;
         let len = len as usize;
         if len > 32 || rest.len() < len + 18 {
@@ -107,15 +130,27 @@ impl SSL_SESSION {
         }
         let id = rest[..len].to_vec();
         let number = |at: usize| i64::from_be_bytes(rest[at..at + 8].try_into().unwrap_or([0; 8]));
+        let mut used = MAGIC.len() + 1 + len + 18;
+        let server_value = if with_value {
+            let tail = &rest[len + 18..];
+            let size = u32::from_be_bytes(tail.get(..4)?.try_into().ok()?) as usize;
+            if size > MAX_VALUE {
+                return None;
+            }
+            used += 4 + size;
+            Some(tail.get(4..4 + size)?.to_vec())
+        } else {
+            None
+        };
         let session = SSL_SESSION {
             id,
             time: AtomicI64::new(number(len)),
             timeout: AtomicI64::new(number(len + 8)),
             protocol: u16::from_be_bytes([rest[len + 16], rest[len + 17]]) as c_int,
-            server_value: None,
+            server_value,
             ex_data: Default::default(),
         };
-        Some((session, MAGIC.len() + 1 + len + 18))
+        Some((session, used))
     }
 }
 

@@ -65,6 +65,35 @@ fn servers_sharing_ticket_keys_resume_each_others_sessions_until_the_key_leaves_
 }
 
 #[test]
+fn servers_sharing_ticket_keys_resume_only_sessions_of_their_context() {
+    for v in [versions(false, true), versions(true, false)] {
+        let keys = Arc::new(TicketKeys::new(&[1; 32], 1, 3600).unwrap());
+        let server = |context: &[u8]| {
+            let mut builder = server_builder("server.pem", "server.key");
+            builder.negotiation_mut().set_versions(v).unwrap();
+            builder.sessions_mut().set_cache_size(0).unwrap();
+            builder.sessions_mut().set_ticket_keys(keys.clone());
+            builder.sessions_mut().set_context(context);
+            builder.build().expect("server config")
+        };
+        let (a, twin, other) = (server(b"site"), server(b"site"), server(b"other"));
+        let mut client = client_builder();
+        client.negotiation_mut().set_versions(v).unwrap();
+        let (first, second) = (client.build().unwrap(), client.build().unwrap());
+        assert!(!handshake(&first, &a).0.is_resumed());
+        assert!(
+            handshake(&first, &twin).0.is_resumed(),
+            "{v:?}: same context"
+        );
+        assert!(!handshake(&second, &a).0.is_resumed());
+        assert!(
+            !handshake(&second, &other).0.is_resumed(),
+            "{v:?}: other context"
+        );
+    }
+}
+
+#[test]
 fn tls13_tickets_are_counted_and_none_come_without_resumption() {
     let client = client_builder().build().unwrap();
     let (c, s) = handshake(
