@@ -47,6 +47,7 @@ const SSL_FILETYPE_PEM: c_int = 1;
 const SSL_VERIFY_PEER: c_int = 1;
 const SSL_VERIFY_FAIL_IF_NO_PEER_CERT: c_int = 2;
 const SSL_OP_NO_TLSV1_3: u64 = 0x2000_0000;
+const SSL_OP_NO_TICKET: u64 = 0x0000_4000;
 const SSL_ERROR_ZERO_RETURN: c_int = 6;
 const NID_COMMON_NAME: c_int = 13;
 const NID_SUBJECT_ALT_NAME: c_int = 85;
@@ -542,10 +543,13 @@ unsafe extern "C" fn verify_callback(preverify_ok: c_int, store: *mut X509_STORE
     preverify_ok
 }
 
-/// A session of the library, serialised (`i2d_SSL_SESSION`) after a TLS 1.3 handshake between
-/// two of its connections: a seed for the session decoder.
-pub(crate) fn serialised_session() -> Vec<u8> {
+/// The sessions of the library's client and server, serialised (`i2d_SSL_SESSION`) after a
+/// TLS 1.3 handshake between two of its connections (the server's, a stateful ticket, carries
+/// rustls' encoded session): seeds for the session decoder.
+pub(crate) fn serialised_sessions() -> [Vec<u8>; 2] {
     let (client_ctx, server_ctx) = (connection_context(false, 0), connection_context(true, 0));
+    SSL_CTX_set_options(server_ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_sess_set_new_cb(server_ctx, Some(keep_server_session));
     let (client, server) = (SSL_new(client_ctx), SSL_new(server_ctx));
     let (to_server, to_client) = (memory_bio(&[]), memory_bio(&[]));
     // Each BIO is shared: the server reads what the client writes and the other way round.
@@ -565,14 +569,25 @@ pub(crate) fn serialised_session() -> Vec<u8> {
     }
     let session = SSL_get1_session(client);
     let der = reencode(|out| i2d_SSL_SESSION(session, out));
+    let server_der = SERVER_SESSION.with(|kept| kept.take());
     assert!(
-        !der.is_empty(),
-        "the seed handshake left the client without a session"
+        !der.is_empty() && !server_der.is_empty(),
+        "the seed handshake left the client or the server without a session"
     );
     SSL_SESSION_free(session);
     SSL_free(client);
     SSL_free(server);
     SSL_CTX_free(client_ctx);
     SSL_CTX_free(server_ctx);
-    der
+    [der, server_der]
+}
+
+thread_local! {
+    /// The last session the seed server handed to its new-session callback, serialised.
+    static SERVER_SESSION: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+unsafe extern "C" fn keep_server_session(_ssl: *mut SSL, session: *mut SSL_SESSION) -> c_int {
+    SERVER_SESSION.with(|kept| kept.set(reencode(|out| i2d_SSL_SESSION(session, out))));
+    0
 }

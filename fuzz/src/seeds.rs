@@ -255,6 +255,7 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         ],
         "openssl_decoders" => {
             let key = pki.file("server.key");
+            let [client_session, server_session] = crate::openssl::serialised_sessions();
             vec![
                 named(
                     "certificate-der-with-names",
@@ -284,10 +285,8 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                         &encrypted(&key, &["-v2", "aes-256-cbc"]),
                     ),
                 ),
-                named(
-                    "session",
-                    prefixed(&[3], &crate::openssl::serialised_session()),
-                ),
+                named("client-session", prefixed(&[3], &client_session)),
+                named("server-session", prefixed(&[3], &server_session)),
                 named(
                     "configuration-strings",
                     [
