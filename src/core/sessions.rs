@@ -10,7 +10,11 @@
 //! ticketer's keys, an external store) carries the digest with each session: a session whose
 //! digest differs is not found, and the client gets a full handshake with every check. What
 //! is not shared (the in-memory cache, ftls' own ticket keys) is made per config and needs no
-//! binding. A client's sessions never leave the config that made them.
+//! binding. The digest also covers the context an application binds its sessions to
+//! ([`ServerSessions::set_context`], OpenSSL's session ID context), and an application can
+//! refuse to make a session resumable at all ([`ApprovesServerSessions`]). A client's sessions
+//! never leave the config that made them, and its observer may refuse to keep one
+//! ([`ObservesClientSessions`]).
 
 use super::error::{Error, ResultCode::*};
 use super::provider::Sha256;
@@ -112,8 +116,8 @@ pub enum ReceivedSession {
 pub trait ObservesClientSessions: std::fmt::Debug + Send + Sync {
     /// Whether the store keeps `session` to offer it again. A session the observer refuses
     /// is dropped: the OpenSSL-compatible client refuses those of connections whose server
-    /// verification failed but was tolerated (SSL_VERIFY_NONE), as a resumed handshake checks
-    /// no certificate.
+    /// verification failed but was tolerated (SSL_VERIFY_NONE, or a verify callback), as a
+    /// resumed handshake checks no certificate.
     fn received(&self, session: ReceivedSession) -> bool;
 }
 

@@ -500,7 +500,8 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
         // rustls' server name is the SNI name, or without one (SNI off) the first
         // SSL_set1_host name, else an address: it keys the session cache, as names are
         // checked by verify_peer against the SSL_set1_host names.
-        let host = lock(&ssl.verify).hosts.first().cloned();
+        let verify = lock(&ssl.verify);
+        let host = verify.hosts.first().cloned();
         let host = host.filter(|h| rustls_pki_types::ServerName::try_from(h.as_str()).is_ok());
         let send_sni = st.sni.is_some();
         let name = st
@@ -508,7 +509,9 @@ fn start(ssl: &SSL, st: &mut State, function: &'static str) -> Result<(), c_int>
             .clone()
             .or(host)
             .unwrap_or_else(|| "0.0.0.0".to_owned());
-        let own = per_connection(ssl, st).with_client_scope(lock(&ssl.verify).client_scope(&name));
+        let own = ctx::PerConnection::of(&st.settings, verify.mode)
+            .with_client_scope(verify.client_scope(&name));
+        drop(verify);
         ctx.client_config(&own, send_sni, st.alpn.as_deref())
             .and_then(|config| Connection::client(&config, &name))
     };

@@ -510,8 +510,9 @@ impl ObservesClientSessions for SessionCache {
                 _ => super::conn::tls12_session_kept(ssl),
             }
         }
-        // A server whose verification failed under SSL_VERIFY_NONE would, resumed, be
-        // reported verified: OpenSSL reports the session's result again; ftls does not keep it.
+        // A server whose failed verification was tolerated (SSL_VERIFY_NONE, or a verify
+        // callback) would, resumed, be reported verified: OpenSSL reports the session's
+        // result again; ftls does not keep the session.
         ssl.peer_verified()
     }
 }
